@@ -1,0 +1,177 @@
+"""The pipeline: check inputs, run chapter templates through Papermill, build the HTML book.
+
+Nothing is half-done: every input is validated before any chapter runs; chapters execute in
+a staging directory and replace ``book/<programme>/`` only when all of them succeeded; the
+book is built into a staging directory and replaces ``_build/html`` only when the build is
+free of warnings.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from . import chapters, contracts, paths
+from .chapter import find_input
+
+KERNEL = "python3"
+HIDDEN_CELL_TAGS = {"parameters", "injected-parameters"}
+
+
+class BuildError(RuntimeError):
+    """A chapter or the book failed to build; the message names the notebook and the cell."""
+
+
+@dataclass(frozen=True)
+class ChapterResult:
+    label: str
+    seconds: float
+    error: str | None = None
+
+
+def check_inputs(jobs: list[chapters.Job], root: Path) -> None:
+    """Validate every data file the selected chapters read; the first breach raises
+    :class:`evalbook.contracts.ContractError` before anything is written."""
+    for job in jobs:
+        data_dir = paths.resolve(job.parameters["data_dir"], root) / job.programme.name
+        for stem, contract in job.chapter.inputs:
+            contracts.read(find_input(data_dir, stem), contract)
+
+
+def run_chapters(jobs: list[chapters.Job], root: Path, n_jobs: int | None = None, log=print) -> None:
+    """Execute the selected chapters and move them into ``book/`` when all succeeded."""
+    check_inputs(jobs, root)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=_ensure(root / "_build")))
+    try:
+        n_jobs = max(1, min(n_jobs or os.cpu_count() or 1, len(jobs)))
+        results = []
+        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+            futures = [pool.submit(execute, job, root, staging) for job in jobs]
+            for done, future in enumerate(as_completed(futures), start=1):
+                result = future.result()
+                results.append(result)
+                mark = "ok" if result.error is None else "FAILED"
+                log(f"[{done}/{len(jobs)}] {result.label:<28} {mark} ({result.seconds:.1f} s)")
+        failed = [r for r in results if r.error]
+        if failed:
+            raise BuildError("\n\n".join(f"{r.label}: {r.error}" for r in failed)
+                             + "\n\nNo chapter in book/ was changed.")
+        for job in jobs:
+            _install(staging / job.programme.name, root / "book" / job.programme.name, job.chapter.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def execute(job: chapters.Job, root: Path, staging: Path) -> ChapterResult:
+    """Run one chapter template with Papermill into ``staging/<programme>/``."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    start = time.monotonic()
+    workdir = _ensure(staging / job.programme.name)
+    output = workdir / f"{job.chapter.name}.ipynb"
+    try:
+        papermill.execute_notebook(
+            str(root / "notebooks" / f"{job.chapter.name}.ipynb"), str(output),
+            parameters=job.parameters, cwd=str(workdir), kernel_name=KERNEL,
+            progress_bar=False, log_output=False, report_mode=False,
+        )
+    except PapermillExecutionError as exc:
+        return ChapterResult(job.label, time.monotonic() - start,
+                             f"cell {exc.exec_count} raised {exc.ename}: {_strip_ansi(exc.evalue)}")
+    except Exception as exc:  # kernel died, template missing, ...: report, do not crash the pool
+        return ChapterResult(job.label, time.monotonic() - start, f"{type(exc).__name__}: {exc}")
+    tidy(output)
+    return ChapterResult(job.label, time.monotonic() - start)
+
+
+def tidy(path: Path) -> None:
+    """Make an executed notebook deterministic and reader-friendly: drop Papermill's timing
+    metadata and hide the parameter cells (the provenance box lists the parameters)."""
+    nb = nbformat.read(path, as_version=4)
+    papermill_meta = nb.metadata.get("papermill", {})
+    nb.metadata["papermill"] = {"parameters": papermill_meta.get("parameters", {})}
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        tags = cell.metadata.get("tags", [])
+        if HIDDEN_CELL_TAGS & set(tags) and "remove-cell" not in tags:
+            cell.metadata["tags"] = [*tags, "remove-cell"]
+    nbformat.write(nb, path)
+
+
+def _install(src_dir: Path, dest_dir: Path, chapter: str) -> None:
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(src_dir / f"{chapter}.ipynb", dest_dir / f"{chapter}.ipynb")
+    table = src_dir / "tables" / f"{chapter}.csv"
+    if table.is_file():
+        (dest_dir / "tables").mkdir(exist_ok=True)
+        shutil.copy2(table, dest_dir / "tables" / f"{chapter}.csv")
+
+
+def build_html(root: Path, log=print) -> Path:
+    """Build the book with Jupyter Book (execution off, ``-n -W --keep-going``) and swap it
+    into ``_build/html`` only when it is free of warnings. Returns the index page."""
+    build_dir = _ensure(root / "_build")
+    staging = Path(tempfile.mkdtemp(prefix=".html-", dir=build_dir))
+    try:
+        cmd = [sys.executable, "-m", "jupyter_book.cli.main", "build", str(root), "--path-output", str(staging),
+               "-n", "-W", "--keep-going", "--builder", "html"]
+        proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+        problems = _warnings(proc.stdout + proc.stderr, root)
+        if proc.returncode != 0 or problems:
+            detail = "\n".join(problems) or (proc.stdout + proc.stderr)[-4000:]
+            raise BuildError(f"the book build failed (the previous HTML in _build/html is untouched):\n{detail}")
+        target = build_dir / "html"
+        old = build_dir / ".html-previous"
+        shutil.rmtree(old, ignore_errors=True)
+        if target.exists():
+            target.rename(old)
+        (staging / "_build" / "html").rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    index = target / "index.html"
+    log(f"The book is built: {index}")
+    return index
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_LOCATION = re.compile(r"(?P<file>[^\s:]+\.(?:ipynb|md)):(?P<line>\d+)")
+
+
+def _strip_ansi(text: str) -> str:
+    return _ANSI.sub("", text or "")
+
+
+def _warnings(output: str, root: Path) -> list[str]:
+    """Warning and error lines of a Sphinx run, with notebook locations as "cell N"."""
+    found = []
+    for line in _strip_ansi(output).splitlines():
+        if "WARNING" not in line and "ERROR" not in line:
+            continue
+        line = line.replace(str(root) + os.sep, "")
+        found.append(_LOCATION.sub(_cell_location, line))
+    return found
+
+
+def _cell_location(match: re.Match) -> str:
+    file, line = match["file"], int(match["line"])
+    if file.endswith(".ipynb") and line >= 10000:  # myst-nb encodes cell index * 10000 + line
+        return f"{file}, cell {line // 10000}, line {line % 10000}"
+    return match.group(0)
+
+
+def _ensure(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,55 @@
+"""The ``evalbook`` command: ``evalbook build`` runs the chapters and builds the book."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import sys
+
+from . import build, chapters, paths
+from .contracts import ContractError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="evalbook", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="run chapter notebooks with Papermill and build the HTML book")
+    b.add_argument("--programme", choices=sorted(chapters.PROGRAMMES), help="only this programme's chapters")
+    b.add_argument("--chapter", choices=sorted(chapters.CHAPTERS), help="only this chapter")
+    b.add_argument("--data-dir", help="directory holding <programme>/<file>.csv (default: data/synthetic)")
+    b.add_argument("--jobs", type=int, default=None, help="chapters run in parallel (default: number of cores)")
+    b.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                   help="override a chapter parameter, e.g. -p follow_up_months 6")
+    b.add_argument("--no-html", action="store_true", help="run the chapters only, do not build the HTML book")
+    b.add_argument("--html-only", action="store_true", help="build the HTML book from the chapters in book/")
+
+    args = parser.parse_args(argv)
+    try:
+        return _build(args)
+    except (ContractError, build.BuildError, ValueError) as exc:
+        print(f"evalbook {args.command}: {exc}", file=sys.stderr)
+        return 1
+
+
+def _build(args) -> int:
+    root = paths.repo_root()
+    if not args.html_only:
+        overrides = {name: _literal(value) for name, value in args.parameter}
+        if args.data_dir:
+            overrides["data_dir"] = args.data_dir
+        jobs = chapters.jobs(args.programme, args.chapter, overrides)
+        print(f"Running {len(jobs)} chapter(s) with Papermill ...", flush=True)
+        build.run_chapters(jobs, root, n_jobs=args.jobs, log=lambda m: print(m, flush=True))
+    if not args.no_html:
+        print("Building the book with Jupyter Book (-n -W --keep-going) ...", flush=True)
+        build.build_html(root)
+    return 0
+
+
+def _literal(text: str):
+    """``"6"`` → 6, ``"0.1"`` → 0.1, anything else stays text."""
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text

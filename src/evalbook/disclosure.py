@@ -1,0 +1,65 @@
+"""Disclosure control: no count below the minimum cell size reaches the book.
+
+The rule, applied in one place for tables, figure labels and glued numbers:
+
+* a group count ``n`` below the minimum is suppressed, and with it everything computed on
+  that group;
+* a proportion ``k`` of ``n`` is suppressed when ``k`` or ``n - k`` is below the minimum
+  (the complement is as revealing as the count: 31 of 33 tells that 2 did not);
+* when either group's figures of a comparison are suppressed, so are the difference, its
+  interval and the p-value, which would otherwise give the suppressed value back.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+DEFAULT_MIN_CELL_SIZE = 10
+
+
+class DisclosureError(ValueError):
+    """A count below the minimum cell size was about to be published."""
+
+
+def is_safe_count(count, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> bool:
+    """Whether a person count may be shown (zero counts are never safe either: they single out)."""
+    return pd.notna(count) and int(count) >= min_cell_size
+
+
+def is_safe_proportion(k, n, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> bool:
+    """Whether ``k`` of ``n`` may be shown: both ``k`` and ``n - k`` reach the minimum."""
+    return is_safe_count(k, min_cell_size) and is_safe_count(n - k, min_cell_size)
+
+
+def require_safe(count, min_cell_size: int = DEFAULT_MIN_CELL_SIZE, what: str = "count") -> int:
+    """``count`` as an int, or :class:`DisclosureError` if it may not be shown."""
+    if not is_safe_count(count, min_cell_size):
+        raise DisclosureError(f"{what} below the minimum cell size {min_cell_size} may not be published")
+    return int(count)
+
+
+def protect(table: pd.DataFrame, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> pd.DataFrame:
+    """A copy of a comparison table (:func:`evalbook.compare.outcome_table`) with every
+    disclosive cell set to missing and a boolean column ``suppressed`` per row."""
+    out = table.copy()
+    out[["n_programme", "n_control"]] = out[["n_programme", "n_control"]].astype("Int64")
+    suppressed = pd.Series(False, index=out.index)
+    for group in ("programme", "control"):
+        n, k, value = f"n_{group}", f"k_{group}", f"value_{group}"
+        small_group = ~out[n].map(lambda x: is_safe_count(x, min_cell_size))
+        is_prop = out["kind"] == "proportion"
+        small_prop = is_prop & ~out.apply(lambda r: is_safe_proportion(r[k], r[n], min_cell_size), axis=1)
+        hide = small_group | small_prop
+        out.loc[hide, [k, value]] = pd.NA
+        out.loc[small_group, n] = pd.NA
+        suppressed |= hide
+    stats_cols = [c for c in ("diff", "ci_low", "ci_high", "p_value", "p_holm", "ame", "ame_low", "ame_high")
+                  if c in out]
+    out.loc[suppressed, stats_cols] = pd.NA
+    out["suppressed"] = suppressed
+    return out
+
+
+def suppressed_labels(table: pd.DataFrame) -> list[str]:
+    """The labels of the rows :func:`protect` suppressed, for the chapter's note."""
+    return list(table.loc[table["suppressed"], "label"])

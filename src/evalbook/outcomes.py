@@ -1,0 +1,82 @@
+"""Outcomes of the effect studies, derived from the ``register`` columns.
+
+The follow-up window is a parameter: an event counts when it falls within
+``follow_up_months`` after ``start_date`` and not after the reference date ``end_date``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """An outcome of the effect study.
+
+    ``kind`` is ``"proportion"`` (a yes/no per person) or ``"mean"`` (a count per person);
+    ``among`` names the proportion whose "yes" persons form the denominator (else: everyone).
+    """
+
+    name: str
+    label: str  # Dutch, as in the reports
+    kind: str
+    among: str | None = None
+
+
+OUTCOMES: tuple[Outcome, ...] = (
+    Outcome("outflow", "Uitstroom uit de uitkering", "proportion"),
+    Outcome("outflow_work", "Uitstroom naar werk", "proportion"),
+    Outcome("outflow_other", "Uitstroom om overige redenen", "proportion"),
+    Outcome("no_return_after_work", "Geen terugkeer na uitstroom naar werk", "proportion", among="outflow_work"),
+    Outcome("parttime", "Deeltijdwerk (minstens 1 maand)", "proportion"),
+    Outcome("active", "Actief op de arbeidsmarkt (werk of deeltijdwerk)", "proportion"),
+    Outcome("no_show", "No-show bij een afspraak", "proportion"),
+    Outcome("handover_matching", "Overdracht naar Matching", "proportion"),
+    Outcome("handover_mo", "Overdracht naar Maatschappelijke Ontwikkeling", "proportion"),
+    Outcome("contacts_total", "Geregistreerde klantcontacten (gemiddeld)", "mean"),
+    Outcome("contacts_selected", "Geselecteerde klantcontacten (gemiddeld)", "mean"),
+)
+
+BY_NAME = {o.name: o for o in OUTCOMES}
+
+
+def window_end(register: pd.DataFrame, follow_up_months: int) -> pd.Series:
+    """The last day that counts for each person: start + window, capped at the reference date."""
+    if follow_up_months < 1:
+        raise ValueError(f"follow_up_months must be at least 1, got {follow_up_months}")
+    horizon = register["start_date"] + pd.DateOffset(months=int(follow_up_months))
+    return horizon.where(horizon < register["end_date"], register["end_date"])
+
+
+def derive(register: pd.DataFrame, follow_up_months: int = 12) -> pd.DataFrame:
+    """One row per person: ``group``, ``target_group`` and every outcome of :data:`OUTCOMES`.
+
+    Proportions are booleans; an outcome with ``among`` is missing (NA) for persons outside
+    its denominator. Means are floats.
+    """
+    end = window_end(register, follow_up_months)
+    outflow = register["outflow_date"].notna() & (register["outflow_date"] <= end)
+    work = outflow & (register["outflow_reason"] == "work")
+    returned = register["returned_date"].notna() & (register["returned_date"] <= end)
+    parttime = register["parttime_months"] >= 1
+    target = register["target_group"] if "target_group" in register else pd.Series(pd.NA, index=register.index)
+    frame = pd.DataFrame({
+        "group": register["group"],
+        "target_group": target,
+        "outflow": outflow,
+        "outflow_work": work,
+        "outflow_other": outflow & (register["outflow_reason"] == "other"),
+        "no_return_after_work": (~returned).where(work, pd.NA).astype("boolean"),
+        "parttime": parttime,
+        "active": work | parttime,
+        "no_show": register["no_show"].astype(bool),
+        "handover_matching": register["handover"] == "matching",
+        "handover_mo": register["handover"] == "mo",
+        "contacts_total": register["contacts_total"].astype(float),
+        "contacts_selected": register["contacts_selected"].astype(float),
+    })
+    bools = [o.name for o in OUTCOMES if o.kind == "proportion"]
+    frame[bools] = frame[bools].astype("boolean")
+    return frame
