@@ -56,7 +56,8 @@ def run_chapters(jobs: list[chapters.Job], root: Path, n_jobs: int | None = None
         n_jobs = max(1, min(n_jobs or os.cpu_count() or 1, len(jobs)))
         results = []
         with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-            futures = [pool.submit(execute, job, root, staging) for job in jobs]
+            futures = [pool.submit(execute, root / "notebooks" / f"{job.chapter.name}.ipynb",
+                                   staging / job.programme.name, job.parameters, job.label) for job in jobs]
             for done, future in enumerate(as_completed(futures), start=1):
                 result = future.result()
                 results.append(result)
@@ -72,27 +73,26 @@ def run_chapters(jobs: list[chapters.Job], root: Path, n_jobs: int | None = None
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def execute(job: chapters.Job, root: Path, staging: Path) -> ChapterResult:
-    """Run one chapter template with Papermill into ``staging/<programme>/``."""
+def execute(template: Path, workdir: Path, parameters: dict, label: str) -> ChapterResult:
+    """Run one chapter template with Papermill into ``workdir`` (its working directory too,
+    so the chapter's table lands in ``workdir/tables/``). Plain arguments: runs in a worker process."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     start = time.monotonic()
-    workdir = _ensure(staging / job.programme.name)
-    output = workdir / f"{job.chapter.name}.ipynb"
+    output = _ensure(workdir) / template.name
     try:
         papermill.execute_notebook(
-            str(root / "notebooks" / f"{job.chapter.name}.ipynb"), str(output),
-            parameters=job.parameters, cwd=str(workdir), kernel_name=KERNEL,
+            str(template), str(output), parameters=parameters, cwd=str(workdir), kernel_name=KERNEL,
             progress_bar=False, log_output=False, report_mode=False,
         )
     except PapermillExecutionError as exc:
-        return ChapterResult(job.label, time.monotonic() - start,
+        return ChapterResult(label, time.monotonic() - start,
                              f"cell {exc.exec_count} raised {exc.ename}: {_strip_ansi(exc.evalue)}")
     except Exception as exc:  # kernel died, template missing, ...: report, do not crash the pool
-        return ChapterResult(job.label, time.monotonic() - start, f"{type(exc).__name__}: {exc}")
+        return ChapterResult(label, time.monotonic() - start, f"{type(exc).__name__}: {exc}")
     tidy(output)
-    return ChapterResult(job.label, time.monotonic() - start)
+    return ChapterResult(label, time.monotonic() - start)
 
 
 def tidy(path: Path) -> None:
@@ -125,7 +125,7 @@ def build_html(root: Path, log=print) -> Path:
     build_dir = _ensure(root / "_build")
     staging = Path(tempfile.mkdtemp(prefix=".html-", dir=build_dir))
     try:
-        cmd = [sys.executable, "-m", "jupyter_book.cli.main", "build", str(root), "--path-output", str(staging),
+        cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(root), "--path-output", str(staging),
                "-n", "-W", "--keep-going", "--builder", "html"]
         proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
         problems = _warnings(proc.stdout + proc.stderr, root)

@@ -3,8 +3,11 @@
 Methods, chosen so that test and interval agree (the interval excludes 0 exactly when
 p < alpha):
 
-* proportions: Miettinen–Nurminen score test and score interval for the difference
-  (statsmodels ``method="score", correction=True`` for both);
+* proportions: Miettinen–Nurminen score test and score interval for the difference, both
+  from the same statistic (:func:`mn_statistic`). Implemented here rather than taken from
+  statsmodels 0.15, whose score statistic for a non-zero difference disagrees with the
+  constrained likelihood (and whose interval inversion fails for some counts);
+  ``tests/test_compare.py`` checks this one against a direct maximisation;
 * means: Welch's t-test and its interval (unequal variances).
 
 Differences are programme minus control; proportions are reported in percent and
@@ -15,9 +18,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+import math
+
+from scipy import optimize, stats
 from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
 from .outcomes import OUTCOMES, Outcome
 
@@ -33,11 +37,54 @@ def proportions(k1: int, n1: int, k0: int, n0: int, alpha: float = 0.05) -> dict
     row["diff"] = row["value_programme"] - row["value_control"]
     if min(n1, n0) == 0:
         return row | {"ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan}
-    with np.errstate(divide="ignore", invalid="ignore"):
-        test = test_proportions_2indep(k1, n1, k0, n0, value=0, method="score", compare="diff", correction=True)
-        low, high = confint_proportions_2indep(k1, n1, k0, n0, method="score", compare="diff",
-                                               alpha=alpha, correction=True)
-    return row | {"ci_low": 100 * float(low), "ci_high": 100 * float(high), "p_value": float(test.pvalue)}
+    low, high = mn_interval(k1, n1, k0, n0, alpha)
+    z = mn_statistic(k1, n1, k0, n0, 0.0)
+    p = 1.0 if np.isnan(z) else float(2 * stats.norm.sf(abs(z)))  # nan: both groups all 0 or all 1
+    return row | {"ci_low": 100 * low, "ci_high": 100 * high, "p_value": p}
+
+
+def mn_restricted(k1: int, n1: int, k0: int, n0: int, delta: float) -> tuple[float, float]:
+    """Maximum-likelihood proportions (p1, p0) under p1 - p0 = delta (closed form of
+    Farrington & Manning 1990 / Miettinen & Nurminen 1985)."""
+    p1h, p0h, theta = k1 / n1, k0 / n0, n0 / n1
+    a = 1 + theta
+    b = -(1 + theta + p1h + theta * p0h + delta * (theta + 2))
+    c = delta ** 2 + delta * (2 * p1h + theta + 1) + p1h + theta * p0h
+    d = -p1h * delta * (1 + delta)
+    v = b ** 3 / (27 * a ** 3) - b * c / (6 * a ** 2) + d / (2 * a)
+    u = math.copysign(math.sqrt(max(b ** 2 / (9 * a ** 2) - c / (3 * a), 0.0)), v)
+    w = (math.pi + math.acos(max(-1.0, min(1.0, v / u ** 3)))) / 3 if u != 0 else math.pi / 2
+    p1 = min(1.0, max(0.0, 2 * u * math.cos(w) - b / (3 * a)))
+    return p1, min(1.0, max(0.0, p1 - delta))
+
+
+def mn_statistic(k1: int, n1: int, k0: int, n0: int, delta: float) -> float:
+    """The Miettinen–Nurminen score statistic for H0: p1 - p0 = delta (variance with the
+    N/(N-1) correction); decreasing in delta. NaN when the variance is zero."""
+    p1, p0 = mn_restricted(k1, n1, k0, n0, delta)
+    n = n1 + n0
+    var = (p1 * (1 - p1) / n1 + p0 * (1 - p0) / n0) * n / (n - 1)
+    if var <= 0:
+        return float("nan")
+    return (k1 / n1 - k0 / n0 - delta) / math.sqrt(var)
+
+
+def mn_interval(k1: int, n1: int, k0: int, n0: int, alpha: float = 0.05) -> tuple[float, float]:
+    """The Miettinen–Nurminen interval: every delta the score test does not reject."""
+    crit = stats.norm.ppf(1 - alpha / 2)
+    d = k1 / n1 - k0 / n0
+    eps = 1e-9  # step off the estimate and the edges, where the statistic can be 0/0
+
+    def bound(target: float, lo: float, hi: float, edge: float) -> float:
+        f = lambda x: mn_statistic(k1, n1, k0, n0, x) - target  # noqa: E731
+        f_lo, f_hi = f(lo), f(hi)
+        if np.isnan(f_lo) or np.isnan(f_hi) or f_lo * f_hi > 0:
+            return edge  # the test does not reject anywhere up to the edge of [-1, 1]
+        return optimize.brentq(f, lo, hi, xtol=1e-12)
+
+    low = d if d <= -1 + 2 * eps else bound(crit, -1 + eps, d - eps, -1.0)
+    high = d if d >= 1 - 2 * eps else bound(-crit, d + eps, 1 - eps, 1.0)
+    return low, high
 
 
 def means(x1, x0, alpha: float = 0.05) -> dict:

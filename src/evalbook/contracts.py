@@ -243,21 +243,22 @@ def _validate(frame: pd.DataFrame, contract: Contract) -> list[tuple]:
 def _problems_from_pandera(cases: pd.DataFrame, frame: pd.DataFrame, contract: Contract) -> list[tuple]:
     specs = {c.name: c for c in contract.columns}
     problems = []
-    for (column, check), group in cases.groupby(["column", "check"], dropna=False, sort=False):
+    table_level = cases["schema_context"] == "DataFrameSchema"
+    # a table-level rule reports every column of an offending row; its error text is "column: expected"
+    for check, group in cases[table_level].groupby("check", sort=False):
+        column, _, expected = str(check).partition(": ")
         rows = [int(i) for i in group["index"].dropna().unique()]
-        if pd.isna(column):  # a table-level rule: its error text is "column: expected"
-            column, _, expected = str(check).partition(": ")
-            values = list(frame.loc[rows, column]) if column in frame else []
+        problems.append((column, expected, rows, list(frame.loc[rows, column]) if column in frame else []))
+    for (column, check), group in cases[~table_level].groupby(["column", "check"], sort=False):
+        spec = specs.get(column)
+        if str(check) == "field_uniqueness":
+            expected = "unique values (duplicates found)"
+        elif str(check) == "not_nullable":
+            expected = f"{spec.expectation() if spec else 'a value'}, not empty"
         else:
-            spec = specs.get(column)
-            if str(check) == "field_uniqueness":
-                expected = "unique values (duplicates found)"
-            elif str(check) == "not_nullable":
-                expected = f"{spec.expectation() if spec else 'a value'}, not empty"
-            else:
-                expected = spec.expectation() if spec else str(check)
-            values = list(group["failure_case"])
-        problems.append((column, expected, rows, values))
+            expected = spec.expectation() if spec else str(check)
+        rows = [int(i) for i in group["index"].dropna()]
+        problems.append((column, expected, rows, list(group["failure_case"])))
     return problems
 
 

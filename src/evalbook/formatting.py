@@ -6,6 +6,8 @@ Missing values (suppressed or not computable) are shown as an en dash.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import pandas as pd
 
 MISSING = "–"
@@ -16,10 +18,13 @@ def _is_missing(x) -> bool:
 
 
 def number(x, decimals: int = 0) -> str:
-    """``1234.5`` → ``"1.234,5"`` (Dutch grouping and decimal comma)."""
+    """``1234.5`` → ``"1.234,5"`` (Dutch grouping and decimal comma), rounded half up as the
+    reports round (``12.5`` → ``"13"``)."""
     if _is_missing(x):
         return MISSING
-    text = f"{float(x):,.{decimals}f}"
+    rounded = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    rounded = abs(rounded) if rounded == 0 else rounded  # no "-0,0"
+    text = f"{rounded:,.{decimals}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 

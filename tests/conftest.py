@@ -1,0 +1,53 @@
+"""Shared fixtures: the repository root and small hand-made registers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def root() -> Path:
+    return ROOT
+
+
+REGISTER_HEADER = ("person_id,group,target_group,sex,age,education,benefit_months,start_date,end_date,"
+                   "outflow_date,outflow_reason,returned_date,parttime_months,contacts_total,"
+                   "contacts_selected,no_show,handover")
+
+# Four persons whose outcomes are known by hand (follow-up 12 months from 2017-09-01):
+#  P1 programme: to work on 2018-01-15, back on benefit 2018-05-01, 2 part-time months
+#  P2 programme: other outflow on 2018-10-01 -> outside a 12-month window (ends 2018-09-01)
+#  P3 control:  to work 2018-03-01, no return, handed over to Matching
+#  P4 control:  nothing happens, no-show
+REGISTER_ROWS = [
+    "P1,programme,,female,30,low,12,2017-09-01,2018-10-31,2018-01-15,work,2018-05-01,2,10,3,false,",
+    "P2,programme,,male,45,middle,40,2017-09-01,2018-10-31,2018-10-01,other,,0,20,5,false,mo",
+    "P3,control,,female,50,high,5,2017-09-01,2018-10-31,2018-03-01,work,,0,7,2,false,matching",
+    "P4,control,,male,23,unknown,80,2017-09-01,2018-10-31,,,,0,3,0,true,",
+]
+
+
+def write_register(path: Path, rows=None, header: str = REGISTER_HEADER, sep: str = ",") -> Path:
+    lines = [header, *(REGISTER_ROWS if rows is None else rows)]
+    path.write_text("\n".join(line.replace(",", sep) for line in lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def register_file(tmp_path) -> Path:
+    return write_register(tmp_path / "register.csv")
+
+
+def seed_text(name: str) -> str:
+    """A source report with runs of white space collapsed (quotes are checked against it)."""
+    return " ".join((ROOT / "data" / "sources" / name).read_text(encoding="utf-8").split())
+
+
+@pytest.fixture
+def frame_of():
+    return lambda rows: pd.DataFrame(rows)

@@ -1,0 +1,131 @@
+"""The pipeline end to end, on a copy of the repository: warning-free, deterministic,
+following the data, and leaving the book untouched when something is wrong."""
+
+import configparser
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT
+
+SKIP = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__", ".hypothesis")
+
+
+def copy_repo(dest: Path) -> Path:
+    shutil.copytree(ROOT, dest, ignore=SKIP)
+    return dest
+
+
+def evalbook(workdir: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "evalbook", *args], cwd=workdir, capture_output=True, text=True,
+                          timeout=900)
+
+
+def sanitizers():
+    cfg = configparser.ConfigParser()
+    cfg.read(ROOT / "tests" / "nbval_sanitize.cfg")
+    return [(re.compile(cfg[s]["regex"]), cfg[s]["replace"]) for s in cfg.sections()]
+
+
+def outputs(path: Path) -> list:
+    """The text outputs nbval compares, sanitised as nbval sanitises them."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    found = []
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {"text/plain": out.get("text", "")})
+            for mime in ("text/plain", "text/html"):
+                text = "".join(data.get(mime, ""))
+                for regex, replacement in sanitizers():
+                    text = regex.sub(replacement, text)
+                found.append(text)
+    return found
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A full `evalbook build` in a copy of the repository."""
+    work = copy_repo(tmp_path_factory.mktemp("build") / "repo")
+    proc = evalbook(work, "build")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return work, proc
+
+
+def test_build_is_warning_free_and_prints_the_index(built):
+    work, proc = built
+    assert "The book is built:" in proc.stdout
+    assert (work / "_build" / "html" / "index.html").is_file()
+    assert "WARNING:" not in proc.stdout + proc.stderr  # Sphinx's warnings (not the kernel's log)
+
+
+def test_rebuilt_chapters_equal_the_committed_ones(built):
+    """Determinism, and no stale chapter: a rebuild reproduces book/ exactly (up to the commit)."""
+    work, _ = built
+    for committed in sorted((ROOT / "book").glob("*/*.ipynb")):
+        rebuilt = work / committed.relative_to(ROOT)
+        assert outputs(rebuilt) == outputs(committed), f"{committed.relative_to(ROOT)} is stale: run `make book`"
+        table = Path("tables") / f"{committed.stem}.csv"
+        assert (rebuilt.parent / table).read_text() == (committed.parent / table).read_text()
+
+
+def test_html_shows_the_reproduced_figures_and_the_version_box(built):
+    work, _ = built
+    page = (work / "_build" / "html" / "book" / "wgw" / "effect_study.html").read_text(encoding="utf-8")
+    assert "Herkomst van dit hoofdstuk" in page and "0.1.0" in page
+    assert re.search(r"stroomde <span class=\"pasted-text\">19%</span> uit de uitkering, tegen "
+                     r"<span class=\"pasted-text\">13%</span>", page)
+
+
+def test_rerun_on_other_data_rewrites_tables_and_prose(tmp_path):
+    work = copy_repo(tmp_path / "repo")
+    data = tmp_path / "extract"
+    shutil.copytree(ROOT / "data" / "synthetic" / "wgw", data / "wgw")
+    register = pd.read_csv(data / "wgw" / "register.csv", dtype=str, keep_default_na=False)
+    programme = register.index[register["group"] == "programme"]
+    register.drop(programme[:50]).to_csv(data / "wgw" / "register.csv", index=False)
+
+    proc = evalbook(work, "build", "--programme", "wgw", "--chapter", "effect_study", "--data-dir", str(data),
+                    "--no-html")
+    assert proc.returncode == 0, proc.stderr
+    table = pd.read_csv(work / "book" / "wgw" / "tables" / "effect_study.csv")
+    assert table.loc[table["outcome"] == "outflow", "n_programme"].item() == 250
+    nb = json.loads((work / "book" / "wgw" / "effect_study.ipynb").read_text(encoding="utf-8"))
+    text = json.dumps(nb)
+    assert "'250'" in text  # the glued group size in the prose
+    assert str(data) in text  # the provenance box names the data directory
+
+
+def test_contract_error_stops_before_any_chapter_is_written(tmp_path):
+    work = copy_repo(tmp_path / "repo")
+    data = tmp_path / "broken"
+    shutil.copytree(ROOT / "data" / "synthetic" / "wgw", data / "wgw")
+    csv = data / "wgw" / "register.csv"
+    csv.write_text(csv.read_text().replace(",programme,", ",programma,", 1))
+    before = (work / "book" / "wgw" / "effect_study.ipynb").read_bytes()
+
+    proc = evalbook(work, "build", "--programme", "wgw", "--data-dir", str(data))
+    assert proc.returncode == 1
+    assert "does not meet the `register` contract" in proc.stderr
+    assert "column 'group'" in proc.stderr and "expected one of: programme, control" in proc.stderr
+    assert (work / "book" / "wgw" / "effect_study.ipynb").read_bytes() == before
+
+
+def test_a_warning_fails_the_build_and_keeps_the_previous_html(built, tmp_path):
+    work, _ = built
+    index_before = (work / "_build" / "html" / "index.html").read_bytes()
+    intro = work / "book" / "intro.md"
+    original = intro.read_text(encoding="utf-8")
+    intro.write_text(original + "\nZie {doc}`bestaat-niet`.\n", encoding="utf-8")
+    try:
+        proc = evalbook(work, "build", "--html-only")
+    finally:
+        intro.write_text(original, encoding="utf-8")
+    assert proc.returncode == 1
+    assert "book/intro.md" in proc.stderr and "WARNING" in proc.stderr
+    assert (work / "_build" / "html" / "index.html").read_bytes() == index_before

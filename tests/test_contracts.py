@@ -1,0 +1,111 @@
+"""The register contract: valid files load typed; every breach stops with one clear message."""
+
+import pandas as pd
+import pytest
+
+from conftest import REGISTER_HEADER, REGISTER_ROWS, write_register
+from evalbook import contracts
+from evalbook.contracts import REGISTER, ContractError
+
+
+def load(path, **kw):
+    return contracts.read(path, REGISTER, **kw)
+
+
+def error_for(tmp_path, rows=None, header=REGISTER_HEADER) -> str:
+    path = write_register(tmp_path / "register.csv", rows, header)
+    with pytest.raises(ContractError) as info:
+        load(path)
+    message = str(info.value)
+    assert "register.csv" in message and "`register` contract" in message
+    return message
+
+
+def replace(row: int, column: str, value: str) -> list[str]:
+    """REGISTER_ROWS with one cell changed."""
+    names = REGISTER_HEADER.split(",")
+    rows = [r.split(",") for r in REGISTER_ROWS]
+    rows[row][names.index(column)] = value
+    return [",".join(r) for r in rows]
+
+
+def test_valid_file_loads_with_types(register_file):
+    df = load(register_file)
+    assert len(df) == 4
+    assert df["start_date"].dtype == "datetime64[ns]"
+    assert df["age"].tolist() == [30, 45, 50, 23]
+    assert df["no_show"].tolist() == [False, False, False, True]
+    assert pd.isna(df.loc[3, "outflow_date"])
+
+
+def test_missing_column_names_it_and_suggests_the_misspelling(tmp_path):
+    msg = error_for(tmp_path, header=REGISTER_HEADER.replace("outflow_reason", "outflow_reasn"))
+    assert "column 'outflow_reason': missing" in msg
+    assert "found 'outflow_reasn': misspelled?" in msg
+
+
+def test_wrong_type_names_column_line_and_value(tmp_path):
+    msg = error_for(tmp_path, replace(1, "age", "veertig"))
+    assert "column 'age' at line 3 (found 'veertig'); expected a whole number" in msg
+
+
+def test_unknown_group_label(tmp_path):
+    msg = error_for(tmp_path, replace(2, "group", "programma"))
+    assert "column 'group' at line 4 (found 'programma'); expected one of: programme, control" in msg
+
+
+def test_duplicate_person_id(tmp_path):
+    msg = error_for(tmp_path, replace(1, "person_id", "P1"))
+    assert "column 'person_id'" in msg and "unique values" in msg and "'P1'" in msg
+
+
+def test_outflow_before_start(tmp_path):
+    msg = error_for(tmp_path, replace(0, "outflow_date", "2017-08-01"))
+    assert "column 'outflow_date' at line 2 (found '2017-08-01'); expected between start_date and end_date" in msg
+
+
+def test_negative_counts(tmp_path):
+    msg = error_for(tmp_path, replace(3, "contacts_total", "-3"))
+    assert "column 'contacts_total' at line 5 (found -3)" in msg and "≥ 0" in msg
+
+
+def test_several_breaches_are_reported_together(tmp_path):
+    rows = replace(0, "contacts_total", "-1")
+    rows[1] = rows[1].replace("male", "x", 1)
+    msg = error_for(tmp_path, rows)
+    assert "contacts_total" in msg and "column 'sex'" in msg
+
+
+def test_a_group_with_no_rows(tmp_path):
+    msg = error_for(tmp_path, [r for r in REGISTER_ROWS if ",control," not in r])
+    assert "column 'group'" in msg and "'control' (none found)" in msg
+
+
+def test_missing_and_empty_files(tmp_path):
+    with pytest.raises(ContractError, match="file not found"):
+        load(tmp_path / "nope.csv")
+    (tmp_path / "empty.csv").write_text("")
+    with pytest.raises(ContractError, match="the file is empty"):
+        load(tmp_path / "empty.csv")
+    (tmp_path / "header.csv").write_text(REGISTER_HEADER + "\n")
+    with pytest.raises(ContractError, match="no data rows"):
+        load(tmp_path / "header.csv")
+
+
+def test_dutch_export_is_detected_not_misread(tmp_path):
+    rows = [r.replace("2017-09-01", "01-09-2017").replace("2018-10-31", "31-10-2018").replace("2018-01-15", "15-01-2018")
+            for r in REGISTER_ROWS]
+    dutch = load(write_register(tmp_path / "nl.csv", rows, sep=";"))
+    standard = load(write_register(tmp_path / "en.csv"))
+    pd.testing.assert_frame_equal(dutch, standard)
+
+
+def test_dutch_dates_in_a_standard_file_are_an_error_not_a_swap(tmp_path):
+    msg = error_for(tmp_path, replace(0, "start_date", "01-09-2017"))
+    assert "column 'start_date' at line 2 (found '01-09-2017'); expected a date (jjjj-mm-dd)" in msg
+
+
+def test_parquet_is_read_like_csv(tmp_path, register_file):
+    df = pd.read_csv(register_file, dtype=str)
+    df.to_parquet(tmp_path / "register.parquet")
+    pd.testing.assert_frame_equal(load(tmp_path / "register.parquet"), load(register_file))

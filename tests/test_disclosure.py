@@ -1,0 +1,48 @@
+"""Disclosure control: small counts and their complements never survive protect()."""
+
+import pandas as pd
+
+from evalbook import compare, disclosure
+
+
+def table(k1, n1, k0, n0):
+    return pd.DataFrame([{"outcome": "x", "label": "X", "kind": "proportion"} | compare.proportions(k1, n1, k0, n0)])
+
+
+def test_safe_rows_are_untouched():
+    out = disclosure.protect(table(57, 300, 38, 294), 10)
+    assert not out["suppressed"].any()
+    assert out.loc[0, "k_programme"] == 57
+
+
+def test_small_count_suppresses_the_row_statistics():
+    out = disclosure.protect(table(4, 300, 38, 294), 10)
+    assert out.loc[0, "suppressed"]
+    assert pd.isna(out.loc[0, "k_programme"]) and pd.isna(out.loc[0, "value_programme"])
+    for col in ("diff", "ci_low", "ci_high", "p_value"):
+        assert pd.isna(out.loc[0, col])
+    assert out.loc[0, "k_control"] == 38  # the other group's count may stay
+
+
+def test_small_complement_is_suppressed_too():
+    out = disclosure.protect(table(31, 33, 19, 21), 10)  # 2 returned in each group
+    assert pd.isna(out.loc[0, "value_programme"]) and pd.isna(out.loc[0, "value_control"])
+
+
+def test_small_group_hides_its_n():
+    out = disclosure.protect(table(3, 8, 38, 294), 10)
+    assert pd.isna(out.loc[0, "n_programme"]) and out.loc[0, "n_control"] == 294
+
+
+def test_threshold_is_a_parameter():
+    assert not disclosure.protect(table(6, 300, 38, 294), 5)["suppressed"].any()
+    assert disclosure.protect(table(6, 300, 38, 294), 10)["suppressed"].all()
+
+
+def test_require_safe():
+    import pytest
+    assert disclosure.require_safe(12, 10) == 12
+    with pytest.raises(disclosure.DisclosureError):
+        disclosure.require_safe(9, 10)
+    with pytest.raises(disclosure.DisclosureError):
+        disclosure.require_safe(0, 10)

@@ -1,0 +1,36 @@
+"""Every published figure: valid against its contract, and quoted from its source report."""
+
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, seed_text
+from evalbook import contracts
+
+FILES = sorted((ROOT / "data" / "published").glob("*/*.csv"))
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_published_file_meets_contract_and_quotes_its_source(path: Path):
+    figures = contracts.read(path, contracts.PUBLISHED)
+    for _, row in figures.iterrows():
+        quote = " ".join(row["quote"].split())
+        assert quote in seed_text(row["source"]), f"{row['figure_id']}: quote not found in {row['source']}"
+
+
+def test_there_are_published_figures():
+    assert len(FILES) >= 1
+
+
+def test_wgw_group_sizes_are_the_reports():
+    figures = contracts.read(ROOT / "data" / "published" / "wgw" / "effect_study.csv", contracts.PUBLISHED)
+    n = figures[figures["quantity"] == "n"].set_index("group")["value"]
+    assert n.to_dict() == {"programme": 300, "control": 294}
+
+
+def test_a_figure_outside_its_bounds_is_refused(tmp_path):
+    src = (ROOT / "data" / "published" / "wgw" / "effect_study.csv").read_text(encoding="utf-8")
+    broken = src.replace("outflow_programme,outflow,programme,,19,", "outflow_programme,outflow,programme,,25,")
+    (tmp_path / "x.csv").write_text(broken, encoding="utf-8")
+    with pytest.raises(contracts.ContractError, match="column 'value' at line 4 .*between lower and upper"):
+        contracts.read(tmp_path / "x.csv", contracts.PUBLISHED)
