@@ -43,8 +43,8 @@ def check_inputs(jobs: list[chapters.Job], root: Path) -> None:
     """Validate every data file the selected chapters read; the first breach raises
     :class:`evalbook.contracts.ContractError` before anything is written."""
     for job in jobs:
-        data_dir = paths.resolve(job.parameters["data_dir"], root) / job.programme.name
-        for stem, contract in job.chapter.inputs:
+        data_dir = paths.resolve(job.parameters["data_dir"], root) / job.part.name
+        for stem, contract in job.chapter.contracts():
             contracts.read(find_input(data_dir, stem), contract)
 
 
@@ -56,8 +56,8 @@ def run_chapters(jobs: list[chapters.Job], root: Path, n_jobs: int | None = None
         n_jobs = max(1, min(n_jobs or os.cpu_count() or 1, len(jobs)))
         results = []
         with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-            futures = [pool.submit(execute, root / "notebooks" / f"{job.chapter.name}.ipynb",
-                                   staging / job.programme.name, job.parameters, job.label) for job in jobs]
+            futures = [pool.submit(execute, job.chapter.template,
+                                   staging / job.part.name, job.parameters, job.label) for job in jobs]
             for done, future in enumerate(as_completed(futures), start=1):
                 result = future.result()
                 results.append(result)
@@ -68,7 +68,7 @@ def run_chapters(jobs: list[chapters.Job], root: Path, n_jobs: int | None = None
             raise BuildError("\n\n".join(f"{r.label}: {r.error}" for r in failed)
                              + "\n\nNo chapter in book/ was changed.")
         for job in jobs:
-            _install(staging / job.programme.name, root / "book" / job.programme.name, job.chapter.name)
+            _install(staging / job.part.name, root / "book" / job.part.name, job.chapter.name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -133,12 +133,10 @@ def build_html(root: Path, log=print) -> Path:
             detail = "\n".join(problems) or (proc.stdout + proc.stderr)[-4000:]
             raise BuildError(f"the book build failed (the previous HTML in _build/html is untouched):\n{detail}")
         target = build_dir / "html"
-        old = build_dir / ".html-previous"
-        shutil.rmtree(old, ignore_errors=True)
+        old = staging / "previous"
         if target.exists():
-            target.rename(old)
+            target.rename(old)  # removed with the staging directory
         (staging / "_build" / "html").rename(target)
-        shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     index = target / "index.html"

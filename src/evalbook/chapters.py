@@ -1,44 +1,41 @@
-"""The book's chapters: which template runs for which programme, with which parameters.
+"""The book's chapters: which template runs for which part of the book, with which parameters.
 
-Programmes differ in data and in the parameters here, never in copies of a notebook: one
-template in ``notebooks/`` serves every programme listed for it.
+A chapter template in ``notebooks/`` declares itself in its notebook metadata under
+``evalbook``::
+
+    {"title": "Effectstudie",
+     "inputs": {"register": "evalbook.contracts:REGISTER"},
+     "runs": {"wgw": {"follow_up_months": 12}, "route3": {...}}}
+
+``runs`` lists the parts (programmes) the template serves, each with its parameter
+defaults; ``inputs`` names the data files (``<data_dir>/<part>/<stem>.csv``) and the
+contracts they must meet, checked before any chapter runs. Programmes therefore differ in
+data and in this configuration, never in copies of a notebook.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import importlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
 
-from . import contracts
-
-
-@dataclass(frozen=True)
-class Programme:
-    name: str  # directory name under data/<...>/ and book/
-    title: str  # Dutch
-    parameters: dict = field(default_factory=dict)  # defaults for this programme's chapters
+from . import contracts, paths
 
 
 @dataclass(frozen=True)
-class ChapterSpec:
-    name: str  # template stem in notebooks/, executed as book/<programme>/<name>.ipynb
+class Part:
+    name: str  # directory under book/ (and under data/synthetic/ for a programme)
     title: str  # Dutch
-    programmes: tuple[str, ...]
-    inputs: tuple[tuple[str, contracts.Contract], ...] = ()  # data files checked before any chapter runs
 
 
-PROGRAMMES: dict[str, Programme] = {
-    p.name: p
-    for p in (
-        Programme("wgw", "Wijkgestuurd Werken", {"follow_up_months": 12}),
-    )
-}
-
-CHAPTERS: dict[str, ChapterSpec] = {
-    c.name: c
-    for c in (
-        ChapterSpec("effect_study", "Effectstudie", ("wgw",), (("register", contracts.REGISTER),)),
-    )
-}
+PARTS: dict[str, Part] = {p.name: p for p in (
+    Part("wgw", "Wijkgestuurd Werken"),
+    Part("route3", "Leerlandschap Route 3"),
+    Part("wwatwork", "WW@Work"),
+    Part("context", "Context"),
+    Part("verantwoording", "Verantwoording"),
+)}
 
 # Parameters every chapter takes; Papermill injects them, the CLI can override them.
 COMMON_PARAMETERS = {
@@ -50,30 +47,66 @@ COMMON_PARAMETERS = {
 
 
 @dataclass(frozen=True)
+class ChapterSpec:
+    name: str  # template stem: notebooks/<name>.ipynb runs as book/<part>/<name>.ipynb
+    title: str
+    runs: dict  # part -> parameter defaults
+    inputs: dict  # file stem -> "module:CONTRACT"
+
+    @property
+    def template(self) -> Path:
+        return paths.repo_root() / "notebooks" / f"{self.name}.ipynb"
+
+    def contracts(self) -> list[tuple[str, contracts.Contract]]:
+        return [(stem, _contract(ref)) for stem, ref in self.inputs.items()]
+
+
+def _contract(ref: str) -> contracts.Contract:
+    module, _, attr = ref.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def discover(root: Path | None = None) -> dict[str, ChapterSpec]:
+    """Every template in ``notebooks/`` that declares ``evalbook`` metadata, by name."""
+    specs = {}
+    for path in sorted((root or paths.repo_root()).joinpath("notebooks").glob("*.ipynb")):
+        meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("evalbook")
+        if not meta:
+            continue
+        unknown = set(meta["runs"]) - set(PARTS)
+        if unknown:
+            raise ValueError(f"{path.name}: runs for unknown part(s) {sorted(unknown)}; known: {', '.join(PARTS)}")
+        specs[path.stem] = ChapterSpec(path.stem, meta["title"], meta["runs"], meta.get("inputs", {}))
+    return specs
+
+
+@dataclass(frozen=True)
 class Job:
-    """One chapter for one programme, with its full parameter set."""
+    """One chapter for one part, with its full parameter set."""
 
     chapter: ChapterSpec
-    programme: Programme
+    part: Part
     parameters: dict
 
     @property
     def label(self) -> str:
-        return f"{self.programme.name}/{self.chapter.name}"
+        return f"{self.part.name}/{self.chapter.name}"
 
 
-def jobs(programme: str | None = None, chapter: str | None = None, overrides: dict | None = None) -> list[Job]:
-    """The (chapter, programme) runs selected, in book order; unknown names raise ValueError."""
-    if programme is not None and programme not in PROGRAMMES:
-        raise ValueError(f"unknown programme {programme!r}; choose from {', '.join(PROGRAMMES)}")
-    if chapter is not None and chapter not in CHAPTERS:
-        raise ValueError(f"unknown chapter {chapter!r}; choose from {', '.join(CHAPTERS)}")
+def jobs(part: str | None = None, chapter: str | None = None, overrides: dict | None = None,
+         root: Path | None = None) -> list[Job]:
+    """The (chapter, part) runs selected, in book order; unknown names raise ValueError."""
+    specs = discover(root)
+    if part is not None and part not in PARTS:
+        raise ValueError(f"unknown programme {part!r}; choose from {', '.join(PARTS)}")
+    if chapter is not None and chapter not in specs:
+        raise ValueError(f"unknown chapter {chapter!r}; choose from {', '.join(specs)}")
     selected = [
-        Job(c, PROGRAMMES[p], COMMON_PARAMETERS | PROGRAMMES[p].parameters | (overrides or {}) | {"programme": p})
-        for p in PROGRAMMES
-        for c in CHAPTERS.values()
-        if p in c.programmes and (programme in (None, p)) and (chapter in (None, c.name))
+        Job(spec, PARTS[p], COMMON_PARAMETERS | spec.runs[p] | (overrides or {}) | {"programme": p})
+        for p in PARTS
+        for spec in specs.values()
+        if p in spec.runs and part in (None, p) and chapter in (None, spec.name)
     ]
     if not selected:
-        raise ValueError(f"chapter {chapter!r} does not run for programme {programme!r}")
+        raise ValueError(f"chapter {chapter!r} does not run for programme {part!r}")
     return selected

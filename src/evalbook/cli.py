@@ -15,8 +15,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="run chapter notebooks with Papermill and build the HTML book")
-    b.add_argument("--programme", choices=sorted(chapters.PROGRAMMES), help="only this programme's chapters")
-    b.add_argument("--chapter", choices=sorted(chapters.CHAPTERS), help="only this chapter")
+    b.add_argument("--programme", choices=list(chapters.PARTS), help="only this programme's (part's) chapters")
+    b.add_argument("--chapter", help="only this chapter (a template name in notebooks/)")
     b.add_argument("--data-dir", help="directory holding <programme>/<file>.csv (default: data/synthetic)")
     b.add_argument("--jobs", type=int, default=None, help="chapters run in parallel (default: number of cores)")
     b.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
