@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+SKIP = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__", ".hypothesis")
+
+
+def copy_repo(dest: Path) -> Path:
+    """The repository without environment, build products and git: where a build may write."""
+    shutil.copytree(ROOT, dest, ignore=SKIP)
+    return dest
+
+
+def evalbook(workdir: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "evalbook", *args], cwd=workdir, capture_output=True, text=True,
+                          timeout=900)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """A full `evalbook build` (every chapter, then the HTML book) in a copy of the repository."""
+    work = copy_repo(tmp_path_factory.mktemp("build") / "repo")
+    proc = evalbook(work, "build")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return work, proc
 
 
 @pytest.fixture

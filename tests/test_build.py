@@ -5,26 +5,12 @@ import configparser
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from conftest import ROOT
-
-SKIP = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__", ".hypothesis")
-
-
-def copy_repo(dest: Path) -> Path:
-    shutil.copytree(ROOT, dest, ignore=SKIP)
-    return dest
-
-
-def evalbook(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "evalbook", *args], cwd=workdir, capture_output=True, text=True,
-                          timeout=900)
+from conftest import ROOT, copy_repo, evalbook
 
 
 def sanitizers():
@@ -46,15 +32,6 @@ def outputs(path: Path) -> list:
                     text = regex.sub(replacement, text)
                 found.append(text)
     return found
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """A full `evalbook build` in a copy of the repository."""
-    work = copy_repo(tmp_path_factory.mktemp("build") / "repo")
-    proc = evalbook(work, "build")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return work, proc
 
 
 def test_build_is_warning_free_and_prints_the_index(built):
@@ -129,3 +106,32 @@ def test_a_warning_fails_the_build_and_keeps_the_previous_html(built, tmp_path):
     assert proc.returncode == 1
     assert "book/intro.md" in proc.stderr and "WARNING" in proc.stderr
     assert (work / "_build" / "html" / "index.html").read_bytes() == index_before
+
+
+def test_privacy_guard_stops_a_chapter_that_shows_an_identifier(tmp_path):
+    """A person_id that occurs in the chapter's output (here: a word of an outcome label)
+    must stop the build before anything is installed."""
+    work = copy_repo(tmp_path / "repo")
+    data = tmp_path / "leaky"
+    shutil.copytree(ROOT / "data" / "synthetic" / "wgw", data / "wgw")
+    register = pd.read_csv(data / "wgw" / "register.csv", dtype=str, keep_default_na=False)
+    register.loc[0, "person_id"] = "Overdracht"
+    register.to_csv(data / "wgw" / "register.csv", index=False)
+    before = (work / "book" / "wgw" / "effect_study.ipynb").read_bytes()
+
+    proc = evalbook(work, "build", "--programme", "wgw", "--chapter", "effect_study", "--data-dir", str(data),
+                    "--no-html")
+    assert proc.returncode == 1
+    assert "person-level identifiers in the output" in proc.stderr and "Ove*******" in proc.stderr
+    assert (work / "book" / "wgw" / "effect_study.ipynb").read_bytes() == before
+
+
+def test_two_builds_give_identical_chapters_including_figures(tmp_path):
+    work = copy_repo(tmp_path / "repo")
+    runs = []
+    for _ in range(2):
+        proc = evalbook(work, "build", "--programme", "wgw", "--chapter", "effect_study", "--no-html")
+        assert proc.returncode == 0, proc.stderr
+        nb = json.loads((work / "book" / "wgw" / "effect_study.ipynb").read_text(encoding="utf-8"))
+        runs.append([c.get("outputs") for c in nb["cells"]])
+    assert runs[0] == runs[1]

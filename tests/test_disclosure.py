@@ -46,3 +46,35 @@ def test_require_safe():
         disclosure.require_safe(9, 10)
     with pytest.raises(disclosure.DisclosureError):
         disclosure.require_safe(0, 10)
+
+
+def test_check_table_refuses_small_counts_and_passes_suppressed_ones():
+    import pytest
+    ok = pd.DataFrame({"n_programme": [300, pd.NA], "value_programme": [1.0, 2.0]})
+    disclosure.check_table(ok, 10)
+    with pytest.raises(disclosure.DisclosureError, match="n_programme"):
+        disclosure.check_table(pd.DataFrame({"n_programme": [300, 4]}), 10)
+
+
+def test_no_built_table_or_glued_count_is_below_the_minimum():
+    """Scans every executed chapter in book/: its saved table and its glued counts."""
+    import json
+
+    from conftest import ROOT
+
+    chapters = sorted((ROOT / "book").glob("*/*.ipynb"))
+    assert chapters
+    for path in chapters:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        minimum = nb["metadata"]["papermill"]["parameters"].get("min_cell_size", disclosure.DEFAULT_MIN_CELL_SIZE)
+        table = path.parent / "tables" / f"{path.stem}.csv"
+        if table.is_file():
+            disclosure.check_table(pd.read_csv(table), minimum)
+        for cell in nb["cells"]:
+            for out in cell.get("outputs", []):
+                glue = out.get("metadata", {}).get("scrapbook", {}).get("name")
+                if glue and disclosure.is_count_name(glue):
+                    plain = next(v for k, v in out["data"].items() if k.endswith("text/plain"))
+                    text = plain.strip("'\"").replace(".", "")
+                    if text.isdigit():
+                        assert int(text) >= minimum, f"{path.name}: glued count {glue} = {text}"

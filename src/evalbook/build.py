@@ -21,7 +21,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import chapters, contracts, paths
+from . import chapters, contracts, paths, privacy
 from .chapter import find_input
 
 KERNEL = "python3"
@@ -39,18 +39,24 @@ class ChapterResult:
     error: str | None = None
 
 
-def check_inputs(jobs: list[chapters.Job], root: Path) -> None:
+def check_inputs(jobs: list[chapters.Job], root: Path) -> frozenset[str]:
     """Validate every data file the selected chapters read; the first breach raises
-    :class:`evalbook.contracts.ContractError` before anything is written."""
+    :class:`evalbook.contracts.ContractError` before anything is written. Returns the values
+    of the inputs' identifier columns, which must never appear in the book."""
+    identifiers: set[str] = set()
     for job in jobs:
         data_dir = paths.resolve(job.parameters["data_dir"], root) / job.part.name
         for stem, contract in job.chapter.contracts():
-            contracts.read(find_input(data_dir, stem), contract)
+            frame = contracts.read(find_input(data_dir, stem), contract)
+            for column in contract.identifiers:
+                identifiers.update(frame[column].dropna().astype(str))
+    return frozenset(identifiers)
 
 
-def run_chapters(jobs: list[chapters.Job], root: Path, n_jobs: int | None = None, log=print) -> None:
-    """Execute the selected chapters and move them into ``book/`` when all succeeded."""
-    check_inputs(jobs, root)
+def run_chapters(jobs: list[chapters.Job], root: Path, n_jobs: int | None = None, log=print) -> frozenset[str]:
+    """Execute the selected chapters and move them into ``book/`` when all succeeded and
+    passed the privacy guard. Returns the input identifiers (for guarding the HTML)."""
+    identifiers = check_inputs(jobs, root)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=_ensure(root / "_build")))
     try:
         n_jobs = max(1, min(n_jobs or os.cpu_count() or 1, len(jobs)))
@@ -67,10 +73,12 @@ def run_chapters(jobs: list[chapters.Job], root: Path, n_jobs: int | None = None
         if failed:
             raise BuildError("\n\n".join(f"{r.label}: {r.error}" for r in failed)
                              + "\n\nNo chapter in book/ was changed.")
+        privacy.guard([staging], identifiers)
         for job in jobs:
             _install(staging / job.part.name, root / "book" / job.part.name, job.chapter.name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    return identifiers
 
 
 def execute(template: Path, workdir: Path, parameters: dict, label: str) -> ChapterResult:
@@ -119,9 +127,10 @@ def _install(src_dir: Path, dest_dir: Path, chapter: str) -> None:
         shutil.copy2(table, dest_dir / "tables" / f"{chapter}.csv")
 
 
-def build_html(root: Path, log=print) -> Path:
+def build_html(root: Path, identifiers: frozenset[str] = frozenset(), log=print) -> Path:
     """Build the book with Jupyter Book (execution off, ``-n -W --keep-going``) and swap it
-    into ``_build/html`` only when it is free of warnings. Returns the index page."""
+    into ``_build/html`` only when it is free of warnings and passes the privacy guard
+    (no BSN-like number, none of ``identifiers``). Returns the index page."""
     build_dir = _ensure(root / "_build")
     staging = Path(tempfile.mkdtemp(prefix=".html-", dir=build_dir))
     try:
@@ -132,6 +141,7 @@ def build_html(root: Path, log=print) -> Path:
         if proc.returncode != 0 or problems:
             detail = "\n".join(problems) or (proc.stdout + proc.stderr)[-4000:]
             raise BuildError(f"the book build failed (the previous HTML in _build/html is untouched):\n{detail}")
+        privacy.guard([staging / "_build" / "html"], identifiers)
         target = build_dir / "html"
         old = staging / "previous"
         if target.exists():

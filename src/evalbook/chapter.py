@@ -75,7 +75,9 @@ class Chapter:
         self.glue(name, str(disclosure.require_safe(count, self.min_cell_size, what=name)))
 
     def save_table(self, table: pd.DataFrame) -> Path:
-        """Write the chapter's aggregate table to ``<table_dir>/<chapter>.csv``."""
+        """Write the chapter's aggregate table to ``<table_dir>/<chapter>.csv``, refusing one
+        with a count below the minimum cell size."""
+        disclosure.check_table(table, self.min_cell_size)
         self.table_dir.mkdir(parents=True, exist_ok=True)
         path = self.table_dir / f"{self.name}.csv"
         table.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")

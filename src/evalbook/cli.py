@@ -8,6 +8,8 @@ import sys
 
 from . import build, chapters, paths
 from .contracts import ContractError
+from .disclosure import DisclosureError
+from .privacy import PrivacyError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,23 +29,25 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return _build(args)
-    except (ContractError, build.BuildError, ValueError) as exc:
+    except (ContractError, build.BuildError, DisclosureError, PrivacyError, ValueError) as exc:
         print(f"evalbook {args.command}: {exc}", file=sys.stderr)
         return 1
 
 
 def _build(args) -> int:
     root = paths.repo_root()
-    if not args.html_only:
-        overrides = {name: _literal(value) for name, value in args.parameter}
-        if args.data_dir:
-            overrides["data_dir"] = args.data_dir
+    overrides = {name: _literal(value) for name, value in args.parameter}
+    if args.data_dir:
+        overrides["data_dir"] = args.data_dir
+    if args.html_only:
+        identifiers = build.check_inputs(chapters.jobs(overrides=overrides), root)
+    else:
         jobs = chapters.jobs(args.programme, args.chapter, overrides)
         print(f"Running {len(jobs)} chapter(s) with Papermill ...", flush=True)
-        build.run_chapters(jobs, root, n_jobs=args.jobs, log=lambda m: print(m, flush=True))
+        identifiers = build.run_chapters(jobs, root, n_jobs=args.jobs, log=lambda m: print(m, flush=True))
     if not args.no_html:
         print("Building the book with Jupyter Book (-n -W --keep-going) ...", flush=True)
-        build.build_html(root)
+        build.build_html(root, identifiers)
     return 0
 
 

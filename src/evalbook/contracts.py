@@ -87,6 +87,8 @@ class Contract:
     rules: tuple[Rule, ...] = ()
     # every listed value must occur at least once in its column (e.g. both groups present)
     required_values: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # person-level key columns: their values must never appear in the book (evalbook.privacy)
+    identifiers: tuple[str, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -331,6 +333,7 @@ REGISTER = Contract(
              lambda df: df["contacts_selected"] <= df["contacts_total"]),
     ),
     required_values={"group": ("programme", "control")},
+    identifiers=("person_id",),
 )
 
 PUBLISHED = Contract(

@@ -12,9 +12,13 @@ The rule, applied in one place for tables, figure labels and glued numbers:
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 DEFAULT_MIN_CELL_SIZE = 10
+# Columns of a saved table (and names of glued values) that hold person counts.
+COUNT_NAME = re.compile(r"^(n|k|count)(_.*)?$|_(n|count)$")
 
 
 class DisclosureError(ValueError):
@@ -36,6 +40,23 @@ def require_safe(count, min_cell_size: int = DEFAULT_MIN_CELL_SIZE, what: str = 
     if not is_safe_count(count, min_cell_size):
         raise DisclosureError(f"{what} below the minimum cell size {min_cell_size} may not be published")
     return int(count)
+
+
+def is_count_name(name: str) -> bool:
+    """Whether a table column or glued value named ``name`` holds a person count."""
+    return bool(COUNT_NAME.search(str(name)))
+
+
+def check_table(table: pd.DataFrame, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> None:
+    """Raise :class:`DisclosureError` when a count column (see :data:`COUNT_NAME`) of a table
+    about to be saved holds a value below the minimum; suppressed (missing) cells pass."""
+    for column in filter(is_count_name, table.columns):
+        values = pd.to_numeric(table[column], errors="coerce").dropna()
+        small = values[values < min_cell_size]
+        if len(small):
+            raise DisclosureError(f"column '{column}' holds counts below the minimum cell size {min_cell_size} "
+                                  f"(rows {', '.join(map(str, small.index[:5]))}): suppress them first "
+                                  "(evalbook.disclosure.protect)")
 
 
 def protect(table: pd.DataFrame, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> pd.DataFrame:

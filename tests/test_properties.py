@@ -1,0 +1,90 @@
+"""Property-based tests (hypothesis) of the contracts and the statistics helpers."""
+
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import REGISTER_HEADER, REGISTER_ROWS, write_register
+from evalbook import compare, contracts, disclosure, formatting
+
+counts = st.integers(min_value=1, max_value=400).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n)))
+
+
+@given(counts, counts)
+@settings(max_examples=150, deadline=None)
+def test_interval_contains_the_estimate_and_agrees_with_the_test(a, b):
+    (k1, n1), (k0, n0) = a, b
+    r = compare.proportions(k1, n1, k0, n0)
+    assert 0 <= r["p_value"] <= 1
+    assert r["ci_low"] - 1e-6 <= r["diff"] <= r["ci_high"] + 1e-6
+    assert -100 - 1e-9 <= r["ci_low"] and r["ci_high"] <= 100 + 1e-9
+    if not (math.isclose(r["p_value"], 0.05, abs_tol=1e-6)):
+        assert (r["ci_low"] > 0 or r["ci_high"] < 0) == (r["p_value"] < 0.05)
+
+
+@given(counts, counts)
+@settings(max_examples=100, deadline=None)
+def test_swapping_the_groups_mirrors_the_result(a, b):
+    (k1, n1), (k0, n0) = a, b
+    r, s = compare.proportions(k1, n1, k0, n0), compare.proportions(k0, n0, k1, n1)
+    assert s["diff"] == pytest.approx(-r["diff"])
+    assert (s["ci_low"], s["ci_high"]) == pytest.approx((-r["ci_high"], -r["ci_low"]), abs=1e-6)
+    assert s["p_value"] == pytest.approx(r["p_value"], abs=1e-9)
+
+
+@given(st.lists(st.floats(0, 1, allow_nan=False), min_size=1, max_size=20))
+def test_holm_is_monotone_bounded_and_never_below_raw(p):
+    adjusted = compare.holm(p)
+    assert all(a >= x - 1e-12 and a <= 1 for a, x in zip(adjusted, p))
+    order = sorted(range(len(p)), key=lambda i: p[i])
+    assert all(adjusted[order[i]] <= adjusted[order[i + 1]] + 1e-12 for i in range(len(p) - 1))
+
+
+@given(st.floats(-1e6, 1e6, allow_nan=False), st.integers(0, 3))
+def test_dutch_numbers_read_back(x, decimals):
+    text = formatting.number(x, decimals)
+    value = float(text.replace(".", "").replace(",", "."))
+    assert abs(value - x) <= 0.5 * 10 ** -decimals + 1e-9 * abs(x)
+
+
+@given(st.integers(0, 50), st.integers(0, 50), st.integers(1, 20))
+def test_protect_never_leaves_a_small_count(k, extra, minimum):
+    n = k + extra
+    if n == 0:
+        return
+    row = {"outcome": "x", "label": "X", "kind": "proportion"} | compare.proportions(k, n, 30, 60)
+    out = disclosure.protect(pd.DataFrame([row]), minimum)
+    shown_k, shown_n = out.loc[0, "k_programme"], out.loc[0, "n_programme"]
+    if not pd.isna(shown_k):
+        assert shown_k >= minimum and shown_n - shown_k >= minimum
+    if not pd.isna(shown_n):
+        assert shown_n >= minimum
+
+
+COLUMNS = REGISTER_HEADER.split(",")
+BAD_VALUES = {"age": "abc", "sex": "x", "group": "both", "contacts_total": "-1", "no_show": "misschien",
+              "start_date": "2017-13-01", "parttime_months": "1.5", "education": "phd"}
+
+
+@given(st.sampled_from(sorted(BAD_VALUES)), st.integers(0, len(REGISTER_ROWS) - 1))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_single_bad_cell_is_reported_with_its_column_and_line(tmp_path, column, row):
+    rows = [r.split(",") for r in REGISTER_ROWS]
+    rows[row][COLUMNS.index(column)] = BAD_VALUES[column]
+    path = write_register(tmp_path / "r.csv", [",".join(r) for r in rows])
+    with pytest.raises(contracts.ContractError) as info:
+        contracts.read(path, contracts.REGISTER)
+    assert f"column '{column}'" in str(info.value) and f"line {row + 2}" in str(info.value)
+
+
+@given(st.permutations(COLUMNS))
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_column_order_does_not_matter(tmp_path, order):
+    rows = [dict(zip(COLUMNS, r.split(","))) for r in REGISTER_ROWS]
+    lines = [",".join(order)] + [",".join(r[c] for c in order) for r in rows]
+    (tmp_path / "p.csv").write_text("\n".join(lines) + "\n")
+    frame = contracts.read(tmp_path / "p.csv", contracts.REGISTER)
+    assert frame["person_id"].tolist() == ["P1", "P2", "P3", "P4"]
