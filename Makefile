@@ -12,8 +12,11 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 book: $(STAMP)
 	$(PY) -m evalbook build
 
+# Unit, contract and build tests, plus nbval over every executed chapter in book/.
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
 test: $(STAMP) browser
-	$(PY) -m pytest
+	$(PY) -m pytest $(NBVAL) tests book
 
 # The browser test drives Debian's chromium; install it when missing (needs root, as on CI).
 browser:

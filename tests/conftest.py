@@ -20,9 +20,9 @@ def copy_repo(dest: Path) -> Path:
     return dest
 
 
-def evalbook(workdir: Path, *args: str) -> subprocess.CompletedProcess:
+def evalbook(workdir: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "evalbook", *args], cwd=workdir, capture_output=True, text=True,
-                          timeout=900)
+                          timeout=900, env=env)
 
 
 @pytest.fixture(scope="session")

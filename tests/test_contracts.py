@@ -109,3 +109,19 @@ def test_parquet_is_read_like_csv(tmp_path, register_file):
     df = pd.read_csv(register_file, dtype=str)
     df.to_parquet(tmp_path / "register.parquet")
     pd.testing.assert_frame_equal(load(tmp_path / "register.parquet"), load(register_file))
+
+
+def test_a_person_in_both_groups(tmp_path):
+    twin = REGISTER_ROWS[0].replace("P1,programme,", "P1,control,")
+    msg = error_for(tmp_path, [*REGISTER_ROWS, twin])
+    assert "column 'person_id' at lines 2, 6 (found 'P1', 'P1'); expected unique values" in msg
+
+
+def test_value_out_of_range(tmp_path):
+    msg = error_for(tmp_path, replace(0, "age", "200"))
+    assert "column 'age' at line 2 (found 200); expected a whole number between 15 and 70" in msg
+
+
+def test_dates_out_of_order(tmp_path):
+    msg = error_for(tmp_path, replace(2, "end_date", "2017-01-01"))
+    assert "column 'end_date' at line 4" in msg and "on or after start_date" in msg

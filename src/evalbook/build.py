@@ -8,6 +8,7 @@ free of warnings.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -21,10 +22,11 @@ from pathlib import Path
 
 import nbformat
 
-from . import chapters, contracts, paths, privacy
+from . import chapters, contracts, paths, privacy, published
 from .chapter import find_input
 
 KERNEL = "python3"
+_SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 HIDDEN_CELL_TAGS = {"parameters", "injected-parameters"}
 
 
@@ -50,6 +52,9 @@ def check_inputs(jobs: list[chapters.Job], root: Path) -> frozenset[str]:
             frame = contracts.read(find_input(data_dir, stem), contract)
             for column in contract.identifiers:
                 identifiers.update(frame[column].dropna().astype(str))
+        figures = published.path_for(job.part.name, job.chapter.name, paths.resolve(job.parameters["published_dir"], root))
+        if figures.is_file():
+            contracts.read(figures, contracts.PUBLISHED)
     return frozenset(identifiers)
 
 
@@ -147,11 +152,28 @@ def build_html(root: Path, identifiers: frozenset[str] = frozenset(), log=print)
         if target.exists():
             target.rename(old)  # removed with the staging directory
         (staging / "_build" / "html").rename(target)
+        write_switcher(build_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     index = target / "index.html"
     log(f"The book is built: {index}")
     return index
+
+
+def write_switcher(build_dir: Path) -> Path:
+    """``_build/versions/switcher.json`` for the theme's version switcher: every archived
+    version (newest preferred) and the working build."""
+    versions_dir = build_dir / "versions"
+    versions_dir.mkdir(parents=True, exist_ok=True)
+    archived = sorted((p.name for p in versions_dir.iterdir() if p.is_dir() and _SEMVER.match(p.name)),
+                      key=lambda v: tuple(map(int, v.split("."))),
+                      reverse=True)
+    entries = [{"name": f"{v} (nieuwste)" if i == 0 else v, "version": v, "url": f"/versions/{v}/index.html",
+                **({"preferred": True} if i == 0 else {})} for i, v in enumerate(archived)]
+    entries.append({"name": "in ontwikkeling", "version": "dev", "url": "/html/index.html"})
+    path = versions_dir / "switcher.json"
+    path.write_text(json.dumps(entries, indent=2) + "\n", encoding="utf-8")
+    return path
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")

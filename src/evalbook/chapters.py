@@ -52,10 +52,7 @@ class ChapterSpec:
     title: str
     runs: dict  # part -> parameter defaults
     inputs: dict  # file stem -> "module:CONTRACT"
-
-    @property
-    def template(self) -> Path:
-        return paths.repo_root() / "notebooks" / f"{self.name}.ipynb"
+    template: Path
 
     def contracts(self) -> list[tuple[str, contracts.Contract]]:
         return [(stem, _contract(ref)) for stem, ref in self.inputs.items()]
@@ -76,7 +73,7 @@ def discover(root: Path | None = None) -> dict[str, ChapterSpec]:
         unknown = set(meta["runs"]) - set(PARTS)
         if unknown:
             raise ValueError(f"{path.name}: runs for unknown part(s) {sorted(unknown)}; known: {', '.join(PARTS)}")
-        specs[path.stem] = ChapterSpec(path.stem, meta["title"], meta["runs"], meta.get("inputs", {}))
+        specs[path.stem] = ChapterSpec(path.stem, meta["title"], meta["runs"], meta.get("inputs", {}), path)
     return specs
 
 

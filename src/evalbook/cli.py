@@ -1,4 +1,5 @@
-"""The ``evalbook`` command: ``evalbook build`` runs the chapters and builds the book."""
+"""The ``evalbook`` command: ``build`` runs the chapters and builds the book; ``release``
+makes a versioned release of it."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 import ast
 import sys
 
-from . import build, chapters, paths
+from . import build, chapters, paths, release
 from .contracts import ContractError
 from .disclosure import DisclosureError
 from .privacy import PrivacyError
@@ -25,17 +26,30 @@ def main(argv: list[str] | None = None) -> int:
                    help="override a chapter parameter, e.g. -p follow_up_months 6")
     b.add_argument("--no-html", action="store_true", help="run the chapters only, do not build the HTML book")
     b.add_argument("--html-only", action="store_true", help="build the HTML book from the chapters in book/")
+    b.add_argument("--version", dest="rebuild_version", metavar="VERSION",
+                   help="rebuild released VERSION from its git tag into _build/versions/VERSION")
+    b.set_defaults(func=_build)
+
+    r = sub.add_parser("release", help="release a new version of the book (tests, rebuild, archive, tag)")
+    r.add_argument("version", help="the new semantic version, e.g. 0.2.0")
+    r.add_argument("--test-command", default=f"{sys.executable} -m pytest -q tests",
+                   help="the tests that must pass first (default: the test suite)")
+    r.set_defaults(func=_release)
 
     args = parser.parse_args(argv)
     try:
-        return _build(args)
-    except (ContractError, build.BuildError, DisclosureError, PrivacyError, ValueError) as exc:
+        return args.func(args)
+    except (ContractError, build.BuildError, DisclosureError, PrivacyError, release.ReleaseError,
+            ValueError) as exc:
         print(f"evalbook {args.command}: {exc}", file=sys.stderr)
         return 1
 
 
 def _build(args) -> int:
     root = paths.repo_root()
+    if args.rebuild_version:
+        release.rebuild(root, args.rebuild_version)
+        return 0
     overrides = {name: _literal(value) for name, value in args.parameter}
     if args.data_dir:
         overrides["data_dir"] = args.data_dir
@@ -48,6 +62,11 @@ def _build(args) -> int:
     if not args.no_html:
         print("Building the book with Jupyter Book (-n -W --keep-going) ...", flush=True)
         build.build_html(root, identifiers)
+    return 0
+
+
+def _release(args) -> int:
+    release.release(paths.repo_root(), args.version, args.test_command, log=lambda m: print(m, flush=True))
     return 0
 
 

@@ -74,7 +74,7 @@ def protect(table: pd.DataFrame, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> 
         out.loc[hide, [k, value]] = pd.NA
         out.loc[small_group, n] = pd.NA
         suppressed |= hide
-    stats_cols = [c for c in ("diff", "ci_low", "ci_high", "p_value", "p_holm", "ame", "ame_low", "ame_high")
+    stats_cols = [c for c in ("diff", "ci_low", "ci_high", "p_value", "p_holm", "ame", "ame_low", "ame_high", "ame_p", "mde")
                   if c in out]
     out.loc[suppressed, stats_cols] = pd.NA
     out["suppressed"] = suppressed

@@ -60,3 +60,6 @@ def significance(p, alpha: float) -> str:
     if _is_missing(p):
         return MISSING
     return "significant" if p < alpha else "niet significant"
+
+
+GROUP_LABELS = {"programme": "programmagroep", "control": "controlegroep"}  # the reports' words

@@ -1,0 +1,147 @@
+"""Versioned releases, in a throw-away git repository holding the effect-study chapter(s):
+two releases are archived, listed in the switcher and the changelog with what changed, and
+a released version is rebuilt exactly from its tag."""
+
+import functools
+import json
+import os
+import shutil
+import subprocess
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pandas as pd
+import pytest
+
+from conftest import copy_repo, evalbook
+from evalbook import chapters, release
+from test_build import outputs
+
+GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org"]
+GIT_ENV = os.environ | {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
+                        "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org"}
+
+
+def git(repo, *args):
+    return subprocess.run([*GIT, *args], cwd=repo, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory):
+    """The repository reduced to the effect-study template, its chapters and the hand-written
+    pages, committed in a fresh git repository."""
+    work = copy_repo(tmp_path_factory.mktemp("release") / "repo")
+    for template in (work / "notebooks").glob("*.ipynb"):
+        if template.stem != "effect_study":
+            template.unlink()
+    labels = [job.label for job in chapters.jobs(root=work)]
+    for notebook in (work / "book").glob("*/*.ipynb"):
+        if f"{notebook.parent.name}/{notebook.stem}" not in labels:
+            notebook.unlink()
+    toc = ["format: jb-book", "root: book/intro", "chapters:", *[f"  - file: book/{label}" for label in labels],
+           "  - file: book/methods", "  - file: book/rerun", "  - file: book/versions"]
+    (work / "_toc.yml").write_text("\n".join(toc) + "\n")
+    git(work, "init", "-q", "-b", "main")
+    git(work, "add", "-A")
+    git(work, "commit", "-q", "-m", "start")
+    return work
+
+
+def release_cmd(repo, version, test_command="true"):
+    return evalbook(repo, "release", version, "--test-command", test_command, env=GIT_ENV)
+
+
+@pytest.fixture(scope="module")
+def two_releases(repo):
+    first = release_cmd(repo, "0.2.0")
+    assert first.returncode == 0, first.stdout + first.stderr
+    # a new extract: 30 fewer persons in the WGW programme group
+    csv = repo / "data" / "synthetic" / "wgw" / "register.csv"
+    register = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    register.drop(register.index[register["group"] == "programme"][:30]).to_csv(csv, index=False)
+    git(repo, "commit", "-q", "-am", "new extract")
+    second = release_cmd(repo, "0.3.0")
+    assert second.returncode == 0, second.stdout + second.stderr
+    return repo
+
+
+def test_releases_are_tagged_archived_and_versioned(two_releases):
+    repo = two_releases
+    assert git(repo, "tag", "--list").split() == ["v0.2.0", "v0.3.0"]
+    assert "version: 0.3.0" in (repo / "_config.yml").read_text()
+    for version in ("0.2.0", "0.3.0"):
+        page = (repo / "_build" / "versions" / version / "book" / "wgw" / "effect_study.html").read_text()
+        assert f"<code>{version}</code>" in page  # the provenance box of that version
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_changelog_lists_both_versions_with_what_changed(two_releases):
+    text = (two_releases / "book" / "versions.md").read_text()
+    assert text.index("## Versie 0.3.0") < text.index("## Versie 0.2.0")
+    assert "Eerste versie." in text
+    assert "`wgw/effect_study`: outflow, n_programme: 300,0 → 270,0" in text
+    page = (two_releases / "_build" / "versions" / "0.3.0" / "book" / "versions.html").read_text()
+    assert "Versie 0.2.0" in page and "Versie 0.3.0" in page
+
+
+def test_switcher_lists_the_versions_newest_preferred(two_releases):
+    entries = json.loads((two_releases / "_build" / "versions" / "switcher.json").read_text())
+    assert [e["version"] for e in entries] == ["0.3.0", "0.2.0", "dev"]
+    assert entries[0].get("preferred") is True and "preferred" not in entries[1]
+
+
+def test_both_versions_are_browsable_through_the_switcher(two_releases):
+    pytest.importorskip("playwright")
+    from test_browser import ARGS, CHROMIUM
+
+    if CHROMIUM is None:
+        pytest.skip("chromium not installed")
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(two_releases / "_build"))
+    handler.log_message = lambda *a: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page()
+            page.goto(f"{base}/versions/0.3.0/book/wgw/effect_study.html", wait_until="networkidle")
+            items = page.locator(".version-switcher__menu a")
+            items.first.wait_for(state="attached")
+            names = items.all_inner_texts()
+            assert any("0.3.0" in n for n in names) and any("0.2.0" in n for n in names)
+            older = next(i for i in range(items.count()) if "0.2.0" in names[i])
+            page.goto(base + items.nth(older).get_attribute("href"), wait_until="load")
+            assert page.url.endswith("/versions/0.2.0/index.html") or "/versions/0.2.0/" in page.url
+            browser.close()
+    finally:
+        server.shutdown()
+
+
+def test_a_release_is_refused_when_dirty_failing_or_not_newer(two_releases):
+    repo = two_releases
+    assert "not newer" in release_cmd(repo, "0.1.0").stderr
+    assert "already released" in release_cmd(repo, "0.3.0").stderr
+    assert "tests fail" in release_cmd(repo, "0.4.0", test_command="false").stderr
+    (repo / "book" / "intro.md").write_text("changed\n")
+    try:
+        assert "not clean" in release_cmd(repo, "0.4.0").stderr
+    finally:
+        git(repo, "checkout", "--", "book/intro.md")
+    assert git(repo, "tag", "--list").split() == ["v0.2.0", "v0.3.0"]
+
+
+def test_a_released_version_is_rebuilt_exactly_from_its_tag(two_releases, tmp_path):
+    repo = two_releases
+    shutil.rmtree(repo / "_build" / "versions" / "0.2.0")  # the archive is lost
+    rebuilt = release.rebuild(repo, "0.2.0")
+    assert (repo / "_build" / "versions" / "0.2.0" / "index.html").is_file()
+    for notebook in sorted(rebuilt.glob("*/*.ipynb")):
+        relative = f"book/{notebook.parent.name}/{notebook.name}"
+        at_release = tmp_path / notebook.name
+        at_release.write_text(git(repo, "show", f"v0.2.0:{relative}"))
+        assert outputs(notebook) == outputs(at_release), relative
+    table = pd.read_csv(rebuilt / "wgw" / "tables" / "effect_study.csv")
+    assert table.loc[table["outcome"] == "outflow", "n_programme"].item() == 300  # not today's 270
