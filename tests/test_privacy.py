@@ -20,6 +20,7 @@ def test_eleven_test(number, valid):
 def test_scan_text_finds_bsn_but_not_inside_longer_tokens():
     assert privacy.scan_text("client 123456782 heeft") == [("bsn", "123456782")]
     assert privacy.scan_text("sha a123456782b and 1234567820 and 123456789") == []
+    assert privacy.scan_text("p = 0.000764345 of 123456782,5 of 0,123456782") == []  # decimals are no BSN
 
 
 def test_identifiers_are_matched_as_whole_tokens_and_only_when_distinctive():

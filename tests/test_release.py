@@ -79,7 +79,7 @@ def test_changelog_lists_both_versions_with_what_changed(two_releases):
     text = (two_releases / "book" / "versions.md").read_text()
     assert text.index("## Versie 0.3.0") < text.index("## Versie 0.2.0")
     assert "Eerste versie." in text
-    assert "`wgw/effect_study`: outflow, n_programme: 300,0 → 270,0" in text
+    assert "`wgw/effect_study`: outflow, n_programme: 300 → 270" in text
     page = (two_releases / "_build" / "versions" / "0.3.0" / "book" / "versions.html").read_text()
     assert "Versie 0.2.0" in page and "Versie 0.3.0" in page
 

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-_NINE_DIGITS = re.compile(r"(?<![0-9A-Za-z])[0-9]{9}(?![0-9A-Za-z])")
+# nine digits standing alone: not part of a longer token, nor a decimal fraction (0.000764345)
+_NINE_DIGITS = re.compile(r"(?<![0-9A-Za-z.,])[0-9]{9}(?![0-9A-Za-z]|[.,][0-9])")
 _TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z_.-]*[0-9A-Za-z]|[0-9A-Za-z]")
 TEXT_SUFFIXES = {".ipynb", ".csv", ".html"}  # chapters, tables, pages (not the theme's scripts)
 # Shorter identifier values (e.g. numeric keys like "57") are indistinguishable from the

@@ -101,31 +101,46 @@ def result_changes(root: Path, previous_tag: str | None, limit: int = 12) -> lis
     return lines or ["Geen verschillen in de resultaattabellen."]
 
 
+KEY_COLUMNS = ("target_group", "subgroup", "group", "outcome", "quantity", "item", "stage")
+
+
 def _table_changes(old: pd.DataFrame, new: pd.DataFrame) -> list[str]:
-    """Cells that differ (after rounding to one decimal) between two versions of a table,
-    matched on the first column (the row key)."""
+    """Numeric cells that differ (after rounding to one decimal) between two versions of a
+    table, rows matched on the table's text columns (e.g. outcome and target group)."""
     if list(old.columns) != list(new.columns):
         return [f"kolommen gewijzigd ({', '.join(map(str, new.columns))})"]
-    key = old.columns[0]
-    old, new = old.set_index(key), new.set_index(key)
-    changes = [f"rij {k} vervallen" for k in old.index.difference(new.index)]
-    changes += [f"rij {k} nieuw" for k in new.index.difference(old.index)]
+    keys = [c for c in KEY_COLUMNS if c in new.columns] or [
+        c for c in new.columns if not pd.api.types.is_numeric_dtype(new[c])]
+    if not keys or new.duplicated(keys).any() or old.duplicated(keys).any():
+        keys = []  # no usable key: compare row by row
+    old, new = (frame.set_index(keys) if keys else frame for frame in (old, new))
+    changes = [f"rij {_name(k)} vervallen" for k in old.index.difference(new.index)]
+    changes += [f"rij {_name(k)} nieuw" for k in new.index.difference(old.index)]
     for row in old.index.intersection(new.index):
-        for column in old.columns:
+        for column in new.columns:
             a, b = old.at[row, column], new.at[row, column]
             if _rounded(a) != _rounded(b):
-                changes.append(f"{row}, {column}: {_show(a)} → {_show(b)}")
+                changes.append(f"{_name(row)}, {column}: {_show(a)} → {_show(b)}")
     return changes
 
 
+def _name(key) -> str:
+    parts = key if isinstance(key, tuple) else (key,)
+    return " / ".join(str(p) for p in parts if pd.notna(p))
+
+
 def _rounded(x):
+    """What counts as a change: numbers to three decimals (p-values move in the third)."""
     number = pd.to_numeric(pd.Series([x]), errors="coerce").iloc[0]
-    return ("nan",) if pd.isna(x) else (round(float(number), 1) if pd.notna(number) else str(x))
+    return ("nan",) if pd.isna(x) else (round(float(number), 3) if pd.notna(number) else str(x))
 
 
 def _show(x) -> str:
     number = pd.to_numeric(pd.Series([x]), errors="coerce").iloc[0]
-    return fmt.number(number, 1) if pd.notna(number) else ("–" if pd.isna(x) else str(x))
+    if pd.isna(number):
+        return "–" if pd.isna(x) else str(x)
+    number = float(number)
+    return fmt.number(number, 0 if number.is_integer() else 1 if abs(number) >= 1 else 3)
 
 
 def changelog_entry(version: str, date: str, commit: str, fingerprints: dict[str, str], changes: list[str]) -> str:
