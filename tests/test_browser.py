@@ -34,7 +34,8 @@ class QuietHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def site(built):
     work, _ = built
-    handler = functools.partial(QuietHandler, directory=str(work / "_build" / "html"))
+    # served like `make serve`: _build/ at the root, so /versions/switcher.json resolves
+    handler = functools.partial(QuietHandler, directory=str(work / "_build"))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -52,7 +53,7 @@ def browser():
         b.close()
 
 
-PAGES = [f"book/{job.label}.html" for job in chapters.jobs()]
+PAGES = [f"html/book/{job.label}.html" for job in chapters.jobs()]
 
 
 @pytest.mark.parametrize("page_path", PAGES)

@@ -52,3 +52,23 @@ def test_window_must_be_positive(register_file):
     df = contracts.read(register_file, contracts.REGISTER)
     with pytest.raises(ValueError, match="follow_up_months"):
         outcomes.derive(df, 0)
+
+
+def test_outflow_as_a_status_at_the_end_of_the_window(register_file):
+    df = contracts.read(register_file, contracts.REGISTER)
+    derived = outcomes.derive(df, follow_up_months=12, outflow_measure="status")
+    # P1 left for work but was back on benefit in May 2018: not off benefit at the end
+    assert derived["outflow"].tolist() == [False, False, True, False]
+    assert derived["outflow_work"].tolist() == [True, False, True, False]  # events are unchanged
+    # with a 6-month window (to 2018-03-01, inclusive) P1's return falls outside it: off benefit then
+    assert outcomes.derive(df, 6, "status")["outflow"].tolist() == [True, False, True, False]
+
+
+def test_outcome_selection_and_the_outflow_label():
+    chosen = outcomes.selection(["outflow", "parttime"], "status")
+    assert [o.name for o in chosen] == ["outflow", "parttime"]
+    assert chosen[0].label == "Geen uitkering aan het eind van de volgperiode"
+    with pytest.raises(ValueError, match="unknown outcome"):
+        outcomes.selection(["handover"])
+    with pytest.raises(ValueError, match="outflow_measure"):
+        outcomes.derive(pd.DataFrame(), 12, "stock")

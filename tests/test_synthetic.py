@@ -54,3 +54,89 @@ def test_count_for_percent_rounds_half_up():
 def test_the_register_meets_its_contract(root):
     df = contracts.read(root / "data" / "synthetic" / "wgw" / "register.csv", contracts.REGISTER)
     assert set(df["group"]) == {"programme", "control"}
+
+
+# -- Route 3: four target groups, status outflow, totals as unweighted means ------------------------
+
+TARGET_GROUPS = ("stilstaand_water", "nieuwe_instroom", "team6", "oap")
+
+
+def route3_shares(g: pd.DataFrame) -> dict:
+    """Shares in percent from the raw columns, independently of evalbook.outcomes: outflow is
+    'off benefit at the end of the 12-month window' (returned within it counts as not off)."""
+    end = (g["start_date"] + pd.DateOffset(months=12)).where(
+        g["start_date"] + pd.DateOffset(months=12) < g["end_date"], g["end_date"])
+    left = g["outflow_date"].notna() & (g["outflow_date"] <= end)
+    back = g["returned_date"].notna() & (g["returned_date"] <= end)
+    work = left & (g["outflow_reason"] == "work")
+    parttime = g["parttime_months"] > 0
+    return {
+        "outflow": 100 * (left & ~back).mean(),
+        "outflow_work": 100 * work.mean(),
+        "outflow_other": 100 * (left & (g["outflow_reason"] == "other")).mean(),
+        "no_return_after_work": 100 * (~back[work]).mean() if work.any() else math.nan,
+        "parttime": 100 * parttime.mean(),
+        "active": 100 * (work | parttime).mean(),
+        "no_show": 100 * (g["no_show"] == "true").mean(),
+    }
+
+
+def test_route3_register_reproduces_every_published_figure(root):
+    raw = pd.read_csv(root / "data" / "synthetic" / "route3" / "register.csv", dtype={"no_show": str},
+                      parse_dates=["start_date", "end_date", "outflow_date", "returned_date"])
+    shares = {(group, tg): route3_shares(raw[(raw["group"] == group) & (raw["target_group"] == tg)])
+              for group in ("programme", "control") for tg in TARGET_GROUPS}
+    figures = published.load("route3", "effect_study")
+    checked = 0
+    for _, f in figures[figures["quantity"].isin(route3_shares(raw).keys())].iterrows():
+        if pd.isna(f["subgroup"]):  # "totaal gemiddeld": the unweighted mean of the four target groups
+            value = sum(shares[(f["group"], tg)][f["quantity"]] for tg in TARGET_GROUPS) / len(TARGET_GROUPS)
+        else:
+            value = shares[(f["group"], f["subgroup"])][f["quantity"]]
+        assert f["lower"] <= value < f["upper"], (f["figure_id"], value)
+        checked += 1
+    assert checked == 26
+
+
+def test_route3_group_sizes_are_the_assumed_ones(root):
+    raw = pd.read_csv(root / "data" / "synthetic" / "route3" / "register.csv")
+    sizes = raw.groupby(["group", "target_group"]).size()
+    assumed = synthetic.read_assumptions(programme="route3", chapter="effect_study").set_index("parameter")["value"]
+    for (group, tg), n in sizes.items():
+        assert n == float(assumed[f"n_{group}_{tg}"])
+    assert sizes["programme"].sum() == 500  # "500 werkzoekenden" (Samenvatting)
+
+
+def test_solve_refuses_impossible_published_combinations():
+    # outflow measured as an event must be at least outflow to work: 42% vs 43% of 100 cannot be
+    values = {q: (v, True) for q, v in {"n": 100, "outflow": 42, "outflow_work": 43, "outflow_other": 10,
+                                        "no_return_after_work": 79, "parttime": 37, "active": 61, "no_show": 10,
+                                        "handover_matching": 0, "handover_mo": 0, "contacts_total": 20,
+                                        "contacts_selected": 3}.items()}
+    with pytest.raises(ValueError, match="outflow 42 of 100 is outside the feasible 43..100"):
+        synthetic.solve(values, "control", outflow_measure="event")
+    # as a status at the end it holds: 34 of the 43 stay off benefit after work, 8 of the 10 others
+    t = synthetic.solve(values, "control", outflow_measure="status")
+    assert (t.outflow_work, t.returned_after_work, t.outflow_other, t.returned_after_other) == (43, 9, 10, 2)
+
+
+def test_a_missing_value_is_named():
+    with pytest.raises(ValueError, match="programme / team6: no published figure or assumption for outflow, outflow_work, "):
+        synthetic.solve({"n": (60, True)}, "programme", "team6", outflow_measure="status")
+
+
+@pytest.mark.parametrize("programme", ("wgw", "route3"))
+def test_pool_and_register_meet_their_contracts(root, programme):
+    from evalbook import matching
+    pool = contracts.read(root / "data" / "synthetic" / programme / "pool.csv", matching.POOL)
+    assert (pool["group"] == "candidate").sum() > 5 * (pool["group"] == "programme").sum()
+    contracts.read(root / "data" / "synthetic" / programme / "register.csv", contracts.REGISTER)
+
+
+def test_assumptions_meet_their_contract_and_reject_duplicates(root, tmp_path):
+    assert len(synthetic.read_assumptions(programme="route3", chapter="effect_study")) > 8
+    text = (root / "data" / "synthetic" / "assumptions.csv").read_text(encoding="utf-8")
+    first = text.splitlines()[1]
+    (tmp_path / "a.csv").write_text(text + first + "\n", encoding="utf-8")
+    with pytest.raises(contracts.ContractError, match="parameter.*unique within programme and chapter"):
+        synthetic.read_assumptions(tmp_path / "a.csv")

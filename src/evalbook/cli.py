@@ -1,5 +1,5 @@
 """The ``evalbook`` command: ``build`` runs the chapters and builds the book; ``release``
-makes a versioned release of it."""
+makes a versioned release of it; ``audit`` checks the published figures (the audit chapter's findings)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import argparse
 import ast
 import sys
 
-from . import build, chapters, paths, release
+from . import audit, build, chapters, paths, release
 from .contracts import ContractError
 from .disclosure import DisclosureError
 from .privacy import PrivacyError
@@ -35,6 +35,11 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--test-command", default=f"{sys.executable} -m pytest -q tests",
                    help="the tests that must pass first (default: the test suite)")
     r.set_defaults(func=_release)
+
+    a = sub.add_parser("audit", help="check the published figures: significance labels, sums, GRIM (the audit chapter)")
+    a.add_argument("--published-dir", default="data/published",
+                   help="directory holding <programme>/<chapter>.csv (default: data/published)")
+    a.set_defaults(func=_audit)
 
     args = parser.parse_args(argv)
     try:
@@ -67,6 +72,11 @@ def _build(args) -> int:
 
 def _release(args) -> int:
     release.release(paths.repo_root(), args.version, args.test_command, log=lambda m: print(m, flush=True))
+    return 0
+
+
+def _audit(args) -> int:
+    print(audit.report(audit.run(args.published_dir)))
     return 0
 
 

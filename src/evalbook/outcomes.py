@@ -2,6 +2,15 @@
 
 The follow-up window is a parameter: an event counts when it falls within
 ``follow_up_months`` after ``start_date`` and not after the reference date ``end_date``.
+
+"Outflow from benefit" is measured in one of two ways (:data:`OUTFLOW_MEASURES`), a
+per-programme choice because the reports differ:
+
+* ``"event"``: benefit ended at some point in the window (then outflow = outflow to work +
+  outflow for other reasons, as the WGW figures add up);
+* ``"status"``: off benefit at the end of the window (an outflow in the window without a
+  return to benefit in the window). The Route 3 figures only hold in this reading: there the
+  control group's outflow (42%) is below its outflow to work (43%).
 """
 
 from __future__ import annotations
@@ -41,6 +50,25 @@ OUTCOMES: tuple[Outcome, ...] = (
 
 BY_NAME = {o.name: o for o in OUTCOMES}
 
+OUTFLOW_MEASURES = {
+    "event": "Uitstroom uit de uitkering",
+    "status": "Geen uitkering aan het eind van de volgperiode",
+}
+
+
+def selection(names=None, outflow_measure: str = "event") -> tuple[Outcome, ...]:
+    """The outcomes ``names`` (default: all, in :data:`OUTCOMES` order), with the label of
+    ``outflow`` following the outflow measure."""
+    if outflow_measure not in OUTFLOW_MEASURES:
+        raise ValueError(f"outflow_measure must be one of {', '.join(OUTFLOW_MEASURES)}, got {outflow_measure!r}")
+    wanted = list(BY_NAME) if names is None else list(names)
+    unknown = [n for n in wanted if n not in BY_NAME]
+    if unknown:
+        raise ValueError(f"unknown outcome(s) {unknown}; known: {', '.join(BY_NAME)}")
+    chosen = [o for o in OUTCOMES if o.name in wanted]
+    return tuple(Outcome(o.name, OUTFLOW_MEASURES[outflow_measure], o.kind, o.among) if o.name == "outflow" else o
+                 for o in chosen)
+
 
 def window_end(register: pd.DataFrame, follow_up_months: int) -> pd.Series:
     """The last day that counts for each person: start + window, capped at the reference date."""
@@ -50,12 +78,14 @@ def window_end(register: pd.DataFrame, follow_up_months: int) -> pd.Series:
     return horizon.where(horizon < register["end_date"], register["end_date"])
 
 
-def derive(register: pd.DataFrame, follow_up_months: int = 12) -> pd.DataFrame:
+def derive(register: pd.DataFrame, follow_up_months: int = 12, outflow_measure: str = "event") -> pd.DataFrame:
     """One row per person: ``group``, ``target_group`` and every outcome of :data:`OUTCOMES`.
 
     Proportions are booleans; an outcome with ``among`` is missing (NA) for persons outside
-    its denominator. Means are floats.
+    its denominator. Means are floats. ``outflow_measure``: see :data:`OUTFLOW_MEASURES`.
     """
+    if outflow_measure not in OUTFLOW_MEASURES:
+        raise ValueError(f"outflow_measure must be one of {', '.join(OUTFLOW_MEASURES)}, got {outflow_measure!r}")
     end = window_end(register, follow_up_months)
     outflow = register["outflow_date"].notna() & (register["outflow_date"] <= end)
     work = outflow & (register["outflow_reason"] == "work")
@@ -65,7 +95,7 @@ def derive(register: pd.DataFrame, follow_up_months: int = 12) -> pd.DataFrame:
     frame = pd.DataFrame({
         "group": register["group"],
         "target_group": target,
-        "outflow": outflow,
+        "outflow": outflow & ~returned if outflow_measure == "status" else outflow,
         "outflow_work": work,
         "outflow_other": outflow & (register["outflow_reason"] == "other"),
         "no_return_after_work": (~returned).where(work, pd.NA).astype("boolean"),

@@ -1,0 +1,370 @@
+"""The consistency audit of the published figures, against hand computations, scipy and
+brute force over every pair of counts."""
+
+import math
+import subprocess
+import sys
+from itertools import product
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+from scipy import stats
+
+from conftest import ROOT
+from evalbook import audit, cli, contracts
+
+ALPHA = 0.05
+
+
+def pearson_p(k1, n1, k0, n0):
+    """The score test of equal proportions by hand: Pearson's chi-square times (N-1)/N
+    (the Miettinen–Nurminen variance factor), independent of evalbook.compare."""
+    n = n1 + n0
+    if k1 + k0 in (0, n):
+        return 1.0
+    chi2 = stats.chi2_contingency([[k1, n1 - k1], [k0, n0 - k0]], correction=False)[0]
+    return float(stats.chi2.sf(chi2 * (n - 1) / n, df=1))
+
+
+def counts_by_hand(lower, upper, n):
+    return [k for k in range(n + 1) if lower - 1e-9 <= 100 * k / n <= upper + 1e-9]
+
+
+# -- enumeration and GRIM ------------------------------------------------------------------------
+
+def test_counts_consistent_with_wgw_outflow():
+    # 19% of 300: 55.5 <= k <= 58.5; 13% of 294: 36.75 <= k <= 39.69
+    assert list(audit.consistent_counts(18.5, 19.5, 300)) == [56, 57, 58]
+    assert list(audit.consistent_counts(12.5, 13.5, 294)) == [37, 38, 39]
+
+
+@pytest.mark.parametrize("lower,upper,n,possible", [
+    (49.5, 50.5, 3, False),  # 50% is impossible with n = 3 (1/3 = 33.3%, 2/3 = 66.7%)
+    (32.5, 33.5, 3, True),  # 33%: 1 of 3
+    (66.5, 67.5, 3, True),  # 67%: 2 of 3
+    (49.5, 50.5, 4, True),  # 2 of 4
+    (8.5, 9.5, 10, False),  # 9% of 10
+    (44.5, 45.5, 29, True),  # WGW: 13 of 29 = 44.8%
+    (4.5, 5.5, 22, True),  # WGW: 1 of 22 = 4.5%, rounds to 5
+])
+def test_grim_cases_with_known_answers(lower, upper, n, possible):
+    assert bool(audit.consistent_counts(lower, upper, n)) is possible
+
+
+def test_bounds_are_inclusive_and_exact_for_decimals():
+    assert 37 in audit.consistent_counts(18.5, 19.5, 200)  # 18.5% exactly
+    assert 39 in audit.consistent_counts(18.5, 19.5, 200)  # 19.5% exactly
+    assert list(audit.consistent_counts(3.95, 4.05, 30)) == []  # 1/30 = 3.3%, 2/30 = 6.7%
+    assert list(audit.consistent_counts(3.95, 4.05, 2000)) == [79, 80, 81]  # 3.95% is 79/2000 exactly
+
+
+@given(st.floats(0, 100).map(lambda x: round(x, 1)), st.floats(0, 10).map(lambda x: round(x, 1)),
+       st.integers(1, 400))
+def test_enumeration_equals_brute_force(lower, width, n):
+    upper = min(100.0, lower + width)
+    assert list(audit.consistent_counts(lower, upper, n)) == counts_by_hand(lower, upper, n)
+
+
+# -- tests over the set of pairs ----------------------------------------------------------------
+
+@pytest.mark.parametrize("k1,n1,k0,n0", [(57, 300, 38, 294), (56, 300, 39, 294), (4, 10, 0, 10), (13, 29, 1, 22)])
+def test_score_p_value_is_pearson_with_the_mn_factor(k1, n1, k0, n0):
+    assert audit.mn_p_value(k1, n1, k0, n0) == pytest.approx(pearson_p(k1, n1, k0, n0), rel=1e-9)
+
+
+def test_fisher_on_the_tea_tasting_table():
+    # Fisher's lady tasting tea: 3 of 4 right, two-sided p = 34/70
+    assert audit.fisher_p_value(3, 4, 1, 4) == pytest.approx(34 / 70)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(2, 120), st.integers(2, 120), st.data())
+def test_p_range_equals_brute_force_over_every_pair(n1, n0, data):
+    def counts(n):
+        low = data.draw(st.integers(0, n))
+        return range(low, data.draw(st.integers(low, n)) + 1)
+
+    counts1, counts0 = counts(n1), counts(n0)
+    ps = [pearson_p(k1, n1, k0, n0) for k1, k0 in product(counts1, counts0)]
+    low, high = audit.mn_p_range(n1, counts1, n0, counts0)
+    assert low == pytest.approx(min(ps), rel=1e-7, abs=1e-12)
+    assert high == pytest.approx(max(ps), rel=1e-7, abs=1e-12)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(2, 80), st.integers(2, 80), st.data())
+def test_small_pairs_are_those_with_an_expected_count_below_five(n1, n0, data):
+    def counts(n):
+        low = data.draw(st.integers(0, n))
+        return range(low, data.draw(st.integers(low, n)) + 1)
+
+    counts1, counts0 = counts(n1), counts(n0)
+    expected = [(k1, k0) for k1, k0 in product(counts1, counts0)
+                if 0 < k1 + k0 < n1 + n0
+                and stats.contingency.expected_freq([[k1, n1 - k1], [k0, n0 - k0]]).min() < audit.MIN_EXPECTED
+                or k1 + k0 in (0, n1 + n0)]
+    assert audit.small_pairs(n1, counts1, n0, counts0) == sorted(expected)
+
+
+# -- verdicts on hand-computed cases ------------------------------------------------------------
+
+def test_wgw_outflow_significant_depends_on_the_rounding():
+    # 19% vs 13% with n = 300 and 294: the counts 56-58 and 37-39 are possible. At the
+    # printed values (57 vs 38) p < 0.05, but 56 vs 39 (18.7% vs 13.3%) gives p > 0.05,
+    # so the report's "significant" holds for some consistent pairs only.
+    assert pearson_p(57, 300, 38, 294) < ALPHA < pearson_p(56, 300, 39, 294)
+    assert pearson_p(58, 300, 37, 294) < ALPHA
+    e = audit.evaluate((18.5, 19.5), (300,), (12.5, 13.5), (294,), ALPHA)
+    assert e.pairs == 9
+    assert e.p_mn == pytest.approx((pearson_p(58, 300, 37, 294), pearson_p(56, 300, 39, 294)))
+    assert audit.verdict(e, audit.SIGNIFICANT) == (audit.AMBIGUOUS, "rounding")
+
+
+def test_wgw_outflow_other_significant_is_inconsistent():
+    # about 8% vs 6% (7-9% vs 5-7%, from 19-11 and 13-7): the most extreme pair,
+    # 27/300 = 9% vs 15/294 = 5.1%, is still not significant
+    assert pearson_p(27, 300, 15, 294) > ALPHA
+    e = audit.evaluate((7, 9), (300,), (5, 7), (294,), ALPHA)
+    assert audit.verdict(e, audit.SIGNIFICANT) == (audit.INCONSISTENT, "no_pair")
+    assert audit.verdict(e, audit.NOT_SIGNIFICANT) == (audit.CONSISTENT, "all_pairs")
+
+
+def test_wgw_outflow_work_not_significant_is_consistent():
+    # 11% vs 7%: the most extreme pair 34/300 vs 20/294 gives p > 0.05
+    assert pearson_p(34, 300, 20, 294) > ALPHA
+    e = audit.evaluate((10.5, 11.5), (300,), (6.5, 7.5), (294,), ALPHA)
+    assert audit.verdict(e, audit.NOT_SIGNIFICANT) == (audit.CONSISTENT, "all_pairs")
+
+
+def test_a_label_that_depends_on_the_test():
+    # 4 of 10 vs 0 of 10: the score test rejects, Fisher's exact test does not
+    assert pearson_p(4, 10, 0, 10) < ALPHA < stats.fisher_exact([[4, 6], [0, 10]]).pvalue
+    e = audit.evaluate((39.5, 40.5), (10,), (0, 0.5), (10,), ALPHA)
+    assert e.test_disagrees and e.p_fisher is not None
+    assert audit.verdict(e, audit.SIGNIFICANT) == (audit.AMBIGUOUS, "test")
+
+
+def test_impossible_percentages_are_inconsistent():
+    e = audit.evaluate((49.5, 50.5), (3,), (32.5, 33.5), (3,), ALPHA)
+    assert e.pairs == 0
+    assert audit.verdict(e, audit.NOT_SIGNIFICANT) == (audit.INCONSISTENT, "impossible")
+
+
+def test_sets_of_group_sizes_are_pooled():
+    # WGW no return after work: 94% of 32-34 vs 90% of 20-22 (the outflow-to-work counts)
+    e = audit.evaluate((93.5, 94.5), (32, 33, 34), (89.5, 90.5), (20, 21, 22), ALPHA)
+    by_hand = [(k1, n1, k0, n0) for n1 in (32, 33, 34) for n0 in (20, 21, 22)
+               for k1 in counts_by_hand(93.5, 94.5, n1) for k0 in counts_by_hand(89.5, 90.5, n0)]
+    assert e.pairs == len(by_hand)  # 90% of 22 is impossible: 20/22 = 90.9%
+    assert e.p_mn[0] == pytest.approx(min(pearson_p(*t) for t in by_hand))
+    assert e.p_mn[1] == pytest.approx(max(pearson_p(*t) for t in by_hand))
+
+
+# -- unknown group sizes ------------------------------------------------------------------------
+
+def brute_force_status(b1, b0, label, n):
+    pairs = list(product(counts_by_hand(*b1, n), counts_by_hand(*b0, n)))
+    if not pairs:
+        return audit.IMPOSSIBLE
+    small = [(k1, k0) for k1, k0 in pairs if min(k1 + k0, 2 * n - k1 - k0) < 10]  # expected < 5, equal groups
+    labels = {pearson_p(k1, n, k0, n) < ALPHA for k1, k0 in pairs}
+    labels |= {stats.fisher_exact([[k1, n - k1], [k0, n - k0]]).pvalue < ALPHA for k1, k0 in small}
+    wanted = label == audit.SIGNIFICANT
+    return audit.CONSISTENT if labels == {wanted} else audit.AMBIGUOUS if wanted in labels else audit.INCONSISTENT
+
+
+@pytest.mark.parametrize("n", [20, 38, 100, 300, 507, 550, 1270, 1400])
+def test_scan_equals_brute_force_for_route3_parttime(n):
+    # Route 3: 22% vs 18% part-time, "significant"; the group sizes are not published
+    statuses = audit.scan_sizes((21.5, 22.5), (17.5, 18.5), audit.SIGNIFICANT, ALPHA, (n, n))
+    assert statuses == {n: brute_force_status((21.5, 22.5), (17.5, 18.5), audit.SIGNIFICANT, n)}
+
+
+def test_route3_parttime_needs_far_larger_groups():
+    statuses = audit.scan_sizes((21.5, 22.5), (17.5, 18.5), audit.SIGNIFICANT, ALPHA, (20, 2000))
+    # with 300 per group even 22.5% vs 17.5% is not significant: p by hand
+    assert pearson_p(67, 300, 53, 300) > ALPHA and statuses[300] == audit.INCONSISTENT
+    assert statuses[2000] == audit.CONSISTENT
+    possible = audit.sizes_where(statuses, {audit.CONSISTENT, audit.AMBIGUOUS})
+    assert 450 < possible[0][0] < 600 and possible[-1][1] == 2000
+
+
+@pytest.mark.parametrize("n", [20, 21, 25, 60])
+def test_scan_with_small_counts_equals_brute_force(n):
+    statuses = audit.scan_sizes((9.5, 10.5), (0, 4.5), audit.SIGNIFICANT, ALPHA, (n, n))
+    assert statuses == {n: brute_force_status((9.5, 10.5), (0, 4.5), audit.SIGNIFICANT, n)}
+
+
+def test_runs_skip_impossible_sizes():
+    statuses = {20: audit.CONSISTENT, 21: audit.IMPOSSIBLE, 22: audit.CONSISTENT, 23: audit.INCONSISTENT,
+                24: audit.AMBIGUOUS}
+    assert audit.sizes_where(statuses, {audit.CONSISTENT}) == [(20, 22)]
+    assert audit.sizes_where(statuses, {audit.CONSISTENT, audit.AMBIGUOUS}) == [(20, 22), (24, 24)]
+
+
+# -- the published comparisons and the internal arithmetic --------------------------------------
+
+HEADER = "figure_id,quantity,group,subgroup,value,unit,printed,lower,upper,significance,source,section,quote,note"
+
+
+def figures(*rows: str) -> pd.DataFrame:
+    frame = pd.DataFrame([r.split(",") for r in rows], columns=HEADER.split(",")[:10])
+    frame = frame.mask(frame == "")
+    for col in ("value", "lower", "upper"):
+        frame[col] = frame[col].astype(float)
+    frame["section"] = [f"s{i}" for i in range(len(frame))]
+    return frame
+
+
+def test_group_sizes_follow_the_base_of_a_share():
+    frame = audit._keyed(figures(
+        "n1,n,programme,,300,count,300,300,300,",
+        "n0,n,control,,294,count,294,294,294,",
+        "w1,outflow_work,programme,,11,percent,11,10.5,11.5,",
+        "w0,outflow_work,control,,7,percent,7,6.5,7.5,",
+    ))
+    assert audit.group_sizes(frame, "outflow", "programme", "") == (300,)
+    assert audit.group_sizes(frame, "no_return_after_work", "programme", "") == (32, 33, 34)
+    assert audit.group_sizes(frame, "no_return_after_work", "control", "") == (20, 21, 22)
+    assert audit.group_sizes(frame, "outflow", "programme", "some_target_group") is None
+
+
+def test_comparisons_pair_rows_and_say_why_they_cannot_be_tested():
+    frame = figures(
+        "n1,n,programme,,300,count,300,300,300,",
+        "n0,n,control,,294,count,294,294,294,",
+        "a1,outflow,programme,,19,percent,19%,18.5,19.5,significant",
+        "a0,outflow,control,,13,percent,13%,12.5,13.5,significant",
+        "c1,contacts,programme,,29,mean,29,28.5,29.5,significant",
+        "c0,contacts,control,,24,mean,24,23.5,24.5,significant",
+        "o1,outflow_work,programme,oap,2,percent,2,1.5,2.5,not_significant",
+        "x1,active,programme,,61,percent,61,60.5,61.5,",
+        "x0,active,control,,61,percent,61,60.5,61.5,",
+    )
+    checks = {(c.quantity, c.subgroup): c for c in audit.comparisons(frame, "wgw/effect_study")}
+    assert set(checks) == {("outflow", ""), ("contacts", ""), ("outflow_work", "oap")}  # unlabelled: left out
+    assert checks["outflow", ""].verdict == audit.AMBIGUOUS
+    assert (checks["contacts", ""].verdict, checks["contacts", ""].reason) == (audit.UNTESTABLE, "no_spread")
+    assert (checks["outflow_work", "oap"].verdict, checks["outflow_work", "oap"].reason) == (audit.UNTESTABLE,
+                                                                                           "no_control")
+
+
+def test_a_comparison_given_twice_is_checked_twice():
+    frame = figures(
+        "p1,privacy,programme,,72.5,percent,x,70,75,significant",
+        "p0,privacy,control,,57.5,percent,x,55,60,significant",
+        "q1,privacy,programme,,72.5,percent,x,70,75,significant",
+        "q0,privacy,control,,57.5,percent,x,55,60,significant",
+    )
+    frame["section"] = ["ch. 7 a", "ch. 7 a", "ch. 9 b", "ch. 9 b"]
+    checks = audit.comparisons(frame, "wgw/phone_survey", n_range=(100, 110))
+    assert [c.section for c in checks] == ["ch. 7 a", "ch. 9 b"]
+    assert all(c.statuses is not None and len(c.statuses) == 11 for c in checks)
+
+
+def test_arithmetic_sums_shares_and_grim():
+    frame = figures(
+        "t,outflow,programme,,22,percent,22,21.5,22.5,",
+        "w,outflow_work,programme,,17,percent,17,16.5,17.5,",
+        "o,outflow_other,programme,,16,percent,16,15.5,16.5,",
+        "T,outflow,control,,19,percent,19,18.5,19.5,",
+        "W,outflow_work,control,,11,percent,11,10.5,11.5,",
+        "O,outflow_other,control,,8,percent,8,7,9,",
+        "d,statement_does_little_disagree,control,,70,percent,70,65,75,",
+        "a,statement_does_little_agree,control,,45,percent,45,40,50,",
+        "n,n,control,,3,count,3,3,3,",
+    )
+    table = audit.arithmetic(frame, "route3/effect_study")
+    sums = table[table["check"] == "sum"].set_index("group")["ok"]
+    assert sums.to_dict() == {"programme": False, "control": True}  # 17 + 16 = 33 is not 22; 11 + 8 = 19
+    shares = table[table["check"] == "shares"]
+    assert list(shares["ok"]) == [False]  # at least 65 + 40 = 105%
+    grim = table[table["check"] == "grim"].set_index("quantities")["ok"]
+    # with n = 3 only 0, 33.3, 66.7 and 100% are possible
+    assert grim.to_dict() == {"outflow": False, "outflow_work": False, "outflow_other": False,
+                              "statement_does_little_disagree": True, "statement_does_little_agree": False}
+
+
+# -- the whole audit on the published figures ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def published():
+    return audit.run(ROOT / "data" / "published", alpha=ALPHA)
+
+
+def test_every_labelled_comparison_is_checked_once(published):
+    expected = set()
+    for path in sorted((ROOT / "data" / "published").glob("*/*.csv")):
+        frame = contracts.read(path, contracts.PUBLISHED)
+        frame = frame[frame["significance"].notna() & frame["group"].isin(["programme", "control"])]
+        for _, r in frame.iterrows():
+            expected.add((f"{path.parent.name}/{path.stem}", r["quantity"],
+                          "" if pd.isna(r["subgroup"]) else r["subgroup"]))
+    found = [(c.source, c.quantity, c.subgroup) for c in published.checks]
+    assert set(found) == expected
+    assert published.files == sorted((ROOT / "data" / "published").glob("*/*.csv"))
+
+
+def test_wgw_verdicts_on_the_published_figures(published):
+    wgw = {c.quantity: c for c in published.checks if c.source == "wgw/effect_study"}
+    assert wgw["outflow"].verdict == audit.AMBIGUOUS
+    assert wgw["outflow_work"].verdict == audit.CONSISTENT
+    assert wgw["outflow_other"].verdict == audit.INCONSISTENT
+    assert wgw["no_return_after_work"].programme.sizes == (32, 33, 34)
+    assert wgw["contacts_total"].verdict == audit.UNTESTABLE
+
+
+def test_route3_outflow_does_not_add_up(published):
+    sums = published.arithmetic[(published.arithmetic["check"] == "sum")
+                                & (published.arithmetic["source"] == "route3/effect_study")]
+    assert not sums.empty and not sums["ok"].any()
+
+
+def test_glued_values_are_text_and_the_displays_agree(published):
+    values = audit.glue_values(published)
+    assert all(isinstance(v, str) for v in values.values())
+    shown = audit.comparison_display(published).frame
+    assert list(shown["Oordeel"]) == [audit.VERDICT_LABELS[c.verdict] for c in published.checks]
+    assert int(values["n_inconsistent"]) == sum(c.verdict == audit.INCONSISTENT for c in published.checks)
+    assert "uitstroom om overige redenen" in values["inconsistent_findings"]
+
+
+def test_group_sizes_below_the_minimum_cell_size_are_not_shown():
+    assert audit._sizes_text((5,), 10) == "< 10"
+    assert audit._sizes_text((8, 9, 10, 11), 10) == "< 10, 10–11"
+    assert audit._sizes_text((300,), 10) == "300"
+
+
+# -- the command --------------------------------------------------------------------------------
+
+def test_audit_command_prints_the_chapter_findings(tmp_path, capsys):
+    (tmp_path / "wgw").mkdir()
+    src = (ROOT / "data" / "published" / "wgw" / "effect_study.csv").read_text(encoding="utf-8")
+    (tmp_path / "wgw" / "effect_study.csv").write_text(src, encoding="utf-8")
+    assert cli.main(["audit", "--published-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    result = audit.run(tmp_path)
+    assert out.strip() == audit.report(result).strip()
+    assert "inconsistent" in out and "Uitstroom om overige redenen" in out
+
+
+def test_audit_command_runs_as_a_program_on_the_book_data():
+    proc = subprocess.run([sys.executable, "-m", "evalbook", "audit"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "Consistentiecontrole" in proc.stdout
+
+
+def test_audit_command_stops_on_a_broken_file(tmp_path, capsys):
+    (tmp_path / "wgw").mkdir()
+    src = (ROOT / "data" / "published" / "wgw" / "effect_study.csv").read_text(encoding="utf-8")
+    (tmp_path / "wgw" / "effect_study.csv").write_text(src.replace(",19,percent,", ",25,percent,"), encoding="utf-8")
+    assert cli.main(["audit", "--published-dir", str(tmp_path)]) == 1
+    assert "between lower and upper" in capsys.readouterr().err
+
+
+def test_probability_helper_matches_scipy():
+    for z in (0.0, 1.0, 1.959964, 3.5):
+        assert audit._p(z) == pytest.approx(2 * stats.norm.sf(z), rel=1e-12)
+    assert math.isclose(audit._p(0.0), 1.0)

@@ -1,0 +1,128 @@
+"""Matching a candidate pool: SMD by hand, exact cells, determinism, balance on the shipped data."""
+
+import math
+import statistics
+
+import pandas as pd
+import pytest
+
+from conftest import REGISTER_HEADER, REGISTER_ROWS, ROOT, write_register
+from evalbook import contracts, matching
+
+PROGRAMMES = ("wgw", "route3")
+
+
+def read(programme: str, stem: str):
+    contract = matching.POOL if stem == "pool" else contracts.REGISTER
+    return contracts.read(ROOT / "data" / "synthetic" / programme / f"{stem}.csv", contract)
+
+
+def test_smd_of_a_continuous_variable_by_hand():
+    x1, x0 = [1, 2, 3, 4], [2, 3, 4, 5, 6]
+    pooled = math.sqrt((statistics.variance(x1) + statistics.variance(x0)) / 2)  # (5/3 + 5/2) / 2
+    assert matching.smd(x1, x0) == pytest.approx((2.5 - 4.0) / pooled)
+    assert matching.smd(x1, x0) == pytest.approx(-1.5 / math.sqrt(25 / 12))
+
+
+def test_smd_of_a_share_uses_p_times_one_minus_p():
+    x1 = [1] * 6 + [0] * 4  # 0.6
+    x0 = [1] * 3 + [0] * 7  # 0.3
+    assert matching.smd(x1, x0) == pytest.approx(0.3 / math.sqrt((0.6 * 0.4 + 0.3 * 0.7) / 2))
+
+
+def test_smd_edge_cases():
+    assert matching.smd([1, 1], [1, 1]) == 0.0
+    assert math.isnan(matching.smd([], [1, 2]))
+
+
+def small_pool(rows):
+    """Persons (id, group, sex, education, age, months) as a pool frame with the register columns."""
+    frame = pd.DataFrame(rows, columns=["person_id", "group", "sex", "education", "age", "benefit_months"])
+    return frame.assign(target_group=pd.NA)
+
+
+def test_pairs_share_the_cell_and_the_closest_candidate_wins():
+    pool = small_pool([
+        ("P1", "programme", "female", "low", 30, 14),
+        ("C1", "candidate", "female", "low", 34, 20),   # same cell, farther
+        ("C2", "candidate", "female", "low", 31, 15),   # same cell, closest
+        ("C3", "candidate", "male", "low", 30, 14),     # other sex: never a match
+    ])
+    assert matching.match(pool).to_dict("records") == [{"programme_id": "P1", "control_id": "C2"}]
+
+
+def test_a_person_without_a_candidate_in_the_cell_stays_unmatched():
+    pool = small_pool([
+        ("P1", "programme", "female", "low", 30, 14),
+        ("P2", "programme", "female", "high", 30, 14),  # no candidate with high education
+        ("C1", "candidate", "female", "low", 30, 14),
+        ("C2", "candidate", "female", "low", 36, 14),   # another age band: no match for anyone
+    ])
+    assert matching.match(pool)["programme_id"].tolist() == ["P1"]
+
+
+def test_ties_go_to_the_lowest_person_id_whatever_the_row_order():
+    rows = [("P1", "programme", "male", "middle", 40, 30),
+            ("C9", "candidate", "male", "middle", 41, 30),
+            ("C5", "candidate", "male", "middle", 39, 30)]  # equally far
+    for order in (rows, rows[::-1], [rows[1], rows[0], rows[2]]):
+        assert matching.match(small_pool(order))["control_id"].tolist() == ["C5"]
+
+
+def test_matching_the_shipped_pool_is_deterministic_and_order_free():
+    pool = read("route3", "pool")
+    shuffled = pool.sample(frac=1.0, random_state=7).reset_index(drop=True)
+    assert matching.match(shuffled).equals(matching.match(pool))
+
+
+@pytest.mark.parametrize("programme", PROGRAMMES)
+def test_the_shipped_register_is_the_matching_of_the_shipped_pool(programme):
+    pool, register = read(programme, "pool"), read(programme, "register")
+    rebuilt = matching.register_from_pool(pool).reset_index(drop=True)
+    pd.testing.assert_frame_equal(rebuilt, register[rebuilt.columns].reset_index(drop=True), check_dtype=False)
+
+
+@pytest.mark.parametrize("programme", PROGRAMMES)
+def test_every_pair_is_exact_on_target_group_sex_education_and_bands(programme):
+    pool = read(programme, "pool")
+    pairs = matching.match(pool)
+    cell = matching.cells(pool).set_axis(pool["person_id"])
+    assert (cell[pairs["programme_id"]].to_numpy() == cell[pairs["control_id"]].to_numpy()).all()
+    assert pairs["control_id"].is_unique  # without replacement
+
+
+@pytest.mark.parametrize("programme", PROGRAMMES)
+def test_balance_is_reached_on_the_shipped_data(programme):
+    table = matching.balance_table(read(programme, "register"), read(programme, "pool"))
+    assert table["smd_before"].abs().max() > 0.1  # the candidates differ from the programme group
+    assert (table["smd_after"].abs() < 0.1).all()
+    assert (matching.max_abs_smd_by_target_group(read(programme, "register")) < 0.1).all()
+
+
+def test_balance_table_means_by_hand():
+    register = read("wgw", "register")
+    table = matching.balance_table(register).set_index("label")
+    control = register[register["group"] == "control"]
+    assert table.loc["Leeftijd (jaren)", "mean_control"] == pytest.approx(control["age"].mean())
+    assert table.loc["Vrouw", "k_control"] == (control["sex"] == "female").sum()
+    assert table["smd_before"].isna().all()  # no pool, no "before"
+
+
+def test_the_pool_contract_wants_candidates_not_controls(tmp_path):
+    path = write_register(tmp_path / "pool.csv")  # groups programme/control: a register, not a pool
+    with pytest.raises(contracts.ContractError, match="column 'group'; expected at least one row with 'candidate'"):
+        contracts.read(path, matching.POOL)
+    rows = REGISTER_ROWS + ["P5,candidate,,male,23,unknown,80,2017-09-01,2018-10-31,,,,0,3,0,true,"]
+    with pytest.raises(contracts.ContractError, match="column 'group' at lines 4, 5 .*one of: programme, candidate"):
+        contracts.read(write_register(tmp_path / "pool.csv", rows), matching.POOL)
+
+
+def test_the_command_writes_the_register_beside_the_pool(tmp_path):
+    rows = ["P1,programme,,female,30,low,12,2017-09-01,2018-10-31,,,,0,10,3,false,",
+            "C1,candidate,,female,31,low,13,2017-09-01,2018-10-31,,,,0,4,1,false,",
+            "C2,candidate,,male,31,low,13,2017-09-01,2018-10-31,,,,0,4,1,false,"]
+    (tmp_path / "x").mkdir()
+    write_register(tmp_path / "x" / "pool.csv", rows, header=REGISTER_HEADER)
+    assert matching.main(["--programme", "x", "--data-dir", str(tmp_path)]) == 0
+    register = contracts.read(tmp_path / "x" / "register.csv", contracts.REGISTER)
+    assert register.set_index("person_id")["group"].to_dict() == {"C1": "control", "P1": "programme"}

@@ -1,0 +1,105 @@
+"""Minimum detectable effects against the textbook sample-size formula and statsmodels' power."""
+
+import math
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from statsmodels.stats.power import NormalIndPower
+from statsmodels.stats.proportion import power_proportions_2indep
+
+from evalbook import compare, contracts, outcomes, power
+
+ROOT = Path(__file__).resolve().parents[1]
+Z_A, Z_B = stats.norm.isf(0.025), stats.norm.ppf(0.8)
+
+
+@pytest.mark.parametrize("p0,n", [(0.07, 300), (0.13, 150), (0.5, 80), (0.02, 1000)])
+def test_mde_inverts_the_textbook_sample_size_formula(p0, n):
+    # Fleiss: n per group = [z_a √(2 p̄ q̄) + z_b √(p1 q1 + p0 q0)]² / d², p̄ = (p1 + p0) / 2
+    d = power.mde_proportion(p0, n, n)
+    p1, pbar = p0 + d, p0 + d / 2
+    n_back = (Z_A * math.sqrt(2 * pbar * (1 - pbar)) + Z_B * math.sqrt(p1 * (1 - p1) + p0 * (1 - p0))) ** 2 / d ** 2
+    assert n_back == pytest.approx(n, rel=1e-4)  # the formula leaves out the far tail (< 1e-5)
+
+
+@pytest.mark.parametrize("p0,n1,n0,alpha,target", [(0.129, 300, 294, 0.05, 0.8), (0.07, 300, 294, 0.05, 0.8),
+                                                    (0.3, 120, 480, 0.01, 0.9), (0.6, 50, 40, 0.05, 0.8)])
+def test_statsmodels_power_at_the_mde_is_the_target(p0, n1, n0, alpha, target):
+    d = power.mde_proportion(p0, n1, n0, alpha, target)
+    achieved = power_proportions_2indep(d, p0, n1, ratio=n0 / n1, alpha=alpha, return_results=False)
+    assert achieved == pytest.approx(target, abs=1e-9)
+    smaller = power_proportions_2indep(0.99 * d, p0, n1, ratio=n0 / n1, alpha=alpha, return_results=False)
+    assert smaller < target  # the smallest such difference
+
+
+def test_no_detectable_difference_when_even_100_percent_is_not_enough():
+    p0 = 19 / 21  # WGW: no return after work among 21 controls and 33 programme persons
+    assert power_proportions_2indep(1 - p0, p0, 33, ratio=21 / 33, return_results=False) < 0.8
+    assert math.isnan(power.mde_proportion(p0, 33, 21))
+
+
+@pytest.mark.parametrize("sd,n1,n0", [(15.5, 300, 294), (3.2, 300, 294), (1.0, 20, 60)])
+def test_mean_mde_against_normal_ind_power_and_the_closed_form(sd, n1, n0):
+    d = power.mde_mean(sd, n1, n0)
+    assert NormalIndPower().power(d / sd, nobs1=n1, alpha=0.05, ratio=n0 / n1) == pytest.approx(0.8, abs=1e-9)
+    assert d == pytest.approx((Z_A + Z_B) * sd * math.sqrt(1 / n1 + 1 / n0), rel=1e-5)
+
+
+def test_pooled_sd_by_hand():
+    frame = pd.DataFrame({"group": ["programme"] * 3 + ["control"] * 4, "x": [1.0, 2, 3, 2, 4, 6, 8]})
+    # programme: mean 2, SS 2; control: mean 5, SS 20; pooled variance 22 / 5
+    assert power.pooled_sd(frame, ["x"])["x"] == pytest.approx(math.sqrt(22 / 5))
+
+
+def test_mde_table_units_and_missing_values():
+    table = pd.DataFrame({
+        "outcome": ["outflow_work", "handover_mo", "contacts_total", "contacts_selected"],
+        "kind": ["proportion", "proportion", "mean", "mean"],
+        "value_control": [7.0, pd.NA, 24.0, 3.0],
+        "n_programme": pd.array([300, 300, 300, 300], dtype="Int64"),
+        "n_control": pd.array([294, 294, 294, 294], dtype="Int64"),
+    })
+    mde = power.mde_table(table, sd={"contacts_total": 15.5}).set_index("outcome")["mde"]
+    assert mde["outflow_work"] == pytest.approx(100 * power.mde_proportion(0.07, 300, 294))
+    assert math.isnan(mde["handover_mo"])  # suppressed control value
+    assert mde["contacts_total"] == pytest.approx(power.mde_mean(15.5, 300, 294))
+    assert math.isnan(mde["contacts_selected"])  # no SD given
+
+
+def _row(label="Uitstroom naar werk", kind="proportion", diff=3.857, value_control=7.1):
+    return {"label": label, "kind": kind, "diff": diff, "n_programme": 300, "n_control": 294,
+            "value_control": value_control}
+
+
+def test_sentences():
+    assert power.detectable_sentence(_row(), 7.094) == (
+        "Met deze groepsgroottes kon de studie alleen verschillen van ongeveer 7,1 procentpunt of meer in "
+        "uitstroom naar werk met 80% kans opsporen; het gevonden verschil van +3,9 procentpunt ligt daaronder.")
+    assert power.detectable_sentence(_row(diff=-8.86), 7.094, power=0.9).endswith(
+        "met 90% kans opsporen; het gevonden verschil van −8,9 procentpunt ligt daarboven.")
+    assert power.detectable_sentence(_row(diff=5.918), 5.864).endswith("+5,9 procentpunt ligt daar ongeveer op.")
+    assert power.detectable_sentence(_row(label="Geregistreerde klantcontacten (gemiddeld)", kind="mean", diff=5.0),
+                                     3.52).endswith("ongeveer 3,5 of meer in geregistreerde klantcontacten "
+                                                    "(gemiddeld) met 80% kans opsporen; het gevonden verschil "
+                                                    "van +5,0 ligt daarboven.")
+    assert "zelfs het grootst mogelijke verschil niet" in power.detectable_sentence(_row(), np.nan)
+    assert power.detectable_sentence(_row(value_control=pd.NA, diff=pd.NA), np.nan) == (
+        "Voor uitstroom naar werk is niet aan te geven welke verschillen de studie kon opsporen.")
+    suppressed = _row(value_control=pd.NA, diff=pd.NA) | {"suppressed": True}
+    assert power.detectable_sentence(suppressed, np.nan).endswith("kon opsporen (onderdrukt).")
+
+
+def test_wgw_is_warning_free():
+    register = contracts.read(ROOT / "data/synthetic/wgw/register.csv", contracts.REGISTER)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        frame = outcomes.derive(register, 12)
+        table = compare.outcome_table(frame)
+        mde = power.mde_table(table, sd=power.pooled_sd(frame, ["contacts_total", "contacts_selected"]))
+        sentences = [power.detectable_sentence(r, m) for (_, r), m in zip(table.iterrows(), mde["mde"])]
+    assert mde["mde"].notna().sum() == len(table) - 1  # all but no return after work
+    assert all(s.endswith(".") for s in sentences)

@@ -1,0 +1,285 @@
+"""WW@Work: the cohort contract, the funnel, the doorstroom comparisons, the labour-market
+checks and the synthetic cohort, each against values computed by hand or with plain pandas."""
+
+import math
+
+import pandas as pd
+import pytest
+from scipy import stats
+
+from conftest import ROOT
+from evalbook import contracts, published, synthetic, wwatwork
+
+HEADER = ("person_id,cohort_month,region,invited,attended,coached,found_work,work_month,attribution,"
+          "bijstand_inflow,predicted_inflow")
+# Eight persons; the funnel below is counted from this list by hand.
+ROWS = [
+    "P01,2017-01-01,noord,true,true,true,true,2016-12-01,team,false,0.2",
+    "P02,2017-01-01,noord,true,true,true,false,,,true,0.6",
+    "P03,2017-01-01,zuid,true,true,true,true,2017-01-01,possibly_team,false,0.3",
+    "P04,2017-02-01,zuid,true,true,false,,,,true,0.5",
+    "P05,2017-02-01,zuid,true,false,false,,,,true,0.7",
+    "P06,2017-02-01,noord,true,false,false,,,,false,0.1",
+    "P07,2017-03-01,noord,false,false,false,,,,false,0.05",
+    "P08,2017-03-01,zuid,true,true,true,false,,,true,0.8",
+]
+
+
+def write(tmp_path, rows=ROWS, header=HEADER):
+    path = tmp_path / "cohort.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def read(tmp_path, rows=ROWS, header=HEADER):
+    return contracts.read(write(tmp_path, rows, header), wwatwork.COHORT)
+
+
+def replace(row_index: int, field: str, value: str) -> list[str]:
+    rows = list(ROWS)
+    cells = rows[row_index].split(",")
+    cells[HEADER.split(",").index(field)] = value
+    rows[row_index] = ",".join(cells)
+    return rows
+
+
+# -- contract -------------------------------------------------------------------------------------
+
+def test_a_valid_cohort_is_read_with_types(tmp_path):
+    df = read(tmp_path)
+    assert len(df) == 8
+    assert df["coached"].sum() == 4
+    assert df["found_work"].isna().sum() == 4
+    assert df.loc[0, "cohort_month"] == pd.Timestamp("2017-01-01")
+
+
+def test_unknown_region_is_refused(tmp_path):
+    with pytest.raises(contracts.ContractError,
+                       match=r"cohort.csv does not meet the `cohort` contract:\n  - column 'region' at line 5 "
+                             r"\(found 'west'\); expected one of: noord, zuid"):
+        read(tmp_path, replace(3, "region", "west"))
+
+
+def test_coached_without_attendance_is_refused(tmp_path):
+    with pytest.raises(contracts.ContractError, match=r"column 'coached' at line 7 .*false unless attended"):
+        read(tmp_path, [*ROWS[:5], "P06,2017-02-01,noord,true,false,true,false,,,false,0.1", *ROWS[6:]])
+
+
+def test_attended_without_invitation_is_refused(tmp_path):
+    with pytest.raises(contracts.ContractError, match=r"column 'attended' at line 8 .*false unless invited"):
+        read(tmp_path, replace(6, "attended", "true"))
+
+
+def test_probability_above_one_is_refused(tmp_path):
+    with pytest.raises(contracts.ContractError,
+                       match=r"column 'predicted_inflow' at line 2 \(found 1.2\); expected a number between 0 and 1"):
+        read(tmp_path, replace(0, "predicted_inflow", "1.2"))
+
+
+def test_attribution_only_for_coached_persons_who_found_work(tmp_path):
+    with pytest.raises(contracts.ContractError, match=r"column 'attribution' at line 3 .*coached and found_work"):
+        read(tmp_path, replace(1, "attribution", "team"))
+    with pytest.raises(contracts.ContractError, match=r"column 'attribution' at line 2 "):
+        read(tmp_path, replace(0, "attribution", ""))
+
+
+def test_coached_person_needs_a_work_outcome(tmp_path):
+    with pytest.raises(contracts.ContractError, match=r"column 'found_work' at line 9 .*every coached person"):
+        read(tmp_path, replace(7, "found_work", ""))
+
+
+def test_work_month_after_the_end_of_ww_or_mid_month_is_refused(tmp_path):
+    with pytest.raises(contracts.ContractError, match=r"column 'work_month' at line 2 .*not after cohort_month"):
+        read(tmp_path, replace(0, "work_month", "2017-03-01"))
+    with pytest.raises(contracts.ContractError, match=r"column 'cohort_month' at line 2 .*first day of a month"):
+        read(tmp_path, replace(0, "cohort_month", "2017-01-15"))
+
+
+def test_work_month_is_optional(tmp_path):
+    header = HEADER.replace(",work_month", "")
+    rows = [",".join(c for i, c in enumerate(r.split(",")) if i != 7) for r in ROWS]
+    df = read(tmp_path, rows, header)
+    figures = wwatwork.funnel_figures(df, min_cell_size=1).set_index("quantity")
+    assert pd.isna(figures.loc["found_work", "value"]) and not figures.loc["found_work", "suppressed"]
+
+
+# -- funnel ---------------------------------------------------------------------------------------
+
+def test_funnel_counts_match_a_hand_count(tmp_path):
+    table = wwatwork.funnel(read(tmp_path), min_cell_size=1).set_index("step")
+    # by hand from ROWS: (total, noord, zuid) per step
+    expected = {"cohort": (8, 4, 4), "invited": (7, 3, 4), "attended": (5, 2, 3), "coached": (4, 2, 2),
+                "found_work": (2, 1, 1), "bijstand": (2, 1, 1)}
+    for step, (total, noord, zuid) in expected.items():
+        assert (table.loc[step, "count"], table.loc[step, "count_noord"], table.loc[step, "count_zuid"]) == \
+            (total, noord, zuid), step
+    assert table.loc["attended", "percent"] == pytest.approx(100 * 5 / 7)
+    assert table.loc["coached", "n"] == 5 and table.loc["coached", "percent"] == pytest.approx(80)
+    assert table.loc["found_work", "percent"] == pytest.approx(50)
+    assert table.loc["attended", "percent_noord"] == pytest.approx(100 * 2 / 3)
+
+
+def test_funnel_suppresses_small_counts(tmp_path):
+    table = wwatwork.funnel(read(tmp_path), min_cell_size=5).set_index("step")
+    assert table.loc["cohort", "count"] == 8 and pd.isna(table.loc["cohort", "count_noord"])
+    assert table.loc["attended", "count"] == 5 and pd.isna(table.loc["attended", "percent"])  # 2 not attending
+    assert table["suppressed"].all()
+
+
+def test_funnel_figures_match_a_hand_count(tmp_path):
+    figures = wwatwork.funnel_figures(read(tmp_path), min_cell_size=1).set_index(["quantity", "subgroup"])["value"]
+    assert figures[("leaving_ww_per_month", "rotterdam")] == pytest.approx(8 / 3)
+    assert figures[("attended_information_meeting", "")] == pytest.approx(100 * 5 / 7)
+    assert figures[("coached_cumulative", "")] == 4
+    assert figures[("found_work", "")] == 1  # P03 in January 2017; P01 in December 2016
+    assert figures[("conversion_work", "")] == pytest.approx(50)
+    assert figures[("outflow_share", "noord")] == pytest.approx(50)
+    assert figures[("maxww_share", "zuid")] == pytest.approx(50)
+
+
+# -- realised against predicted -------------------------------------------------------------------
+
+def test_observed_vs_predicted_matches_a_hand_computation(tmp_path):
+    table = wwatwork.observed_vs_predicted(read(tmp_path), alpha=0.05, min_cell_size=1).set_index("group")
+    row = table.loc["coached"]
+    p = [0.2, 0.6, 0.3, 0.8]  # P01, P02, P03, P08; P02 and P08 entered the Bijstand
+    expected, var = sum(p), sum(x * (1 - x) for x in p)
+    z = stats.norm.ppf(0.975)
+    assert row["realised"] == pytest.approx(50)
+    assert row["predicted"] == pytest.approx(100 * 1.9 / 4)
+    assert row["diff"] == pytest.approx(2.5)
+    assert row["ci_low"] == pytest.approx(2.5 - 100 * z * math.sqrt(var) / 4)
+    assert row["p_value"] == pytest.approx(2 * stats.norm.sf((2 - expected) / math.sqrt(var)))
+    assert table.loc["total", "n"] == 8 and table.loc["total", "k"] == 4
+
+
+# -- Den Bosch and Rotterdam ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def figures():
+    return published.load("wwatwork", "effect_study")
+
+
+def test_populations_are_count_over_rate(figures):
+    assert wwatwork.populations(figures) == {"den_bosch": 5106, "rotterdam": 23438}  # 240/0.047, 2250/0.096
+
+
+def test_did_matches_a_hand_computation(figures):
+    did = wwatwork.doorstroom_did(figures, alpha=0.05).set_index("unit")
+    n_db, n_r = 5106, 23438
+    var = (0.066 * 0.934 / n_db + 0.047 * 0.953 / n_db + 0.102 * 0.898 / n_r + 0.096 * 0.904 / n_r)
+    estimate = (4.7 - 6.6) - (9.6 - 10.2)
+    half = 1.959963985 * 100 * math.sqrt(var)
+    assert did.loc["did", "diff"] == pytest.approx(-1.3)
+    assert did.loc["did", "ci_low"] == pytest.approx(estimate - half)
+    assert did.loc["did", "ci_high"] == pytest.approx(estimate + half)
+    assert did.loc["did", "p_value"] == pytest.approx(2 * stats.norm.sf(1.3 / (100 * math.sqrt(var))))
+    known = 1.959963985 * 100 * math.sqrt(0.047 * 0.953 / n_db + 0.096 * 0.904 / n_r)
+    assert did.loc["did", "ci_high_known"] == pytest.approx(estimate + known)
+    half_db = 1.959963985 * 100 * math.sqrt((0.066 * 0.934 + 0.047 * 0.953) / n_db)
+    assert did.loc["den_bosch", "ci_low"] == pytest.approx(-1.9 - half_db)
+
+
+def test_den_bosch_claims_recomputed(figures):
+    side = wwatwork.comparison(figures, wwatwork.DID_FIGURES,
+                               wwatwork.did_figures(wwatwork.doorstroom_did(figures))).set_index("figure_id")
+    assert side.loc["inflow_rate_reduction_den_bosch", "reproduced"] == pytest.approx(100 * 1.9 / 6.6)
+    assert side.loc["bijstand_reduction_per_year_den_bosch", "reproduced"] == pytest.approx(0.019 * 5106)
+    assert set(side["status"]) == {published.STATUS_DIFFERS}  # 28.8% < 30%, 97 < 100
+
+
+# -- labour market --------------------------------------------------------------------------------
+
+def test_labour_market_shares_and_totals_match_a_hand_computation():
+    labour = published.load("wwatwork", "labour_market")
+    rep = wwatwork.labour_market_figures(labour).set_index(["quantity", "subgroup"])["value"]
+    assert rep[("ww_share_labour_force", "rijnmond")] == pytest.approx(100 * 33180 / 685000)
+    assert rep[("wia_share_labour_force", "rijnmond")] == pytest.approx(100 * 18710 / 685000)
+    assert rep[("disability_recipients", "rijnmond")] == 17370 + 17610 + 18710
+    assert rep[("disability_share_labour_force", "nederland")] == pytest.approx(2.8 + 3.3 + 2.8)
+    assert rep[("unemployment_rate", "rijnmond")] == pytest.approx(100 * 56000 / 685000)
+    assert rep[("gross_participation_rate", "rijnmond")] == pytest.approx(100 * 695000 / 1019000)
+    side = wwatwork.comparison(labour, wwatwork.LABOUR_MARKET_FIGURES, wwatwork.labour_market_figures(labour))
+    assert (side["status"] == published.STATUS_AGREES).all()
+
+
+def test_a_mistyped_share_in_table_2_is_caught():
+    labour = published.load("wwatwork", "labour_market")
+    broken = labour.copy()
+    broken.loc[broken["figure_id"] == "t2_ww_count_rijnmond", "value"] = 38180  # a typo in the count
+    side = wwatwork.comparison(broken, wwatwork.LABOUR_MARKET_FIGURES, wwatwork.labour_market_figures(broken))
+    assert side.set_index("figure_id").loc["t2_ww_share_rijnmond", "status"] == published.STATUS_DIFFERS
+
+
+def test_transitions_imply_the_ww_leavers():
+    t = wwatwork.transitions(published.load("wwatwork", "labour_market"),
+                             published.load("wwatwork", "effect_study")).set_index("label")
+    assert t.loc["Rotterdam (2016)", "leavers"] == pytest.approx(1860 / 0.088)
+    assert pd.isna(t.loc["Westvoorne (2016)", "leavers"])
+
+
+# -- synthetic cohort -----------------------------------------------------------------------------
+
+def half_up(x):
+    return math.floor(x + 0.5)
+
+
+def test_targets_are_solved_from_the_published_figures(figures):
+    t = wwatwork.cohort_targets(figures)
+    assert t.coached == 1270  # nearest to 470 / 0.37 among caseloads where 470 rounds to 37%
+    assert t.months == 14  # ceil(1270 / (500 * 0.95 * 0.20)) = ceil(13.4)
+    assert (t.n, t.invited, t.attended) == (7000, 6650, 1330)
+    assert t.mean_predicted == pytest.approx(2240 / 6000)
+
+
+def test_synthetic_cohort_reproduces_the_published_funnel(figures):
+    """Computed with plain pandas from the committed file, independently of evalbook.wwatwork."""
+    raw = pd.read_csv(ROOT / "data" / "synthetic" / "wwatwork" / "cohort.csv",
+                      parse_dates=["cohort_month", "work_month"])
+    pub = figures.set_index("figure_id")
+    coached = raw[raw["coached"]]
+    work = coached[coached["found_work"] == True]  # noqa: E712 (nullable column read as object)
+    in_bounds = {
+        "leaving_ww_per_month": len(raw) / raw["cohort_month"].nunique(),
+        "attended_information_meeting": 100 * raw["attended"].sum() / raw["invited"].sum(),
+        "coached_cumulative": len(coached),
+        "found_work_cumulative": len(work),
+        "found_work_jan_jun_2017": work["work_month"].between("2017-01-01", "2017-06-30").sum(),
+        "maxww_share_noord": 100 * (raw["region"] == "noord").mean(),
+        "outflow_share_zuid": 100 * (work["region"] == "zuid").mean(),
+    }
+    for figure_id, value in in_bounds.items():
+        assert pub.loc[figure_id, "lower"] <= value <= pub.loc[figure_id, "upper"], figure_id
+    assert half_up(100 * len(work) / len(coached)) == pub.loc["conversion_work", "value"]
+    assert half_up(100 * coached["bijstand_inflow"].mean()) == pub.loc["into_bijstand", "value"]
+    attended = half_up(100 * raw["attended"].sum() / raw["invited"].sum())
+    assert attended == pub.loc["attended_information_meeting", "value"]
+
+
+def test_synthetic_cohort_meets_its_contract_and_has_no_built_in_effect():
+    df = contracts.read(ROOT / "data" / "synthetic" / "wwatwork" / "cohort.csv", wwatwork.COHORT)
+    assert set(df["region"]) == {"noord", "zuid"}
+    for group in (df["coached"], ~df["coached"]):
+        p = df.loc[group, "predicted_inflow"].astype(float)
+        z = (df.loc[group, "bijstand_inflow"].sum() - p.sum()) / math.sqrt((p * (1 - p)).sum())
+        assert abs(z) < 3
+
+
+def test_the_generator_is_registered_and_seeded():
+    assert "wwatwork/cohort.csv" in synthetic.GENERATORS
+    assert not wwatwork.synthetic_cohort(seed=1).equals(wwatwork.synthetic_cohort())
+
+
+def test_assumptions_file_states_the_generator_constants(figures):
+    rows = wwatwork.assumptions(ROOT / "data" / "synthetic" / "assumptions.csv").set_index("parameter")["value"]
+    t = wwatwork.cohort_targets(figures)
+    assert int(rows["cohort_months"]) == t.months
+    assert float(rows["not_invited_share"]) == wwatwork.NOT_INVITED_SHARE
+    assert int(rows["coached_total"]) == t.coached
+    assert float(rows["coaching_uptake"]) == pytest.approx(t.coached / t.attended, abs=5e-4)
+    assert float(rows["mean_predicted_inflow"]) == pytest.approx(t.mean_predicted, abs=5e-4)
+    assert float(rows["predicted_inflow_concentration"]) == wwatwork.BETA_CONCENTRATION
+    assert float(rows["attribution_team_share"]) == wwatwork.TEAM_ATTRIBUTION_SHARE
+    pops = wwatwork.populations(figures)
+    assert int(rows["population_den_bosch_2014"]) == pops["den_bosch"]
+    assert int(rows["population_rotterdam_2014"]) == pops["rotterdam"]
