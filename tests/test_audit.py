@@ -328,6 +328,21 @@ def test_glued_values_are_text_and_the_displays_agree(published):
     assert list(shown["Oordeel"]) == [audit.VERDICT_LABELS[c.verdict] for c in published.checks]
     assert int(values["n_inconsistent"]) == sum(c.verdict == audit.INCONSISTENT for c in published.checks)
     assert "uitstroom om overige redenen" in values["inconsistent_findings"]
+    sizes = audit.size_display(published).frame
+    assert len(sizes) == sum(c.statuses is not None for c in published.checks)
+    row = sizes[(sizes["Bron"] == "Route 3 effectstudie") & (sizes["Uitkomst"] == "Deeltijdwerk (minstens 1 maand)")]
+    assert row["Kan kloppen bij n"].item().split("–")[1].startswith("2.000")
+
+
+def test_saved_table_has_one_row_per_check_and_no_reconstructed_counts(published):
+    table = published.table()
+    assert list(table["verdict"]) == [c.verdict for c in published.checks]
+    assert not [c for c in table.columns if c.startswith("k_")]
+    row = table[(table["source"] == "wgw/effect_study") & (table["quantity"] == "no_return_after_work")].iloc[0]
+    assert (row["n_programme"], row["n_control"]) == ("32-34", "20-22")
+    parttime = table[(table["source"] == "route3/effect_study") & (table["quantity"] == "parttime")
+                     & (table["subgroup"] == "")].iloc[0]
+    assert parttime["label_possible_n"].endswith("-2000") and parttime["n_programme"] == ""
 
 
 def test_group_sizes_below_the_minimum_cell_size_are_not_shown():
@@ -368,3 +383,11 @@ def test_probability_helper_matches_scipy():
     for z in (0.0, 1.0, 1.959964, 3.5):
         assert audit._p(z) == pytest.approx(2 * stats.norm.sf(z), rel=1e-12)
     assert math.isclose(audit._p(0.0), 1.0)
+
+
+def test_the_chapter_reports_the_verdicts_of_the_command(published):
+    """The executed chapter's table holds the verdicts `evalbook audit` prints (same function,
+    same data); a stale chapter after a change in data/published fails here."""
+    table = pd.read_csv(ROOT / "book" / "verantwoording" / "tables" / "audit.csv", keep_default_na=False)
+    assert list(zip(table["source"], table["quantity"], table["verdict"])) == [
+        (c.source, c.quantity, c.verdict) for c in published.checks]

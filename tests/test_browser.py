@@ -79,7 +79,7 @@ def test_chapter_page_in_a_real_browser(site, browser, page_path):
     internal = {h.split("#")[0] for h in hrefs if urlparse(h).netloc == urlparse(site).netloc}
     for href in sorted(internal):
         with urlopen(href) as resp:  # raises on 404
-            assert resp.status == 200, href
+            assert resp.status == 200 and resp.read() is not None, href
     assert not errors, f"console errors on {page_path}: {errors}"
 
     if page_path == PAGES[0]:

@@ -55,8 +55,8 @@ def test_html_shows_the_reproduced_figures_and_the_version_box(built):
     work, _ = built
     page = (work / "_build" / "html" / "book" / "wgw" / "effect_study.html").read_text(encoding="utf-8")
     assert "Herkomst van dit hoofdstuk" in page and "0.1.0" in page
-    assert re.search(r"stroomde <span class=\"pasted-text\">19%</span> uit de uitkering, tegen "
-                     r"<span class=\"pasted-text\">13%</span>", page)
+    assert re.search(r"<span class=\"pasted-text\">19%</span> in de programmagroep en "
+                     r"<span class=\"pasted-text\">13%</span> in de controlegroep", page)
 
 
 def test_rerun_on_other_data_rewrites_tables_and_prose(tmp_path):

@@ -323,19 +323,19 @@ class Check:
 
 
 REASONS = {
-    "all_pairs": "elk paar aantallen dat bij de percentages past, geeft dit oordeel",
-    "impossible": "de percentages zijn met deze groepsgroottes niet mogelijk",
-    "no_pair": "geen enkel paar aantallen dat bij de percentages past, geeft dit oordeel",
+    "all_pairs": "elk passend paar aantallen geeft dit oordeel",
+    "impossible": "percentages onmogelijk bij deze groepsgroottes",
+    "no_pair": "geen passend paar aantallen geeft dit oordeel",
     "rounding": "hangt af van de afronding",
     "test": "hangt af van de toets",
     "rounding_and_test": "hangt af van de afronding en de toets",
     "size": "hangt af van de groepsgrootte",
-    "every_size": "bij elke mogelijke groepsgrootte",
-    "no_size": "bij geen enkele groepsgrootte",
+    "every_size": "klopt bij elke mogelijke groepsgrootte",
+    "no_size": "klopt bij geen enkele groepsgrootte",
     "no_control": "controlegroep niet gepubliceerd",
     "no_programme": "programmagroep niet gepubliceerd",
-    "no_spread": "gemiddelden zonder spreiding of aantallen: p is niet te herberekenen",
-    "not_percent": "geen percentage: p is niet te herberekenen",
+    "no_spread": "gemiddelden zonder spreiding",
+    "not_percent": "geen percentage",
 }
 
 
@@ -501,6 +501,10 @@ class Audit:
                 "source": c.source, "quantity": c.quantity, "subgroup": c.subgroup, "section": c.section,
                 "unit": c.unit,
                 "label": c.label,
+                "figure_programme": c.programme.figure_id if c.programme else None,
+                "figure_control": c.control.figure_id if c.control else None,
+                "printed_programme": c.programme.printed if c.programme else None,
+                "printed_control": c.control.printed if c.control else None,
                 "lower_programme": c.programme.lower if c.programme else None,
                 "upper_programme": c.programme.upper if c.programme else None,
                 "lower_control": c.control.lower if c.control else None,
@@ -512,8 +516,8 @@ class Audit:
                 "p_mn_min": e.p_mn[0] if e else None, "p_mn_max": e.p_mn[1] if e else None,
                 "p_fisher_min": e.p_fisher[0] if e and e.p_fisher else None,
                 "p_fisher_max": e.p_fisher[1] if e and e.p_fisher else None,
-                "label_possible_n": _runs_csv(_scan_runs(c)[0]) if c.statuses else "",
-                "label_certain_n": _runs_csv(_scan_runs(c)[1]) if c.statuses else "",
+                "label_possible_n": _runs_csv(sizes_where(c.statuses, {CONSISTENT, AMBIGUOUS})) if c.statuses else "",
+                "label_certain_n": _runs_csv(sizes_where(c.statuses, {CONSISTENT})) if c.statuses else "",
                 "verdict": c.verdict, "reason": c.reason,
             })
         return pd.DataFrame(rows)
@@ -549,30 +553,45 @@ def comparison_display(audit: Audit, min_cell_size: int = disclosure.DEFAULT_MIN
         rows.append({
             "Bron": _source(c.source),
             "Uitkomst": _outcome(c),
-            "Programma": _bounds_text(c.programme.lower, c.programme.upper, c.unit) if c.programme else "–",
-            "Controle": _bounds_text(c.control.lower, c.control.upper, c.unit) if c.control else "–",
+            "Programmagroep": _bounds_text(c.programme.lower, c.programme.upper, c.unit) if c.programme else "–",
+            "Controlegroep": _bounds_text(c.control.lower, c.control.upper, c.unit) if c.control else "–",
             "n": _sizes_pair(c, min_cell_size),
-            "p (MN)": _p_range_text(e.p_mn) if e and e.pairs else "–",
+            "p (score)": _p_range_text(e.p_mn) if e and e.pairs else "–",
             "p (Fisher)": _p_range_text(e.p_fisher) if e and e.p_fisher else "–",
             "Rapport": LABELS[c.label],
             "Oordeel": VERDICT_LABELS[c.verdict],
-            "Toelichting": _explanation(c, audit),
+            "Toelichting": REASONS[c.reason],
         })
     return Table(pd.DataFrame(rows))
+
+
+def size_display(audit: Audit) -> Table:
+    """For each comparison without published group sizes: the (equal) group sizes at which
+    the report's label can hold, holds for every pair of counts, and does not hold."""
+    rows = [{
+        "Bron": _source(c.source),
+        "Uitkomst": _outcome(c),
+        "Rapport": LABELS[c.label],
+        "Kan kloppen bij n": _span_text(sizes_where(c.statuses, {CONSISTENT, AMBIGUOUS})),
+        "Klopt zeker bij n": _span_text(sizes_where(c.statuses, {CONSISTENT})),
+        "Klopt niet bij n": _span_text(sizes_where(c.statuses, {INCONSISTENT})),
+    } for c in audit.checks if c.statuses is not None]
+    return Table(pd.DataFrame(rows, columns=["Bron", "Uitkomst", "Rapport", "Kan kloppen bij n",
+                                             "Klopt zeker bij n", "Klopt niet bij n"]))
 
 
 def arithmetic_display(audit: Audit) -> Table:
     """The internal arithmetic checks."""
     kinds = {"sum": "optelling", "shares": "samen ≤ 100%", "grim": "mogelijk bij n (GRIM)"}
     rows = [{
-        "Controle": kinds[r["check"]],
+        "Soort": kinds[r["check"]],
         "Bron": _source(r["source"]),
         "Groep": _group(r["group"]) + (f" ({_subgroup(r['subgroup'])})" if r["subgroup"] else ""),
         "Cijfers": " ".join(_label(token) for token in r["quantities"].split(" ")),
         "Klopt": "ja" if r["ok"] else "nee",
         "Toelichting": r["detail"],
     } for _, r in audit.arithmetic.iterrows()]
-    return Table(pd.DataFrame(rows, columns=["Controle", "Bron", "Groep", "Cijfers", "Klopt", "Toelichting"]))
+    return Table(pd.DataFrame(rows, columns=["Soort", "Bron", "Groep", "Cijfers", "Klopt", "Toelichting"]))
 
 
 def glue_values(audit: Audit, min_cell_size: int = disclosure.DEFAULT_MIN_CELL_SIZE) -> dict[str, str]:
@@ -621,6 +640,7 @@ def report(audit: Audit, min_cell_size: int = disclosure.DEFAULT_MIN_CELL_SIZE) 
         f"consistent: {v['n_consistent']}, onbeslist: {v['n_ambiguous']}, inconsistent: {v['n_inconsistent']}, "
         f"niet te toetsen: {v['n_untestable']}",
         "", repr(comparison_display(audit, min_cell_size)),
+        "", repr(size_display(audit)),
         "", repr(arithmetic_display(audit)),
         "", f"Inconsistent: {v['inconsistent_findings']}",
         f"Onbeslist bij de gepubliceerde groepsgroottes: {v['ambiguous_findings']}",
@@ -696,10 +716,6 @@ def _size_finding(c: Check) -> str:
     else:
         tail = "; bij geen enkele groepsgrootte geeft elk paar aantallen dat oordeel"
     return f"{_head(c)}. Dat kan alleen bij {bound} {limit} personen per groep{tail}."
-
-
-def _explanation(c: Check, audit: Audit) -> str:
-    return REASONS[c.reason] if c.statuses is None else _scan_summary(c)
 
 
 def _scan_summary(c: Check) -> str:
@@ -829,12 +845,17 @@ def _runs(values) -> list[tuple[int, int]]:
 
 
 def _hull_text(runs: list[tuple[int, int]]) -> str:
-    """Sizes from the first to the last run, noting gaps: ``n = 507–2.000 per groep (met onderbrekingen)``."""
+    """``n = 507–2.000 per groep (met onderbrekingen)``, or ``geen n``."""
+    return f"n = {_span_text(runs)} per groep" if runs else "geen n"
+
+
+def _span_text(runs: list[tuple[int, int]]) -> str:
+    """Sizes from the first to the last run, noting gaps: ``507–2.000 (met onderbrekingen)``, or ``–``."""
     if not runs:
-        return "geen n"
+        return fmt.MISSING
     first, last = runs[0][0], runs[-1][1]
     span = fmt.number(first) if first == last else f"{fmt.number(first)}–{fmt.number(last)}"
-    return f"n = {span} per groep" + (" (met onderbrekingen)" if len(runs) > 1 else "")
+    return span + (" (met onderbrekingen)" if len(runs) > 1 else "")
 
 
 def _sizes_pair(c: Check, min_cell_size: int) -> str:

@@ -52,6 +52,7 @@ def check_inputs(jobs: list[chapters.Job], root: Path) -> frozenset[str]:
             frame = contracts.read(find_input(data_dir, stem), contract)
             for column in contract.identifiers:
                 identifiers.update(frame[column].dropna().astype(str))
+        job.chapter.run_check(job.parameters, root)
         figures = published.path_for(job.part.name, job.chapter.name, paths.resolve(job.parameters["published_dir"], root))
         if figures.is_file():
             contracts.read(figures, contracts.PUBLISHED)
@@ -168,9 +169,9 @@ def write_switcher(build_dir: Path) -> Path:
     archived = sorted((p.name for p in versions_dir.iterdir() if p.is_dir() and _SEMVER.match(p.name)),
                       key=lambda v: tuple(map(int, v.split("."))),
                       reverse=True)
-    entries = [{"name": f"{v} (nieuwste)" if i == 0 else v, "version": v, "url": f"/versions/{v}/index.html",
+    entries = [{"name": f"{v} (nieuwste)" if i == 0 else v, "version": v, "url": f"/versions/{v}/",
                 **({"preferred": True} if i == 0 else {})} for i, v in enumerate(archived)]
-    entries.append({"name": "in ontwikkeling", "version": "dev", "url": "/html/index.html"})
+    entries.append({"name": "in ontwikkeling", "version": "dev", "url": "/html/"})
     path = versions_dir / "switcher.json"
     path.write_text(json.dumps(entries, indent=2) + "\n", encoding="utf-8")
     return path

@@ -5,12 +5,15 @@ A chapter template in ``notebooks/`` declares itself in its notebook metadata un
 
     {"title": "Effectstudie",
      "inputs": {"register": "evalbook.contracts:REGISTER"},
+     "check": "evalbook.module:function",
      "runs": {"wgw": {"follow_up_months": 12}, "route3": {...}}}
 
 ``runs`` lists the parts (programmes) the template serves, each with its parameter
 defaults; ``inputs`` names the data files (``<data_dir>/<part>/<stem>.csv``) and the
-contracts they must meet, checked before any chapter runs. Programmes therefore differ in
-data and in this configuration, never in copies of a notebook.
+contracts they must meet; the optional ``check`` names a function ``check(parameters, root)``
+that validates whatever else the chapter reads (files outside the data directory, checks
+across files) by raising ContractError. Both run before any chapter runs. Programmes
+therefore differ in data and in this configuration, never in copies of a notebook.
 """
 
 from __future__ import annotations
@@ -53,14 +56,25 @@ class ChapterSpec:
     runs: dict  # part -> parameter defaults
     inputs: dict  # file stem -> "module:CONTRACT"
     template: Path
+    check: str | None = None  # "module:function", called as function(parameters, root)
 
     def contracts(self) -> list[tuple[str, contracts.Contract]]:
         return [(stem, _contract(ref)) for stem, ref in self.inputs.items()]
 
 
-def _contract(ref: str) -> contracts.Contract:
+    def run_check(self, parameters: dict, root: Path) -> None:
+        """The template's own input check, if it declares one."""
+        if self.check:
+            _resolve(self.check)(parameters, root)
+
+
+def _resolve(ref: str):
     module, _, attr = ref.partition(":")
     return getattr(importlib.import_module(module), attr)
+
+
+def _contract(ref: str) -> contracts.Contract:
+    return _resolve(ref)
 
 
 def discover(root: Path | None = None) -> dict[str, ChapterSpec]:
@@ -73,7 +87,8 @@ def discover(root: Path | None = None) -> dict[str, ChapterSpec]:
         unknown = set(meta["runs"]) - set(PARTS)
         if unknown:
             raise ValueError(f"{path.name}: runs for unknown part(s) {sorted(unknown)}; known: {', '.join(PARTS)}")
-        specs[path.stem] = ChapterSpec(path.stem, meta["title"], meta["runs"], meta.get("inputs", {}), path)
+        specs[path.stem] = ChapterSpec(path.stem, meta["title"], meta["runs"], meta.get("inputs", {}), path,
+                                       meta.get("check"))
     return specs
 
 

@@ -198,6 +198,12 @@ def load(chapter, stem: str, context_dir: str | Path = "data/context") -> pd.Dat
     return contracts.read(chapter.provenance.record(context_path(stem, context_dir)), FILES[stem])
 
 
+def check(parameters: dict, root: Path) -> None:
+    """The build's input check (template metadata ``check``): every context file meets its contract."""
+    for stem, contract in FILES.items():
+        contracts.read(paths.resolve(parameters["context_dir"], root) / f"{stem}.csv", contract)
+
+
 def load_labour_market(chapter, published_dir: str | Path = "data/published") -> pd.DataFrame:
     """Tabel 2 and the labour-market text of the WW@Work report (``wwatwork/labour_market.csv``)."""
     path = published.path_for("wwatwork", "labour_market", published_dir)
@@ -570,8 +576,8 @@ def arnhem_glue_values(units, figures, flows, balance, comparison, matrix) -> di
     unplaced = flows[flows["basis"] == "unplaced"]
     values = {
         "fte_total": fmt.number(u.loc["cluster", "fte"]),
-        "n_departments": fmt.number(f.loc["n_departments", "value"]),
-        "n_departments_listed": fmt.number(len(departments(units))),
+        "departments_total": fmt.number(f.loc["n_departments", "value"]),
+        "departments_listed": fmt.number(len(departments(units))),
         "fte_werk": fmt.number(u.loc["werk", "fte"]),
         "fte_inkomen": fmt.number(u.loc["inkomen", "fte"]),
         "fte_staf": fmt.number(u.loc["staf", "fte"]),
@@ -584,7 +590,7 @@ def arnhem_glue_values(units, figures, flows, balance, comparison, matrix) -> di
         "applications": flows.set_index("flow_id").loc["aanvraag_intake", "printed"],
         "n_text": fmt.number(int((flows["basis"] == "text").sum())),
         "n_unplaced": fmt.number(len(unplaced)),
-        "unplaced_list": _join(list(unplaced["printed"])),
+        "unplaced_list": fmt.join(list(unplaced["printed"]), empty="geen"),
         "n_balanced": fmt.number(int(balance["consistent"].sum())),
         "n_nodes": fmt.number(len(balance)),
         "text_agree": fmt.number(int(comparison["agrees"].sum())),
@@ -592,7 +598,7 @@ def arnhem_glue_values(units, figures, flows, balance, comparison, matrix) -> di
         "text_parts_agree": "klopt" if text_parts(figures, ("within_year_text", "not_within_year_text"), "not_bap_count_text") else "klopt niet",
         "n_matrix": fmt.number(len(matrix)),
         "n_matrix_all": fmt.number(int((matrix["marks"] == len(CHALLENGES)).sum())),
-        "matrix_all_list": _join(list(matrix.loc[matrix["marks"] == len(CHALLENGES), "label"])),
+        "matrix_all_list": fmt.join(list(matrix.loc[matrix["marks"] == len(CHALLENGES), "label"]), empty="geen"),
     }
     for fid in ("bap_success_ratio", "szeebra_registered", "szeebra_applications", "primary_process_time",
                 "bap_count_text", "not_bap_count_text", "within_year_text", "not_within_year_text", "diagnose_total",
@@ -845,7 +851,3 @@ def _plain_text(text: str) -> str:
     return " ".join(str(text).strip("() ").split()).lower()
 
 
-def _join(items: list[str]) -> str:
-    if not items:
-        return "geen"
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]

@@ -248,7 +248,7 @@ def published_conflicts(figures: pd.DataFrame, sizes: pd.DataFrame, chosen=outco
         t = total.iloc[0]
         if low >= t["upper"] or high < t["lower"]:
             bound = f"ten minste {fmt.percent(low, 1)}" if low >= t["upper"] else f"ten hoogste {fmt.percent(high, 1)}"
-            named = fmt_join([f"{target_group_label(g)} {fmt.percent(parts.loc[g, 'value'])}" for g in parts.index])
+            named = fmt.join([f"{target_group_label(g)} {fmt.percent(parts.loc[g, 'value'])}" for g in parts.index])
             found.append(f"als het totaal van de {GROUP_LABELS.get(group, group)} voor "
                          f"{labels.get(quantity, o.label).lower()} ({fmt.percent(t['value'])}) alle werkzoekenden "
                          f"samen betreft, moet het met {named} en de groepsgroottes in deze data {bound} zijn")
@@ -387,11 +387,11 @@ def glue_values(study: EffectStudy) -> dict[str, str]:
     values["significance_mismatch"] = str(len(mismatch))
     labels = {o.name: o.label for o in outcomes.selection(None, study.outflow_measure)}
     grouped = bool(study.target_groups or study.missing)
-    values["significance_mismatch_list"] = fmt_join([
+    values["significance_mismatch_list"] = fmt.join([
         labels[q].lower() + (f" ({target_group_label(s).lower() if s == TOTAL else target_group_label(s)})"
                              if grouped else "")
         for q, s in zip(mismatch["quantity"], mismatch["subgroup"].fillna(TOTAL)) if q in labels]) or "geen"
-    values["suppressed_list"] = fmt_join([s.lower() for s in study.suppressed]) or "geen"
+    values["suppressed_list"] = fmt.join([s.lower() for s in study.suppressed]) or "geen"
     values["suppressed_target_groups"] = _suppressed_by_target_group(study) or "niets"
     values["alpha"] = fmt.percent(100 * study.alpha, 0)
     values["min_cell_size"] = str(study.min_cell_size)
@@ -444,7 +444,7 @@ def _suppressed_by_target_group(study: EffectStudy) -> str:
     parts = []
     rows = study.table[(study.table["target_group"] != TOTAL) & study.table["suppressed"]]
     for tg, group in rows.groupby("target_group", sort=False):
-        parts.append(f"{target_group_label(tg)}: {fmt_join([s.lower() for s in group['label']])}")
+        parts.append(f"{target_group_label(tg)}: {fmt.join([s.lower() for s in group['label']])}")
     return "; ".join(parts)
 
 
@@ -456,12 +456,12 @@ def _target_group_values(study: EffectStudy) -> dict[str, str]:
         sentence = "Deze effectstudie onderscheidt geen doelgroepen."
     else:
         sentence = (f"De data bevatten {len(study.target_groups)} van de {expected} doelgroepen: "
-                    f"{fmt_join(present) or 'geen'}.")
+                    f"{fmt.join(present) or 'geen'}.")
         if missing:
-            sentence += (f" Ontbreekt in deze data: {fmt_join(missing)}. Voor die doelgroep vervallen de resultaten "
+            sentence += (f" Ontbreekt in deze data: {fmt.join(missing)}. Voor die doelgroep vervallen de resultaten "
                          "en de vergelijking met het rapport, en het totaal gaat alleen over de doelgroepen die er "
                          "wel zijn.")
-    return {"target_groups_present": fmt_join(present) or "geen", "target_groups_missing": fmt_join(missing) or "geen",
+    return {"target_groups_present": fmt.join(present) or "geen", "target_groups_missing": fmt.join(missing) or "geen",
             "target_groups_sentence": sentence}
 
 
@@ -473,11 +473,6 @@ def verdict(row, alpha: float) -> str:
         return "vrijwel gelijk" if row["p_value"] >= alpha else "significant verschillend"
     direction = "hoger" if row["diff"] > 0 else "lager"
     return f"significant {direction}" if row["p_value"] < alpha else f"{direction}, maar niet significant"
-
-
-def fmt_join(items: list[str]) -> str:
-    """``a``, ``a en b``, ``a, b en c``; empty for no items."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1] if items else ""
 
 
 def difference_plot(study: EffectStudy):

@@ -63,3 +63,11 @@ def significance(p, alpha: float) -> str:
 
 
 GROUP_LABELS = {"programme": "programmagroep", "control": "controlegroep"}  # the reports' words
+
+
+def join(items: list[str], empty: str = "") -> str:
+    """A Dutch enumeration: ``a``, ``a en b``, ``a, b en c``; ``empty`` for no items."""
+    items = list(items)
+    if not items:
+        return empty
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]

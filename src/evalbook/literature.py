@@ -186,6 +186,11 @@ def load(literature_dir: str | Path = "data/literature", provenance: Provenance 
     return Scan(**frames)
 
 
+def check(parameters: dict, root: Path) -> None:
+    """The build's input check (template metadata ``check``): the coded scan loads cleanly."""
+    load(paths.resolve(parameters["literature_dir"], root))
+
+
 # -- the matrix and what it says ----------------------------------------------------------
 
 def matrix(assessment: pd.DataFrame, programme: str) -> pd.DataFrame:
@@ -260,18 +265,12 @@ def factor_comparisons(grid: pd.DataFrame) -> list[FactorComparison]:
     return out
 
 
-def join_dutch(items: list[str]) -> str:
-    """``a``, ``a en b``, ``a, b en c``. (The same helper lives privately in effect, audit and
-    context; it belongs in :mod:`evalbook.formatting`, which this module may not change.)"""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1] if items else ""
-
-
 def _sources(codes, article: str = "") -> str:
-    return join_dutch([article + EVIDENCE_LABELS[c] for c in codes])
+    return fmt.join([article + EVIDENCE_LABELS[c] for c in codes])
 
 
 def _judged(codes, judgements: dict) -> str:
-    return join_dutch([f"de {EVIDENCE_LABELS[c]} ({JUDGEMENT_LABELS[judgements[c]]})" for c in codes])
+    return fmt.join([f"de {EVIDENCE_LABELS[c]} ({JUDGEMENT_LABELS[judgements[c]]})" for c in codes])
 
 
 def _is(codes) -> str:
@@ -320,9 +319,9 @@ def central_sentence(comparisons: list[FactorComparison]) -> str:
         clause = (f"de {EVIDENCE_LABELS[source]} is bij {fmt.number(len(less))} van de {total} factoren "
                   f"minder positief dan de professionals")
         if same:
-            clause += f"{',' if more else ' en'} bevestigt hun oordeel bij {join_dutch(same)}"
+            clause += f"{',' if more else ' en'} bevestigt hun oordeel bij {fmt.join(same)}"
         if more:
-            clause += f" en is positiever bij {join_dutch(more)}"
+            clause += f" en is positiever bij {fmt.join(more)}"
         clauses.append(clause)
     if not clauses:
         return ("Met een enquête of effectstudie is bij dit programma niets gemeten: het oordeel van de "
@@ -377,7 +376,7 @@ def principles_display(principles: pd.DataFrame, programme: str) -> Table:
     source = own if (principles["source"] == own).any() else SCAN_REPORT.source
     rows = principles[principles["source"] == source]
     described_in = principles.groupby(["factor", "principle"])["source"].agg(
-        lambda s: join_dutch([REPORT_OF_SOURCE[x].label for x in s]))
+        lambda s: fmt.join([REPORT_OF_SOURCE[x].label for x in s]))
     shown = pd.DataFrame({
         "Factor": rows["factor"].map(FACTOR_LABELS),
         "Werkingsprincipe": rows["label"],
@@ -434,15 +433,15 @@ def comparison_sentence(assessment: pd.DataFrame) -> str:
         positive = [FACTOR_LABELS[c.factor].lower() for c in comparisons
                     if any(c.judgements[s] == "positive" for s in MEASURED)]
         if positive:
-            confirmed.append(f"{title} ({join_dutch(positive)})")
+            confirmed.append(f"{title} ({fmt.join(positive)})")
     sentences = []
     if diverging:
         sentences.append("Een meting (enquête of effectstudie) is minder positief dan de professionals bij "
-                         f"{join_dutch(diverging)}.")
-        sentences.append(f"Een positief meetresultaat is er alleen bij {join_dutch(confirmed)}." if confirmed
+                         f"{fmt.join(diverging)}.")
+        sentences.append(f"Een positief meetresultaat is er alleen bij {fmt.join(confirmed)}." if confirmed
                          else "Geen enkele meting geeft een positief resultaat.")
     if unmeasured:
-        sentences.append(f"Bij {join_dutch(unmeasured)} is geen enquête of effectstudie met vergelijkingsgroep "
+        sentences.append(f"Bij {fmt.join(unmeasured)} is geen enquête of effectstudie met vergelijkingsgroep "
                          "gedaan: daar rust het oordeel op de professionals en de casestudy.")
     return " ".join(sentences)
 
@@ -454,8 +453,8 @@ def success_factors_sentence(success_factors: pd.DataFrame, programme: str) -> s
         return f"Voor {title} zijn in deze scan geen programmaspecifieke succesfactoren gecodeerd."
     per_factor = rows["factor"].map(FACTOR_LABELS).str.lower().value_counts(sort=False)
     return (f"De bronnen noemen {fmt.number(len(rows))} succesfactoren van {title}: "
-            f"{join_dutch(list(rows['label'].str.lower()))}. Ze horen bij "
-            f"{join_dutch([f'{name} ({fmt.number(n)})' for name, n in per_factor.items()])}.")
+            f"{fmt.join(list(rows['label'].str.lower()))}. Ze horen bij "
+            f"{fmt.join([f'{name} ({fmt.number(n)})' for name, n in per_factor.items()])}.")
 
 
 def heatmap(assessment: pd.DataFrame, programmes: list[str]):

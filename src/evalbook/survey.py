@@ -44,6 +44,7 @@ import seaborn as sns
 from scipy import stats
 
 from . import compare, contracts, disclosure, effect, formatting as fmt, paths, published, synthetic
+from .chapter import find_input
 from .contracts import Column, Contract, Rule
 from .report import Table
 
@@ -218,6 +219,12 @@ def load(survey_path: str | Path, codebook_path: str | Path) -> Survey:
     """Read both files against their contracts and check them against each other."""
     return validate(contracts.read(survey_path, SURVEY), contracts.read(codebook_path, CODEBOOK),
                     survey_path, codebook_path)
+
+
+def check(parameters: dict, root: Path) -> None:
+    """The build's input check (template metadata ``check``): answers and questionnaire agree."""
+    data_dir = paths.resolve(parameters["data_dir"], root) / parameters["programme"]
+    load(find_input(data_dir, "survey"), find_input(data_dir, "codebook"))
 
 
 def read(chapter) -> Survey:
