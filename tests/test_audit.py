@@ -326,7 +326,7 @@ def test_glued_values_are_text_and_the_displays_agree(published):
     assert all(isinstance(v, str) for v in values.values())
     shown = audit.comparison_display(published).frame
     assert list(shown["Oordeel"]) == [audit.VERDICT_LABELS[c.verdict] for c in published.checks]
-    assert int(values["n_inconsistent"]) == sum(c.verdict == audit.INCONSISTENT for c in published.checks)
+    assert int(values["inconsistent_total"]) == sum(c.verdict == audit.INCONSISTENT for c in published.checks)
     assert "uitstroom om overige redenen" in values["inconsistent_findings"]
     sizes = audit.size_display(published).frame
     assert len(sizes) == sum(c.statuses is not None for c in published.checks)

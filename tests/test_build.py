@@ -20,10 +20,12 @@ def sanitizers():
 
 
 def outputs(path: Path) -> list:
-    """The text outputs nbval compares, sanitised as nbval sanitises them."""
+    """Cell sources (the prose too) and the text outputs nbval compares, sanitised as nbval
+    sanitises them."""
     nb = json.loads(path.read_text(encoding="utf-8"))
     found = []
     for cell in nb["cells"]:
+        found.append("".join(cell["source"]))
         for out in cell.get("outputs", []):
             data = out.get("data", {"text/plain": out.get("text", "")})
             for mime in ("text/plain", "text/html"):

@@ -602,12 +602,12 @@ def glue_values(audit: Audit, min_cell_size: int = disclosure.DEFAULT_MIN_CELL_S
     values = {
         "files": str(len(audit.files)),
         "comparisons": str(len(audit.checks)),
-        "n_consistent": str(int(counts.get(CONSISTENT, 0))),
-        "n_ambiguous": str(int(counts.get(AMBIGUOUS, 0))),
-        "n_inconsistent": str(int(counts.get(INCONSISTENT, 0))),
-        "n_untestable": str(int(counts.get(UNTESTABLE, 0))),
-        "n_known": str(sum(c.evaluation is not None for c in audit.checks)),
-        "n_unknown": str(sum(c.statuses is not None for c in audit.checks)),
+        "consistent_total": str(int(counts.get(CONSISTENT, 0))),
+        "ambiguous_total": str(int(counts.get(AMBIGUOUS, 0))),
+        "inconsistent_total": str(int(counts.get(INCONSISTENT, 0))),
+        "untestable_total": str(int(counts.get(UNTESTABLE, 0))),
+        "known_total": str(sum(c.evaluation is not None for c in audit.checks)),
+        "unknown_total": str(sum(c.statuses is not None for c in audit.checks)),
         "inconsistent_findings": _sentences(_finding(c, audit, min_cell_size) for c in audit.checks
                                             if c.verdict == INCONSISTENT),
         "ambiguous_findings": _sentences(_finding(c, audit, min_cell_size) for c in audit.checks
@@ -637,8 +637,8 @@ def report(audit: Audit, min_cell_size: int = disclosure.DEFAULT_MIN_CELL_SIZE) 
     lines = [
         f"Consistentiecontrole van de gepubliceerde cijfers ({v['files']} bestanden, {v['comparisons']} vergelijkingen "
         f"met een oordeel; toetsniveau {v['alpha']} tweezijdig)",
-        f"consistent: {v['n_consistent']}, onbeslist: {v['n_ambiguous']}, inconsistent: {v['n_inconsistent']}, "
-        f"niet te toetsen: {v['n_untestable']}",
+        f"consistent: {v['consistent_total']}, onbeslist: {v['ambiguous_total']}, inconsistent: {v['inconsistent_total']}, "
+        f"niet te toetsen: {v['untestable_total']}",
         "", repr(comparison_display(audit, min_cell_size)),
         "", repr(size_display(audit)),
         "", repr(arithmetic_display(audit)),

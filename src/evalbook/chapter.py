@@ -63,11 +63,18 @@ class Chapter:
         return self.provenance.box()
 
     def glue(self, name: str, text: str) -> None:
-        """Glue a pre-formatted text (never a NumPy scalar) for ``{glue:text}`` in the prose."""
+        """Glue a pre-formatted text (never a NumPy scalar) for ``{glue:text}`` in the prose.
+        A name that marks a person count (``n_…``, ``k_…``, ``…_count``: see
+        :data:`evalbook.disclosure.COUNT_NAME`) must hold a count of at least the minimum
+        cell size (or a non-numeric text such as "onderdrukt")."""
         from myst_nb import glue
 
         if not isinstance(text, str):
             raise TypeError(f"glue {name!r}: pass formatted text (str), got {type(text).__name__}")
+        if disclosure.is_count_name(name):  # a person count: enforce the minimum cell size
+            digits = text.replace(".", "")
+            if digits.isdigit():
+                disclosure.require_safe(int(digits), self.min_cell_size, what=name)
         glue(name, text, display=False)
 
     def glue_count(self, name: str, count) -> None:

@@ -501,5 +501,5 @@ def glue_values(scan: Scan, programme: str) -> dict[str, str]:
     values["programme_title"] = chapters.PARTS[programme].title
     values["report"] = REPORTS[programme].label
     values["n_cells"] = fmt.number(grid.size)
-    values["n_principles"] = fmt.number(len(scan.principles.drop_duplicates(["factor", "principle"])))
+    values["principles_total"] = fmt.number(len(scan.principles.drop_duplicates(["factor", "principle"])))
     return values

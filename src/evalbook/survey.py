@@ -638,12 +638,12 @@ def glue_values(result: SurveyResult, assumed: dict[str, int] | None = None,
                                    "meegeleverde synthetische data.")
     ind = result.indicators
     significant = ind[ind["p_value"] < result.alpha]
-    values["n_indicators"] = str(len(ind))
-    values["n_significant"] = str(len(significant))
+    values["indicators_total"] = str(len(ind))
+    values["significant_total"] = str(len(significant))
     values["significant_list"] = _join([f"{_lower_first(r['label'])} ({fmt.pp(r['diff'], 1)})"
                                         for _, r in significant.iterrows()]) or "geen"
     holm = ind[ind["p_holm"] < result.alpha]
-    values["n_significant_holm"] = str(len(holm))
+    values["significant_holm_total"] = str(len(holm))
     values["significant_holm_list"] = _join([_lower_first(x) for x in holm["label"]]) or "geen"
     lost = significant[~(significant["p_holm"] < result.alpha)]
     values["lost_after_holm_list"] = _join([_lower_first(x) for x in lost["label"]]) or "geen"
@@ -883,8 +883,8 @@ def nps_glue_values(overall: pd.DataFrame, by_team: pd.DataFrame, by_period: pd.
         f"{_team_label(r['group'])}: onderdrukt" if r["suppressed"] else
         f"{_team_label(r['group'])}: {_signed(r['nps'])} (95%-BI {fmt.interval(r['nps_low'], r['nps_high'], 1)})"
         for _, r in by_team.iterrows()])
-    values["n_teams"] = str(responses["team"].nunique())
-    values["n_periods"] = str(responses["period"].nunique())
+    values["teams_total"] = str(responses["team"].nunique())
+    values["periods_total"] = str(responses["period"].nunique())
     values["first_period"] = _team_label(min(responses["period"]))
     values["last_period"] = _team_label(max(responses["period"]))
     values["periods_suppressed"] = str(int(by_period["suppressed"].sum()))
