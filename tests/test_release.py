@@ -28,11 +28,11 @@ def git(repo, *args):
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory):
-    """The repository reduced to the effect-study template, its chapters and the hand-written
-    pages, committed in a fresh git repository."""
+    """The repository reduced to the effect-study and audit templates (the methods page links
+    the audit), their chapters and the hand-written pages, committed in a fresh git repository."""
     work = copy_repo(tmp_path_factory.mktemp("release") / "repo")
     for template in (work / "notebooks").glob("*.ipynb"):
-        if template.stem != "effect_study":
+        if template.stem not in ("effect_study", "audit"):
             template.unlink()
     labels = [job.label for job in chapters.jobs(root=work)]
     for notebook in (work / "book").glob("*/*.ipynb"):

@@ -246,11 +246,6 @@ def _problems_from_pandera(cases: pd.DataFrame, frame: pd.DataFrame, contract: C
     specs = {c.name: c for c in contract.columns}
     problems = []
     table_level = cases["schema_context"] == "DataFrameSchema"
-    # a table-level rule reports every column of an offending row; its error text is "column: expected"
-    for check, group in cases[table_level].groupby("check", sort=False):
-        column, _, expected = str(check).partition(": ")
-        rows = [int(i) for i in group["index"].dropna().unique()]
-        problems.append((column, expected, rows, list(frame.loc[rows, column]) if column in frame else []))
     for (column, check), group in cases[~table_level].groupby(["column", "check"], sort=False):
         spec = specs.get(column)
         if str(check) == "field_uniqueness":
@@ -261,6 +256,11 @@ def _problems_from_pandera(cases: pd.DataFrame, frame: pd.DataFrame, contract: C
             expected = spec.expectation() if spec else str(check)
         rows = [int(i) for i in group["index"].dropna()]
         problems.append((column, expected, rows, list(group["failure_case"])))
+    # a table-level rule reports every column of an offending row; its error text is "column: expected"
+    for check, group in cases[table_level].groupby("check", sort=False):
+        column, _, expected = str(check).partition(": ")
+        rows = [int(i) for i in group["index"].dropna().unique()]
+        problems.append((column, expected, rows, list(frame.loc[rows, column]) if column in frame else []))
     return problems
 
 
