@@ -70,7 +70,7 @@ def rows(counts):
 
 def test_secondary_suppression_hides_the_smallest_shown_group_too():
     raw = rows([("", 74, 250), ("a", 4, 50), ("b", 30, 100), ("c", 40, 100)])
-    out = effect.complementary_suppression(disclosure.protect(raw, 10), raw, 10).set_index("target_group")
+    out = disclosure.suppress_across(disclosure.protect(raw, 10), raw, "target_group", effect.TOTAL, 10).set_index("target_group")
     # a alone (4) would follow from the total minus b and c: b (the smaller count) goes too, 34 together
     assert out.loc["a", "suppressed"] and out.loc["b", "suppressed"]
     assert pd.isna(out.loc["b", "value_programme"]) and pd.isna(out.loc["b", "diff"])
@@ -80,7 +80,7 @@ def test_secondary_suppression_hides_the_smallest_shown_group_too():
 
 def test_secondary_suppression_falls_back_to_the_total():
     raw = rows([("", 7, 100), ("a", 4, 50), ("b", 3, 50)])
-    out = effect.complementary_suppression(disclosure.protect(raw, 10), raw, 10).set_index("target_group")
+    out = disclosure.suppress_across(disclosure.protect(raw, 10), raw, "target_group", effect.TOTAL, 10).set_index("target_group")
     assert out["suppressed"].all() and out["value_programme"].isna().all()
 
 

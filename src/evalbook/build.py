@@ -111,7 +111,8 @@ def execute(template: Path, workdir: Path, parameters: dict, label: str) -> Chap
 
 def tidy(path: Path) -> None:
     """Make an executed notebook deterministic and reader-friendly: drop Papermill's timing
-    metadata and hide the parameter cells (the provenance box lists the parameters)."""
+    metadata and random cell id, and hide the parameter cells (the provenance box lists the
+    parameters)."""
     nb = nbformat.read(path, as_version=4)
     papermill_meta = nb.metadata.get("papermill", {})
     nb.metadata["papermill"] = {"parameters": papermill_meta.get("parameters", {})}
@@ -119,6 +120,8 @@ def tidy(path: Path) -> None:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags:
+            cell.id = "injected-parameters"  # Papermill gives it a random id on every run
         if HIDDEN_CELL_TAGS & set(tags) and "remove-cell" not in tags:
             cell.metadata["tags"] = [*tags, "remove-cell"]
     nbformat.write(nb, path)
@@ -198,8 +201,8 @@ def _warnings(output: str, root: Path) -> list[str]:
 
 def _cell_location(match: re.Match) -> str:
     file, line = match["file"], int(match["line"])
-    if file.endswith(".ipynb") and line >= 10000:  # myst-nb encodes cell index * 10000 + line
-        return f"{file}, cell {line // 10000}, line {line % 10000}"
+    if file.endswith(".ipynb") and line >= 10000:  # myst-nb: (cell number, from 1) * 10000 + line
+        return f"{file}, cell {line // 10000} (counted from 1), line {line % 10000}"
     return match.group(0)
 
 

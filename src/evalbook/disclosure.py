@@ -7,7 +7,9 @@ The rule, applied in one place for tables, figure labels and glued numbers:
 * a proportion ``k`` of ``n`` is suppressed when ``k`` or ``n - k`` is below the minimum
   (the complement is as revealing as the count: 31 of 33 tells that 2 did not);
 * when either group's figures of a comparison are suppressed, so are the difference, its
-  interval and the p-value, which would otherwise give the suppressed value back.
+  interval and the p-value, which would otherwise give the suppressed value back;
+* across the parts of a total (target groups), the suppressed parts together must be safe
+  too (:func:`suppress_across`), else the total minus the parts shown gives them back.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import re
 import pandas as pd
 
 DEFAULT_MIN_CELL_SIZE = 10
+# Statistics of a comparison row that would give a suppressed value back.
+STATISTICS = ("diff", "ci_low", "ci_high", "p_value", "p_holm", "ame", "ame_low", "ame_high", "ame_p", "mde")
 # Columns of a saved table (and names of glued values) that hold person counts.
 COUNT_NAME = re.compile(r"^(n|k|count)(_.*)?$|_(n|count)$")
 
@@ -74,10 +78,54 @@ def protect(table: pd.DataFrame, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> 
         out.loc[hide, [k, value]] = pd.NA
         out.loc[small_group, n] = pd.NA
         suppressed |= hide
-    stats_cols = [c for c in ("diff", "ci_low", "ci_high", "p_value", "p_holm", "ame", "ame_low", "ame_high", "ame_p", "mde")
-                  if c in out]
-    out.loc[suppressed, stats_cols] = pd.NA
+    out.loc[suppressed, [c for c in STATISTICS if c in out]] = pd.NA
     out["suppressed"] = suppressed
+    return out
+
+
+def suppress_across(table: pd.DataFrame, raw: pd.DataFrame, part: str, total_key,
+                    min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> pd.DataFrame:
+    """Secondary suppression across the parts of a total (e.g. target groups), after :func:`protect`.
+
+    ``table`` has one row per outcome and part, plus a row whose ``part`` column is
+    ``total_key``. For every outcome and group (programme, control) whose figure is
+    suppressed in one or more parts, the suppressed parts taken together must be safe (their
+    count and its complement, or for a mean their persons, at least ``min_cell_size``):
+    otherwise the total minus the parts shown gives them back. Further parts (smallest count
+    first) are suppressed until they are; when none is left, the total's figure is
+    suppressed too. ``raw`` is the table before protection (same rows).
+    """
+    out = table.copy()
+    for outcome in out["outcome"].unique():
+        rows = out.index[(out["outcome"] == outcome) & (out[part] != total_key)]
+        total = out.index[(out["outcome"] == outcome) & (out[part] == total_key)]
+        if len(rows) == 0:
+            continue
+        proportion = out.loc[rows[0], "kind"] == "proportion"
+        for group in ("programme", "control"):
+            n, k, value = f"n_{group}", f"k_{group}", f"value_{group}"
+            hidden = [i for i in rows if pd.isna(out.loc[i, value])]
+            if not hidden:
+                continue
+
+            def safe(indices) -> bool:
+                n_sum = int(raw.loc[indices, n].sum())
+                if not proportion:
+                    return is_safe_count(n_sum, min_cell_size)
+                return is_safe_proportion(int(raw.loc[indices, k].sum()), n_sum, min_cell_size)
+
+            shown = sorted((i for i in rows if i not in hidden),
+                           key=lambda i: (raw.loc[i, k] if proportion else raw.loc[i, n], i))
+            while not safe(hidden) and shown:
+                hidden.append(shown.pop(0))
+            if not safe(hidden):
+                hidden += list(total)
+            for i in hidden:
+                out.loc[i, [c for c in (k, value) if c in out]] = pd.NA
+                if not is_safe_count(raw.loc[i, n], min_cell_size):
+                    out.loc[i, n] = pd.NA
+                out.loc[i, [c for c in STATISTICS if c in out]] = pd.NA
+                out.loc[i, "suppressed"] = True
     return out
 
 

@@ -7,7 +7,7 @@ plain results, per target group and in total; the other functions present them (
 tables, glued prose values, figures).
 
 Disclosure control: :func:`evalbook.disclosure.protect` per row, then complementary
-suppression across target groups (:func:`complementary_suppression`), because the total
+suppression across target groups (:func:`evalbook.disclosure.suppress_across`), because the total
 minus the target groups that are shown would otherwise give a suppressed group back.
 """
 
@@ -35,9 +35,6 @@ TARGET_GROUP_LABELS = {  # Route 3 (seed 002, ch. 3.1); other values are shown a
     "oap": "OAP",
 }
 PUBLISHED_TOTALS = ("pooled", "unweighted_mean")
-STATS = ["diff", "ci_low", "ci_high", "p_value", "p_holm", "ame", "ame_low", "ame_high", "ame_p"]
-
-
 def target_group_label(key: str) -> str:
     return TOTAL_LABEL if key == TOTAL else TARGET_GROUP_LABELS.get(key, key)
 
@@ -101,7 +98,8 @@ def analyse(register: pd.DataFrame, figures: pd.DataFrame, follow_up_months: int
         parts.append(part)
     raw = pd.concat(parts, ignore_index=True)
     raw["p_holm"] = compare.holm(raw["p_value"])
-    table = complementary_suppression(disclosure.protect(raw, min_cell_size), raw, min_cell_size)
+    table = disclosure.suppress_across(disclosure.protect(raw, min_cell_size), raw, "target_group", TOTAL,
+                                       min_cell_size)
     table["mde"] = pd.concat([power.mde_table(table[table["target_group"] == scope], alpha, detect_power,
                                               sd[scope])["mde"]
                               for scope in (TOTAL, *present)], ignore_index=True).to_numpy()
@@ -125,51 +123,6 @@ def _label(p, alpha: float):
     if p is None or pd.isna(p):
         return pd.NA
     return "significant" if p < alpha else "not_significant"
-
-
-def complementary_suppression(table: pd.DataFrame, raw: pd.DataFrame,
-                              min_cell_size: int = disclosure.DEFAULT_MIN_CELL_SIZE) -> pd.DataFrame:
-    """Secondary suppression across target groups, after :func:`evalbook.disclosure.protect`.
-
-    For every outcome and group (programme, control) whose figure is suppressed in one or
-    more target groups, the suppressed target groups taken together must be safe (their
-    count and its complement, or for a mean their persons, at least ``min_cell_size``):
-    otherwise the total minus the target groups shown gives them back. Further target groups
-    (smallest count first) are suppressed until they are; when none is left, the total's
-    figure is suppressed too. ``raw`` is the table before protection (same rows).
-    """
-    out = table.copy()
-    for outcome in out["outcome"].unique():
-        rows = out.index[(out["outcome"] == outcome) & (out["target_group"] != TOTAL)]
-        total = out.index[(out["outcome"] == outcome) & (out["target_group"] == TOTAL)]
-        if len(rows) == 0:
-            continue
-        proportion = out.loc[rows[0], "kind"] == "proportion"
-        for group in compare.GROUPS:
-            n, k, value = f"n_{group}", f"k_{group}", f"value_{group}"
-            hidden = [i for i in rows if pd.isna(out.loc[i, value])]
-            if not hidden:
-                continue
-
-            def safe(indices) -> bool:
-                n_sum = int(raw.loc[indices, n].sum())
-                if not proportion:
-                    return disclosure.is_safe_count(n_sum, min_cell_size)
-                return disclosure.is_safe_proportion(int(raw.loc[indices, k].sum()), n_sum, min_cell_size)
-
-            shown = sorted((i for i in rows if i not in hidden),
-                           key=lambda i: (raw.loc[i, k] if proportion else raw.loc[i, n], i))
-            while not safe(hidden) and shown:
-                hidden.append(shown.pop(0))
-            if not safe(hidden):
-                hidden += list(total)
-            for i in hidden:
-                out.loc[i, [c for c in (k, value) if c in out]] = pd.NA
-                if not disclosure.is_safe_count(raw.loc[i, n], min_cell_size):
-                    out.loc[i, n] = pd.NA
-                out.loc[i, [c for c in STATS if c in out]] = pd.NA
-                out.loc[i, "suppressed"] = True
-    return out
 
 
 def _reproduced(raw: pd.DataFrame, table: pd.DataFrame, present: list[str], published_total: str) -> pd.DataFrame:
