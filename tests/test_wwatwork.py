@@ -271,7 +271,7 @@ def test_the_generator_is_registered_and_seeded():
 
 
 def test_assumptions_file_states_the_generator_constants(figures):
-    rows = wwatwork.assumptions(ROOT / "data" / "synthetic" / "assumptions.csv").set_index("parameter")["value"]
+    rows = synthetic.read_assumptions(programme="wwatwork", chapter="wwatwork_effect").set_index("parameter")["value"]
     t = wwatwork.cohort_targets(figures)
     assert int(rows["cohort_months"]) == t.months
     assert float(rows["not_invited_share"]) == wwatwork.NOT_INVITED_SHARE

@@ -50,6 +50,17 @@ class Chapter:
         """Read and validate the data file ``stem`` against ``contract``."""
         return contracts.read(self.provenance.record(self.input_path(stem)), contract)
 
+    def assumptions(self) -> pd.DataFrame:
+        """This chapter's assumptions: the rows of its programme and chapter in
+        ``assumptions.csv`` at the top of the data directory (numbers the analysis needs but
+        the reports do not publish); empty when the data come without one."""
+        from . import synthetic  # synthetic data generation is not needed to run a chapter otherwise
+
+        path = self.data_dir.parent / synthetic.ASSUMPTIONS_FILE
+        if not path.is_file():
+            return pd.DataFrame(columns=[c.name for c in synthetic.ASSUMPTIONS.columns])
+        return synthetic.read_assumptions(self.provenance.record(path), self.programme, self.name)
+
     def published(self, chapter: str | None = None) -> pd.DataFrame:
         """The published figures this chapter compares against."""
         path = published.path_for(self.programme, chapter or self.name, self.published_dir)

@@ -588,7 +588,7 @@ def arnhem_glue_values(units, figures, flows, balance, comparison, matrix) -> di
         "numbers_total": fmt.number(len(flows) + len(node_totals(figures))),
         "placed_total": fmt.number(len(placed_flows)),
         "applications": flows.set_index("flow_id").loc["aanvraag_intake", "printed"],
-        "text_total": fmt.number(int((flows["basis"] == "text").sum())),
+        "placed_from_text": fmt.number(int((flows["basis"] == "text").sum())),
         "unplaced_total": fmt.number(len(unplaced)),
         "unplaced_list": fmt.join(list(unplaced["printed"]), empty="geen"),
         "balanced_total": fmt.number(int(balance["consistent"].sum())),

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from . import adjusted, compare, disclosure, formatting as fmt, matching, outcomes, power, published, survival, synthetic
+from . import adjusted, compare, disclosure, formatting as fmt, matching, outcomes, power, published, survival
 from .chapter import Chapter
 from .report import Table
 
@@ -501,16 +501,6 @@ def optional_input(chapter: Chapter, stem: str, contract) -> pd.DataFrame | None
     if not any((chapter.data_dir / f"{stem}{suffix}").is_file() for suffix in (".csv", ".parquet")):
         return None
     return chapter.read(stem, contract)
-
-
-def read_assumptions(chapter: Chapter) -> pd.DataFrame:
-    """This chapter's assumptions (``assumptions.csv`` at the top of the data directory, the
-    rows of its programme and chapter); empty when the data come without."""
-    path = chapter.data_dir.parent / synthetic.ASSUMPTIONS_FILE
-    if not path.is_file():
-        return pd.DataFrame(columns=[c.name for c in synthetic.ASSUMPTIONS.columns])
-    chapter.provenance.record(path)
-    return synthetic.read_assumptions(path, chapter.programme, chapter.name)
 
 
 def describe_assumption(parameter: str, outflow_measure: str = "event") -> tuple[str, str | None]:

@@ -26,7 +26,7 @@ import pandas as pd
 import seaborn as sns
 from scipy import stats
 
-from . import disclosure, formatting as fmt, paths, published
+from . import disclosure, formatting as fmt, published
 from .contracts import Column, Contract, Rule
 from .report import Table
 from .synthetic import count_for_percent, round_half_up
@@ -563,19 +563,9 @@ def transitions_display(table: pd.DataFrame) -> Table:
     return Table(pd.DataFrame(rows))
 
 
-def assumptions(path=None, chapter: str = "wwatwork_effect") -> pd.DataFrame:
-    """The rows of ``data/synthetic/assumptions.csv`` for WW@Work's chapter ``chapter``."""
-    frame = pd.read_csv(path or assumptions_path(), dtype=str, keep_default_na=False)
-    return frame[(frame["programme"] == "wwatwork") & (frame["chapter"] == chapter)].reset_index(drop=True)
-
-
-def assumptions_path():
-    return paths.repo_root() / "data" / "synthetic" / "assumptions.csv"
-
-
 def assumptions_display(frame: pd.DataFrame) -> Table:
     return Table(frame[["parameter", "value", "reason"]].rename(
-        columns={"parameter": "Parameter", "value": "Waarde", "reason": "Reden (Engels, uit assumptions.csv)"}))
+        columns={"parameter": "Parameter", "value": "Waarde", "reason": "Reden"}))
 
 
 def status_counts(side: pd.DataFrame) -> dict[str, str]:
