@@ -32,8 +32,8 @@ def main(argv: list[str] | None = None) -> int:
 
     r = sub.add_parser("release", help="release a new version of the book (tests, rebuild, archive, tag)")
     r.add_argument("version", help="the new semantic version, e.g. 0.2.0")
-    r.add_argument("--test-command", default=f"{sys.executable} -m pytest -q tests",
-                   help="the tests that must pass first (default: the test suite)")
+    r.add_argument("--test-command", default="make test",
+                   help="the tests that must pass first (default: make test, the README's test command)")
     r.set_defaults(func=_release)
 
     a = sub.add_parser("audit", help="check the published figures: significance labels, sums, GRIM (the audit chapter)")
