@@ -326,7 +326,7 @@ def test_glued_values_are_text_and_the_displays_agree(published):
     assert all(isinstance(v, str) for v in values.values())
     shown = audit.comparison_display(published).frame
     assert list(shown["Oordeel"]) == [audit.VERDICT_LABELS[c.verdict] for c in published.checks]
-    assert int(values["inconsistent_total"]) == sum(c.verdict == audit.INCONSISTENT for c in published.checks)
+    assert values["inconsistent_total"] == "1"  # WGW outflow for other reasons (see the hand-computed test)
     assert "uitstroom om overige redenen" in values["inconsistent_findings"]
     sizes = audit.size_display(published).frame
     assert len(sizes) == sum(c.statuses is not None for c in published.checks)
@@ -359,9 +359,14 @@ def test_audit_command_prints_the_chapter_findings(tmp_path, capsys):
     (tmp_path / "wgw" / "effect_study.csv").write_text(src, encoding="utf-8")
     assert cli.main(["audit", "--published-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    result = audit.run(tmp_path)
-    assert out.strip() == audit.report(result).strip()
-    assert "inconsistent" in out and "Uitstroom om overige redenen" in out
+    verdicts = {line.split("WGW effectstudie")[1].strip().split("  ")[0]: line for line in out.splitlines()
+                if line.strip().startswith("WGW effectstudie")}
+    # the verdicts worked out by hand (chi-square over the fitting counts) in the tests above
+    assert "onbeslist" in verdicts["Uitstroom uit de uitkering"]
+    assert " consistent" in verdicts["Uitstroom naar werk"]
+    assert "inconsistent" in verdicts["Uitstroom om overige redenen"]
+    assert "niet te toetsen" in verdicts["Geregistreerde klantcontacten (gemiddeld)"]
+    assert "Empty DataFrame" not in out
 
 
 def test_audit_command_runs_as_a_program_on_the_book_data():

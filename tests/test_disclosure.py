@@ -63,7 +63,7 @@ def test_no_built_table_or_glued_count_is_below_the_minimum():
     from conftest import ROOT
 
     chapters = sorted((ROOT / "book").glob("*/*.ipynb"))
-    assert chapters
+    checked = 0
     for path in chapters:
         nb = json.loads(path.read_text(encoding="utf-8"))
         minimum = nb["metadata"]["papermill"]["parameters"].get("min_cell_size", disclosure.DEFAULT_MIN_CELL_SIZE)
@@ -78,3 +78,5 @@ def test_no_built_table_or_glued_count_is_below_the_minimum():
                     text = plain.strip("'\"").replace(".", "")
                     if text.isdigit():
                         assert int(text) >= minimum, f"{path.name}: glued count {glue} = {text}"
+                        checked += 1
+    assert checked >= 10  # the group sizes of every comparison chapter at least: the scan did look

@@ -232,7 +232,10 @@ def test_nps_and_adjusted_wald_interval_by_hand():
 
 def test_nps_interval_is_clipped_to_the_scale():
     low, high = survey.nps_interval(3, 0, 0)
-    assert high == 100.0 and low < 100
+    # by hand (adjusted Wald): weights 3.75 / 1.5 / 0.75 promoters, passives, detractors, n = 6;
+    # NPS 0.5, variance 0.5, half-width 1.96 * sqrt(0.5 / 6) = 0.5658 -> [-6.58, 106.58], clipped at 100
+    assert high == 100.0
+    assert low == pytest.approx(100 * (0.5 - 1.959964 * (0.5 / 6) ** 0.5), abs=0.01)
 
 
 def test_nps_table_splits_categories_and_suppresses_small_cells():

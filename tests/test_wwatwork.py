@@ -267,6 +267,7 @@ def test_synthetic_cohort_meets_its_contract_and_has_no_built_in_effect():
 
 def test_the_generator_is_registered_and_seeded():
     assert "wwatwork/cohort.csv" in synthetic.GENERATORS
+    assert wwatwork.synthetic_cohort(seed=1).equals(wwatwork.synthetic_cohort(seed=1))
     assert not wwatwork.synthetic_cohort(seed=1).equals(wwatwork.synthetic_cohort())
 
 

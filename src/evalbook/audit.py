@@ -639,9 +639,8 @@ def report(audit: Audit, min_cell_size: int = disclosure.DEFAULT_MIN_CELL_SIZE) 
         f"met een oordeel; toetsniveau {v['alpha']} tweezijdig)",
         f"consistent: {v['consistent_total']}, onbeslist: {v['ambiguous_total']}, inconsistent: {v['inconsistent_total']}, "
         f"niet te toetsen: {v['untestable_total']}",
-        "", repr(comparison_display(audit, min_cell_size)),
-        "", repr(size_display(audit)),
-        "", repr(arithmetic_display(audit)),
+        *[text for table in (comparison_display(audit, min_cell_size), size_display(audit), arithmetic_display(audit))
+          if not table.frame.empty for text in ("", repr(table))],
         "", f"Inconsistent: {v['inconsistent_findings']}",
         f"Onbeslist bij de gepubliceerde groepsgroottes: {v['ambiguous_findings']}",
         f"Consistent bij de gepubliceerde groepsgroottes: {v['consistent_list']}.",

@@ -88,10 +88,6 @@ class Chapter:
                 disclosure.require_safe(int(digits), self.min_cell_size, what=name)
         glue(name, text, display=False)
 
-    def glue_count(self, name: str, count) -> None:
-        """Glue a person count, refusing one below the minimum cell size."""
-        self.glue(name, str(disclosure.require_safe(count, self.min_cell_size, what=name)))
-
     def save_table(self, table: pd.DataFrame) -> Path:
         """Write the chapter's aggregate table to ``<table_dir>/<chapter>.csv``, refusing one
         with a count below the minimum cell size."""
