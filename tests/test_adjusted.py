@@ -12,14 +12,17 @@ import pytest
 import statsmodels.formula.api as smf
 from scipy import stats
 
-from evalbook import adjusted, contracts, outcomes
+from evalbook import adjusted
+from evalbook.analysis import outcomes
+from evalbook.core import contract
+from evalbook.schemas.register import REGISTER
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def wgw():
-    register = contracts.read(ROOT / "data/synthetic/wgw/register.csv", contracts.REGISTER)
+    register = contract.read(ROOT / "data/synthetic/wgw/register.csv", REGISTER)
     return adjusted.with_covariates(register, 12)
 
 

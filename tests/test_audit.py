@@ -8,11 +8,15 @@ from itertools import product
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
-from conftest import ROOT
-from evalbook import audit, cli, contracts
+from evalbook import audit
+from evalbook.book import cli
+from evalbook.core import contract
+from evalbook.schemas.published import PUBLISHED
 
 ALPHA = 0.05
 
@@ -296,7 +300,7 @@ def published():
 def test_every_labelled_comparison_is_checked_once(published):
     expected = set()
     for path in sorted((ROOT / "data" / "published").glob("*/*.csv")):
-        frame = contracts.read(path, contracts.PUBLISHED)
+        frame = contract.read(path, PUBLISHED)
         frame = frame[frame["significance"].notna() & frame["group"].isin(["programme", "control"])]
         for _, r in frame.iterrows():
             expected.add((f"{path.parent.name}/{path.stem}", r["quantity"],

@@ -12,9 +12,9 @@ from urllib.parse import urljoin, urlparse
 from urllib.request import urlopen
 
 import pytest
-
 from conftest import ROOT
-from evalbook import chapters
+
+from evalbook.book import config as chapters
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -53,7 +53,7 @@ def browser():
         b.close()
 
 
-PAGES = [f"html/book/{job.label}.html" for job in chapters.jobs()]
+PAGES = [f"html/book/{job.label}.html" for job in chapters.jobs(chapters.load())]
 
 
 @pytest.mark.parametrize("page_path", PAGES)

@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
-
 from conftest import ROOT, copy_repo, evalbook
 
 

@@ -2,14 +2,15 @@
 
 import pandas as pd
 import pytest
-
 from conftest import REGISTER_HEADER, REGISTER_ROWS, write_register
-from evalbook import contracts
-from evalbook.contracts import REGISTER, ContractError
+
+from evalbook.core import contract
+from evalbook.core.errors import ContractError
+from evalbook.schemas.register import REGISTER
 
 
 def load(path, **kw):
-    return contracts.read(path, REGISTER, **kw)
+    return contract.read(path, REGISTER, **kw)
 
 
 def error_for(tmp_path, rows=None, header=REGISTER_HEADER) -> str:

@@ -2,7 +2,9 @@
 
 import pandas as pd
 
-from evalbook import compare, disclosure
+from evalbook import compare
+from evalbook.core.errors import DisclosureError
+from evalbook.disclosure import rules as disclosure
 
 
 def table(k1, n1, k0, n0):
@@ -42,9 +44,9 @@ def test_threshold_is_a_parameter():
 def test_require_safe():
     import pytest
     assert disclosure.require_safe(12, 10) == 12
-    with pytest.raises(disclosure.DisclosureError):
+    with pytest.raises(DisclosureError):
         disclosure.require_safe(9, 10)
-    with pytest.raises(disclosure.DisclosureError):
+    with pytest.raises(DisclosureError):
         disclosure.require_safe(0, 10)
 
 
@@ -52,7 +54,7 @@ def test_check_table_refuses_small_counts_and_passes_suppressed_ones():
     import pytest
     ok = pd.DataFrame({"n_programme": [300, pd.NA], "value_programme": [1.0, 2.0]})
     disclosure.check_table(ok, 10)
-    with pytest.raises(disclosure.DisclosureError, match="n_programme"):
+    with pytest.raises(DisclosureError, match="n_programme"):
         disclosure.check_table(pd.DataFrame({"n_programme": [300, 4]}), 10)
 
 

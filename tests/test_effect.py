@@ -5,16 +5,22 @@ import json
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT
-from evalbook import build, chapters, compare, contracts, disclosure, effect, published
+
+from evalbook import compare, effect
+from evalbook.analysis import published
+from evalbook.book import build
+from evalbook.book import config as chapters
+from evalbook.core import contract
+from evalbook.disclosure import rules as disclosure
+from evalbook.schemas.register import REGISTER
 
 TARGET_GROUPS = ["stilstaand_water", "nieuwe_instroom", "team6", "oap"]
-ROUTE3 = chapters.jobs("route3", "effect_study")[0].parameters
+ROUTE3 = chapters.jobs(chapters.load(), "route3", "effect_study")[0].parameters
 
 
 def register(programme: str) -> pd.DataFrame:
-    return contracts.read(ROOT / "data" / "synthetic" / programme / "register.csv", contracts.REGISTER)
+    return contract.read(ROOT / "data" / "synthetic" / programme / "register.csv", REGISTER)
 
 
 def route3_study(data: pd.DataFrame | None = None, min_cell_size: int = 10) -> effect.EffectStudy:
@@ -131,8 +137,9 @@ def test_the_route3_chapter_reruns_on_data_without_a_target_group(tmp_path):
     for stem in ("register", "pool"):
         frame = pd.read_csv(ROOT / "data" / "synthetic" / "route3" / f"{stem}.csv", dtype=str, keep_default_na=False)
         frame[frame["target_group"] != "team6"].to_csv(data / f"{stem}.csv", index=False, lineterminator="\n")
-    spec = chapters.discover()["effect_study"]
-    result = build.execute(spec.template, tmp_path / "run", ROUTE3 | {"data_dir": str(tmp_path / "data")}, "route3")
+    template = ROOT / "notebooks" / "effect_study.md"
+    parameters = {"part": "route3", "parameters": ROUTE3 | {"data_dir": str(tmp_path / "data")}}
+    result = build.execute(template, tmp_path / "run", parameters, "route3", "Effectstudie Route 3")
     assert result.error is None, result.error
     glued = glued_texts(tmp_path / "run" / "effect_study.ipynb")
     assert glued["target_groups_missing"] == "Team 6"

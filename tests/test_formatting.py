@@ -1,4 +1,4 @@
-from evalbook import formatting as fmt
+from evalbook.report import format as fmt
 
 
 def test_dutch_number_notation():

@@ -6,11 +6,13 @@ import re
 
 import pandas as pd
 import pytest
+from conftest import ROOT, seed_text
 from pybtex.database import parse_file
 
-from conftest import ROOT, seed_text
-from evalbook import contracts, literature
-from evalbook.provenance import Provenance
+from evalbook import literature
+from evalbook.book.provenance import Provenance
+from evalbook.core import contract
+from evalbook.core.errors import ContractError
 
 LIT = ROOT / "data" / "literature"
 BIB = LIT / "references.bib"
@@ -67,8 +69,8 @@ def test_a_quote_that_is_not_in_the_source_stops_the_load(tmp_path):
     frame.loc[3, "quote"] = "Een zin die in geen enkel rapport staat."
     path = tmp_path / "assessment.csv"
     frame.to_csv(path, index=False)
-    with pytest.raises(contracts.ContractError) as exc:
-        contracts.read(path, literature.ASSESSMENT)
+    with pytest.raises(ContractError) as exc:
+        contract.read(path, literature.ASSESSMENT)
     assert "column 'quote' at line 5" in str(exc.value)
 
 
@@ -78,8 +80,8 @@ def test_an_unknown_judgement_and_a_duplicate_cell_stop_the_load(tmp_path):
     frame = pd.concat([frame, frame.iloc[[5]]])
     path = tmp_path / "assessment.csv"
     frame.to_csv(path, index=False)
-    with pytest.raises(contracts.ContractError) as exc:
-        contracts.read(path, literature.ASSESSMENT)
+    with pytest.raises(ContractError) as exc:
+        contract.read(path, literature.ASSESSMENT)
     message = str(exc.value)
     assert "column 'judgement' at line 2 (found 'goed')" in message
     assert "each programme, factor and evidence source once" in message

@@ -5,16 +5,19 @@ import statistics
 
 import pandas as pd
 import pytest
-
 from conftest import REGISTER_HEADER, REGISTER_ROWS, ROOT, write_register
-from evalbook import contracts, matching
+
+from evalbook.analysis import matching
+from evalbook.core import contract
+from evalbook.core.errors import ContractError
+from evalbook.schemas.register import POOL, REGISTER
 
 PROGRAMMES = ("wgw", "route3")
 
 
 def read(programme: str, stem: str):
-    contract = matching.POOL if stem == "pool" else contracts.REGISTER
-    return contracts.read(ROOT / "data" / "synthetic" / programme / f"{stem}.csv", contract)
+    contract = POOL if stem == "pool" else REGISTER
+    return contract.read(ROOT / "data" / "synthetic" / programme / f"{stem}.csv", contract)
 
 
 def test_smd_of_a_continuous_variable_by_hand():
@@ -109,11 +112,11 @@ def test_balance_table_means_by_hand():
 
 def test_the_pool_contract_wants_candidates_not_controls(tmp_path):
     path = write_register(tmp_path / "pool.csv")  # groups programme/control: a register, not a pool
-    with pytest.raises(contracts.ContractError, match="column 'group'; expected at least one row with 'candidate'"):
-        contracts.read(path, matching.POOL)
+    with pytest.raises(ContractError, match="column 'group'; expected at least one row with 'candidate'"):
+        contract.read(path, POOL)
     rows = REGISTER_ROWS + ["P5,candidate,,male,23,unknown,80,2017-09-01,2018-10-31,,,,0,3,0,true,"]
-    with pytest.raises(contracts.ContractError, match="column 'group' at lines 4, 5 .*one of: programme, candidate"):
-        contracts.read(write_register(tmp_path / "pool.csv", rows), matching.POOL)
+    with pytest.raises(ContractError, match="column 'group' at lines 4, 5 .*one of: programme, candidate"):
+        contract.read(write_register(tmp_path / "pool.csv", rows), POOL)
 
 
 def test_the_command_writes_the_register_beside_the_pool(tmp_path):
@@ -123,5 +126,5 @@ def test_the_command_writes_the_register_beside_the_pool(tmp_path):
     (tmp_path / "x").mkdir()
     write_register(tmp_path / "x" / "pool.csv", rows, header=REGISTER_HEADER)
     assert matching.main(["--programme", "x", "--data-dir", str(tmp_path)]) == 0
-    register = contracts.read(tmp_path / "x" / "register.csv", contracts.REGISTER)
+    register = contract.read(tmp_path / "x" / "register.csv", REGISTER)
     assert register.set_index("person_id")["group"].to_dict() == {"C1": "control", "P1": "programme"}

@@ -1,27 +1,38 @@
-"""Templates carry no outputs; executed chapters exist for every job, ran cleanly, on the
-embedded synthetic data with the default parameters."""
+"""Templates are MyST Markdown without outputs; executed chapters exist for every chapter of
+book.yml, ran cleanly, on the embedded synthetic data with the configured parameters; the
+table of contents follows from book.yml."""
 
 import json
 
+import jupytext
 import pytest
-
+import yaml
 from conftest import ROOT
-from evalbook import chapters
 
-TEMPLATES = sorted((ROOT / "notebooks").glob("*.ipynb"))
-JOBS = chapters.jobs()
+from evalbook.book import cli, config
+
+BOOK = config.load()
+TEMPLATES = sorted((ROOT / "notebooks").glob("*.md"))
+JOBS = config.jobs(BOOK)
 
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
-def test_templates_have_no_outputs_and_a_parameters_cell(path):
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), f"{path.name} has outputs"
-    assert any("parameters" in c.get("metadata", {}).get("tags", []) for c in code)
+def test_templates_are_text_without_outputs_and_with_a_parameters_cell(path):
+    nb = jupytext.read(path)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.get("outputs") for c in code), f"{path.name} has outputs"
+    assert any("parameters" in c.metadata.get("tags", []) for c in code)
+    assert not list((ROOT / "notebooks").glob("*.ipynb")), "templates are MyST Markdown (.md), not .ipynb"
 
 
-def test_every_template_is_a_registered_chapter():
-    assert {p.stem for p in TEMPLATES} == set(chapters.discover())
+def test_every_template_is_configured():
+    assert {p.stem for p in TEMPLATES} == set(BOOK.templates)
+
+
+def test_toc_follows_from_book_yml():
+    assert cli.main(["toc", "--check"]) == 0
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    assert toc == config.toc(BOOK)
 
 
 def test_executed_chapters_are_exactly_the_jobs():
@@ -30,13 +41,13 @@ def test_executed_chapters_are_exactly_the_jobs():
 
 
 @pytest.mark.parametrize("job", JOBS, ids=lambda j: j.label)
-def test_executed_chapter_ran_cleanly_with_default_parameters(job):
-    path = ROOT / "book" / job.part.name / f"{job.chapter.name}.ipynb"
+def test_executed_chapter_ran_cleanly_with_configured_parameters(job):
+    path = ROOT / "book" / f"{job.label}.ipynb"
     nb = json.loads(path.read_text(encoding="utf-8"))
     outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
     assert outputs, f"{path} has no outputs: run `evalbook build`"
     assert not [o for o in outputs if o["output_type"] == "error"]
-    assert nb["metadata"]["papermill"]["parameters"] == job.parameters, (
-        f"{path} was not built with the default parameters (embedded synthetic data): rebuild it")
-    table = ROOT / "book" / job.part.name / "tables" / f"{job.chapter.name}.csv"
+    assert nb["metadata"]["papermill"]["parameters"] == {"part": job.chapter.part.key, "parameters": job.parameters}, (
+        f"{path} was not built with the configured parameters (embedded synthetic data): rebuild it")
+    table = ROOT / "book" / job.chapter.part.key / "tables" / f"{job.chapter.template.name}.csv"
     assert table.is_file()

@@ -3,12 +3,14 @@
 import pandas as pd
 import pytest
 
-from evalbook import contracts, outcomes
+from evalbook.analysis import outcomes
+from evalbook.core import contract
+from evalbook.schemas.register import REGISTER
 
 
 @pytest.fixture
 def derived(register_file):
-    return outcomes.derive(contracts.read(register_file, contracts.REGISTER), follow_up_months=12)
+    return outcomes.derive(contract.read(register_file, REGISTER), follow_up_months=12)
 
 
 def test_outflow_within_the_window_only(derived):
@@ -37,25 +39,25 @@ def test_services(derived):
 
 
 def test_a_longer_window_counts_later_events(register_file):
-    df = contracts.read(register_file, contracts.REGISTER)
+    df = contract.read(register_file, REGISTER)
     assert outcomes.derive(df, follow_up_months=14)["outflow_other"].tolist() == [False, True, False, False]
     # a shorter window (4 months, to 2018-01-01) drops P1's January outflow
     assert outcomes.derive(df, follow_up_months=4)["outflow"].tolist() == [False, False, False, False]
 
 
 def test_window_is_capped_at_the_reference_date(register_file):
-    df = contracts.read(register_file, contracts.REGISTER)
+    df = contract.read(register_file, REGISTER)
     assert (outcomes.window_end(df, 60) == pd.Timestamp("2018-10-31")).all()
 
 
 def test_window_must_be_positive(register_file):
-    df = contracts.read(register_file, contracts.REGISTER)
+    df = contract.read(register_file, REGISTER)
     with pytest.raises(ValueError, match="follow_up_months"):
         outcomes.derive(df, 0)
 
 
 def test_outflow_as_a_status_at_the_end_of_the_window(register_file):
-    df = contracts.read(register_file, contracts.REGISTER)
+    df = contract.read(register_file, REGISTER)
     derived = outcomes.derive(df, follow_up_months=12, outflow_measure="status")
     # P1 left for work but was back on benefit in May 2018: not off benefit at the end
     assert derived["outflow"].tolist() == [False, False, True, False]

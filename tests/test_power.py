@@ -11,7 +11,10 @@ from scipy import stats
 from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import power_proportions_2indep
 
-from evalbook import compare, contracts, outcomes, power
+from evalbook import compare, power
+from evalbook.analysis import outcomes
+from evalbook.core import contract
+from evalbook.schemas.register import REGISTER
 
 ROOT = Path(__file__).resolve().parents[1]
 Z_A, Z_B = stats.norm.isf(0.025), stats.norm.ppf(0.8)
@@ -99,7 +102,7 @@ def test_sentences():
 
 
 def test_wgw_is_warning_free():
-    register = contracts.read(ROOT / "data/synthetic/wgw/register.csv", contracts.REGISTER)
+    register = contract.read(ROOT / "data/synthetic/wgw/register.csv", REGISTER)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         frame = outcomes.derive(register, 12)

@@ -4,11 +4,16 @@ import math
 
 import pandas as pd
 import pytest
+from conftest import REGISTER_HEADER, REGISTER_ROWS, write_register
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REGISTER_HEADER, REGISTER_ROWS, write_register
-from evalbook import compare, contracts, disclosure, formatting
+from evalbook import compare
+from evalbook.core import contract
+from evalbook.core.errors import ContractError
+from evalbook.disclosure import rules as disclosure
+from evalbook.report import format as formatting
+from evalbook.schemas.register import REGISTER
 
 counts = st.integers(min_value=1, max_value=400).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n)))
 
@@ -75,8 +80,8 @@ def test_any_single_bad_cell_is_reported_with_its_column_and_line(tmp_path, colu
     rows = [r.split(",") for r in REGISTER_ROWS]
     rows[row][COLUMNS.index(column)] = BAD_VALUES[column]
     path = write_register(tmp_path / "r.csv", [",".join(r) for r in rows])
-    with pytest.raises(contracts.ContractError) as info:
-        contracts.read(path, contracts.REGISTER)
+    with pytest.raises(ContractError) as info:
+        contract.read(path, REGISTER)
     assert f"column '{column}'" in str(info.value) and f"line {row + 2}" in str(info.value)
 
 
@@ -86,6 +91,6 @@ def test_column_order_does_not_matter(tmp_path, order):
     rows = [dict(zip(COLUMNS, r.split(","))) for r in REGISTER_ROWS]
     lines = [",".join(order)] + [",".join(r[c] for c in order) for r in rows]
     (tmp_path / "p.csv").write_text("\n".join(lines) + "\n")
-    frame = contracts.read(tmp_path / "p.csv", contracts.REGISTER)
-    standard = contracts.read(write_register(tmp_path / "s.csv"), contracts.REGISTER)
+    frame = contract.read(tmp_path / "p.csv", REGISTER)
+    standard = contract.read(write_register(tmp_path / "s.csv"), REGISTER)
     pd.testing.assert_frame_equal(frame, standard)

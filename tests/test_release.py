@@ -12,10 +12,11 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pandas as pd
 import pytest
-
 from conftest import copy_repo, evalbook
-from evalbook import chapters, release
 from test_build import outputs
+
+from evalbook.book import config as chapters
+from evalbook.book import release
 
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org"]
 GIT_ENV = os.environ | {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
@@ -34,7 +35,7 @@ def repo(tmp_path_factory):
     for template in (work / "notebooks").glob("*.ipynb"):
         if template.stem not in ("effect_study", "audit"):
             template.unlink()
-    labels = [job.label for job in chapters.jobs(root=work)]
+    labels = [job.label for job in chapters.jobs(chapters.load(work))]
     for notebook in (work / "book").glob("*/*.ipynb"):
         if f"{notebook.parent.name}/{notebook.stem}" not in labels:
             notebook.unlink()

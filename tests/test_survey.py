@@ -6,11 +6,13 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import ROOT
 from statsmodels.stats.proportion import proportion_confint
 
-from conftest import ROOT
-from evalbook import compare, contracts, published, survey
-from evalbook.contracts import ContractError
+from evalbook import compare, survey
+from evalbook.analysis import published
+from evalbook.core import contract
+from evalbook.core.errors import ContractError
 
 CODEBOOK = """item,topic,label,scale,options,positive,dont_know,composites,asked_if
 g1,Begeleiding,Tijd,grade,,7,exclude,both,
@@ -208,7 +210,7 @@ def test_nps_contract_refuses_a_score_of_11(tmp_path):
     path = tmp_path / "survey_nps.csv"
     path.write_text("respondent,period,team,score\nX1,2017-03,noord,11\nX2,2017-3,zuid,5\n", encoding="utf-8")
     with pytest.raises(ContractError) as info:
-        contracts.read(path, survey.NPS_RESPONSES)
+        contract.read(path, survey.NPS_RESPONSES)
     assert "column 'score' at line 2 (found 11); expected a whole number between 0 and 10" in str(info.value)
     assert "column 'period' at line 3 (found '2017-3'); expected a month jjjj-mm" in str(info.value)
 

@@ -12,7 +12,9 @@ import pytest
 from scipy import stats
 from statsmodels.duration.survfunc import CumIncidenceRight
 
-from evalbook import contracts, survival
+from evalbook import survival
+from evalbook.core import contract
+from evalbook.schemas.register import REGISTER
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,14 +29,14 @@ EXAMPLE = pd.DataFrame({
 
 @pytest.fixture(scope="module")
 def wgw():
-    register = contracts.read(ROOT / "data/synthetic/wgw/register.csv", contracts.REGISTER)
+    register = contract.read(ROOT / "data/synthetic/wgw/register.csv", REGISTER)
     return survival.time_to_event(register, 12)
 
 
 def test_time_to_event_by_hand(register_file):
     # conftest: P1 to work after 136 days (2017-09-01 -> 2018-01-15); P2's outflow falls after
     # the window (2018-09-01, 365 days): censored; P3 to work after 181 days; P4 censored
-    tte = survival.time_to_event(contracts.read(register_file, contracts.REGISTER), 12)
+    tte = survival.time_to_event(contract.read(register_file, REGISTER), 12)
     assert tte["days"].tolist() == [136, 365, 181, 365]
     assert tte["event"].tolist() == [True, False, True, False]
     assert tte["cause"].isna().tolist() == [False, True, False, True]

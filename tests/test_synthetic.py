@@ -5,12 +5,17 @@ import math
 import pandas as pd
 import pytest
 
-from evalbook import contracts, published, synthetic
+from evalbook.analysis import published
+from evalbook.core import contract, rounding
+from evalbook.core.errors import ContractError
+from evalbook.core.io import write_csv
+from evalbook.schemas.register import POOL, REGISTER
+from synthetic import register as synthetic
 
 
 def test_committed_data_equal_a_fresh_generation(root, tmp_path):
     for relative, generate in synthetic.GENERATORS.items():
-        synthetic.write_csv(generate(), tmp_path / "fresh.csv")
+        write_csv(generate(), tmp_path / "fresh.csv")
         committed = (root / "data" / "synthetic" / relative).read_text(encoding="utf-8")
         assert (tmp_path / "fresh.csv").read_text(encoding="utf-8") == committed, (
             f"data/synthetic/{relative} is stale: run `python -m evalbook.synthetic`")
@@ -45,14 +50,14 @@ def test_wgw_register_reproduces_every_published_percentage(root):
 
 
 def test_count_for_percent_rounds_half_up():
-    assert synthetic.count_for_percent(13, 294) == 38  # 12.93% -> 13%
-    assert synthetic.count_for_percent(90, 21) == 19  # 90.48% -> 90%
+    assert rounding.count_for_percent(13, 294) == 38  # 12.93% -> 13%
+    assert rounding.count_for_percent(90, 21) == 19  # 90.48% -> 90%
     with pytest.raises(ValueError):
-        synthetic.count_for_percent(50, 3)  # 1/3 = 33%, 2/3 = 67%
+        rounding.count_for_percent(50, 3)  # 1/3 = 33%, 2/3 = 67%
 
 
 def test_the_register_meets_its_contract(root):
-    df = contracts.read(root / "data" / "synthetic" / "wgw" / "register.csv", contracts.REGISTER)
+    df = contract.read(root / "data" / "synthetic" / "wgw" / "register.csv", REGISTER)
     assert df["group"].value_counts().to_dict() == {"programme": 300, "control": 294}  # the report's groups
 
 
@@ -127,10 +132,9 @@ def test_a_missing_value_is_named():
 
 @pytest.mark.parametrize("programme", ("wgw", "route3"))
 def test_pool_and_register_meet_their_contracts(root, programme):
-    from evalbook import matching
-    pool = contracts.read(root / "data" / "synthetic" / programme / "pool.csv", matching.POOL)
+    pool = contract.read(root / "data" / "synthetic" / programme / "pool.csv", POOL)
     assert (pool["group"] == "candidate").sum() > 5 * (pool["group"] == "programme").sum()
-    contracts.read(root / "data" / "synthetic" / programme / "register.csv", contracts.REGISTER)
+    contract.read(root / "data" / "synthetic" / programme / "register.csv", REGISTER)
 
 
 def test_assumptions_meet_their_contract_and_reject_duplicates(root, tmp_path):
@@ -138,5 +142,5 @@ def test_assumptions_meet_their_contract_and_reject_duplicates(root, tmp_path):
     text = (root / "data" / "synthetic" / "assumptions.csv").read_text(encoding="utf-8")
     first = text.splitlines()[1]
     (tmp_path / "a.csv").write_text(text + first + "\n", encoding="utf-8")
-    with pytest.raises(contracts.ContractError, match="parameter.*unique within programme and chapter"):
+    with pytest.raises(ContractError, match="parameter.*unique within programme and chapter"):
         synthetic.read_assumptions(tmp_path / "a.csv")

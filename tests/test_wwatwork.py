@@ -5,10 +5,14 @@ import math
 
 import pandas as pd
 import pytest
+from conftest import ROOT
 from scipy import stats
 
-from conftest import ROOT
-from evalbook import contracts, published, synthetic, wwatwork
+from evalbook import wwatwork
+from evalbook.analysis import published
+from evalbook.core import contract
+from evalbook.core.errors import ContractError
+from synthetic import register as synthetic
 
 HEADER = ("person_id,cohort_month,region,invited,attended,coached,found_work,work_month,attribution,"
           "bijstand_inflow,predicted_inflow")
@@ -32,7 +36,7 @@ def write(tmp_path, rows=ROWS, header=HEADER):
 
 
 def read(tmp_path, rows=ROWS, header=HEADER):
-    return contracts.read(write(tmp_path, rows, header), wwatwork.COHORT)
+    return contract.read(write(tmp_path, rows, header), wwatwork.COHORT)
 
 
 def replace(row_index: int, field: str, value: str) -> list[str]:
@@ -54,44 +58,44 @@ def test_a_valid_cohort_is_read_with_types(tmp_path):
 
 
 def test_unknown_region_is_refused(tmp_path):
-    with pytest.raises(contracts.ContractError,
+    with pytest.raises(ContractError,
                        match=r"cohort.csv does not meet the `cohort` contract:\n  - column 'region' at line 5 "
                              r"\(found 'west'\); expected one of: noord, zuid"):
         read(tmp_path, replace(3, "region", "west"))
 
 
 def test_coached_without_attendance_is_refused(tmp_path):
-    with pytest.raises(contracts.ContractError, match=r"column 'coached' at line 7 .*false unless attended"):
+    with pytest.raises(ContractError, match=r"column 'coached' at line 7 .*false unless attended"):
         read(tmp_path, [*ROWS[:5], "P06,2017-02-01,noord,true,false,true,false,,,false,0.1", *ROWS[6:]])
 
 
 def test_attended_without_invitation_is_refused(tmp_path):
-    with pytest.raises(contracts.ContractError, match=r"column 'attended' at line 8 .*false unless invited"):
+    with pytest.raises(ContractError, match=r"column 'attended' at line 8 .*false unless invited"):
         read(tmp_path, replace(6, "attended", "true"))
 
 
 def test_probability_above_one_is_refused(tmp_path):
-    with pytest.raises(contracts.ContractError,
+    with pytest.raises(ContractError,
                        match=r"column 'predicted_inflow' at line 2 \(found 1.2\); expected a number between 0 and 1"):
         read(tmp_path, replace(0, "predicted_inflow", "1.2"))
 
 
 def test_attribution_only_for_coached_persons_who_found_work(tmp_path):
-    with pytest.raises(contracts.ContractError, match=r"column 'attribution' at line 3 .*coached and found_work"):
+    with pytest.raises(ContractError, match=r"column 'attribution' at line 3 .*coached and found_work"):
         read(tmp_path, replace(1, "attribution", "team"))
-    with pytest.raises(contracts.ContractError, match=r"column 'attribution' at line 2 "):
+    with pytest.raises(ContractError, match=r"column 'attribution' at line 2 "):
         read(tmp_path, replace(0, "attribution", ""))
 
 
 def test_coached_person_needs_a_work_outcome(tmp_path):
-    with pytest.raises(contracts.ContractError, match=r"column 'found_work' at line 9 .*every coached person"):
+    with pytest.raises(ContractError, match=r"column 'found_work' at line 9 .*every coached person"):
         read(tmp_path, replace(7, "found_work", ""))
 
 
 def test_work_month_after_the_end_of_ww_or_mid_month_is_refused(tmp_path):
-    with pytest.raises(contracts.ContractError, match=r"column 'work_month' at line 2 .*not after cohort_month"):
+    with pytest.raises(ContractError, match=r"column 'work_month' at line 2 .*not after cohort_month"):
         read(tmp_path, replace(0, "work_month", "2017-03-01"))
-    with pytest.raises(contracts.ContractError, match=r"column 'cohort_month' at line 2 .*first day of a month"):
+    with pytest.raises(ContractError, match=r"column 'cohort_month' at line 2 .*first day of a month"):
         read(tmp_path, replace(0, "cohort_month", "2017-01-15"))
 
 
@@ -257,7 +261,7 @@ def test_synthetic_cohort_reproduces_the_published_funnel(figures):
 
 
 def test_synthetic_cohort_meets_its_contract_and_has_no_built_in_effect():
-    df = contracts.read(ROOT / "data" / "synthetic" / "wwatwork" / "cohort.csv", wwatwork.COHORT)
+    df = contract.read(ROOT / "data" / "synthetic" / "wwatwork" / "cohort.csv", wwatwork.COHORT)
     assert set(df["region"]) == {"noord", "zuid"}
     for group in (df["coached"], ~df["coached"]):
         p = df.loc[group, "predicted_inflow"].astype(float)

@@ -1,5 +1,5 @@
 """``python -m evalbook`` is the ``evalbook`` command."""
 
-from .cli import main
+from .book.cli import main
 
 raise SystemExit(main())

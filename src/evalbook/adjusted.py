@@ -33,8 +33,8 @@ from scipy import special, stats
 from statsmodels.tools.sm_exceptions import ModelWarning
 
 from .compare import GROUPS
-from .contracts import REGISTER
-from .outcomes import OUTCOMES, Outcome, derive
+from .schemas.register import REGISTER
+from .analysis.outcomes import OUTCOMES, Outcome, derive
 
 COVARIATES = ("sex", "age", "education", "benefit_months")
 EDUCATION_LEVELS = next(c.categories for c in REGISTER.columns if c.name == "education")  # first: reference

@@ -44,8 +44,13 @@ from pathlib import Path
 import pandas as pd
 from scipy import stats
 
-from . import compare, contracts, disclosure, formatting as fmt, outcomes, paths
-from .report import Table
+from . import compare
+from .analysis import outcomes
+from .core import contract as contracts, paths
+from .disclosure import rules as disclosure
+from .report import format as fmt
+from .report.tables import Table
+from .schemas.published import PUBLISHED
 
 SIGNIFICANT, NOT_SIGNIFICANT = "significant", "not_significant"
 CONSISTENT, AMBIGUOUS, INCONSISTENT, UNTESTABLE = "consistent", "ambiguous", "inconsistent", "untestable"
@@ -523,18 +528,17 @@ class Audit:
         return pd.DataFrame(rows)
 
 
-def run(published_dir: str | Path = "data/published", alpha: float = 0.05,
-        n_range: tuple[int, int] = N_RANGE) -> Audit:
-    """Audit every file ``<published_dir>/<programme>/<chapter>.csv``."""
+def run(published: dict[str, pd.DataFrame], alpha: float = 0.05, n_range: tuple[int, int] = N_RANGE) -> Audit:
+    """Audit every file of published figures (``{"<dir>/<programme>/<chapter>.csv": frame}``)."""
     if not 0 < alpha < 0.5:
         raise ValueError(f"alpha must lie between 0 and 0.5, got {alpha}")
     if not 1 <= n_range[0] <= n_range[1]:
         raise ValueError(f"n_range must be two sizes, smallest first, got {n_range}")
-    files = sorted(paths.resolve(published_dir).glob("*/*.csv"))
+    files = sorted(published)
     checks, checks_one_sided, sums = [], [], []
     for path in files:
-        figures = contracts.read(path, contracts.PUBLISHED)
-        source = f"{path.parent.name}/{path.stem}"
+        figures = published[path]
+        source = "/".join(Path(path).with_suffix("").parts[-2:])
         checks += comparisons(figures, source, alpha, n_range)
         checks_one_sided += comparisons(figures, source, 2 * alpha, n_range)
         sums.append(arithmetic(figures, source))

@@ -23,7 +23,7 @@ import math
 from scipy import optimize, stats
 from statsmodels.stats.multitest import multipletests
 
-from .outcomes import OUTCOMES, Outcome
+from .analysis.outcomes import OUTCOMES, Outcome
 
 PROPORTION_METHOD = "Miettinen–Nurminen-scoretoets en -interval"
 MEAN_METHOD = "Welch-t-toets en -interval"

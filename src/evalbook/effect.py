@@ -20,9 +20,14 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from . import adjusted, compare, disclosure, formatting as fmt, matching, outcomes, power, published, survival
-from .chapter import Chapter
-from .report import Table
+from . import adjusted, compare, power, survival
+from .analysis import matching
+from .analysis import outcomes, published
+from .book.chapter import Chapter
+from .disclosure import rules as disclosure
+from .report import format as fmt
+from .report.text import join
+from .report.tables import Table
 
 GROUP_LABELS = fmt.GROUP_LABELS
 SIGNIFICANCE_LABELS = {"significant": "significant", "not_significant": "niet significant"}
@@ -201,7 +206,7 @@ def published_conflicts(figures: pd.DataFrame, sizes: pd.DataFrame, chosen=outco
         t = total.iloc[0]
         if low >= t["upper"] or high < t["lower"]:
             bound = f"ten minste {fmt.percent(low, 1)}" if low >= t["upper"] else f"ten hoogste {fmt.percent(high, 1)}"
-            named = fmt.join([f"{target_group_label(g)} {fmt.percent(parts.loc[g, 'value'])}" for g in parts.index])
+            named = join([f"{target_group_label(g)} {fmt.percent(parts.loc[g, 'value'])}" for g in parts.index])
             found.append(f"als het totaal van de {GROUP_LABELS.get(group, group)} voor "
                          f"{labels.get(quantity, o.label).lower()} ({fmt.percent(t['value'])}) alle werkzoekenden "
                          f"samen betreft, moet het met {named} en de groepsgroottes in deze data {bound} zijn")
@@ -340,11 +345,11 @@ def glue_values(study: EffectStudy) -> dict[str, str]:
     values["significance_mismatch"] = str(len(mismatch))
     labels = {o.name: o.label for o in outcomes.selection(None, study.outflow_measure)}
     grouped = bool(study.target_groups or study.missing)
-    values["significance_mismatch_list"] = fmt.join([
+    values["significance_mismatch_list"] = join([
         labels[q].lower() + (f" ({target_group_label(s).lower() if s == TOTAL else target_group_label(s)})"
                              if grouped else "")
         for q, s in zip(mismatch["quantity"], mismatch["subgroup"].fillna(TOTAL)) if q in labels]) or "geen"
-    values["suppressed_list"] = fmt.join([s.lower() for s in study.suppressed]) or "geen"
+    values["suppressed_list"] = join([s.lower() for s in study.suppressed]) or "geen"
     values["suppressed_target_groups"] = _suppressed_by_target_group(study) or "niets"
     values["alpha"] = fmt.percent(100 * study.alpha, 0)
     values["min_cell_size"] = str(study.min_cell_size)
@@ -397,7 +402,7 @@ def _suppressed_by_target_group(study: EffectStudy) -> str:
     parts = []
     rows = study.table[(study.table["target_group"] != TOTAL) & study.table["suppressed"]]
     for tg, group in rows.groupby("target_group", sort=False):
-        parts.append(f"{target_group_label(tg)}: {fmt.join([s.lower() for s in group['label']])}")
+        parts.append(f"{target_group_label(tg)}: {join([s.lower() for s in group['label']])}")
     return "; ".join(parts)
 
 
@@ -409,12 +414,12 @@ def _target_group_values(study: EffectStudy) -> dict[str, str]:
         sentence = "Deze effectstudie onderscheidt geen doelgroepen."
     else:
         sentence = (f"De data bevatten {len(study.target_groups)} van de {expected} doelgroepen: "
-                    f"{fmt.join(present) or 'geen'}.")
+                    f"{join(present) or 'geen'}.")
         if missing:
-            sentence += (f" Ontbreekt in deze data: {fmt.join(missing)}. Voor die doelgroep vervallen de resultaten "
+            sentence += (f" Ontbreekt in deze data: {join(missing)}. Voor die doelgroep vervallen de resultaten "
                          "en de vergelijking met het rapport, en het totaal gaat alleen over de doelgroepen die er "
                          "wel zijn.")
-    return {"target_groups_present": fmt.join(present) or "geen", "target_groups_missing": fmt.join(missing) or "geen",
+    return {"target_groups_present": join(present) or "geen", "target_groups_missing": join(missing) or "geen",
             "target_groups_sentence": sentence}
 
 

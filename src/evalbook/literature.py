@@ -27,13 +27,13 @@ import pandas as pd
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
-from . import chapters, contracts, paths
-from . import formatting as fmt
-from .contracts import Column, Contract, Rule
-from .provenance import Provenance
-from .report import Table
-
-SOURCES_DIR = "data/sources"
+from .book import config as chapters
+from .book.provenance import Provenance
+from .core import contract as contracts, paths
+from .schemas.literature import ASSESSMENT, PRINCIPLES, SUCCESS_FACTORS
+from .report import format as fmt
+from .report.tables import Table
+from .report.text import join, readable
 
 FACTOR_LABELS = {
     "positieve_bejegening": "Positieve bejegening",
@@ -77,91 +77,6 @@ REPORT_OF_SOURCE = {r.source: r for r in REPORTS.values()}
 # The literature scan itself is described in full in the WGW report (ch. 4).
 SCAN_REPORT = REPORTS["wgw"]
 
-
-# -- source passages ----------------------------------------------------------------------
-
-def collapse(text: str) -> str:
-    """Runs of white space collapsed to one space (how quotes are matched to the sources)."""
-    return " ".join(text.split())
-
-
-@functools.lru_cache(maxsize=None)
-def source_text(name: str, sources_dir: str = SOURCES_DIR) -> str:
-    """The collapsed text of source report ``name``; empty when the file does not exist."""
-    path = paths.resolve(sources_dir) / name
-    return collapse(path.read_text(encoding="utf-8")) if path.is_file() else ""
-
-
-def quote_found(source: str, quote: str) -> bool:
-    """Whether ``quote`` occurs in source report ``source`` after collapsing white space."""
-    text = source_text(source)
-    return bool(text) and collapse(quote) in text
-
-
-def readable(quote: str) -> str:
-    """A quote without the hyphenation of the source's line breaks (``werkzoe- kenden`` →
-    ``werkzoekenden``), for display. A hyphen before ``en``/``of``/``tot`` is kept: there it
-    usually belongs to the text (``motivatie- en krachtgestuurd``)."""
-    return re.sub(r"(?<=[a-zà-ÿ])- (?!(?:en|of|tot)\b)(?=[a-zà-ÿ])", "", quote)
-
-
-def _quotes_in_sources(df: pd.DataFrame) -> pd.Series:
-    return pd.Series([quote_found(s, q) for s, q in zip(df["source"], df["quote"])], index=df.index)
-
-
-def _unique(*columns: str):
-    return lambda df: ~df.duplicated(list(columns), keep=False)
-
-
-_QUOTE_RULE = Rule("quote", f"a passage that occurs verbatim in {SOURCES_DIR}/<source> (white space collapsed)",
-                   _quotes_in_sources)
-_PROGRAMMES = tuple(REPORTS)
-_SOURCE = Column("source", "string", "the source report the passage comes from", categories=tuple(REPORT_OF_SOURCE))
-_SECTION = Column("section", "string", "chapter or section of the source report")
-_QUOTE = Column("quote", "string", "the passage, verbatim")
-_NOTE = Column("note", "string", "a Dutch note shown in the chapter", required=False, nullable=True)
-
-PRINCIPLES = Contract(
-    name="literature_principles",
-    columns=(
-        Column("factor", "string", categories=tuple(FACTOR_LABELS)),
-        Column("principle", "string", "snake_case id of the working principle"),
-        Column("label", "string", "the principle in Dutch"),
-        _SOURCE, _SECTION, _QUOTE,
-        Column("references", "string", "citation keys the report names for it, separated by ';'",
-               required=False, nullable=True),
-        _NOTE,
-    ),
-    rules=(_QUOTE_RULE,
-           Rule("principle", "each factor, principle and source once", _unique("factor", "principle", "source"))),
-)
-
-ASSESSMENT = Contract(
-    name="literature_assessment",
-    columns=(
-        Column("programme", "string", categories=_PROGRAMMES),
-        Column("factor", "string", categories=tuple(FACTOR_LABELS)),
-        Column("evidence", "string", categories=tuple(EVIDENCE_LABELS)),
-        Column("judgement", "string", categories=tuple(JUDGEMENT_LABELS)),
-        _SOURCE, _SECTION, _QUOTE, _NOTE,
-    ),
-    rules=(_QUOTE_RULE,
-           Rule("evidence", "each programme, factor and evidence source once", _unique("programme", "factor", "evidence"))),
-)
-
-SUCCESS_FACTORS = Contract(
-    name="literature_success_factors",
-    columns=(
-        Column("programme", "string", categories=_PROGRAMMES),
-        Column("success_factor", "string", "snake_case id"),
-        Column("label", "string", "the success factor in Dutch"),
-        Column("factor", "string", "the general factor it belongs to", categories=tuple(FACTOR_LABELS)),
-        Column("principle", "string", "the working principle (principles.csv) it belongs to"),
-        _SOURCE, _SECTION, _QUOTE, _NOTE,
-    ),
-    rules=(_QUOTE_RULE,
-           Rule("success_factor", "each programme and success factor once", _unique("programme", "success_factor"))),
-)
 
 FILES = {"principles": PRINCIPLES, "assessment": ASSESSMENT, "success_factors": SUCCESS_FACTORS}
 
@@ -266,11 +181,11 @@ def factor_comparisons(grid: pd.DataFrame) -> list[FactorComparison]:
 
 
 def _sources(codes, article: str = "") -> str:
-    return fmt.join([article + EVIDENCE_LABELS[c] for c in codes])
+    return join([article + EVIDENCE_LABELS[c] for c in codes])
 
 
 def _judged(codes, judgements: dict) -> str:
-    return fmt.join([f"de {EVIDENCE_LABELS[c]} ({JUDGEMENT_LABELS[judgements[c]]})" for c in codes])
+    return join([f"de {EVIDENCE_LABELS[c]} ({JUDGEMENT_LABELS[judgements[c]]})" for c in codes])
 
 
 def _is(codes) -> str:
@@ -319,9 +234,9 @@ def central_sentence(comparisons: list[FactorComparison]) -> str:
         clause = (f"de {EVIDENCE_LABELS[source]} is bij {fmt.number(len(less))} van de {total} factoren "
                   f"minder positief dan de professionals")
         if same:
-            clause += f"{',' if more else ' en'} bevestigt hun oordeel bij {fmt.join(same)}"
+            clause += f"{',' if more else ' en'} bevestigt hun oordeel bij {join(same)}"
         if more:
-            clause += f" en is positiever bij {fmt.join(more)}"
+            clause += f" en is positiever bij {join(more)}"
         clauses.append(clause)
     if not clauses:
         return ("Met een enquête of effectstudie is bij dit programma niets gemeten: het oordeel van de "
@@ -376,7 +291,7 @@ def principles_display(principles: pd.DataFrame, programme: str) -> Table:
     source = own if (principles["source"] == own).any() else SCAN_REPORT.source
     rows = principles[principles["source"] == source]
     described_in = principles.groupby(["factor", "principle"])["source"].agg(
-        lambda s: fmt.join([REPORT_OF_SOURCE[x].label for x in s]))
+        lambda s: join([REPORT_OF_SOURCE[x].label for x in s]))
     shown = pd.DataFrame({
         "Factor": rows["factor"].map(FACTOR_LABELS),
         "Werkingsprincipe": rows["label"],
@@ -410,7 +325,7 @@ def comparison_display(assessment: pd.DataFrame) -> Table:
     rows = []
     for programme in REPORTS:
         for c in factor_comparisons(matrix(assessment, programme)):
-            row = {"Programma": chapters.PARTS[programme].title, "Factor": FACTOR_LABELS[c.factor],
+            row = {"Programma": chapters.load().parts[programme].title, "Factor": FACTOR_LABELS[c.factor],
                    "Professionals": JUDGEMENT_LABELS[c.professionals]}
             row |= {EVIDENCE_LABELS[e].capitalize(): JUDGEMENT_LABELS[j] for e, j in c.judgements.items()}
             row["Bronnen"] = STATUS_LABELS[c.status]
@@ -423,7 +338,7 @@ def comparison_sentence(assessment: pd.DataFrame) -> str:
     where a measurement is positive, and where nothing was measured."""
     diverging, confirmed, unmeasured = [], [], []
     for programme in REPORTS:
-        title = chapters.PARTS[programme].title
+        title = chapters.load().parts[programme].title
         comparisons = factor_comparisons(matrix(assessment, programme))
         if all(c.judgements[s] == "not_measured" for c in comparisons for s in MEASURED):
             unmeasured.append(title)
@@ -433,28 +348,28 @@ def comparison_sentence(assessment: pd.DataFrame) -> str:
         positive = [FACTOR_LABELS[c.factor].lower() for c in comparisons
                     if any(c.judgements[s] == "positive" for s in MEASURED)]
         if positive:
-            confirmed.append(f"{title} ({fmt.join(positive)})")
+            confirmed.append(f"{title} ({join(positive)})")
     sentences = []
     if diverging:
         sentences.append("Een meting (enquête of effectstudie) is minder positief dan de professionals bij "
-                         f"{fmt.join(diverging)}.")
-        sentences.append(f"Een positief meetresultaat is er alleen bij {fmt.join(confirmed)}." if confirmed
+                         f"{join(diverging)}.")
+        sentences.append(f"Een positief meetresultaat is er alleen bij {join(confirmed)}." if confirmed
                          else "Geen enkele meting geeft een positief resultaat.")
     if unmeasured:
-        sentences.append(f"Bij {fmt.join(unmeasured)} is geen enquête of effectstudie met vergelijkingsgroep "
+        sentences.append(f"Bij {join(unmeasured)} is geen enquête of effectstudie met vergelijkingsgroep "
                          "gedaan: daar rust het oordeel op de professionals en de casestudy.")
     return " ".join(sentences)
 
 
 def success_factors_sentence(success_factors: pd.DataFrame, programme: str) -> str:
     rows = success_factors[success_factors["programme"] == programme]
-    title = chapters.PARTS[programme].title
+    title = chapters.load().parts[programme].title
     if rows.empty:
         return f"Voor {title} zijn in deze scan geen programmaspecifieke succesfactoren gecodeerd."
     per_factor = rows["factor"].map(FACTOR_LABELS).str.lower().value_counts(sort=False)
     return (f"De bronnen noemen {fmt.number(len(rows))} succesfactoren van {title}: "
-            f"{fmt.join(list(rows['label'].str.lower()))}. Ze horen bij "
-            f"{fmt.join([f'{name} ({fmt.number(n)})' for name, n in per_factor.items()])}.")
+            f"{join(list(rows['label'].str.lower()))}. Ze horen bij "
+            f"{join([f'{name} ({fmt.number(n)})' for name, n in per_factor.items()])}.")
 
 
 def heatmap(assessment: pd.DataFrame, programmes: list[str]):
@@ -475,7 +390,7 @@ def heatmap(assessment: pd.DataFrame, programmes: list[str]):
         ax.set_yticks([y - 0.5 for y in range(1, grid.shape[0])], minor=True)
         ax.grid(which="minor", color="white", linewidth=2)
         ax.tick_params(which="both", length=0)
-        ax.set_title(chapters.PARTS[programme].title, fontsize=10)
+        ax.set_title(chapters.load().parts[programme].title, fontsize=10)
     fig.legend(handles=[Patch(facecolor=JUDGEMENT_COLOURS[c], edgecolor="#999999", label=JUDGEMENT_LABELS[c])
                         for c in codes], loc="lower center", ncol=len(codes), frameon=False, fontsize=8)
     fig.tight_layout(rect=(0, 0.08, 1, 1))
@@ -498,7 +413,7 @@ def glue_values(scan: Scan, programme: str) -> dict[str, str]:
     values["not_measured"] = not_measured_sentence(grid)
     values["comparison"] = comparison_sentence(scan.assessment)
     values["success_factors"] = success_factors_sentence(scan.success_factors, programme)
-    values["programme_title"] = chapters.PARTS[programme].title
+    values["programme_title"] = chapters.load().parts[programme].title
     values["report"] = REPORTS[programme].label
     values["n_cells"] = fmt.number(grid.size)
     values["principles_total"] = fmt.number(len(scan.principles.drop_duplicates(["factor", "principle"])))

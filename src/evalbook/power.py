@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from . import formatting as fmt
+from .report import format as fmt
 from .compare import GROUPS
 
 DEFAULT_POWER = 0.8

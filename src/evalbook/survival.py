@@ -26,9 +26,10 @@ import seaborn as sns
 from scipy import stats
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
-from . import disclosure, formatting as fmt
+from .analysis.outcomes import BY_NAME, window_end
 from .compare import GROUPS
-from .outcomes import BY_NAME, window_end
+from .disclosure import rules as disclosure
+from .report import format as fmt
 
 CAUSES = ("work", "other")  # titled by the outcomes outflow_work and outflow_other
 DAYS_LABEL = "Dagen sinds de start"
