@@ -9,7 +9,7 @@ from conftest import ROOT
 
 from evalbook import compare, effect
 from evalbook.analysis import published
-from evalbook.book import build
+from evalbook.book import execute
 from evalbook.book import config as chapters
 from evalbook.core import contract
 from evalbook.disclosure import rules as disclosure
@@ -139,7 +139,7 @@ def test_the_route3_chapter_reruns_on_data_without_a_target_group(tmp_path):
         frame[frame["target_group"] != "team6"].to_csv(data / f"{stem}.csv", index=False, lineterminator="\n")
     template = ROOT / "notebooks" / "effect_study.md"
     parameters = {"part": "route3", "parameters": ROUTE3 | {"data_dir": str(tmp_path / "data")}}
-    result = build.execute(template, tmp_path / "run", parameters, "route3", "Effectstudie Route 3")
+    result = execute.execute(template, tmp_path / "run", parameters, "route3", "Effectstudie Route 3")
     assert result.error is None, result.error
     glued = glued_texts(tmp_path / "run" / "effect_study.ipynb")
     assert glued["target_groups_missing"] == "Team 6"

@@ -49,6 +49,7 @@ from .core import contract as contracts, paths
 from .schemas.survey import (AGREEMENT, CODEBOOK, DONT_KNOW, GRADES, GROUPS, NPS_RESPONSES, SIDES, SURVEY, YES_NO,
                              Survey, answer_codes, option_codes, option_labels, split_list)
 from .core.rounding import count_for_percent
+from .stats.proportions import wilson
 from .disclosure import rules as disclosure
 from .report import format as fmt
 from .report.tables import Table
@@ -58,17 +59,6 @@ CATEGORY_LABELS = {"agree": "(helemaal) eens", "disagree": "(helemaal) oneens", 
 GROUP_LABELS = {"programme": "programmagroep", "control": "controlegroep", "total": "beide groepen"}
 
 # -- statistics ----------------------------------------------------------------------------------
-
-def wilson(k: int, n: int, alpha: float = 0.05) -> tuple[float, float]:
-    """The Wilson score interval for ``k`` of ``n`` (as proportions; NaN when ``n`` is 0)."""
-    if n == 0:
-        return float("nan"), float("nan")
-    z = stats.norm.ppf(1 - alpha / 2)
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return max(0.0, centre - half), min(1.0, centre + half)
-
 
 PROMOTER_MIN = 9  # 9 and 10: promoters
 DETRACTOR_MAX = 6  # 0 to 6: detractors (criticasters); 7 and 8: passives

@@ -23,7 +23,7 @@ from ..core import contract, paths
 from ..core.errors import ConfigError, EvalbookError
 from ..core.io import write_csv
 from ..schemas.register import POOL
-from . import build, config, inputs, release
+from . import config, execute, html, inputs, release
 
 TOC_HEADER = ("# Generated from book.yml by `evalbook toc`: edit book.yml, not this file.\n"
               "# Table of contents (Jupyter Book 1); chapters under book/<part>/ are executed by `evalbook build`.\n")
@@ -108,14 +108,14 @@ def _build(args) -> int:
         release.rebuild(root, args.rebuild_version)
         return 0
     if args.html_only:
-        identifiers = build.check_inputs(config.jobs(config.load(root)), root)
+        identifiers = execute.check_inputs(config.jobs(config.load(root)), root)
     else:
         jobs = _jobs(args)
         print(f"Running {len(jobs)} chapter(s) with Papermill ...", flush=True)
-        identifiers = build.run_chapters(jobs, root, n_jobs=args.jobs, log=lambda m: print(m, flush=True))
+        identifiers = execute.run_chapters(jobs, root, n_jobs=args.jobs, log=lambda m: print(m, flush=True))
     if not args.no_html:
         print("Building the book with Jupyter Book (-n -W --keep-going) ...", flush=True)
-        build.build_html(root, identifiers)
+        html.build_html(root, identifiers)
     return 0
 
 

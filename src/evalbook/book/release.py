@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..core.errors import ReleaseError
 from ..report import format as fmt
-from . import build, config, provenance
+from . import config, execute, html, provenance
 
 SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 VERSION_LINE = re.compile(r"^version:.*$", re.MULTILINE)
@@ -161,7 +161,7 @@ def archive(root: Path, version: str, html: Path | None = None) -> Path:
     target = root / "_build" / "versions" / version
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(html or root / "_build" / "html", target)
-    build.write_switcher(root / "_build")
+    html.write_switcher(root / "_build")
     return target
 
 
@@ -181,12 +181,12 @@ def release(root: Path, version: str, test_command: str, log=print) -> str:
     source_commit = git(root, "rev-parse", "--short=12", "HEAD")
     set_version(root, version)
     log("Running every chapter with the new version ...")
-    identifiers = build.run_chapters(config.jobs(config.load(root)), root, log=log)
+    identifiers = execute.run_chapters(config.jobs(config.load(root)), root, log=log)
     previous = f"v{existing[-1]}" if existing else None
     entry = changelog_entry(version, dt.date.today().isoformat(), source_commit, data_fingerprints(root),
                             result_changes(root, previous))
     add_to_versions_page(root, entry)
-    build.build_html(root, identifiers, log=log)
+    html.build_html(root, identifiers, log=log)
     archive(root, version)
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", f"Release {version}")

@@ -37,3 +37,9 @@ def display(path: Path, root: Path | None = None) -> str:
         return Path(path).resolve().relative_to(root).as_posix()
     except ValueError:
         return str(path)
+
+
+def ensure_dir(path: Path) -> Path:
+    """``path``, created (with its parents) if missing."""
+    path.mkdir(parents=True, exist_ok=True)
+    return path
