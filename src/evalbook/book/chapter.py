@@ -33,6 +33,7 @@ class Chapter:
         self.part = part
         self.title = spec.title
         self.labels = spec.part.labels()
+        self.book_labels = {key: p.labels() for key, p in book.parts.items()}  # every part's, by key
         self.parameters = book.resolve(spec, parameters)
         self.table_dir = Path(table_dir)
         self._inputs = inputs.read(spec.template, self.parameters, part, self.root)
