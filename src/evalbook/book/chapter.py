@@ -15,7 +15,7 @@ import pandas as pd
 from ..core import paths
 from ..core.errors import ConfigError
 from ..disclosure import rules as disclosure
-from . import config, inputs
+from . import cache, config, inputs
 from .provenance import Provenance
 
 
@@ -36,8 +36,9 @@ class Chapter:
         self.book_labels = {key: p.labels() for key, p in book.parts.items()}  # every part's, by key
         self.parameters = book.resolve(spec, parameters)
         self.table_dir = Path(table_dir)
-        self._inputs = inputs.read(spec.template, self.parameters, part, self.root)
+        self._inputs = inputs.read(spec, self.parameters, self.root)
         self.provenance = Provenance(chapter=template, programme=part, parameters=self.parameters,
+                                     key=cache.chapter_key(spec, self.parameters, self.root).digest,
                                      inputs=self._inputs.paths())
 
     @property

@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 
 import yaml
 
-from .. import audit
-from ..analysis import matching
-from ..core import contract, paths
+from ..core import paths
 from ..core.errors import ConfigError, EvalbookError
-from ..core.io import write_csv
-from ..schemas.register import POOL
-from . import config, execute, html, inputs, release
+from . import cache, config
+
+# Commands import the heavy parts of the package (pandas, pandera, Papermill, Sphinx) when they
+# run, so that `evalbook build` on an unchanged book answers in a fraction of a second.
 
 TOC_HEADER = ("# Generated from book.yml by `evalbook toc`: edit book.yml, not this file.\n"
               "# Table of contents (Jupyter Book 1); chapters under book/<part>/ are executed by `evalbook build`.\n")
@@ -47,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="run chapter notebooks with Papermill and build the HTML book")
     _selection(b)
     b.add_argument("--jobs", type=int, default=None, help="chapters run in parallel (default: number of cores)")
+    b.add_argument("--force", action="store_true", help="rerun every selected chapter and rebuild the HTML")
     b.add_argument("--no-html", action="store_true", help="run the chapters only, do not build the HTML book")
     b.add_argument("--html-only", action="store_true", help="build the HTML book from the chapters in book/")
     b.add_argument("--version", dest="rebuild_version", metavar="VERSION",
@@ -105,24 +106,49 @@ def _jobs(args) -> list[config.Job]:
 def _build(args) -> int:
     root = paths.repo_root()
     if args.rebuild_version:
+        from . import release
+
         release.rebuild(root, args.rebuild_version)
         return 0
-    if args.html_only:
-        identifiers = execute.check_inputs(config.jobs(config.load(root)), root)
-    else:
+    if args.jobs is not None and args.jobs < 1:
+        raise ConfigError(f"--jobs {args.jobs}: give a number of parallel chapters of at least 1")
+    start = time.monotonic()
+    if not args.html_only:
+        from . import execute
+
         jobs = _jobs(args)
-        print(f"Running {len(jobs)} chapter(s) with Papermill ...", flush=True)
-        identifiers = execute.run_chapters(jobs, root, n_jobs=args.jobs, log=lambda m: print(m, flush=True))
+        print(f"Chapters ({len(jobs)} selected):", flush=True)
+        ran = execute.run_chapters(jobs, root, n_jobs=args.jobs, log=lambda m: print(m, flush=True),
+                                   force=args.force)
+        print(f"{ran} chapter(s) run, {len(jobs) - ran} up to date.", flush=True)
     if not args.no_html:
-        print("Building the book with Jupyter Book (-n -W --keep-going) ...", flush=True)
-        html.build_html(root, identifiers)
+        _html(root, force=args.force or args.html_only)
+    print(f"Done in {time.monotonic() - start:.1f} s.", flush=True)
     return 0
 
 
+def _html(root, force: bool) -> None:
+    """Build the HTML book unless nothing it is made from changed since the last good build."""
+    stamp = root / "_build" / ".html-key"
+    key = cache.html_key(root)
+    if not force and (root / "_build" / "html" / "index.html").is_file() and stamp.is_file() \
+            and stamp.read_text(encoding="utf-8") == key:
+        print("HTML book up to date: _build/html/index.html", flush=True)
+        return
+    from . import execute, html
+
+    print("Building the book with Jupyter Book (-n -W --keep-going) ...", flush=True)
+    identifiers = execute.check_inputs(config.jobs(config.load(root)), root)
+    html.build_html(root, identifiers)
+    stamp.write_text(key, encoding="utf-8")
+
+
 def _check(args) -> int:
+    from . import inputs
+
     root = paths.repo_root()
     for job in _jobs(args):
-        found = inputs.read(job.chapter.template, job.parameters, job.chapter.part.key, root)
+        found = inputs.read(job.chapter, job.parameters, root)
         print(f"{job.label}: ok")
         for name, frame in found.frames.items():
             print(f"  {name}: {inputs.describe(frame, found.files.get(name), root)}")
@@ -132,6 +158,11 @@ def _check(args) -> int:
 
 
 def _match(args) -> int:
+    from ..analysis import matching
+    from ..core import contract
+    from ..core.io import write_csv
+    from ..schemas.register import POOL
+
     directory = paths.resolve(args.data_dir) / args.programme
     pool = contract.read(directory / "pool.csv", POOL)
     register = matching.register_from_pool(pool)
@@ -143,15 +174,20 @@ def _match(args) -> int:
 
 
 def _release(args) -> int:
+    from . import release
+
     release.release(paths.repo_root(), args.version, args.test_command, log=lambda m: print(m, flush=True))
     return 0
 
 
 def _audit(args) -> int:
+    from .. import audit
+    from . import inputs
+
     root = paths.repo_root()
     book = config.load(root)
     job = config.jobs(book, "verantwoording", "audit", config.parse_overrides(book, [("published_dir", args.published_dir)]))[0]
-    found = inputs.read(job.chapter.template, job.parameters, job.chapter.part.key, root)
+    found = inputs.read(job.chapter, job.parameters, root)
     print(audit.report(audit.run(found.frames["published"], alpha=job.parameters["alpha"],
                                  n_range=(job.parameters["n_min"], job.parameters["n_max"]))))
     return 0

@@ -9,6 +9,7 @@ so a chapter never runs with a value it cannot use.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import math
 from dataclasses import dataclass, field, replace
@@ -18,7 +19,6 @@ import yaml
 
 from ..core import paths
 from ..core.errors import ConfigError, ParameterError
-from ..schemas import CHECKS, CONTRACTS
 
 CONFIG_FILE = "book.yml"
 TYPES = ("int", "float", "str", "path", "choice", "list")
@@ -138,6 +138,7 @@ class Part:
     programme_group: str = "programmagroep"
     source: dict = field(default_factory=dict)  # the source report: file, cite, label
     target_groups: dict = field(default_factory=dict)  # key -> Dutch label
+    date_window: tuple[str, str] | None = None  # earliest and latest plausible date of any input
     entries: tuple = ()  # in book order: ("chapter", template name, values) or ("page", path)
     shared_templates: frozenset[str] = frozenset()  # templates other parts use too
 
@@ -192,10 +193,11 @@ def load(root: Path | None = None) -> Book:
     except yaml.YAMLError as exc:
         raise ConfigError(f"{CONFIG_FILE}: not valid YAML ({exc})") from None
     parameters = {name: _parameter(name, spec) for name, spec in raw.get("parameters", {}).items()}
+    default_window = _window(raw.get("date_window"), "date_window")
     templates = {name: _template(name, spec, parameters) for name, spec in raw.get("templates", {}).items()}
     parts: dict[str, Part] = {}
     for spec in raw.get("parts", []):
-        part = _part(spec, templates, parameters)
+        part = _part(spec, templates, default_window)
         if part.key in parts:
             raise ConfigError(f"{CONFIG_FILE}: part {part.key!r} is listed twice")
         parts[part.key] = part
@@ -222,21 +224,28 @@ def _template(name: str, spec: dict, parameters: dict[str, Parameter]) -> Templa
         raise ConfigError(f"{CONFIG_FILE}: template {name!r} takes undeclared parameter(s) {', '.join(unknown)}")
     inputs = {}
     for key, item in spec.get("inputs", {}).items():
-        if item.get("contract") not in CONTRACTS:
-            raise ConfigError(f"{CONFIG_FILE}: input {key!r} of template {name!r} names an unknown contract "
-                              f"{item.get('contract')!r}; known: {', '.join(CONTRACTS)}")
         inputs[key] = Input(key, item["path"], item["contract"], bool(item.get("optional", False)),
                             bool(item.get("many", False)), item.get("without", ""))
     check = spec.get("check")
-    if check is not None and check not in CHECKS:
-        raise ConfigError(f"{CONFIG_FILE}: template {name!r} names an unknown check {check!r}")
     template = Template(name, spec["title"], tuple(spec.get("parameters", [])), inputs, check)
     if not (paths.repo_root() / template.source).is_file():
         raise ConfigError(f"{CONFIG_FILE}: template {name!r} has no file {template.source}")
     return template
 
 
-def _part(spec: dict, templates: dict[str, Template], parameters: dict[str, Parameter]) -> Part:
+def _window(spec: dict | None, where: str) -> tuple[str, str] | None:
+    if spec is None:
+        return None
+    try:
+        earliest, latest = (dt.date.fromisoformat(str(spec[k])) for k in ("earliest", "latest"))
+    except (KeyError, TypeError, ValueError):
+        raise ConfigError(f"{CONFIG_FILE}: {where} needs earliest and latest as jjjj-mm-dd dates") from None
+    if earliest >= latest:
+        raise ConfigError(f"{CONFIG_FILE}: {where}: earliest must come before latest")
+    return earliest.isoformat(), latest.isoformat()
+
+
+def _part(spec: dict, templates: dict[str, Template], default_window: tuple[str, str] | None) -> Part:
     key = spec.get("key", "")
     entries = []
     for entry in spec.get("chapters", []):
@@ -251,7 +260,8 @@ def _part(spec: dict, templates: dict[str, Template], parameters: dict[str, Para
         entries.append(("chapter", name, dict(entry.get("parameters") or {})))
     return Part(key=key, title=spec["title"], short=spec.get("short", ""),
                 programme_group=spec.get("programme_group", "programmagroep"), source=spec.get("source", {}),
-                target_groups=spec.get("target_groups", {}), entries=tuple(entries))
+                target_groups=spec.get("target_groups", {}), entries=tuple(entries),
+                date_window=_window(spec.get("date_window"), f"date_window of part {key!r}") or default_window)
 
 
 def parse_overrides(book: Book, pairs: list[tuple[str, str]]) -> dict:

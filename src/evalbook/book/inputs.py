@@ -9,18 +9,16 @@ what is read. An input is declared in ``book.yml`` with a path pattern
 
 from __future__ import annotations
 
-import glob
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from ..core import contract, paths
-from ..core.errors import ContractError, InputError
+from ..core.errors import ConfigError
 from ..schemas import CHECKS, CONTRACTS
-from .config import Input, Template
-
-SUFFIXES = (".csv", ".parquet")
+from .config import Chapter, Input, Template
+from .files import locate
 
 
 @dataclass
@@ -40,62 +38,38 @@ class Inputs:
         return found
 
 
-def pattern(spec: Input, parameters: dict, part: str) -> str:
-    """The input's path pattern with the parameters and the part filled in."""
-    try:
-        return spec.path.format(part=part, **parameters)
-    except KeyError as exc:
-        raise InputError(f"input {spec.name!r}: its path {spec.path!r} uses {exc}, which is not a parameter "
-                         "of this chapter") from None
-
-
-def locate(spec: Input, parameters: dict, part: str, root: Path) -> Path | list[Path] | None:
-    """The file(s) of ``spec``: a path, a sorted list for a ``many`` input, or None for a
-    missing optional input. A missing required input raises :class:`ContractError`."""
-    base = paths.resolve(pattern(spec, parameters, part), root)
-    if spec.many:
-        found = sorted(Path(p) for p in glob.glob(str(base) + ".csv"))
-        if not found and not spec.optional:
-            raise ContractError(f"{paths.display(base, root)}.csv: no file matches; the `{spec.contract}` "
-                                "contract expects at least one.")
-        return found
-    candidates = [base] if base.suffix in SUFFIXES else [base.with_name(base.name + s) for s in SUFFIXES]
-    try:
-        for candidate in candidates:
-            if candidate.exists():
-                return candidate
-        if not base.parent.is_dir() and base.parent.exists():
-            raise InputError(f"{paths.display(base.parent, root)}: not a directory")
-    except PermissionError:
-        raise InputError(f"{paths.display(base.parent, root)}: cannot be read (permission denied)") from None
-    if spec.optional:
-        return None
-    shown = paths.display(candidates[0], root)
-    raise ContractError(f"{shown}: file not found (nor {candidates[-1].name}). Put the extract there or point "
-                        f"--data-dir at the directory that holds <programme>/{Path(shown).name}.")
-
-
-def read(template: Template, parameters: dict, part: str, root: Path | None = None) -> Inputs:
-    """Every input of ``template`` for ``part``, read and validated against its contract, then
-    the template's cross-file check. The first breach raises a :class:`ContractError` (or
-    :class:`InputError`) naming the file."""
+def read(chapter: Chapter, parameters: dict, root: Path | None = None) -> Inputs:
+    """Every input of ``chapter``, read and validated against its contract (dates within the
+    part's date window), then the template's cross-file check. The first breach raises a
+    :class:`ContractError` (or :class:`InputError`) naming the file."""
     root = root or paths.repo_root()
+    template, window = chapter.template, chapter.part.date_window
     result = Inputs()
     for spec in template.inputs.values():
-        where = locate(spec, parameters, part, root)
+        where = locate(spec, parameters, chapter.part.key, root)
         if where is None:
             result.frames[spec.name] = None
             result.missing.append(spec)
             continue
         result.files[spec.name] = where
-        schema = CONTRACTS[spec.contract]
+        schema = _contract(spec)
         if isinstance(where, list):
-            result.frames[spec.name] = {paths.display(p, root): contract.read(p, schema) for p in where}
+            result.frames[spec.name] = {paths.display(p, root): contract.read(p, schema, date_window=window)
+                                        for p in where}
         else:
-            result.frames[spec.name] = contract.read(where, schema)
+            result.frames[spec.name] = contract.read(where, schema, date_window=window)
     if template.check:
+        if template.check not in CHECKS:
+            raise ConfigError(f"book.yml: template {template.name!r} names an unknown check {template.check!r}")
         CHECKS[template.check](result.frames, result.files)
     return result
+
+
+def _contract(spec: Input):
+    if spec.contract not in CONTRACTS:
+        raise ConfigError(f"book.yml: input {spec.name!r} names an unknown contract {spec.contract!r}; "
+                          f"known: {', '.join(CONTRACTS)}")
+    return CONTRACTS[spec.contract]
 
 
 def identifiers(template: Template, frames: dict) -> set[str]:
@@ -105,7 +79,7 @@ def identifiers(template: Template, frames: dict) -> set[str]:
     for name, frame in frames.items():
         if not isinstance(frame, pd.DataFrame):
             continue
-        for column in CONTRACTS[template.inputs[name].contract].identifiers:
+        for column in _contract(template.inputs[name]).identifiers:
             found.update(frame[column].dropna().astype(str))
     return found
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .errors import ConfigError
+
 MARKER = "_config.yml"
 
 
@@ -18,10 +20,10 @@ def repo_root(start: Path | None = None) -> Path:
     for candidate in (here, *here.parents):
         if (candidate / MARKER).is_file() and (candidate / "src" / "evalbook").is_dir():
             return candidate
-    package_checkout = Path(__file__).resolve().parents[2]
+    package_checkout = Path(__file__).resolve().parents[3]  # src/evalbook/core/paths.py
     if (package_checkout / MARKER).is_file():
         return package_checkout
-    raise FileNotFoundError(f"no {MARKER} found at or above {here}: run from inside the book's repository")
+    raise ConfigError(f"no {MARKER} found at or above {here}: run from inside the book's repository")
 
 
 def resolve(path: str | Path, root: Path | None = None) -> Path:
