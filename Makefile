@@ -54,7 +54,7 @@ system:
 # The benchmark: ratios of no-op, one-input and HTML-only builds to a forced build, and the
 # effect study on 100x and 500x the embedded data.
 bench: $(STAMP)
-	$(PY) -m evalbook bench
+	$(PY) -m synthetic.bench
 
 # Serve _build over HTTP on localhost (the version switcher does not work over file://).
 serve: $(STAMP)

@@ -12,6 +12,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pandas as pd
 import pytest
+import yaml
 from conftest import copy_repo, evalbook
 from test_build import outputs
 
@@ -27,21 +28,25 @@ def git(repo, *args):
     return subprocess.run([*GIT, *args], cwd=repo, capture_output=True, text=True, check=True).stdout
 
 
+KEEP = {"wgw": ["effect_study"], "verantwoording": ["audit"]}  # parts and chapters of the reduced book
+
+
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory):
-    """The repository reduced to the effect-study and audit templates (the methods page links
-    the audit), their chapters and the hand-written pages, committed in a fresh git repository."""
+    """The repository reduced (in book.yml) to the WGW effect study and the audit (the methods
+    page links the audit), their chapters and the hand-written pages, committed in a fresh git
+    repository."""
     work = copy_repo(tmp_path_factory.mktemp("release") / "repo")
-    for template in (work / "notebooks").glob("*.ipynb"):
-        if template.stem not in ("effect_study", "audit"):
-            template.unlink()
+    book = yaml.safe_load((work / "book.yml").read_text(encoding="utf-8"))
+    book["parts"] = [part | {"chapters": [c for c in part["chapters"]
+                                          if c.get("template") in KEEP[part["key"]] or "page" in c]}
+                     for part in book["parts"] if part["key"] in KEEP]
+    (work / "book.yml").write_text(yaml.safe_dump(book, sort_keys=False, allow_unicode=True), encoding="utf-8")
     labels = [job.label for job in chapters.jobs(chapters.load(work))]
     for notebook in (work / "book").glob("*/*.ipynb"):
         if f"{notebook.parent.name}/{notebook.stem}" not in labels:
             notebook.unlink()
-    toc = ["format: jb-book", "root: book/intro", "chapters:", *[f"  - file: book/{label}" for label in labels],
-           "  - file: book/methods", "  - file: book/rerun", "  - file: book/versions"]
-    (work / "_toc.yml").write_text("\n".join(toc) + "\n")
+    assert evalbook(work, "toc").returncode == 0
     git(work, "init", "-q", "-b", "main")
     git(work, "add", "-A")
     git(work, "commit", "-q", "-m", "start")
@@ -121,9 +126,17 @@ def test_both_versions_are_browsable_through_the_switcher(two_releases):
         server.shutdown()
 
 
+def test_no_test_pins_the_book_version(root):
+    """After a release the version changes; a test that names today's version would then fail."""
+    version = (root / "_config.yml").read_text(encoding="utf-8").split("\nversion:", 1)[1].split()[0]
+    pinned = [p.name for p in (root / "tests").glob("*.py") if f'"{version}"' in p.read_text(encoding="utf-8")
+              or f"'{version}'" in p.read_text(encoding="utf-8") or f" {version} " in p.read_text(encoding="utf-8")]
+    assert pinned == [], f"tests that name the book version {version}: {pinned}"
+
+
 def test_a_release_is_refused_when_dirty_failing_or_not_newer(two_releases):
     repo = two_releases
-    assert "not newer" in release_cmd(repo, "0.1.0").stderr
+    assert "not newer" in release_cmd(repo, "0.0.1").stderr
     assert "already released" in release_cmd(repo, "0.3.0").stderr
     assert "tests fail" in release_cmd(repo, "0.4.0", test_command="false").stderr
     (repo / "book" / "intro.md").write_text("changed\n")

@@ -151,7 +151,8 @@ def _check(args) -> int:
         found = inputs.read(job.chapter, job.parameters, root)
         print(f"{job.label}: ok")
         for name, frame in found.frames.items():
-            print(f"  {name}: {inputs.describe(frame, found.files.get(name), root)}")
+            if frame is not None:
+                print(f"  {name}: {inputs.describe(frame, found.files[name], root)}")
         for spec in found.missing:
             print(f"  {spec.name}: absent (optional){'; ' + spec.without if spec.without else ''}")
     return 0

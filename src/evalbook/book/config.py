@@ -70,16 +70,13 @@ class Parameter:
     def parse(self, text: str):
         """A command-line value (text) converted and checked."""
         text = text.strip()
-        if self.type == "int":
+        if self.type in ("int", "float"):
+            convert, words = (int, "a whole number") if self.type == "int" else (float, "a number")
             try:
-                return self.check(int(text))
+                value = convert(text.replace(",", ".") if self.type == "float" else text)
             except ValueError:
-                raise ParameterError(f"parameter {self.name!r}: expected a whole number, got {text!r}") from None
-        if self.type == "float":
-            try:
-                return self.check(float(text.replace(",", ".")))
-            except ValueError:
-                raise ParameterError(f"parameter {self.name!r}: expected a number, got {text!r}") from None
+                raise ParameterError(f"parameter {self.name!r}: expected {words}, got {text!r}") from None
+            return self.check(value)
         if self.type == "list":
             return self.check([v.strip() for v in text.split(",") if v.strip()])
         return self.check(text)
