@@ -1,5 +1,5 @@
-"""The consistency audit of the published figures, against hand computations, scipy and
-brute force over every pair of counts."""
+"""The consistency audit of the published figures (stats.consistency, analysis.audit,
+report.audit), against hand computations, scipy and brute force over every pair of counts."""
 
 import math
 import subprocess
@@ -8,22 +8,25 @@ from itertools import product
 
 import pandas as pd
 import pytest
-from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from evalbook import audit
-from evalbook.book import cli
+from conftest import ROOT
+from evalbook.analysis import audit
+from evalbook.book import cli, config
 from evalbook.core import contract
+from evalbook.core.errors import ParameterError
+from evalbook.report import audit as report
 from evalbook.schemas.published import PUBLISHED
+from evalbook.stats import consistency
 
 ALPHA = 0.05
 
 
 def pearson_p(k1, n1, k0, n0):
     """The score test of equal proportions by hand: Pearson's chi-square times (N-1)/N
-    (the Miettinen–Nurminen variance factor), independent of evalbook.compare."""
+    (the Miettinen–Nurminen variance factor), independent of evalbook.stats."""
     n = n1 + n0
     if k1 + k0 in (0, n):
         return 1.0
@@ -39,8 +42,8 @@ def counts_by_hand(lower, upper, n):
 
 def test_counts_consistent_with_wgw_outflow():
     # 19% of 300: 55.5 <= k <= 58.5; 13% of 294: 36.75 <= k <= 39.69
-    assert list(audit.consistent_counts(18.5, 19.5, 300)) == [56, 57, 58]
-    assert list(audit.consistent_counts(12.5, 13.5, 294)) == [37, 38, 39]
+    assert list(consistency.consistent_counts(18.5, 19.5, 300)) == [56, 57, 58]
+    assert list(consistency.consistent_counts(12.5, 13.5, 294)) == [37, 38, 39]
 
 
 @pytest.mark.parametrize("lower,upper,n,possible", [
@@ -53,33 +56,33 @@ def test_counts_consistent_with_wgw_outflow():
     (4.5, 5.5, 22, True),  # WGW: 1 of 22 = 4.5%, rounds to 5
 ])
 def test_grim_cases_with_known_answers(lower, upper, n, possible):
-    assert bool(audit.consistent_counts(lower, upper, n)) is possible
+    assert bool(consistency.consistent_counts(lower, upper, n)) is possible
 
 
 def test_bounds_are_inclusive_and_exact_for_decimals():
-    assert 37 in audit.consistent_counts(18.5, 19.5, 200)  # 18.5% exactly
-    assert 39 in audit.consistent_counts(18.5, 19.5, 200)  # 19.5% exactly
-    assert list(audit.consistent_counts(3.95, 4.05, 30)) == []  # 1/30 = 3.3%, 2/30 = 6.7%
-    assert list(audit.consistent_counts(3.95, 4.05, 2000)) == [79, 80, 81]  # 3.95% is 79/2000 exactly
+    assert 37 in consistency.consistent_counts(18.5, 19.5, 200)  # 18.5% exactly
+    assert 39 in consistency.consistent_counts(18.5, 19.5, 200)  # 19.5% exactly
+    assert list(consistency.consistent_counts(3.95, 4.05, 30)) == []  # 1/30 = 3.3%, 2/30 = 6.7%
+    assert list(consistency.consistent_counts(3.95, 4.05, 2000)) == [79, 80, 81]  # 3.95% is 79/2000 exactly
 
 
 @given(st.floats(0, 100).map(lambda x: round(x, 1)), st.floats(0, 10).map(lambda x: round(x, 1)),
        st.integers(1, 400))
 def test_enumeration_equals_brute_force(lower, width, n):
     upper = min(100.0, lower + width)
-    assert list(audit.consistent_counts(lower, upper, n)) == counts_by_hand(lower, upper, n)
+    assert list(consistency.consistent_counts(lower, upper, n)) == counts_by_hand(lower, upper, n)
 
 
 # -- tests over the set of pairs ----------------------------------------------------------------
 
 @pytest.mark.parametrize("k1,n1,k0,n0", [(57, 300, 38, 294), (56, 300, 39, 294), (4, 10, 0, 10), (13, 29, 1, 22)])
 def test_score_p_value_is_pearson_with_the_mn_factor(k1, n1, k0, n0):
-    assert audit.mn_p_value(k1, n1, k0, n0) == pytest.approx(pearson_p(k1, n1, k0, n0), rel=1e-9)
+    assert consistency.mn_p_value(k1, n1, k0, n0) == pytest.approx(pearson_p(k1, n1, k0, n0), rel=1e-9)
 
 
 def test_fisher_on_the_tea_tasting_table():
     # Fisher's lady tasting tea: 3 of 4 right, two-sided p = 34/70
-    assert audit.fisher_p_value(3, 4, 1, 4) == pytest.approx(34 / 70)
+    assert consistency.fisher_p_value(3, 4, 1, 4) == pytest.approx(34 / 70)
 
 
 @settings(max_examples=150, deadline=None)
@@ -91,7 +94,7 @@ def test_p_range_equals_brute_force_over_every_pair(n1, n0, data):
 
     counts1, counts0 = counts(n1), counts(n0)
     ps = [pearson_p(k1, n1, k0, n0) for k1, k0 in product(counts1, counts0)]
-    low, high = audit.mn_p_range(n1, counts1, n0, counts0)
+    low, high = consistency.mn_p_range(n1, counts1, n0, counts0)
     assert low == pytest.approx(min(ps), rel=1e-7, abs=1e-12)
     assert high == pytest.approx(max(ps), rel=1e-7, abs=1e-12)
 
@@ -106,9 +109,9 @@ def test_small_pairs_are_those_with_an_expected_count_below_five(n1, n0, data):
     counts1, counts0 = counts(n1), counts(n0)
     expected = [(k1, k0) for k1, k0 in product(counts1, counts0)
                 if 0 < k1 + k0 < n1 + n0
-                and stats.contingency.expected_freq([[k1, n1 - k1], [k0, n0 - k0]]).min() < audit.MIN_EXPECTED
+                and stats.contingency.expected_freq([[k1, n1 - k1], [k0, n0 - k0]]).min() < consistency.MIN_EXPECTED
                 or k1 + k0 in (0, n1 + n0)]
-    assert audit.small_pairs(n1, counts1, n0, counts0) == sorted(expected)
+    assert consistency.small_pairs(n1, counts1, n0, counts0) == sorted(expected)
 
 
 # -- verdicts on hand-computed cases ------------------------------------------------------------
@@ -119,45 +122,45 @@ def test_wgw_outflow_significant_depends_on_the_rounding():
     # so the report's "significant" holds for some consistent pairs only.
     assert pearson_p(57, 300, 38, 294) < ALPHA < pearson_p(56, 300, 39, 294)
     assert pearson_p(58, 300, 37, 294) < ALPHA
-    e = audit.evaluate((18.5, 19.5), (300,), (12.5, 13.5), (294,), ALPHA)
+    e = consistency.evaluate((18.5, 19.5), (300,), (12.5, 13.5), (294,), ALPHA)
     assert e.pairs == 9
     assert e.p_mn == pytest.approx((pearson_p(58, 300, 37, 294), pearson_p(56, 300, 39, 294)))
-    assert audit.verdict(e, audit.SIGNIFICANT) == (audit.AMBIGUOUS, "rounding")
+    assert consistency.verdict(e, consistency.SIGNIFICANT) == (consistency.AMBIGUOUS, "rounding")
 
 
 def test_wgw_outflow_other_significant_is_inconsistent():
     # about 8% vs 6% (7-9% vs 5-7%, from 19-11 and 13-7): the most extreme pair,
     # 27/300 = 9% vs 15/294 = 5.1%, is still not significant
     assert pearson_p(27, 300, 15, 294) > ALPHA
-    e = audit.evaluate((7, 9), (300,), (5, 7), (294,), ALPHA)
-    assert audit.verdict(e, audit.SIGNIFICANT) == (audit.INCONSISTENT, "no_pair")
-    assert audit.verdict(e, audit.NOT_SIGNIFICANT) == (audit.CONSISTENT, "all_pairs")
+    e = consistency.evaluate((7, 9), (300,), (5, 7), (294,), ALPHA)
+    assert consistency.verdict(e, consistency.SIGNIFICANT) == (consistency.INCONSISTENT, "no_pair")
+    assert consistency.verdict(e, consistency.NOT_SIGNIFICANT) == (consistency.CONSISTENT, "all_pairs")
 
 
 def test_wgw_outflow_work_not_significant_is_consistent():
     # 11% vs 7%: the most extreme pair 34/300 vs 20/294 gives p > 0.05
     assert pearson_p(34, 300, 20, 294) > ALPHA
-    e = audit.evaluate((10.5, 11.5), (300,), (6.5, 7.5), (294,), ALPHA)
-    assert audit.verdict(e, audit.NOT_SIGNIFICANT) == (audit.CONSISTENT, "all_pairs")
+    e = consistency.evaluate((10.5, 11.5), (300,), (6.5, 7.5), (294,), ALPHA)
+    assert consistency.verdict(e, consistency.NOT_SIGNIFICANT) == (consistency.CONSISTENT, "all_pairs")
 
 
 def test_a_label_that_depends_on_the_test():
     # 4 of 10 vs 0 of 10: the score test rejects, Fisher's exact test does not
     assert pearson_p(4, 10, 0, 10) < ALPHA < stats.fisher_exact([[4, 6], [0, 10]]).pvalue
-    e = audit.evaluate((39.5, 40.5), (10,), (0, 0.5), (10,), ALPHA)
+    e = consistency.evaluate((39.5, 40.5), (10,), (0, 0.5), (10,), ALPHA)
     assert e.test_disagrees and e.p_fisher is not None
-    assert audit.verdict(e, audit.SIGNIFICANT) == (audit.AMBIGUOUS, "test")
+    assert consistency.verdict(e, consistency.SIGNIFICANT) == (consistency.AMBIGUOUS, "test")
 
 
 def test_impossible_percentages_are_inconsistent():
-    e = audit.evaluate((49.5, 50.5), (3,), (32.5, 33.5), (3,), ALPHA)
+    e = consistency.evaluate((49.5, 50.5), (3,), (32.5, 33.5), (3,), ALPHA)
     assert e.pairs == 0
-    assert audit.verdict(e, audit.NOT_SIGNIFICANT) == (audit.INCONSISTENT, "impossible")
+    assert consistency.verdict(e, consistency.NOT_SIGNIFICANT) == (consistency.INCONSISTENT, "impossible")
 
 
 def test_sets_of_group_sizes_are_pooled():
     # WGW no return after work: 94% of 32-34 vs 90% of 20-22 (the outflow-to-work counts)
-    e = audit.evaluate((93.5, 94.5), (32, 33, 34), (89.5, 90.5), (20, 21, 22), ALPHA)
+    e = consistency.evaluate((93.5, 94.5), (32, 33, 34), (89.5, 90.5), (20, 21, 22), ALPHA)
     by_hand = [(k1, n1, k0, n0) for n1 in (32, 33, 34) for n0 in (20, 21, 22)
                for k1 in counts_by_hand(93.5, 94.5, n1) for k0 in counts_by_hand(89.5, 90.5, n0)]
     assert e.pairs == len(by_hand)  # 90% of 22 is impossible: 20/22 = 90.9%
@@ -170,41 +173,43 @@ def test_sets_of_group_sizes_are_pooled():
 def brute_force_status(b1, b0, label, n):
     pairs = list(product(counts_by_hand(*b1, n), counts_by_hand(*b0, n)))
     if not pairs:
-        return audit.IMPOSSIBLE
+        return consistency.IMPOSSIBLE
     small = [(k1, k0) for k1, k0 in pairs if min(k1 + k0, 2 * n - k1 - k0) < 10]  # expected < 5, equal groups
     labels = {pearson_p(k1, n, k0, n) < ALPHA for k1, k0 in pairs}
     labels |= {stats.fisher_exact([[k1, n - k1], [k0, n - k0]]).pvalue < ALPHA for k1, k0 in small}
-    wanted = label == audit.SIGNIFICANT
-    return audit.CONSISTENT if labels == {wanted} else audit.AMBIGUOUS if wanted in labels else audit.INCONSISTENT
+    wanted = label == consistency.SIGNIFICANT
+    if labels == {wanted}:
+        return consistency.CONSISTENT
+    return consistency.AMBIGUOUS if wanted in labels else consistency.INCONSISTENT
 
 
 @pytest.mark.parametrize("n", [20, 38, 100, 300, 507, 550, 1270, 1400])
 def test_scan_equals_brute_force_for_route3_parttime(n):
     # Route 3: 22% vs 18% part-time, "significant"; the group sizes are not published
-    statuses = audit.scan_sizes((21.5, 22.5), (17.5, 18.5), audit.SIGNIFICANT, ALPHA, (n, n))
-    assert statuses == {n: brute_force_status((21.5, 22.5), (17.5, 18.5), audit.SIGNIFICANT, n)}
+    statuses = consistency.scan_sizes((21.5, 22.5), (17.5, 18.5), consistency.SIGNIFICANT, ALPHA, (n, n))
+    assert statuses == {n: brute_force_status((21.5, 22.5), (17.5, 18.5), consistency.SIGNIFICANT, n)}
 
 
 def test_route3_parttime_needs_far_larger_groups():
-    statuses = audit.scan_sizes((21.5, 22.5), (17.5, 18.5), audit.SIGNIFICANT, ALPHA, (20, 2000))
+    statuses = consistency.scan_sizes((21.5, 22.5), (17.5, 18.5), consistency.SIGNIFICANT, ALPHA, (20, 2000))
     # with 300 per group even 22.5% vs 17.5% is not significant: p by hand
-    assert pearson_p(67, 300, 53, 300) > ALPHA and statuses[300] == audit.INCONSISTENT
-    assert statuses[2000] == audit.CONSISTENT
-    possible = audit.sizes_where(statuses, {audit.CONSISTENT, audit.AMBIGUOUS})
+    assert pearson_p(67, 300, 53, 300) > ALPHA and statuses[300] == consistency.INCONSISTENT
+    assert statuses[2000] == consistency.CONSISTENT
+    possible = consistency.sizes_where(statuses, {consistency.CONSISTENT, consistency.AMBIGUOUS})
     assert 450 < possible[0][0] < 600 and possible[-1][1] == 2000
 
 
 @pytest.mark.parametrize("n", [20, 21, 25, 60])
 def test_scan_with_small_counts_equals_brute_force(n):
-    statuses = audit.scan_sizes((9.5, 10.5), (0, 4.5), audit.SIGNIFICANT, ALPHA, (n, n))
-    assert statuses == {n: brute_force_status((9.5, 10.5), (0, 4.5), audit.SIGNIFICANT, n)}
+    statuses = consistency.scan_sizes((9.5, 10.5), (0, 4.5), consistency.SIGNIFICANT, ALPHA, (n, n))
+    assert statuses == {n: brute_force_status((9.5, 10.5), (0, 4.5), consistency.SIGNIFICANT, n)}
 
 
 def test_runs_skip_impossible_sizes():
-    statuses = {20: audit.CONSISTENT, 21: audit.IMPOSSIBLE, 22: audit.CONSISTENT, 23: audit.INCONSISTENT,
-                24: audit.AMBIGUOUS}
-    assert audit.sizes_where(statuses, {audit.CONSISTENT}) == [(20, 22)]
-    assert audit.sizes_where(statuses, {audit.CONSISTENT, audit.AMBIGUOUS}) == [(20, 22), (24, 24)]
+    statuses = {20: consistency.CONSISTENT, 21: consistency.IMPOSSIBLE, 22: consistency.CONSISTENT,
+                23: consistency.INCONSISTENT, 24: consistency.AMBIGUOUS}
+    assert consistency.sizes_where(statuses, {consistency.CONSISTENT}) == [(20, 22)]
+    assert consistency.sizes_where(statuses, {consistency.CONSISTENT, consistency.AMBIGUOUS}) == [(20, 22), (24, 24)]
 
 
 # -- the published comparisons and the internal arithmetic --------------------------------------
@@ -248,7 +253,7 @@ def test_comparisons_pair_rows_and_say_why_they_cannot_be_tested():
     )
     checks = {(c.quantity, c.subgroup): c for c in audit.comparisons(frame, "wgw/effect_study")}
     assert set(checks) == {("outflow", ""), ("contacts", ""), ("outflow_work", "oap")}  # unlabelled: left out
-    assert checks["outflow", ""].verdict == audit.AMBIGUOUS
+    assert checks["outflow", ""].verdict == consistency.AMBIGUOUS
     assert (checks["contacts", ""].verdict, checks["contacts", ""].reason) == (audit.UNTESTABLE, "no_spread")
     assert (checks["outflow_work", "oap"].verdict, checks["outflow_work", "oap"].reason) == (audit.UNTESTABLE,
                                                                                            "no_control")
@@ -279,27 +284,66 @@ def test_arithmetic_sums_shares_and_grim():
         "a,statement_does_little_agree,control,,45,percent,45,40,50,",
         "n,n,control,,3,count,3,3,3,",
     )
-    table = audit.arithmetic(frame, "route3/effect_study")
-    sums = table[table["check"] == "sum"].set_index("group")["ok"]
-    assert sums.to_dict() == {"programme": False, "control": True}  # 17 + 16 = 33 is not 22; 11 + 8 = 19
-    shares = table[table["check"] == "shares"]
-    assert list(shares["ok"]) == [False]  # at least 65 + 40 = 105%
-    grim = table[table["check"] == "grim"].set_index("quantities")["ok"]
+    found = audit.arithmetic(frame, "route3/effect_study")
+    sums = {a.group: a for a in found if a.kind == "sum"}
+    assert {g: a.ok for g, a in sums.items()} == {"programme": False, "control": True}  # 17 + 16 is not 22; 11 + 8 = 19
+    assert sums["programme"].bounds == (32, 34) and sums["programme"].total == (21.5, 22.5)
+    shares = [a for a in found if a.kind == "shares"]
+    assert [(a.ok, a.bounds) for a in shares] == [(False, (105, 125))]  # at least 65 + 40 = 105%
+    grim = {a.quantities[0]: a for a in found if a.kind == "grim"}
     # with n = 3 only 0, 33.3, 66.7 and 100% are possible
-    assert grim.to_dict() == {"outflow": False, "outflow_work": False, "outflow_other": False,
-                              "statement_does_little_disagree": True, "statement_does_little_agree": False}
+    assert {q: a.ok for q, a in grim.items()} == {"outflow": False, "outflow_work": False, "outflow_other": False,
+                                                  "statement_does_little_disagree": True,
+                                                  "statement_does_little_agree": False}
+    assert grim["outflow"].impossible == (3,) and grim["statement_does_little_disagree"].possible == (3,)
+    # the same findings in words
+    assert report.arithmetic_detail(sums["programme"]) == (
+        "uitstroom uit de uitkering 21,5–22,5%, som van de delen 32–34%")
+    assert report.arithmetic_detail(shares[0]) == "samen hoogstens 100%; som 105–125%"
+    assert report.arithmetic_detail(grim["outflow"]) == "18,5–19,5% is onmogelijk bij n = 3"  # control only
+    assert report.arithmetic_detail(grim["statement_does_little_disagree"]) == "65–75% is mogelijk bij n = 3"
+
+
+def test_a_part_larger_than_its_total_is_named():
+    # outflow 42% but outflow to work alone 44%
+    frame = figures(
+        "T,outflow,control,,42,percent,42,41.5,42.5,",
+        "W,outflow_work,control,,44,percent,44,43.5,44.5,",
+        "O,outflow_other,control,,2,percent,2,1.5,2.5,",
+    )
+    (check,) = audit.arithmetic(frame, "route3/effect_study")
+    assert not check.ok and check.exceeding == ("outflow_work",)
+    assert report.arithmetic_detail(check) == ("uitstroom uit de uitkering 41,5–42,5%, som van de delen 45–47%; "
+                                               "uitstroom naar werk alleen al groter dan het totaal")
+
+
+def test_grim_sizes_by_hand():
+    # 45% of 29 (13/29 = 44.8%) is possible, 9% of 10 is not, 50% only with an even n
+    assert consistency.possible_sizes(44.5, 45.5, (29,)) == (29,)
+    assert consistency.possible_sizes(8.5, 9.5, (10,)) == ()
+    assert consistency.possible_sizes(49.5, 50.5, range(3, 9)) == (4, 6, 8)
+    assert consistency.runs([25, 20, 21, 22]) == [(20, 22), (25, 25)]
 
 
 # -- the whole audit on the published figures ---------------------------------------------------
 
+PUBLISHED_FILES = sorted((ROOT / "data" / "published").glob("*/*.csv"))
+LABELS = {key: part.labels() for key, part in config.load(ROOT).parts.items()}
+
+
+def published_frames(files=PUBLISHED_FILES) -> dict:
+    """The validated files keyed as the chapter reads them (``data/published/<programme>/<file>.csv``)."""
+    return {str(path.relative_to(ROOT)): contract.read(path, PUBLISHED) for path in files}
+
+
 @pytest.fixture(scope="module")
 def published():
-    return audit.run(ROOT / "data" / "published", alpha=ALPHA)
+    return audit.run(published_frames(), alpha=ALPHA)
 
 
 def test_every_labelled_comparison_is_checked_once(published):
     expected = set()
-    for path in sorted((ROOT / "data" / "published").glob("*/*.csv")):
+    for path in PUBLISHED_FILES:
         frame = contract.read(path, PUBLISHED)
         frame = frame[frame["significance"].notna() & frame["group"].isin(["programme", "control"])]
         for _, r in frame.iterrows():
@@ -307,35 +351,51 @@ def test_every_labelled_comparison_is_checked_once(published):
                           "" if pd.isna(r["subgroup"]) else r["subgroup"]))
     found = [(c.source, c.quantity, c.subgroup) for c in published.checks]
     assert set(found) == expected
-    assert published.files == sorted((ROOT / "data" / "published").glob("*/*.csv"))
+    assert published.files == [str(p.relative_to(ROOT)) for p in PUBLISHED_FILES]
 
 
 def test_wgw_verdicts_on_the_published_figures(published):
     wgw = {c.quantity: c for c in published.checks if c.source == "wgw/effect_study"}
-    assert wgw["outflow"].verdict == audit.AMBIGUOUS
-    assert wgw["outflow_work"].verdict == audit.CONSISTENT
-    assert wgw["outflow_other"].verdict == audit.INCONSISTENT
+    assert wgw["outflow"].verdict == consistency.AMBIGUOUS
+    assert wgw["outflow_work"].verdict == consistency.CONSISTENT
+    assert wgw["outflow_other"].verdict == consistency.INCONSISTENT
     assert wgw["no_return_after_work"].programme.sizes == (32, 33, 34)
     assert wgw["contacts_total"].verdict == audit.UNTESTABLE
 
 
 def test_route3_outflow_does_not_add_up(published):
-    sums = published.arithmetic[(published.arithmetic["check"] == "sum")
-                                & (published.arithmetic["source"] == "route3/effect_study")]
-    assert not sums.empty and not sums["ok"].any()
+    sums = [a for a in published.arithmetic if a.kind == "sum" and a.source == "route3/effect_study"]
+    assert sums and not any(a.ok for a in sums)
+
+
+def test_alpha_and_the_size_range_are_checked():
+    with pytest.raises(ParameterError, match="alpha"):
+        audit.run({}, alpha=0.6)
+    with pytest.raises(ParameterError, match="n_range"):
+        audit.run({}, n_range=(100, 50))
 
 
 def test_glued_values_are_text_and_the_displays_agree(published):
-    values = audit.glue_values(published)
+    values = report.glue_values(published, LABELS)
     assert all(isinstance(v, str) for v in values.values())
-    shown = audit.comparison_display(published).frame
-    assert list(shown["Oordeel"]) == [audit.VERDICT_LABELS[c.verdict] for c in published.checks]
+    shown = report.comparison_display(published, LABELS).frame
+    assert list(shown["Oordeel"]) == [report.VERDICT_LABELS[c.verdict] for c in published.checks]
     assert values["inconsistent_total"] == "1"  # WGW outflow for other reasons (see the hand-computed test)
-    assert "uitstroom om overige redenen" in values["inconsistent_findings"]
-    sizes = audit.size_display(published).frame
+    assert values["files"] == str(len(PUBLISHED_FILES))
+    assert "WGW effectstudie, uitstroom om overige redenen: 7–9% tegen 5–7%" in values["inconsistent_findings"]
+    sizes = report.size_display(published, LABELS).frame
     assert len(sizes) == sum(c.statuses is not None for c in published.checks)
     row = sizes[(sizes["Bron"] == "Route 3 effectstudie") & (sizes["Uitkomst"] == "Deeltijdwerk (minstens 1 maand)")]
     assert row["Kan kloppen bij n"].item().split("–")[1].startswith("2.000")
+    arithmetic = report.arithmetic_display(published, LABELS).frame
+    assert len(arithmetic) == len(published.arithmetic)
+    assert "nee" in set(arithmetic.loc[arithmetic["Soort"] == "optelling", "Klopt"])
+
+
+def test_programme_names_come_from_the_labels(published):
+    renamed = {key: dict(labels, short=f"<{key}>") for key, labels in LABELS.items()}
+    sources = set(report.comparison_display(published, renamed).frame["Bron"])
+    assert "<wgw> effectstudie" in sources and "<route3> telefonische enquête" in sources
 
 
 def test_saved_table_has_one_row_per_check_and_no_reconstructed_counts(published):
@@ -350,9 +410,23 @@ def test_saved_table_has_one_row_per_check_and_no_reconstructed_counts(published
 
 
 def test_group_sizes_below_the_minimum_cell_size_are_not_shown():
-    assert audit._sizes_text((5,), 10) == "< 10"
-    assert audit._sizes_text((8, 9, 10, 11), 10) == "< 10, 10–11"
-    assert audit._sizes_text((300,), 10) == "300"
+    assert report.sizes_text((5,), 10) == "< 10"
+    assert report.sizes_text((8, 9, 10, 11), 10) == "< 10, 10–11"
+    assert report.sizes_text((300,), 10) == "300"
+
+
+def test_text_report_prints_the_verdicts_worked_out_by_hand():
+    found = audit.run(published_frames([ROOT / "data" / "published" / "wgw" / "effect_study.csv"]), alpha=ALPHA)
+    out = report.text(found, LABELS)
+    verdicts = {line.split("WGW effectstudie")[1].strip().split("  ")[0]: line for line in out.splitlines()
+                if line.strip().startswith("WGW effectstudie")}
+    # the verdicts worked out by hand (chi-square over the fitting counts) in the tests above
+    assert "onbeslist" in verdicts["Uitstroom uit de uitkering"]
+    assert " consistent" in verdicts["Uitstroom naar werk"]
+    assert "inconsistent" in verdicts["Uitstroom om overige redenen"]
+    assert "niet te toetsen" in verdicts["Geregistreerde klantcontacten (gemiddeld)"]
+    assert out.startswith("Consistentiecontrole van de gepubliceerde cijfers (1 bestanden")
+    assert "Empty DataFrame" not in out  # no size table: every group size is published
 
 
 # -- the command --------------------------------------------------------------------------------
@@ -363,13 +437,7 @@ def test_audit_command_prints_the_chapter_findings(tmp_path, capsys):
     (tmp_path / "wgw" / "effect_study.csv").write_text(src, encoding="utf-8")
     assert cli.main(["audit", "--published-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    verdicts = {line.split("WGW effectstudie")[1].strip().split("  ")[0]: line for line in out.splitlines()
-                if line.strip().startswith("WGW effectstudie")}
-    # the verdicts worked out by hand (chi-square over the fitting counts) in the tests above
-    assert "onbeslist" in verdicts["Uitstroom uit de uitkering"]
-    assert " consistent" in verdicts["Uitstroom naar werk"]
-    assert "inconsistent" in verdicts["Uitstroom om overige redenen"]
-    assert "niet te toetsen" in verdicts["Geregistreerde klantcontacten (gemiddeld)"]
+    assert "Uitstroom om overige redenen" in out and "inconsistent" in out
     assert "Empty DataFrame" not in out
 
 
@@ -390,13 +458,13 @@ def test_audit_command_stops_on_a_broken_file(tmp_path, capsys):
 
 def test_probability_helper_matches_scipy():
     for z in (0.0, 1.0, 1.959964, 3.5):
-        assert audit._p(z) == pytest.approx(2 * stats.norm.sf(z), rel=1e-12)
-    assert math.isclose(audit._p(0.0), 1.0)
+        assert consistency._p(z) == pytest.approx(2 * stats.norm.sf(z), rel=1e-12)
+    assert math.isclose(consistency._p(0.0), 1.0)
 
 
 def test_the_chapter_reports_the_verdicts_of_the_command(published):
     """The executed chapter's table holds the verdicts `evalbook audit` prints (same function,
     same data); a stale chapter after a change in data/published fails here."""
     table = pd.read_csv(ROOT / "book" / "verantwoording" / "tables" / "audit.csv", keep_default_na=False)
-    assert list(zip(table["source"], table["quantity"], table["verdict"])) == [
+    assert list(zip(table["source"], table["quantity"], table["verdict"], strict=True)) == [
         (c.source, c.quantity, c.verdict) for c in published.checks]

@@ -182,15 +182,19 @@ def _release(args) -> int:
 
 
 def _audit(args) -> int:
-    from .. import audit
+    from ..analysis import audit
+    from ..report import audit as audit_report
     from . import inputs
 
     root = paths.repo_root()
     book = config.load(root)
-    job = config.jobs(book, "verantwoording", "audit", config.parse_overrides(book, [("published_dir", args.published_dir)]))[0]
+    overrides = config.parse_overrides(book, [("published_dir", args.published_dir)])
+    job = config.jobs(book, "verantwoording", "audit", overrides)[0]
     found = inputs.read(job.chapter, job.parameters, root)
-    print(audit.report(audit.run(found.frames["published"], alpha=job.parameters["alpha"],
-                                 n_range=(job.parameters["n_min"], job.parameters["n_max"]))))
+    result = audit.run(found.frames["published"], alpha=job.parameters["alpha"],
+                       n_range=(job.parameters["n_min"], job.parameters["n_max"]))
+    print(audit_report.text(result, {key: part.labels() for key, part in book.parts.items()},
+                            job.parameters["min_cell_size"]))
     return 0
 
 

@@ -18,7 +18,12 @@ def collapse(text: str) -> str:
     return " ".join(text.split())
 
 
-@functools.lru_cache(maxsize=None)
+def source_exists(name: str, sources_dir: str = SOURCES_DIR) -> bool:
+    """Whether source report ``name`` is a file in ``sources_dir``."""
+    return (paths.resolve(sources_dir) / name).is_file()
+
+
+@functools.cache
 def source_text(name: str, sources_dir: str = SOURCES_DIR) -> str:
     """The collapsed text of source report ``name``; empty when the file does not exist."""
     path = paths.resolve(sources_dir) / name
