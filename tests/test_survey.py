@@ -1,18 +1,29 @@
-"""Surveys: the survey and codebook contracts, shares with Wilson intervals, composites, Holm,
-the NPS with its interval, and the synthetic surveys against the published figures."""
+"""The telephone surveys: contracts, scoring and counts by hand, Wilson intervals, Holm, the
+gate (including the arm-minus-total leak), the Dutch labels, and the synthetic surveys
+against the published figures and the committed files."""
 
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ROOT
 from statsmodels.stats.proportion import proportion_confint
 
-from evalbook import compare, survey
+from conftest import ROOT
 from evalbook.analysis import published
+from evalbook.analysis import survey as analysis
 from evalbook.core import contract
 from evalbook.core.errors import ContractError
+from evalbook.core.io import write_csv
+from evalbook.disclosure import rules
+from evalbook.disclosure import survey as gate
+from evalbook.report import survey as report
+from evalbook.report.verdict import label
+from evalbook.schemas.survey import CODEBOOK as CODEBOOK_CONTRACT
+from evalbook.schemas.survey import SURVEY, Survey, validate
+from evalbook.stats.proportions import proportions, wilson
+from synthetic import survey as synthetic
+from synthetic.register import read_assumptions
 
 CODEBOOK = """item,topic,label,scale,options,positive,dont_know,composites,asked_if
 g1,Begeleiding,Tijd,grade,,7,exclude,both,
@@ -42,14 +53,16 @@ def survey_lines(answers=ANSWERS) -> list[str]:
                                                for item, v in given.items()]
 
 
-def write(tmp_path, lines=None, codebook=CODEBOOK):
+def read(survey_path, codebook_path) -> Survey:
+    """Both files through their contracts, then their cross-checks (what the build does)."""
+    return validate(contract.read(survey_path, SURVEY), contract.read(codebook_path, CODEBOOK_CONTRACT),
+                    survey_path, codebook_path)
+
+
+def load(tmp_path, lines=None, codebook=CODEBOOK) -> Survey:
     (tmp_path / "survey.csv").write_text("\n".join(lines or survey_lines()) + "\n", encoding="utf-8")
     (tmp_path / "codebook.csv").write_text(codebook, encoding="utf-8")
-    return tmp_path / "survey.csv", tmp_path / "codebook.csv"
-
-
-def load(tmp_path, lines=None, codebook=CODEBOOK) -> survey.Survey:
-    return survey.load(*write(tmp_path, lines, codebook))
+    return read(tmp_path / "survey.csv", tmp_path / "codebook.csv")
 
 
 def error_for(tmp_path, lines=None, codebook=CODEBOOK) -> str:
@@ -58,12 +71,30 @@ def error_for(tmp_path, lines=None, codebook=CODEBOOK) -> str:
     return str(info.value)
 
 
+def no_figures() -> pd.DataFrame:
+    return pd.DataFrame(columns=["figure_id", "quantity", "group", "subgroup", "printed", "value", "lower", "upper",
+                                 "significance", "section", "note"])
+
+
+def synthetic_survey(programme: str) -> Survey:
+    return read(ROOT / f"data/synthetic/{programme}/survey.csv", ROOT / f"data/synthetic/{programme}/codebook.csv")
+
+
+def assumptions(programme: str, chapter: str = "phone_survey") -> pd.DataFrame:
+    return read_assumptions(programme=programme, chapter=chapter)
+
+
+def analysed(programme: str) -> analysis.SurveyResult:
+    return analysis.analyse(synthetic_survey(programme), published.load(programme, "phone_survey"),
+                            assumed=analysis.assumed_respondents(assumptions(programme)))
+
+
 # -- Wilson interval ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("k,n", [(0, 10), (10, 10), (3, 17), (105, 118), (1, 22), (94, 150)])
 @pytest.mark.parametrize("alpha", [0.05, 0.10])
 def test_wilson_matches_statsmodels_and_the_textbook_formula(k, n, alpha):
-    low, high = survey.wilson(k, n, alpha)
+    low, high = wilson(k, n, alpha)
     sm_low, sm_high = proportion_confint(k, n, alpha=alpha, method="wilson")
     assert (low, high) == pytest.approx((sm_low, sm_high), abs=1e-12)
     # Wilson (1927): (p + z²/2n ± z sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n)
@@ -75,13 +106,13 @@ def test_wilson_matches_statsmodels_and_the_textbook_formula(k, n, alpha):
 
 
 def test_wilson_of_an_empty_group_is_missing():
-    assert all(math.isnan(x) for x in survey.wilson(0, 0))
+    assert all(math.isnan(x) for x in wilson(0, 0))
 
 
 # -- shares, composites, routing, "weet niet" ----------------------------------------------------------
 
 def test_shares_composites_routing_and_dont_know_by_hand(tmp_path):
-    counts = survey.counts(load(tmp_path)).set_index(["quantity", "group"])
+    counts = analysis.counts(load(tmp_path)).set_index(["quantity", "group"])
     kn = lambda q, g: tuple(counts.loc[(q, g), ["k", "n"]])  # noqa: E731
     assert kn("g1", "programme") == (2, 2) and kn("g1", "control") == (1, 2)  # 6 < 7
     assert kn("g2", "control") == (1, 1)  # dont_know excluded from the base
@@ -96,42 +127,99 @@ def test_shares_composites_routing_and_dont_know_by_hand(tmp_path):
     assert kn("c_high", "total") == (1, 4)
 
 
-def test_analysis_table_holds_wilson_intervals_and_differences(tmp_path):
-    result = survey.analyse(load(tmp_path), _no_figures(), min_cell_size=1)
+def test_analysis_table_holds_true_counts_wilson_intervals_and_differences(tmp_path):
+    result = analysis.analyse(load(tmp_path), no_figures())
     table = result.table.set_index("quantity")
+    row = table.loc["g1"]
+    assert (row["k_programme"], row["value_programme"], row["value_control"]) == (2, 100, 50)  # nothing hidden
+    assert row["diff"] == pytest.approx(50)
+    low, high = proportion_confint(1, 2, method="wilson")
+    assert (row["wilson_low_control"], row["wilson_high_control"]) == pytest.approx((100 * low, 100 * high))
+    assert result.indicators["quantity"].tolist() == ["g1", "g2", "both", "s", "y", "r", "c"]
+    assert table.loc["s_agree", "category"] == "agree" and not table.loc["s_agree", "primary"]
+
+
+def test_the_gate_hides_a_share_whose_complement_is_small(tmp_path):
+    released = gate.release(analysis.analyse(load(tmp_path), no_figures()), min_cell_size=1)
+    table = released.table.set_index("quantity")
     row = table.loc["g1"]
     assert row["value_control"] == 50
     assert pd.isna(row["value_programme"]) and pd.isna(row["diff"])  # 2 of 2: the complement is 0
     assert table.loc["c", "diff"] == pytest.approx(50 - 50) and table.loc["c", "value_total"] == 50
-    low, high = proportion_confint(1, 2, method="wilson")
-    assert (row["wilson_low_control"], row["wilson_high_control"]) == pytest.approx((100 * low, 100 * high))
-    assert result.indicators["quantity"].tolist() == ["g1", "g2", "both", "s", "y", "r", "c"]
-
-
-def _no_figures() -> pd.DataFrame:
-    return pd.DataFrame(columns=["figure_id", "quantity", "group", "subgroup", "printed", "value", "lower", "upper",
-                                 "significance", "section", "note"])
 
 
 def test_small_cells_are_suppressed(tmp_path):
-    result = survey.analyse(load(tmp_path), _no_figures(), min_cell_size=10)
-    assert result.table["suppressed"].all()
-    assert result.table[["k_programme", "value_programme", "wilson_low_programme", "p_value"]].isna().all().all()
+    released = gate.release(analysis.analyse(load(tmp_path), no_figures()), min_cell_size=10)
+    assert released.table["suppressed"].all()
+    hidden = ["k_programme", "value_programme", "wilson_low_programme", "p_value", "k_total", "n_total"]
+    assert released.table[hidden].isna().all().all()
+    assert released.respondents.isna().all() and released.assumed_match is None
+    values = report.glue_values(released)
+    assert values["n_programme"] == values["n_control"] == "onderdrukt"
+
+
+# -- the arm-minus-total leak -------------------------------------------------------------------------------
+
+LEAK_CODEBOOK = """item,topic,label,scale,options,positive,dont_know,composites,asked_if
+y,Activiteiten,Traject,yes_no,,yes,exclude,,
+"""
+
+
+def leak_survey(tmp_path) -> Survey:
+    """25 programme respondents, 12 answering yes; 12 control respondents, 1 answering yes."""
+    answers = {(f"P{i:02d}", "programme"): {"y": "yes" if i < 12 else "no"} for i in range(25)}
+    answers |= {(f"C{i:02d}", "control"): {"y": "yes" if i < 1 else "no"} for i in range(12)}
+    return load(tmp_path, survey_lines(answers), LEAK_CODEBOOK)
+
+
+def test_the_total_does_not_give_a_suppressed_group_back(tmp_path):
+    figures = pd.DataFrame([{"figure_id": "n_y_total", "quantity": "n_y", "group": "total", "subgroup": None,
+                             "printed": "13 respondenten", "value": 13.0, "lower": 13.0, "upper": 13.0,
+                             "significance": None, "section": "", "note": ""}])
+    result = analysis.analyse(leak_survey(tmp_path), figures)
+    raw = result.table.set_index("quantity").loc["y"]
+    # the leak: the total alone passes the cell rule (13 of 37), and total minus programme is the control count
+    assert rules.is_safe_proportion(raw["k_total"], raw["n_total"], 10)
+    assert raw["k_total"] - raw["k_programme"] == raw["k_control"] == 1
+    released = gate.release(result, min_cell_size=10)
+    row = released.table.set_index("quantity").loc["y"]
+    assert (row["k_programme"], row["n_programme"], row["n_control"], row["n_total"]) == (12, 25, 12, 37)  # safe
+    giving_back = [c for c in row.index
+                   if c.startswith(("k_", "value_", "wilson_")) and c.endswith(("_total", "_control"))]
+    assert len(giving_back) == 8 and row[giving_back + ["diff", "ci_low", "ci_high", "p_value"]].isna().all()
+    # nothing released holds 13 (the total count) or 35.1% (its share) from which the 1 follows
+    download = report.download_table(released)
+    assert not download.isin([13, 13.0]).any().any()
+    assert not any(v in ("35%", "35,1%") for v in report.glue_values(released).values())
+    assert released.comparison.set_index("figure_id").loc["n_y_total", "status"] == published.STATUS_SUPPRESSED
+    assert gate.Suppression("y", "total", "total") in released.suppressions
+
+
+def test_the_total_does_not_give_a_small_group_size_back(tmp_path):
+    """30 programme respondents and 5 in the control group: 35 in total would tell the 5."""
+    answers = {(f"P{i:02d}", "programme"): {"y": "yes" if i < 15 else "no"} for i in range(30)}
+    answers |= {(f"C{i:02d}", "control"): {"y": "no"} for i in range(5)}
+    released = gate.release(analysis.analyse(load(tmp_path, survey_lines(answers), LEAK_CODEBOOK), no_figures()), 10)
+    row = released.table.set_index("quantity").loc["y"]
+    assert row["n_programme"] == 30 and pd.isna(row["n_control"]) and pd.isna(row["n_total"])
+    assert released.respondents.isna().tolist() == [False, True]  # programme, control
+
+
+def test_no_released_total_sits_beside_a_suppressed_group():
+    for programme in ("wgw", "route3"):
+        table = gate.release(analysed(programme), 10).table
+        with_hidden_group = table["value_programme"].isna() | table["value_control"].isna()
+        assert table.loc[with_hidden_group, ["k_total", "value_total", "wilson_low_total"]].isna().all().all()
 
 
 # -- Holm ------------------------------------------------------------------------------------------------
 
-def wgw_result() -> survey.SurveyResult:
-    data = survey.load(ROOT / "data/synthetic/wgw/survey.csv", ROOT / "data/synthetic/wgw/codebook.csv")
-    return survey.analyse(data, published.load("wgw", "phone_survey"))
-
-
 def test_holm_adjustment_over_the_indicators_by_hand():
-    """Over every indicator tested, including one whose result is suppressed afterwards."""
-    data = survey.load(ROOT / "data/synthetic/wgw/survey.csv", ROOT / "data/synthetic/wgw/codebook.csv")
-    result = survey.analyse(data, published.load("wgw", "phone_survey"))
-    counts = survey.counts(data).set_index(["quantity", "group"])
-    p = np.array([compare.proportions(*(int(counts.loc[(q, g), c]) for g in ("programme", "control") for c in ("k", "n")))
+    """Over every indicator tested, including one whose result the gate suppresses afterwards."""
+    data = synthetic_survey("wgw")
+    result = analysis.analyse(data, published.load("wgw", "phone_survey"))
+    counts = analysis.counts(data).set_index(["quantity", "group"])
+    p = np.array([proportions(*(int(counts.loc[(q, g), c]) for g in ("programme", "control") for c in ("k", "n")))
                   ["p_value"] for q in result.indicators["quantity"]])
     m = len(p)
     expected = np.empty(m)
@@ -139,10 +227,11 @@ def test_holm_adjustment_over_the_indicators_by_hand():
     for rank, i in enumerate(np.argsort(p)):  # step-down: running max of (m - rank) p, capped at 1
         running = max(running, min(1.0, (m - rank) * p[i]))
         expected[i] = running
-    shown = result.indicators["p_holm"].notna().to_numpy()
-    assert (~shown).sum() == 1  # psych_treatment: the control group is suppressed
-    assert result.indicators["p_holm"].to_numpy()[shown] == pytest.approx(expected[shown])
+    assert result.indicators["p_holm"].to_numpy() == pytest.approx(expected)
     assert result.table.loc[~result.table["primary"], "p_holm"].isna().all()
+    released = gate.release(result, 10)
+    hidden = released.indicators.loc[released.indicators["p_holm"].isna(), "quantity"].tolist()
+    assert hidden == ["psych_treatment"]  # the control group is suppressed
 
 
 # -- contract errors -------------------------------------------------------------------------------------
@@ -196,7 +285,8 @@ def test_answer_outside_a_choice_items_options(tmp_path):
 
 
 def test_codebook_breaches(tmp_path):
-    codebook = (CODEBOOK.replace("s,Begeleiding,Uitspraak,agreement,,disagree", "s,Begeleiding,Uitspraak,agreement,,oneens")
+    codebook = (CODEBOOK.replace("s,Begeleiding,Uitspraak,agreement,,disagree",
+                                 "s,Begeleiding,Uitspraak,agreement,,oneens")
                 .replace("y=yes", "nothing=yes").replace(",both,\n", ",bothh,\n", 1))
     msg = error_for(tmp_path, codebook=codebook)
     assert "`codebook` contract" in msg
@@ -206,53 +296,38 @@ def test_codebook_breaches(tmp_path):
     assert "a composite with at least two items" in msg
 
 
-def test_nps_contract_refuses_a_score_of_11(tmp_path):
-    path = tmp_path / "survey_nps.csv"
-    path.write_text("respondent,period,team,score\nX1,2017-03,noord,11\nX2,2017-3,zuid,5\n", encoding="utf-8")
-    with pytest.raises(ContractError) as info:
-        contract.read(path, survey.NPS_RESPONSES)
-    assert "column 'score' at line 2 (found 11); expected a whole number between 0 and 10" in str(info.value)
-    assert "column 'period' at line 3 (found '2017-3'); expected a month jjjj-mm" in str(info.value)
+# -- Dutch labels -----------------------------------------------------------------------------------------
+
+def test_labels_say_what_is_counted(tmp_path):
+    released = gate.release(analysis.analyse(load(tmp_path), no_figures()), min_cell_size=1)
+    names = report.labels(released)
+    assert names["g1"] == "Tijd (cijfer 7 of hoger)"
+    assert names["s"] == "Uitspraak ((helemaal) oneens)" and names["s_dont_know"] == "Uitspraak: weet niet"
+    assert names["c"] == "Kans (klein)" and names["c_high"] == "Kans: groot"
+    assert names["both"] == "Beide 7 of hoger"
+    columns = report.download_table(released).columns.tolist()
+    assert columns[:8] == ["quantity", "item", "primary", "topic", "scale", "kind", "label", "n_programme"]
 
 
-# -- NPS ---------------------------------------------------------------------------------------------------
+# -- assumptions -------------------------------------------------------------------------------------------
 
-def test_nps_and_adjusted_wald_interval_by_hand():
-    promoters, passives, detractors = 50, 30, 20
-    assert survey.nps(promoters, passives, detractors) == pytest.approx(30.0)
-    # adjusted Wald as a weighted sample: the data plus 3/4 promoter, 3/2 passive, 3/4 detractor
-    scores = np.array([1.0, 0.0, -1.0])
-    weights = np.array([promoters + 0.75, passives + 1.5, detractors + 0.75])
-    n = weights.sum()
-    mean = (weights * scores).sum() / n
-    var = (weights * (scores - mean) ** 2).sum() / n
-    half = 1.959963984540054 * math.sqrt(var / n)
-    low, high = survey.nps_interval(promoters, passives, detractors)
-    assert (low, high) == pytest.approx((100 * (mean - half), 100 * (mean + half)))
-    assert (low, high) == pytest.approx((14.05, 44.20), abs=0.01)  # worked by hand: n' = 103
-
-
-def test_nps_interval_is_clipped_to_the_scale():
-    low, high = survey.nps_interval(3, 0, 0)
-    # by hand (adjusted Wald): weights 3.75 / 1.5 / 0.75 promoters, passives, detractors, n = 6;
-    # NPS 0.5, variance 0.5, half-width 1.96 * sqrt(0.5 / 6) = 0.5658 -> [-6.58, 106.58], clipped at 100
-    assert high == 100.0
-    assert low == pytest.approx(100 * (0.5 - 1.959964 * (0.5 / 6) ** 0.5), abs=0.01)
-
-
-def test_nps_table_splits_categories_and_suppresses_small_cells():
-    scores = [10, 9, 8, 7, 6, 0] + [10, 9, 9, 8, 7, 3]
-    frame = pd.DataFrame({"respondent": [f"R{i}" for i in range(12)], "period": "2017-08",
-                          "team": ["noord"] * 6 + ["zuid"] * 6, "score": scores})
-    overall = survey.nps_table(frame, min_cell_size=1).iloc[0]
-    assert (overall["k_promoters"], overall["k_passives"], overall["k_detractors"]) == (5, 4, 3)
-    assert overall["nps"] == pytest.approx(100 * (5 - 3) / 12)
-    by_team = survey.nps_table(frame, "team", min_cell_size=2).set_index("group")
-    assert not by_team.loc["noord", "suppressed"] and by_team.loc["noord", "nps"] == pytest.approx(0)
-    assert by_team.loc["zuid", "suppressed"] and pd.isna(by_team.loc["zuid", "nps"])  # 1 detractor
+def test_assumed_respondents_come_from_the_chapters_assumptions():
+    frame = pd.DataFrame({"programme": "wgw", "chapter": "phone_survey", "reason": "",
+                          "parameter": ["respondents_programme", "respondents_control", "note"],
+                          "value": ["150", "149", "a rule in words"]})
+    assert analysis.assumed(frame) == {"respondents_programme": 150.0, "respondents_control": 149.0}
+    assert analysis.assumed_respondents(frame) == {"programme": 150, "control": 149}
+    assert analysis.assumed_respondents(frame.iloc[:0]) is None
 
 
 # -- synthetic surveys against the published figures ----------------------------------------------------
+
+@pytest.mark.parametrize("programme,generate", [("wgw", synthetic.wgw_survey), ("route3", synthetic.route3_survey)])
+def test_committed_survey_equals_a_fresh_generation(programme, generate, tmp_path):
+    write_csv(generate(assumptions(programme)), tmp_path / "survey.csv")
+    committed = (ROOT / "data" / "synthetic" / programme / "survey.csv").read_text(encoding="utf-8")
+    assert (tmp_path / "survey.csv").read_text(encoding="utf-8") == committed
+
 
 def raw(programme: str) -> pd.DataFrame:
     return pd.read_csv(ROOT / "data" / "synthetic" / programme / "survey.csv", dtype=str)
@@ -271,7 +346,7 @@ def within(figures, figure_id, value):
 
 
 def test_wgw_survey_reproduces_the_published_figures():
-    """Recomputed with plain pandas from the raw answers, independently of evalbook.survey."""
+    """Recomputed with plain pandas from the raw answers, independently of evalbook.analysis.survey."""
     df = raw("wgw")
     figures = published.load("wgw", "phone_survey").set_index("figure_id")
     seven = lambda v: v != "dont_know" and int(v) >= 7  # noqa: E731
@@ -312,28 +387,30 @@ def test_route3_survey_reproduces_the_published_figures():
 
 @pytest.mark.parametrize("programme", ["wgw", "route3"])
 def test_every_published_figure_agrees_or_is_suppressed_with_the_reports_significance(programme):
-    data = survey.load(ROOT / f"data/synthetic/{programme}/survey.csv", ROOT / f"data/synthetic/{programme}/codebook.csv")
-    result = survey.analyse(data, published.load(programme, "phone_survey"))
-    statuses = set(result.comparison["status"])
+    result = analysed(programme)
+    released = gate.release(result, 10)
+    statuses = set(released.comparison["status"])
     assert statuses <= {published.STATUS_AGREES, published.STATUS_SUPPRESSED}
-    testable = result.comparison.dropna(subset=["significance", "reproduced_significance"])
+    testable = released.comparison.dropna(subset=["significance", "reproduced_p"])
     assert len(testable) > 0
-    assert (testable["significance"] == testable["reproduced_significance"]).all()
-    assert result.respondents.to_dict() == survey.assumed_respondents(programme)
+    assert (testable["significance"] == testable["reproduced_p"].map(lambda p: label(p, released.alpha))).all()
+    assert result.assumed_match and released.assumed_match
+    assert result.respondents.to_dict() == result.assumed
 
 
 def test_wgw_psychological_treatment_in_the_control_group_is_suppressed():
     """1 of the 22 with other trajectories: the report printed it (5%), the book may not."""
-    row = wgw_result().comparison.set_index("figure_id").loc["psych_treatment_control"]
-    assert row["status"] == published.STATUS_SUPPRESSED
+    result = analysed("wgw")
+    assert result.comparison.set_index("figure_id").loc["psych_treatment_control", "status"] == published.STATUS_AGREES
+    row = gate.release(result, 10).comparison.set_index("figure_id").loc["psych_treatment_control"]
+    assert row["status"] == published.STATUS_SUPPRESSED and pd.isna(row["reproduced"])
 
 
 def test_agreement_distribution_is_withheld_when_a_segment_is_small():
-    result = wgw_result()
-    shares = survey.distributions(result, "agreement")
+    result = analysed("wgw")
+    shares = gate.release(result, 10).distributions["agreement"]
     assert set(shares["category"]) == {"disagree", "middle", "agree"}
-    small = survey.SurveyResult(**{**result.__dict__, "min_cell_size": 16})  # the middle segment holds 15
-    hidden = survey.distributions(small, "agreement")
+    hidden = gate.release(result, 16).distributions["agreement"]  # the middle segment holds 15
     by_item = hidden[hidden["group"] == "programme"].groupby("item")["value"]
     assert by_item.apply(lambda v: v.isna().all())["statement_does_little"]
     assert by_item.apply(lambda v: v.notna().all())["selfconfidence"]

@@ -10,15 +10,16 @@ from evalbook.core import contract, rounding
 from evalbook.core.errors import ContractError
 from evalbook.core.io import write_csv
 from evalbook.schemas.register import POOL, REGISTER
+from synthetic import generate
 from synthetic import register as synthetic
 
 
 def test_committed_data_equal_a_fresh_generation(root, tmp_path):
-    for relative, generate in synthetic.GENERATORS.items():
-        write_csv(generate(), tmp_path / "fresh.csv")
+    for relative, make in generate.GENERATORS.items():
+        write_csv(make(), tmp_path / "fresh.csv")
         committed = (root / "data" / "synthetic" / relative).read_text(encoding="utf-8")
         assert (tmp_path / "fresh.csv").read_text(encoding="utf-8") == committed, (
-            f"data/synthetic/{relative} is stale: run `python -m evalbook.synthetic`")
+            f"data/synthetic/{relative} is stale: run `python -m synthetic`")
 
 
 def half_up(x):

@@ -17,6 +17,7 @@ from evalbook.core.io import write_csv
 from evalbook.disclosure import wwatwork as gate
 from evalbook.schemas.cohort import COHORT
 from synthetic import cohort as generator
+from synthetic import generate
 from synthetic import register as synthetic
 
 HEADER = ("person_id,cohort_month,region,invited,attended,coached,found_work,work_month,attribution,"
@@ -350,7 +351,7 @@ def test_synthetic_cohort_meets_its_contract_and_has_no_built_in_effect():
 
 
 def test_the_generator_is_registered_and_seeded():
-    assert "wwatwork/cohort.csv" in synthetic.GENERATORS
+    assert "wwatwork/cohort.csv" in generate.GENERATORS
     assert generator.generate(seed=1).equals(generator.generate(seed=1))
     assert not generator.generate(seed=1).equals(generator.generate())
 

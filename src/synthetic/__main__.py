@@ -1,3 +1,5 @@
-from .register import main
+"""``python -m synthetic`` rewrites the embedded data in ``data/synthetic/``."""
+
+from .generate import main
 
 main()

@@ -25,7 +25,6 @@ committed files equal a fresh generation.
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +33,6 @@ import pandas as pd
 
 from evalbook.analysis import matching
 from evalbook.core import contract, paths
-from evalbook.core.io import write_csv
 from evalbook.core.rounding import count_for_percent, round_half_up
 from evalbook.schemas.assumptions import ASSUMPTIONS, ASSUMPTIONS_FILE
 from evalbook.schemas.published import PUBLISHED
@@ -459,28 +457,3 @@ def route3_pool() -> pd.DataFrame:
 def route3_register() -> pd.DataFrame:
     """The Route 3 effect-study register: the matching step applied to the pool."""
     return matching.register_from_pool(route3_pool())
-
-
-GENERATORS = {
-    "wgw/pool.csv": wgw_pool,
-    "wgw/register.csv": wgw_register,
-    "route3/pool.csv": route3_pool,
-    "route3/register.csv": route3_register,
-    # imported on call: evalbook.wwatwork imports this module
-    "wwatwork/cohort.csv": lambda: __import__("evalbook.wwatwork", fromlist=["_"]).synthetic_cohort(),
-    # imported on call: evalbook.survey imports this module
-    "wgw/survey.csv": lambda: __import__("evalbook.survey", fromlist=["_"]).wgw_survey(),
-    "route3/survey.csv": lambda: __import__("evalbook.survey", fromlist=["_"]).route3_survey(),
-    "wwatwork/survey_nps.csv": lambda: __import__("evalbook.survey", fromlist=["_"]).wwatwork_nps(),
-}
-
-
-def main() -> None:
-    out = paths.repo_root() / "data" / "synthetic"
-    for relative, generate in GENERATORS.items():
-        write_csv(generate(), out / relative)
-        print(f"wrote data/synthetic/{relative}")
-
-
-if __name__ == "__main__":
-    main()

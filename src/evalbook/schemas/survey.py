@@ -102,7 +102,8 @@ def _asked_if_ok(df: pd.DataFrame) -> pd.Series:
         item, _, codes = row["asked_if"].partition("=")
         item = item.strip()
         return (row["scale"] != "composite" and item != row["item"] and scales.get(item) not in (None, "composite")
-                and bool(split_list(codes)) and set(split_list(codes)) <= set(answer_codes(scales[item], options[item])))
+                and bool(split_list(codes))
+                and set(split_list(codes)) <= set(answer_codes(scales[item], options[item])))
     return df.apply(ok, axis=1)
 
 
@@ -198,8 +199,9 @@ def validate(responses: pd.DataFrame, codebook: pd.DataFrame, survey_path, codeb
     problems = []
     known = responses["item"].isin(questions.index)
     if not known.all():
-        problems.append(_problem(responses, ~known, "item",
-                                 f"an item listed in {Path(codebook_name).name} (composites are computed, not answered)"))
+        problems.append(_problem(
+            responses, ~known, "item",
+            f"an item listed in {Path(codebook_name).name} (composites are computed, not answered)"))
     valid = responses.loc[known].apply(
         lambda r: r["value"] in answer_codes(questions.at[r["item"], "scale"], questions.at[r["item"], "options"]),
         axis=1).reindex(responses.index, fill_value=True)
@@ -207,8 +209,9 @@ def validate(responses: pd.DataFrame, codebook: pd.DataFrame, survey_path, codeb
         problems.append(_problem(responses, responses.index.isin(rows.index), "value", _scale_expectation(scale)))
     routed = _routing_ok(responses, questions)
     if not routed.all():
-        problems.append(_problem(responses, ~routed, "item",
-                                 f"answered only by respondents the item's asked_if in {Path(codebook_name).name} selects"))
+        problems.append(_problem(
+            responses, ~routed, "item",
+            f"answered only by respondents the item's asked_if in {Path(codebook_name).name} selects"))
     if problems:
         raise contract.breach(survey_name, SURVEY, problems, _offset(survey_path))
     answered = codebook["item"].isin(responses["item"]) | (codebook["scale"] == "composite")
