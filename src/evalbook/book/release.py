@@ -59,12 +59,30 @@ def released_versions(root: Path) -> list[str]:
 
 
 def set_version(root: Path, version: str) -> None:
-    """Rewrite the ``version:`` line of ``_config.yml`` (comments and layout stay)."""
-    path = root / "_config.yml"
-    text, count = VERSION_LINE.subn(f"version: {version}", path.read_text(encoding="utf-8"), count=1)
-    if count != 1:
-        raise ReleaseError("_config.yml has no top-level `version:` line")
-    path.write_text(text, encoding="utf-8")
+    """Rewrite the ``version:`` line of ``_config.yml`` and the ``version:`` and
+    ``date-released:`` (today) lines of ``CITATION.cff`` (comments and layout stay); writes
+    nothing unless every line is found."""
+    today = dt.date.today().isoformat()
+    edits = {
+        "_config.yml": [("version", VERSION_LINE, f"version: {version}")],
+        "CITATION.cff": [
+            ("version", VERSION_LINE, f"version: {version}"),
+            ("date-released", re.compile(r"^date-released:.*$", re.MULTILINE), f'date-released: "{today}"'),
+        ],
+    }
+    texts = {}
+    for name, lines in edits.items():
+        path = root / name
+        if not path.is_file():
+            raise ReleaseError(f"{name} is missing: the release sets the version in it")
+        text = path.read_text(encoding="utf-8")
+        for key, pattern, line in lines:
+            text, count = pattern.subn(line, text, count=1)
+            if count != 1:
+                raise ReleaseError(f"{name} has no top-level `{key}:` line")
+        texts[path] = text
+    for path, text in texts.items():
+        path.write_text(text, encoding="utf-8")
 
 
 def data_fingerprints(root: Path) -> dict[str, str]:
