@@ -6,8 +6,8 @@ import subprocess
 
 import pandas as pd
 import pytest
-from conftest import ROOT
 
+from conftest import ROOT
 from evalbook.core.errors import PrivacyError
 from evalbook.disclosure import identifiers as privacy
 from evalbook.schemas import CONTRACTS
@@ -25,10 +25,47 @@ def test_scan_text_finds_bsn_but_not_inside_longer_tokens():
     assert privacy.scan_text("p = 0.000764345 of 123456782,5 of 0,123456782") == []  # decimals are no BSN
 
 
+@pytest.mark.parametrize("written", ["111 222 333", "1112.22.333", "111-222-333", "111.222.333", "11.122.23.33"])
+def test_bsn_written_in_groups_is_found(written):
+    assert privacy.scan_text(f"klant {written} belde") == [("bsn", written)]
+    assert privacy.scan_text(f"n = 5 {written}.") == [("bsn", written)]  # a count before it, a full stop after
+
+
+def test_grouped_numbers_that_are_no_bsn_are_not_found():
+    assert privacy.scan_text("123 456 789 en 1.234.567,89 en 2017-03-12 en 0.000764345") == []
+    assert privacy.scan_text("0.111 222 333") == []  # a decimal fraction with its digits grouped
+    assert privacy.scan_text("totaal  111  222  333") == []  # columns of a printed table, not one number
+
+
 def test_identifiers_are_matched_as_whole_tokens_and_only_when_distinctive():
-    ids = {"W00017", "57"}
+    ids = {"W00017", "57", "R17"}
     assert privacy.scan_text("rij W00017 lekt", ids) == [("identifier", "W00017")]
-    assert privacy.scan_text("rij W000170 en 57 personen", ids) == []
+    assert privacy.scan_text("rij W000170 en 57 personen", ids) == []  # numeric short keys look like counts
+    assert privacy.scan_text("respondent R17.", ids) == [("identifier", "R17")]  # short, with a letter
+    assert privacy.scan_text("R170 en xR17 en R17b", ids) == []
+
+
+def test_findings_show_only_the_first_two_characters():
+    assert str(privacy.Finding("c.csv", "bsn", "111 222 333")) == \
+        "c.csv: a 9-digit number passing the BSN eleven-test (11*********)"
+    assert str(privacy.Finding("c.csv", "identifier", "R17")) == "c.csv: an input identifier (R1*)"
+
+
+def test_label_columns_of_inputs_refuse_identifiers_and_bsn():
+    frame = pd.DataFrame({"person_id": ["R17", "R18", "R19"], "team": ["Noord", "Zuid", "team 111 222 333"],
+                          "region": ["Noord", "R18", None]})
+    with pytest.raises(PrivacyError) as info:
+        privacy.scan_inputs(frame, ["team", "region", "target_group"], {"R17", "R18", "R19"}, "data/raw/x/nps.csv")
+    message = str(info.value)
+    assert "data/raw/x/nps.csv, column 'team', line 4: a 9-digit number passing the BSN eleven-test (11*********)" \
+        in message
+    assert "data/raw/x/nps.csv, column 'region', line 3: an input identifier (R1*)" in message
+    assert "111 222 333" not in message and "R18" not in message
+
+
+def test_clean_label_columns_pass():
+    frame = pd.DataFrame({"person_id": ["R17", "R18"], "team": ["Noord", "Zuid"]})
+    assert privacy.scan_inputs(frame, ["team"], {"R17", "R18"}, "x.csv") is None
 
 
 def test_guard_names_the_file_and_masks_the_value(tmp_path):
@@ -37,7 +74,7 @@ def test_guard_names_the_file_and_masks_the_value(tmp_path):
     (tmp_path / "c.ipynb").write_text(json.dumps(nb))
     with pytest.raises(PrivacyError) as info:
         privacy.guard([tmp_path], {"W00017"})
-    assert "c.ipynb: an input identifier (W00***)" in str(info.value)
+    assert "c.ipynb: an input identifier (W0****)" in str(info.value)
     assert "W00017" not in str(info.value)
 
 
@@ -65,7 +102,8 @@ def test_no_person_level_file_outside_synthetic_data():
         path = ROOT / name
         if not path.exists():
             continue
-        columns = set(pd.read_parquet(path).columns if name.endswith(".parquet") else pd.read_csv(path, nrows=0).columns)
+        frame = pd.read_parquet(path) if name.endswith(".parquet") else pd.read_csv(path, nrows=0)
+        columns = set(frame.columns)
         assert not columns & IDENTIFIER_COLUMNS, f"{name} holds person-level identifiers {columns & IDENTIFIER_COLUMNS}"
 
 
