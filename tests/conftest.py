@@ -30,6 +30,9 @@ def built(tmp_path_factory):
     """A full `evalbook build` (every chapter, then the HTML book) in a copy of the repository."""
     work = copy_repo(tmp_path_factory.mktemp("build") / "repo")
     proc = evalbook(work, "build")
+    log = ROOT / "_build" / "test-artifacts" / "build.log"  # uploaded by CI when the tests fail
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text(proc.stdout + proc.stderr, encoding="utf-8")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return work, proc
 

@@ -108,7 +108,7 @@ def _build(args) -> int:
     if args.rebuild_version:
         from . import release
 
-        release.rebuild(root, args.rebuild_version)
+        release.rebuild(root, args.rebuild_version, html_only=args.html_only)
         return 0
     if args.jobs is not None and args.jobs < 1:
         raise ConfigError(f"--jobs {args.jobs}: give a number of parallel chapters of at least 1")

@@ -174,11 +174,12 @@ def add_to_versions_page(root: Path, entry: str) -> None:
     path.write_text(text.replace(MARKER, f"{MARKER}\n\n{entry}", 1), encoding="utf-8")
 
 
-def archive(root: Path, version: str, html: Path | None = None) -> Path:
-    """Copy a built book into ``_build/versions/VERSION`` and refresh the switcher."""
+def archive(root: Path, version: str, built: Path | None = None) -> Path:
+    """Copy a built book (default: ``_build/html``) into ``_build/versions/VERSION`` and
+    refresh the switcher."""
     target = root / "_build" / "versions" / version
     shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(html or root / "_build" / "html", target)
+    shutil.copytree(built or root / "_build" / "html", target)
     html.write_switcher(root / "_build")
     return target
 
@@ -213,9 +214,10 @@ def release(root: Path, version: str, test_command: str, log=print) -> str:
     return f"v{version}"
 
 
-def rebuild(root: Path, version: str, log=print) -> Path:
+def rebuild(root: Path, version: str, log=print, html_only: bool = False) -> Path:
     """Rebuild released ``version`` from its tag in a temporary worktree and archive it;
-    returns the worktree's executed ``book/`` (copied aside) for comparison."""
+    returns the worktree's executed ``book/`` (copied aside) for comparison. ``html_only``:
+    build the HTML from the chapters as released, without rerunning them."""
     parse(version)
     tag = f"v{version}"
     if version not in released_versions(root):
@@ -226,8 +228,8 @@ def rebuild(root: Path, version: str, log=print) -> Path:
     try:
         env = os.environ | {"PYTHONPATH": str(work / "src")}  # that version's code, not today's
         log(f"Rebuilding {version} from {tag} in a temporary worktree ...")
-        proc = subprocess.run([sys.executable, "-m", "evalbook", "build"], cwd=work, env=env, text=True,
-                              capture_output=True)
+        command = [sys.executable, "-m", "evalbook", "build", *(["--html-only"] if html_only else [])]
+        proc = subprocess.run(command, cwd=work, env=env, text=True, capture_output=True)
         if proc.returncode != 0:
             raise ReleaseError(f"rebuilding {version} failed:\n{proc.stdout[-2000:]}{proc.stderr[-4000:]}")
         archive(root, version, work / "_build" / "html")
