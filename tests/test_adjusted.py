@@ -1,6 +1,7 @@
-"""Adjusted effects against independent computations: a formula-built statsmodels fit with the
-AME by hand, a numerical-gradient delta method, statsmodels' own marginal effects, and the
-closed forms of the models without covariates."""
+"""Adjusted effects (stats.adjusted on design matrices, the effect study's adjusted table)
+against independent computations: a formula-built statsmodels fit with the AME by hand, a
+numerical-gradient delta method, statsmodels' own marginal effects, and the closed forms of
+the models without covariates; collapsing alike persons into weighted rows changes nothing."""
 
 import math
 import warnings
@@ -9,13 +10,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from scipy import stats
 
-from evalbook import adjusted
-from evalbook.analysis import outcomes
+from evalbook.analysis import effect, outcomes
 from evalbook.core import contract
 from evalbook.schemas.register import REGISTER
+from evalbook.stats import adjusted
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,18 +25,26 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def wgw():
     register = contract.read(ROOT / "data/synthetic/wgw/register.csv", REGISTER)
-    return adjusted.with_covariates(register, 12)
+    return effect.with_covariates(register, 12)
 
 
 def _row(frame, name, **kwargs):
-    return adjusted.adjusted_effect(frame, outcomes.BY_NAME[name], **kwargs)
+    return effect.adjusted_effect(frame, outcomes.BY_NAME[name], **kwargs)
 
 
 def _formula_fit(frame, name):
-    data = frame.assign(y=frame[name].astype(float), treated=(frame["group"] == "programme").astype(float),
-                        age=frame["age"].astype(float), benefit_months=frame["benefit_months"].astype(float))
-    data = pd.DataFrame({c: data[c].to_numpy(dtype=object if c in ("sex", "education") else float)
-                         for c in ("y", "treated", "sex", "age", "education", "benefit_months")})
+    data = frame.assign(
+        y=frame[name].astype(float),
+        treated=(frame["group"] == "programme").astype(float),
+        age=frame["age"].astype(float),
+        benefit_months=frame["benefit_months"].astype(float),
+    )
+    data = pd.DataFrame(
+        {
+            c: data[c].to_numpy(dtype=object if c in ("sex", "education") else float)
+            for c in ("y", "treated", "sex", "age", "education", "benefit_months")
+        }
+    )
     # a different parametrisation (education reference 'high', sex reference 'female'):
     # predictions and hence the AME must not depend on it
     formula = "y ~ treated + C(sex, Treatment('male')) + age + C(education, Treatment('high')) + benefit_months"
@@ -109,10 +119,10 @@ def test_mean_outcome_is_the_ols_coefficient(wgw):
 def test_denominator_and_too_few_events(wgw):
     # no return after work: 31 of 33 and 19 of 21, only 2 'no' per group
     row = _row(wgw, "no_return_after_work")
-    assert math.isnan(row["ame"]) and "te weinig" in row["reason"]
+    assert math.isnan(row["ame"]) and row["reason"] == effect.TOO_FEW_EVENTS
     # with the threshold lowered, the covariates separate these 4 'no's ...
     row = _row(wgw, "no_return_after_work", min_events=1)
-    assert math.isnan(row["ame"]) and "scheiding" in row["reason"]
+    assert math.isnan(row["ame"]) and row["reason"] == adjusted.SEPARATED
     # ... and without covariates the AME is the difference among work outflow only
     row = _row(wgw, "no_return_after_work", min_events=1, covariates=())
     assert row["ame"] == pytest.approx(100 * (31 / 33 - 19 / 21))
@@ -121,23 +131,26 @@ def test_denominator_and_too_few_events(wgw):
 def test_perfect_separation_gives_nan_with_a_reason_and_no_warning():
     rng = np.random.default_rng(3)
     n = 200
-    frame = pd.DataFrame({
-        "group": np.where(np.arange(n) < 100, "programme", "control"),
-        "sex": rng.choice(["male", "female"], n), "age": rng.integers(20, 60, n),
-        "education": rng.choice(["low", "middle", "high", "unknown"], n),
-        "benefit_months": rng.integers(0, 100, n),
-    })
+    frame = pd.DataFrame(
+        {
+            "group": np.where(np.arange(n) < 100, "programme", "control"),
+            "sex": rng.choice(["male", "female"], n),
+            "age": rng.integers(20, 60, n),
+            "education": rng.choice(["low", "middle", "high", "unknown"], n),
+            "benefit_months": rng.integers(0, 100, n),
+        }
+    )
     frame["outflow"] = pd.array(frame["age"] >= 40, dtype="boolean")  # age separates completely
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        row = adjusted.adjusted_effect(frame, outcomes.BY_NAME["outflow"], min_events=1)
-    assert math.isnan(row["ame"]) and "scheiding" in row["reason"]
+        row = effect.adjusted_effect(frame, outcomes.BY_NAME["outflow"], min_events=1)
+    assert math.isnan(row["ame"]) and row["reason"] == adjusted.SEPARATED
 
 
 def test_wgw_table_is_warning_free_and_complete(wgw):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        table = adjusted.adjusted_table(wgw)
+        table = effect.adjusted_table(wgw)
     assert list(table.columns) == ["outcome", "ame", "ame_low", "ame_high", "ame_p", "method", "reason"]
     assert list(table["outcome"]) == [o.name for o in outcomes.OUTCOMES]
     ok = table["reason"].isna()
@@ -147,6 +160,48 @@ def test_wgw_table_is_warning_free_and_complete(wgw):
 
 
 def test_design_drops_indicators_without_variation():
-    frame = pd.DataFrame({"group": ["programme", "control", "control"], "sex": ["male"] * 3,
-                          "age": [20, 30, 40], "education": ["low", "middle", "low"], "benefit_months": [1, 2, 3]})
-    assert list(adjusted.design(frame).columns) == ["const", "treated", "age", "education_middle", "benefit_months"]
+    frame = pd.DataFrame(
+        {
+            "group": ["programme", "control", "control"],
+            "sex": ["male"] * 3,
+            "age": [20, 30, 40],
+            "education": ["low", "middle", "low"],
+            "benefit_months": [1, 2, 3],
+        }
+    )
+    assert list(effect.design(frame).columns) == ["const", "treated", "age", "education_middle", "benefit_months"]
+
+
+def test_collinear_covariates_and_an_empty_group_give_their_reason():
+    frame = pd.DataFrame(
+        {
+            "group": ["programme", "control"] * 10,
+            "sex": ["male"] * 20,
+            "age": list(range(20, 40)),
+            "education": ["low"] * 20,
+            "benefit_months": [2 * a for a in range(20, 40)],  # twice the age: collinear
+            "outflow": pd.array([True, False, False, True] * 5, dtype="boolean"),
+        }
+    )
+    assert effect.adjusted_effect(frame, outcomes.BY_NAME["outflow"], min_events=1)["reason"] == effect.COLLINEAR
+    programme_only = frame.assign(group="programme")
+    assert effect.adjusted_effect(programme_only, outcomes.BY_NAME["outflow"])["reason"] == effect.EMPTY_GROUP
+
+
+def test_newton_fit_equals_statsmodels_logit_and_weights_equal_repeated_rows():
+    rng = np.random.default_rng(5)
+    n = 400
+    x = np.c_[np.ones(n), rng.integers(0, 2, n), rng.integers(0, 2, n), rng.integers(20, 30, n)].astype(float)
+    y = (rng.random(n) < 1 / (1 + np.exp(-(-2 + 0.5 * x[:, 1] + 0.3 * x[:, 2] + 0.05 * x[:, 3])))).astype(float)
+    reference = sm.Logit(y, x).fit(disp=0)
+    beta, cov, converged = adjusted.logit_fit(y, x, np.ones(n))
+    assert converged
+    assert beta == pytest.approx(reference.params, rel=1e-8)
+    assert cov == pytest.approx(reference.cov_params(), rel=1e-6)
+    # the same data as distinct rows with counts
+    rows, counts = np.unique(np.c_[x, y], axis=0, return_counts=True)
+    assert len(rows) < n / 2
+    whole = adjusted.logit_ame(y, x, 1)
+    collapsed = adjusted.logit_ame(rows[:, -1], rows[:, :-1], 1, weights=counts)
+    for key in ("ame", "ame_low", "ame_high", "ame_p"):
+        assert collapsed[key] == pytest.approx(whole[key], rel=1e-9)

@@ -1,20 +1,28 @@
-"""The comparison statistics against independent computations (scipy, hand formulas)."""
+"""The comparison statistics (stats.proportions, stats.means, stats.multiplicity) and the effect
+study's outcome table, against independent computations (scipy, hand formulas)."""
 
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import optimize, stats
 
-from evalbook import compare
+from evalbook.analysis import effect
+from evalbook.analysis.outcomes import OUTCOMES
+from evalbook.stats.means import means
+from evalbook.stats.multiplicity import holm
+from evalbook.stats.proportions import proportions
 
 
 def mn_z(k1, n1, k0, n0, delta):
     """Miettinen–Nurminen score statistic for H0: p1 - p0 = delta, by direct maximisation of
     the constrained likelihood (not the closed form statsmodels uses)."""
+
     def negloglik(p0):
         p1 = p0 + delta
         return -(k1 * math.log(p1) + (n1 - k1) * math.log(1 - p1) + k0 * math.log(p0) + (n0 - k0) * math.log(1 - p0))
+
     lo, hi = max(0.0, -delta) + 1e-12, min(1.0, 1.0 - delta) - 1e-12
     p0 = optimize.minimize_scalar(negloglik, bounds=(lo, hi), method="bounded", options={"xatol": 1e-12}).x
     p1 = p0 + delta
@@ -25,7 +33,7 @@ def mn_z(k1, n1, k0, n0, delta):
 
 @pytest.mark.parametrize("k1,n1,k0,n0", [(57, 300, 38, 294), (33, 300, 21, 294), (56, 70, 48, 80), (12, 300, 15, 294)])
 def test_proportion_interval_inverts_the_score_test(k1, n1, k0, n0):
-    result = compare.proportions(k1, n1, k0, n0, alpha=0.05)
+    result = proportions(k1, n1, k0, n0, alpha=0.05)
     d = k1 / n1 - k0 / n0
     crit = stats.norm.ppf(0.975)
     low = optimize.brentq(lambda x: mn_z(k1, n1, k0, n0, x) - crit, -0.999, d)
@@ -40,28 +48,28 @@ def test_proportion_p_value_is_pearson_chi2_with_the_mn_variance_factor(k1, n1, 
     chi2 = stats.chi2_contingency([[k1, n1 - k1], [k0, n0 - k0]], correction=False)[0]
     n = n1 + n0
     expected = stats.chi2.sf(chi2 * (n - 1) / n, df=1)
-    assert compare.proportions(k1, n1, k0, n0)["p_value"] == pytest.approx(expected, rel=1e-6)
+    assert proportions(k1, n1, k0, n0)["p_value"] == pytest.approx(expected, rel=1e-6)
 
 
 def test_wgw_outflow_is_significant_and_work_is_not():
     # the report's two headline labels, on the counts that reproduce 19% vs 13% and 11% vs 7%
-    assert compare.proportions(57, 300, 38, 294)["p_value"] < 0.05
-    assert compare.proportions(33, 300, 21, 294)["p_value"] > 0.05
+    assert proportions(57, 300, 38, 294)["p_value"] < 0.05
+    assert proportions(33, 300, 21, 294)["p_value"] > 0.05
 
 
 def test_interval_and_test_agree():
     for k1 in range(10, 60, 7):
-        r = compare.proportions(k1, 300, 38, 294)
+        r = proportions(k1, 300, 38, 294)
         assert (r["ci_low"] > 0 or r["ci_high"] < 0) == (r["p_value"] < 0.05)
 
 
 def test_welch_by_hand():
     rng = np.random.default_rng(1)
     x1, x0 = rng.poisson(29, 300), rng.poisson(24, 294)
-    r = compare.means(x1, x0)
+    r = means(x1, x0)
     v1, v0 = x1.var(ddof=1) / len(x1), x0.var(ddof=1) / len(x0)
     se = math.sqrt(v1 + v0)
-    df = (v1 + v0) ** 2 / (v1 ** 2 / (len(x1) - 1) + v0 ** 2 / (len(x0) - 1))
+    df = (v1 + v0) ** 2 / (v1**2 / (len(x1) - 1) + v0**2 / (len(x0) - 1))
     diff = x1.mean() - x0.mean()
     assert r["diff"] == pytest.approx(diff)
     assert r["p_value"] == pytest.approx(2 * stats.t.sf(abs(diff / se), df), rel=1e-9)
@@ -72,18 +80,18 @@ def test_welch_by_hand():
 def test_holm_by_hand():
     p = [0.01, 0.04, 0.03, 0.005, float("nan")]
     # sorted: 0.005*4=0.02, 0.01*3=0.03, 0.03*2=0.06, 0.04*1=0.04 -> running max 0.06
-    assert compare.holm(p)[:4] == pytest.approx([0.03, 0.06, 0.06, 0.02])
-    assert math.isnan(compare.holm(p)[4])
+    assert holm(p)[:4] == pytest.approx([0.03, 0.06, 0.06, 0.02])
+    assert math.isnan(holm(p)[4])
 
 
 def test_empty_group_gives_missing_statistics_not_an_error():
-    r = compare.proportions(0, 0, 5, 50)
+    r = proportions(0, 0, 5, 50)
     assert math.isnan(r["p_value"]) and math.isnan(r["ci_low"])
 
 
 def test_zero_counts_give_the_known_mn_interval():
     # 0/30 vs 0/30: the score interval is symmetric and finite (not the whole [-100, 100])
-    r = compare.proportions(0, 30, 0, 30)
+    r = proportions(0, 30, 0, 30)
     assert r["p_value"] == 1.0
     assert r["ci_low"] == pytest.approx(-r["ci_high"])
     assert 5 < r["ci_high"] < 20
@@ -92,7 +100,32 @@ def test_zero_counts_give_the_known_mn_interval():
 
 
 def test_all_versus_none():
-    r = compare.proportions(0, 30, 30, 30)
+    r = proportions(0, 30, 30, 30)
     assert r["ci_low"] == -100.0
     assert mn_z(0, 30, 30, 30, r["ci_high"] / 100) == pytest.approx(-stats.norm.ppf(0.975), abs=1e-3)
     assert r["p_value"] < 1e-10
+
+
+def test_outcome_table_counts_and_methods_by_hand():
+    frame = pd.DataFrame(
+        {
+            "group": ["programme"] * 4 + ["control"] * 3,
+            "outflow": pd.array([True, True, False, False, True, False, False], dtype="boolean"),
+            "no_return_after_work": pd.array([True, None, None, None, False, None, None], dtype="boolean"),
+            "contacts_total": [1.0, 2, 3, 4, 5, 6, 7],
+        }
+    )
+    chosen = tuple(o for o in OUTCOMES if o.name in frame)
+    table = effect.outcome_table(frame, chosen).set_index("outcome")
+    assert list(table.index) == ["outflow", "no_return_after_work", "contacts_total"]
+    out = table.loc["outflow"]
+    assert (out["k_programme"], out["n_programme"], out["k_control"], out["n_control"]) == (2, 4, 1, 3)
+    assert out["value_programme"] == pytest.approx(50.0) and out["diff"] == pytest.approx(50 - 100 / 3)
+    assert out["method"] == effect.PROPORTION_METHOD
+    # the denominator of no return after work is work outflow only: 1 of 1 against 0 of 1
+    back = table.loc["no_return_after_work"]
+    assert (back["k_programme"], back["n_programme"], back["k_control"], back["n_control"]) == (1, 1, 0, 1)
+    contacts = table.loc["contacts_total"]
+    assert pd.isna(contacts["k_programme"]) and contacts["method"] == effect.MEAN_METHOD
+    assert contacts["diff"] == pytest.approx(2.5 - 6.0)
+    assert contacts["p_value"] == pytest.approx(stats.ttest_ind([1, 2, 3, 4], [5, 6, 7], equal_var=False).pvalue)

@@ -5,6 +5,7 @@ import pytest
 
 from evalbook.analysis import outcomes
 from evalbook.core import contract
+from evalbook.report.effect import outcome_label
 from evalbook.schemas.register import REGISTER
 
 
@@ -67,10 +68,14 @@ def test_outflow_as_a_status_at_the_end_of_the_window(register_file):
 
 
 def test_outcome_selection_and_the_outflow_label():
-    chosen = outcomes.selection(["outflow", "parttime"], "status")
-    assert [o.name for o in chosen] == ["outflow", "parttime"]
-    assert chosen[0].label == "Geen uitkering aan het eind van de volgperiode"
+    chosen = outcomes.selection(["parttime", "outflow"], "status")
+    assert [o.name for o in chosen] == ["outflow", "parttime"]  # in the book's order
+    assert outcome_label("outflow", "status") == "Geen uitkering aan het eind van de volgperiode"
+    assert outcome_label("outflow") == "Uitstroom uit de uitkering"
+    assert all(outcome_label(o.name) for o in outcomes.OUTCOMES)  # every outcome has its Dutch label
     with pytest.raises(ValueError, match="unknown outcome"):
         outcomes.selection(["handover"])
+    with pytest.raises(ValueError, match="outflow_measure"):
+        outcomes.selection(None, "stock")
     with pytest.raises(ValueError, match="outflow_measure"):
         outcomes.derive(pd.DataFrame(), 12, "stock")

@@ -4,16 +4,17 @@ import math
 
 import pandas as pd
 import pytest
-from conftest import REGISTER_HEADER, REGISTER_ROWS, write_register
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evalbook import compare
+from conftest import REGISTER_HEADER, REGISTER_ROWS, write_register
 from evalbook.core import contract
 from evalbook.core.errors import ContractError
 from evalbook.disclosure import rules as disclosure
 from evalbook.report import format as formatting
 from evalbook.schemas.register import REGISTER
+from evalbook.stats.multiplicity import holm
+from evalbook.stats.proportions import proportions
 
 counts = st.integers(min_value=1, max_value=400).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n)))
 
@@ -22,7 +23,7 @@ counts = st.integers(min_value=1, max_value=400).flatmap(lambda n: st.tuples(st.
 @settings(max_examples=150, deadline=None)
 def test_interval_contains_the_estimate_and_agrees_with_the_test(a, b):
     (k1, n1), (k0, n0) = a, b
-    r = compare.proportions(k1, n1, k0, n0)
+    r = proportions(k1, n1, k0, n0)
     assert 0 <= r["p_value"] <= 1
     assert r["ci_low"] - 1e-6 <= r["diff"] <= r["ci_high"] + 1e-6
     assert -100 - 1e-9 <= r["ci_low"] and r["ci_high"] <= 100 + 1e-9
@@ -34,7 +35,7 @@ def test_interval_contains_the_estimate_and_agrees_with_the_test(a, b):
 @settings(max_examples=100, deadline=None)
 def test_swapping_the_groups_mirrors_the_result(a, b):
     (k1, n1), (k0, n0) = a, b
-    r, s = compare.proportions(k1, n1, k0, n0), compare.proportions(k0, n0, k1, n1)
+    r, s = proportions(k1, n1, k0, n0), proportions(k0, n0, k1, n1)
     assert s["diff"] == pytest.approx(-r["diff"])
     assert (s["ci_low"], s["ci_high"]) == pytest.approx((-r["ci_high"], -r["ci_low"]), abs=1e-6)
     assert s["p_value"] == pytest.approx(r["p_value"], abs=1e-9)
@@ -42,7 +43,7 @@ def test_swapping_the_groups_mirrors_the_result(a, b):
 
 @given(st.lists(st.floats(0, 1, allow_nan=False), min_size=1, max_size=20))
 def test_holm_is_monotone_bounded_and_never_below_raw(p):
-    adjusted = compare.holm(p)
+    adjusted = holm(p)
     assert all(a >= x - 1e-12 and a <= 1 for a, x in zip(adjusted, p))
     order = sorted(range(len(p)), key=lambda i: p[i])
     assert all(adjusted[order[i]] <= adjusted[order[i + 1]] + 1e-12 for i in range(len(p) - 1))
@@ -60,7 +61,7 @@ def test_protect_never_leaves_a_small_count(k, extra, minimum):
     n = k + extra
     if n == 0:
         return
-    row = {"outcome": "x", "label": "X", "kind": "proportion"} | compare.proportions(k, n, 30, 60)
+    row = {"outcome": "x", "label": "X", "kind": "proportion"} | proportions(k, n, 30, 60)
     out = disclosure.protect(pd.DataFrame([row]), minimum)
     shown_k, shown_n = out.loc[0, "k_programme"], out.loc[0, "n_programme"]
     if not pd.isna(shown_k):

@@ -3,8 +3,8 @@
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, seed_text
 
+from conftest import ROOT, seed_text
 from evalbook.core import contract
 from evalbook.core.errors import ContractError
 from evalbook.schemas.published import PUBLISHED
@@ -22,8 +22,14 @@ def test_published_file_meets_contract_and_quotes_its_source(path: Path):
 
 def test_every_transcribed_chapter_is_there():
     assert [f"{p.parent.name}/{p.stem}" for p in FILES] == [
-        "route3/effect_study", "route3/phone_survey", "wgw/effect_study", "wgw/phone_survey",
-        "wwatwork/client_survey", "wwatwork/effect_study", "wwatwork/labour_market"]
+        "route3/effect_study",
+        "route3/phone_survey",
+        "wgw/effect_study",
+        "wgw/phone_survey",
+        "wwatwork/client_survey",
+        "wwatwork/effect_study",
+        "wwatwork/labour_market",
+    ]
 
 
 def test_wgw_group_sizes_are_the_reports():

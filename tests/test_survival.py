@@ -1,5 +1,6 @@
-"""Time to outflow against hand-computed textbook examples, an own log-rank computation with
-scipy's chi-square, and statsmodels' independent cumulative-incidence estimator."""
+"""Time to outflow (stats.survival, the effect study's time-to-event frame and figures) against
+hand-computed textbook examples, an own log-rank computation with scipy's chi-square, and
+statsmodels' independent cumulative-incidence estimator."""
 
 import math
 import warnings
@@ -12,31 +13,37 @@ import pytest
 from scipy import stats
 from statsmodels.duration.survfunc import CumIncidenceRight
 
-from evalbook import survival
+from evalbook.analysis.effect import time_to_event
 from evalbook.core import contract
+from evalbook.disclosure.effect import protect_curves
+from evalbook.report import effect_figures
 from evalbook.schemas.register import REGISTER
+from evalbook.stats import survival
 
 ROOT = Path(__file__).resolve().parents[1]
 
 # Two small groups (days, event):  A: 2, 3+, 4, 6   B: 1, 2, 3, 5+   (+ = censored)
-EXAMPLE = pd.DataFrame({
-    "group": ["programme"] * 4 + ["control"] * 4,
-    "days": [2, 3, 4, 6, 1, 2, 3, 5],
-    "event": [True, False, True, True, True, True, True, False],
-    "cause": ["work", None, "other", "work", "work", "other", "work", None],
-})
+EXAMPLE = pd.DataFrame(
+    {
+        "group": ["programme"] * 4 + ["control"] * 4,
+        "days": [2, 3, 4, 6, 1, 2, 3, 5],
+        "event": [True, False, True, True, True, True, True, False],
+        "cause": ["work", None, "other", "work", "work", "other", "work", None],
+    }
+)
 
 
 @pytest.fixture(scope="module")
 def wgw():
     register = contract.read(ROOT / "data/synthetic/wgw/register.csv", REGISTER)
-    return survival.time_to_event(register, 12)
+    return time_to_event(register, 12)
 
 
 def test_time_to_event_by_hand(register_file):
     # conftest: P1 to work after 136 days (2017-09-01 -> 2018-01-15); P2's outflow falls after
     # the window (2018-09-01, 365 days): censored; P3 to work after 181 days; P4 censored
-    tte = survival.time_to_event(contract.read(register_file, REGISTER), 12)
+    tte = time_to_event(contract.read(register_file, REGISTER), 12)
+    assert tte["group"].tolist() == ["programme", "programme", "control", "control"]
     assert tte["days"].tolist() == [136, 365, 181, 365]
     assert tte["event"].tolist() == [True, False, True, False]
     assert tte["cause"].isna().tolist() == [False, True, False, True]
@@ -54,7 +61,7 @@ def test_kaplan_meier_by_hand():
     s, z = 3 / 8, stats.norm.isf(0.025)
     w = math.exp(z * math.sqrt(7 / 12) / abs(math.log(s)))
     row = a[a["days"] == 4].iloc[0]
-    assert row["low"] == pytest.approx(s ** w) and row["high"] == pytest.approx(s ** (1 / w))
+    assert row["low"] == pytest.approx(s**w) and row["high"] == pytest.approx(s ** (1 / w))
     b = km[km["group"] == "control"]
     # B: 1 -> 3/4, 2 -> 3/4·2/3 = 1/2, 3 -> 1/2·1/2 = 1/4, censored at 5: the curve runs on to day 5
     assert b["days"].tolist() == [0, 1, 2, 3, 5]
@@ -84,7 +91,7 @@ def test_log_rank_on_wgw_against_an_own_computation(wgw):
         d, d1 = died.sum(), (died & (wgw["group"] == "programme")).sum()
         observed += d1
         expected += n1 * d / n
-        variance += n1 * (n - n1) * d * (n - d) / (n ** 2 * (n - 1)) if n > 1 else 0.0
+        variance += n1 * (n - n1) * d * (n - d) / (n**2 * (n - 1)) if n > 1 else 0.0
     chi2 = (observed - expected) ** 2 / variance
     test = survival.log_rank(wgw)
     assert test.statistic == pytest.approx(chi2, rel=1e-9)
@@ -95,8 +102,14 @@ def test_aalen_johansen_by_hand():
     # one group: 1 work, 2 other, 3+, 4 work, 5 other. All-cause S: 4/5, 3/5, (3+), 3/10, 0
     # CIF work:  1/5 · ... : t1 S(0)·1/5 = 1/5; t4 + S(4-)=3/5 · 1/2 -> 1/2
     # CIF other: t2 S(2-)=4/5 · 1/4 = 1/5; t5 + S(5-)=3/10 · 1/1 -> 1/2   (sum 1 = 1 - S(5))
-    tte = pd.DataFrame({"group": "programme", "days": [1, 2, 3, 4, 5], "event": [True, True, False, True, True],
-                        "cause": ["work", "other", None, "work", "other"]})
+    tte = pd.DataFrame(
+        {
+            "group": "programme",
+            "days": [1, 2, 3, 4, 5],
+            "event": [True, True, False, True, True],
+            "cause": ["work", "other", None, "work", "other"],
+        }
+    )
     cif = survival.cumulative_incidence(tte).set_index(["cause", "days"])["cif"]
     assert cif["work"].tolist() == pytest.approx([0, 1 / 5, 1 / 5, 1 / 2, 1 / 2])
     assert cif["other"].tolist() == pytest.approx([0, 0, 1 / 5, 1 / 5, 1 / 2])
@@ -133,8 +146,8 @@ def test_wgw_is_warning_free_and_figures_are_dutch(wgw):
         km = survival.kaplan_meier(wgw)
         test = survival.log_rank(wgw)
         cif = survival.cumulative_incidence(wgw)
-        km_fig = survival.km_figure(km, test)
-        cif_fig = survival.cif_figure(cif)
+        km_fig = effect_figures.km_figure(km, test)
+        cif_fig = effect_figures.cif_figure(cif)
     assert isinstance(km_fig, matplotlib.figure.Figure) and isinstance(cif_fig, matplotlib.figure.Figure)
     ax = km_fig.axes[0]
     assert ax.get_xlabel() == "Dagen sinds de start" and ax.get_ylabel() == "Nog in de uitkering"
@@ -147,6 +160,15 @@ def test_wgw_is_warning_free_and_figures_are_dutch(wgw):
 
 def test_curves_stop_where_few_remain_at_risk():
     km = survival.kaplan_meier(EXAMPLE)
-    fig = survival.km_figure(km, min_at_risk=2)
-    # programme: at risk 4, 4, 2, 1 -> drawn up to day 4; control: 4, 4, 3, 2, 1 -> up to day 3
+    cif = survival.cumulative_incidence(EXAMPLE)
+    km, cif, held = protect_curves(km, cif, 2)
+    # programme: at risk 4, 4, 2, 1 -> shown up to day 4; control: 4, 4, 3, 2, 1 -> up to day 3
+    fig = effect_figures.km_figure(km)
     assert [max(line.get_xdata()) for line in fig.axes[0].get_lines()] == [4, 3]
+    assert cif.groupby("group", sort=False)["days"].max().to_dict() == {"programme": 4, "control": 3}
+    assert {(s.table, s.row) for s in held} == {
+        ("km", "programme"),
+        ("km", "control"),
+        ("cif", "programme"),
+        ("cif", "control"),
+    }

@@ -22,52 +22,50 @@ import pandas as pd
 
 @dataclass(frozen=True)
 class Outcome:
-    """An outcome of the effect study.
+    """An outcome of the effect study (the report gives it its Dutch label).
 
     ``kind`` is ``"proportion"`` (a yes/no per person) or ``"mean"`` (a count per person);
     ``among`` names the proportion whose "yes" persons form the denominator (else: everyone).
     """
 
     name: str
-    label: str  # Dutch, as in the reports
     kind: str
     among: str | None = None
 
 
 OUTCOMES: tuple[Outcome, ...] = (
-    Outcome("outflow", "Uitstroom uit de uitkering", "proportion"),
-    Outcome("outflow_work", "Uitstroom naar werk", "proportion"),
-    Outcome("outflow_other", "Uitstroom om overige redenen", "proportion"),
-    Outcome("no_return_after_work", "Geen terugkeer na uitstroom naar werk", "proportion", among="outflow_work"),
-    Outcome("parttime", "Deeltijdwerk (minstens 1 maand)", "proportion"),
-    Outcome("active", "Actief op de arbeidsmarkt (werk of deeltijdwerk)", "proportion"),
-    Outcome("no_show", "No-show bij een afspraak", "proportion"),
-    Outcome("handover_matching", "Overdracht naar Matching", "proportion"),
-    Outcome("handover_mo", "Overdracht naar Maatschappelijke Ontwikkeling", "proportion"),
-    Outcome("contacts_total", "Geregistreerde klantcontacten (gemiddeld)", "mean"),
-    Outcome("contacts_selected", "Geselecteerde klantcontacten (gemiddeld)", "mean"),
+    Outcome("outflow", "proportion"),
+    Outcome("outflow_work", "proportion"),
+    Outcome("outflow_other", "proportion"),
+    Outcome("no_return_after_work", "proportion", among="outflow_work"),
+    Outcome("parttime", "proportion"),
+    Outcome("active", "proportion"),
+    Outcome("no_show", "proportion"),
+    Outcome("handover_matching", "proportion"),
+    Outcome("handover_mo", "proportion"),
+    Outcome("contacts_total", "mean"),
+    Outcome("contacts_selected", "mean"),
 )
 
 BY_NAME = {o.name: o for o in OUTCOMES}
 
-OUTFLOW_MEASURES = {
-    "event": "Uitstroom uit de uitkering",
-    "status": "Geen uitkering aan het eind van de volgperiode",
-}
+OUTFLOW_MEASURES = ("event", "status")
 
 
 def selection(names=None, outflow_measure: str = "event") -> tuple[Outcome, ...]:
-    """The outcomes ``names`` (default: all, in :data:`OUTCOMES` order), with the label of
-    ``outflow`` following the outflow measure."""
-    if outflow_measure not in OUTFLOW_MEASURES:
-        raise ValueError(f"outflow_measure must be one of {', '.join(OUTFLOW_MEASURES)}, got {outflow_measure!r}")
+    """The outcomes ``names`` (default: all), in :data:`OUTCOMES` order; checks the names and
+    the outflow measure."""
+    _check_measure(outflow_measure)
     wanted = list(BY_NAME) if names is None else list(names)
     unknown = [n for n in wanted if n not in BY_NAME]
     if unknown:
         raise ValueError(f"unknown outcome(s) {unknown}; known: {', '.join(BY_NAME)}")
-    chosen = [o for o in OUTCOMES if o.name in wanted]
-    return tuple(Outcome(o.name, OUTFLOW_MEASURES[outflow_measure], o.kind, o.among) if o.name == "outflow" else o
-                 for o in chosen)
+    return tuple(o for o in OUTCOMES if o.name in wanted)
+
+
+def _check_measure(outflow_measure: str) -> None:
+    if outflow_measure not in OUTFLOW_MEASURES:
+        raise ValueError(f"outflow_measure must be one of {', '.join(OUTFLOW_MEASURES)}, got {outflow_measure!r}")
 
 
 def window_end(register: pd.DataFrame, follow_up_months: int) -> pd.Series:
@@ -84,29 +82,30 @@ def derive(register: pd.DataFrame, follow_up_months: int = 12, outflow_measure: 
     Proportions are booleans; an outcome with ``among`` is missing (NA) for persons outside
     its denominator. Means are floats. ``outflow_measure``: see :data:`OUTFLOW_MEASURES`.
     """
-    if outflow_measure not in OUTFLOW_MEASURES:
-        raise ValueError(f"outflow_measure must be one of {', '.join(OUTFLOW_MEASURES)}, got {outflow_measure!r}")
+    _check_measure(outflow_measure)
     end = window_end(register, follow_up_months)
     outflow = register["outflow_date"].notna() & (register["outflow_date"] <= end)
     work = outflow & (register["outflow_reason"] == "work")
     returned = register["returned_date"].notna() & (register["returned_date"] <= end)
     parttime = register["parttime_months"] >= 1
     target = register["target_group"] if "target_group" in register else pd.Series(pd.NA, index=register.index)
-    frame = pd.DataFrame({
-        "group": register["group"],
-        "target_group": target,
-        "outflow": outflow & ~returned if outflow_measure == "status" else outflow,
-        "outflow_work": work,
-        "outflow_other": outflow & (register["outflow_reason"] == "other"),
-        "no_return_after_work": (~returned).where(work, pd.NA).astype("boolean"),
-        "parttime": parttime,
-        "active": work | parttime,
-        "no_show": register["no_show"].astype(bool),
-        "handover_matching": register["handover"] == "matching",
-        "handover_mo": register["handover"] == "mo",
-        "contacts_total": register["contacts_total"].astype(float),
-        "contacts_selected": register["contacts_selected"].astype(float),
-    })
+    frame = pd.DataFrame(
+        {
+            "group": register["group"],
+            "target_group": target,
+            "outflow": outflow & ~returned if outflow_measure == "status" else outflow,
+            "outflow_work": work,
+            "outflow_other": outflow & (register["outflow_reason"] == "other"),
+            "no_return_after_work": (~returned).where(work, pd.NA).astype("boolean"),
+            "parttime": parttime,
+            "active": work | parttime,
+            "no_show": register["no_show"].astype(bool),
+            "handover_matching": register["handover"] == "matching",
+            "handover_mo": register["handover"] == "mo",
+            "contacts_total": register["contacts_total"].astype(float),
+            "contacts_selected": register["contacts_selected"].astype(float),
+        }
+    )
     bools = [o.name for o in OUTCOMES if o.kind == "proportion"]
     frame[bools] = frame[bools].astype("boolean")
     return frame

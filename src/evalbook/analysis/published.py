@@ -32,17 +32,24 @@ def load(programme: str, chapter: str, published_dir: str | Path = "data/publish
 
 def long_values(table: pd.DataFrame) -> pd.DataFrame:
     """Reproduced values in the published figures' shape (``quantity, group, value``) from an
-    outcome table (:func:`evalbook.compare.outcome_table`, after disclosure control)."""
+    outcome table (:func:`evalbook.analysis.effect.outcome_table`, after disclosure control)."""
     rows = []
     for _, r in table.iterrows():
         suppressed = bool(r.get("suppressed", False))
         for group in ("programme", "control"):
-            rows.append({"quantity": r["outcome"], "group": group, "value": r[f"value_{group}"],
-                         "suppressed": suppressed and pd.isna(r[f"value_{group}"])})
+            rows.append(
+                {
+                    "quantity": r["outcome"],
+                    "group": group,
+                    "value": r[f"value_{group}"],
+                    "suppressed": suppressed and pd.isna(r[f"value_{group}"]),
+                }
+            )
         if r["outcome"] == OUTCOME_FOR_N:
             for group in ("programme", "control"):
-                rows.append({"quantity": "n", "group": group, "value": r[f"n_{group}"],
-                             "suppressed": pd.isna(r[f"n_{group}"])})
+                rows.append(
+                    {"quantity": "n", "group": group, "value": r[f"n_{group}"], "suppressed": pd.isna(r[f"n_{group}"])}
+                )
     return pd.DataFrame(rows)
 
 
@@ -61,11 +68,30 @@ def side_by_side(published: pd.DataFrame, reproduced: pd.DataFrame) -> pd.DataFr
     for frame in (pub, rep):
         for key in keys:
             frame[key] = frame[key].astype("object").where(frame[key].notna(), "")
-    merged = pub.merge(rep[keys + ["value", "suppressed"]].rename(columns={"value": "reproduced"}),
-                       on=keys, how="left", validate="many_to_one")
+    merged = pub.merge(
+        rep[keys + ["value", "suppressed"]].rename(columns={"value": "reproduced"}),
+        on=keys,
+        how="left",
+        validate="many_to_one",
+    )
     merged["status"] = [_status(r) for _, r in merged.iterrows()]
-    return merged[["figure_id", "quantity", "group", "subgroup", "printed", "value", "lower", "upper",
-                   "reproduced", "status", "significance", "section", "note"]]
+    return merged[
+        [
+            "figure_id",
+            "quantity",
+            "group",
+            "subgroup",
+            "printed",
+            "value",
+            "lower",
+            "upper",
+            "reproduced",
+            "status",
+            "significance",
+            "section",
+            "note",
+        ]
+    ]
 
 
 def _status(row) -> str:

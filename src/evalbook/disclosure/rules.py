@@ -56,13 +56,15 @@ def check_table(table: pd.DataFrame, min_cell_size: int = DEFAULT_MIN_CELL_SIZE)
         values = pd.to_numeric(table[column], errors="coerce").dropna()
         small = values[values < min_cell_size]
         if len(small):
-            raise DisclosureError(f"column '{column}' holds counts below the minimum cell size {min_cell_size} "
-                                  f"(rows {', '.join(map(str, small.index[:5]))}): suppress them first "
-                                  "(evalbook.disclosure.protect)")
+            raise DisclosureError(
+                f"column '{column}' holds counts below the minimum cell size {min_cell_size} "
+                f"(rows {', '.join(map(str, small.index[:5]))}): suppress them first "
+                "(evalbook.disclosure.rules.protect)"
+            )
 
 
 def protect(table: pd.DataFrame, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> pd.DataFrame:
-    """A copy of a comparison table (:func:`evalbook.compare.outcome_table`) with every
+    """A copy of a comparison table (:func:`evalbook.analysis.effect.outcome_table`) with every
     disclosive cell set to missing and a boolean column ``suppressed`` per row."""
     out = table.copy()
     out[["n_programme", "n_control"]] = out[["n_programme", "n_control"]].astype("Int64")
@@ -71,7 +73,7 @@ def protect(table: pd.DataFrame, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> 
         n, k, value = f"n_{group}", f"k_{group}", f"value_{group}"
         small_group = ~out[n].map(lambda x: is_safe_count(x, min_cell_size))
         is_prop = out["kind"] == "proportion"
-        small_prop = is_prop & ~out.apply(lambda r: is_safe_proportion(r[k], r[n], min_cell_size), axis=1)
+        small_prop = is_prop & ~out.apply(lambda r, k=k, n=n: is_safe_proportion(r[k], r[n], min_cell_size), axis=1)
         hide = small_group | small_prop
         out.loc[hide, [k, value]] = pd.NA
         out.loc[small_group, n] = pd.NA
@@ -81,8 +83,9 @@ def protect(table: pd.DataFrame, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> 
     return out
 
 
-def suppress_across(table: pd.DataFrame, raw: pd.DataFrame, part: str, total_key,
-                    min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> pd.DataFrame:
+def suppress_across(
+    table: pd.DataFrame, raw: pd.DataFrame, part: str, total_key, min_cell_size: int = DEFAULT_MIN_CELL_SIZE
+) -> pd.DataFrame:
     """Secondary suppression across the parts of a total (e.g. target groups), after :func:`protect`.
 
     ``table`` has one row per outcome and part, plus a row whose ``part`` column is
@@ -106,14 +109,15 @@ def suppress_across(table: pd.DataFrame, raw: pd.DataFrame, part: str, total_key
             if not hidden:
                 continue
 
-            def safe(indices) -> bool:
+            def safe(indices, n=n, k=k, proportion=proportion) -> bool:
                 n_sum = int(raw.loc[indices, n].sum())
                 if not proportion:
                     return is_safe_count(n_sum, min_cell_size)
                 return is_safe_proportion(int(raw.loc[indices, k].sum()), n_sum, min_cell_size)
 
-            shown = sorted((i for i in rows if i not in hidden),
-                           key=lambda i: (raw.loc[i, k] if proportion else raw.loc[i, n], i))
+            shown = sorted(
+                (i for i in rows if i not in hidden), key=lambda i: (raw.loc[i, k] if proportion else raw.loc[i, n], i)
+            )
             while not safe(hidden) and shown:
                 hidden.append(shown.pop(0))
             if not safe(hidden):
