@@ -21,7 +21,7 @@ from ..core import paths
 from ..core.errors import ConfigError, ParameterError
 
 CONFIG_FILE = "book.yml"
-TYPES = ("int", "float", "str", "path", "choice", "list")
+TYPES = ("int", "float", "bool", "str", "path", "choice", "list")
 PARTITION_PARAMETER = "part"  # injected with every run; not a configurable parameter
 
 
@@ -49,6 +49,9 @@ class Parameter:
             if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
                 raise ParameterError(f"{where}: expected a number, got {value!r}")
             value = float(value)
+        elif kind == "bool":
+            if not isinstance(value, bool):
+                raise ParameterError(f"{where}: expected true or false, got {value!r}")
         elif kind in ("str", "path"):
             if not isinstance(value, str) or not value.strip():
                 raise ParameterError(f"{where}: expected a non-empty text, got {value!r}")
@@ -63,7 +66,8 @@ class Parameter:
                 raise ParameterError(f"{where}: unknown value(s) {', '.join(map(repr, unknown))}; "
                                      f"choose from {', '.join(self.choices)}")
             value = list(value)
-        if self.min is not None and value < self.min or self.max is not None and value > self.max:
+        if kind in ("int", "float") and (self.min is not None and value < self.min
+                                         or self.max is not None and value > self.max):
             raise ParameterError(f"{where}: {value!r} is outside the allowed range {self.min:g} to {self.max:g}")
         return value
 
@@ -79,6 +83,11 @@ class Parameter:
             return self.check(value)
         if self.type == "list":
             return self.check([v.strip() for v in text.split(",") if v.strip()])
+        if self.type == "bool":
+            words = {"true": True, "ja": True, "false": False, "nee": False}
+            if text.lower() not in words:
+                raise ParameterError(f"parameter {self.name!r}: expected true or false, got {text!r}")
+            return self.check(words[text.lower()])
         return self.check(text)
 
 
