@@ -1,10 +1,21 @@
-"""The built book in a real browser (Debian's chromium, driven by Playwright): every chapter
-page renders without console errors, its figures load, the version box is there, glued
-numbers are neither blank nor 'nan', and internal links resolve. A screenshot of one chapter
-is kept in _build/test-artifacts/."""
+"""The built book in a real browser (Debian's chromium, driven by Playwright), as a reader meets
+it on a desktop (1400 px) and a phone (390 px), served under a base path as a static site
+(a GitHub Pages project site lives under /<repository>/):
+
+- every page: no console error, no failed request, no serious or critical accessibility
+  violation (axe-core, vendored in tests/vendor/axe-core), no sideways scrolling of the page,
+  no empty table header, every figure loaded and with a text alternative that is not a file
+  path, no English interface text, internal links that resolve, the article header in one row
+  above the page title;
+- chapter pages: the version box and glued numbers that are neither blank nor 'nan';
+- search finds a Dutch word on every page whose text has it (the index and the browser stem
+  alike), and the version menu links to the same page in every version.
+
+A screenshot of one chapter is kept in _build/test-artifacts/."""
 
 import functools
 import os
+import re
 import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -12,34 +23,77 @@ from urllib.parse import urljoin, urlparse
 from urllib.request import urlopen
 
 import pytest
-from conftest import ROOT
+import snowballstemmer
 
-from evalbook.book import config as chapters
+from conftest import ROOT
+from evalbook.book import config, html
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 ARTIFACTS = ROOT / "_build" / "test-artifacts"
+AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
+BASE = "/evalbook/"  # the book is served under a base path, as on a project site
+WIDTHS = {"desktop": 1400, "phone": 390}
 
 if CHROMIUM is None and os.environ.get("CI"):
     pytest.fail("chromium is missing: `make test` installs Debian's chromium package", pytrace=False)
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (make test installs it)")
 
+BOOK = config.load()
+TOC = config.toc(BOOK)
+CHAPTERS = [f"book/{job.label}" for job in config.jobs(BOOK)]
+PAGES = [TOC["root"]] + [entry["file"] for part in TOC["parts"] for entry in part["chapters"]] + ["search"]
 
-class QuietHandler(SimpleHTTPRequestHandler):
+# The theme's and extensions' English interface text. Phrases are looked for in the whole page;
+# single words only in the interface (outside the article) and in labels and tooltips, since the
+# bibliography quotes English titles.
+ENGLISH_PHRASES = [
+    "Skip to main content", "Back to top", "Show code cell", "Hide code cell", "Toggle hidden content",
+    "Choose version", "Version switcher", "Search this book", "Toggle primary sidebar",
+    "Toggle secondary sidebar", "Toggle navigation", "Print to PDF", "Download this page", "Download source file",
+    "Download notebook file", "Fullscreen mode", "Color mode", "System Settings", "Site navigation",
+    "Section Navigation", "On this page", "previous page", "next page", "Copy to clipboard", "Click to show",
+    "Click to hide", "Click to expand", "Click to collapse", "Search Results", "Search finished",
+    "Please activate JavaScript", "Version warning", "Switch to stable version",
+]
+ENGLISH_WORDS = ["Search", "Contents", "Light", "Dark", "Copy", "Copied", "Main", "Page", "Home",
+                 "Breadcrumb", "Edit", "Announcement", "Searching", "previous", "next"]
+
+# The interface text of a page: labels and tooltips everywhere, visible text outside the article.
+_INTERFACE_TEXT = """() => {
+  const attributes = ["aria-label", "title", "placeholder", "alt", "data-tooltip", "data-bs-title"];
+  const labels = [...document.querySelectorAll(attributes.map(a => `[${a}]`).join(", "))]
+    .flatMap(e => attributes.map(a => e.getAttribute(a))).filter(Boolean);
+  const chrome = document.body.cloneNode(true);
+  chrome.querySelectorAll("article.bd-article").forEach(a => a.remove());
+  return {labels: labels, chrome: chrome.textContent, page: document.body.innerText};
+}"""
+
+
+class BasePathHandler(SimpleHTTPRequestHandler):
+    """Serves ``_build/`` under ``BASE`` only, like a static host serving a project site."""
+
+    def translate_path(self, path):
+        if not path.startswith(BASE):
+            return str(ROOT / "does-not-exist")
+        return super().translate_path("/" + path[len(BASE):])
+
     def log_message(self, *args):
         pass
+
+
+def serve(directory):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(BasePathHandler, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}{BASE}"
 
 
 @pytest.fixture(scope="module")
 def site(built):
     work, _ = built
-    # served like `make serve`: _build/ at the root, so /versions/switcher.json resolves
-    handler = functools.partial(QuietHandler, directory=str(work / "_build"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server, url = serve(work / "_build")
+    yield url
     server.shutdown()
 
 
@@ -53,36 +107,160 @@ def browser():
         b.close()
 
 
-PAGES = [f"html/book/{job.label}.html" for job in chapters.jobs(chapters.load())]
-
-
-@pytest.mark.parametrize("page_path", PAGES)
-def test_chapter_page_in_a_real_browser(site, browser, page_path):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+def open_page(browser, url, width):
+    """A page at ``url`` with every console error, page error and failed request collected."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("response", lambda r: errors.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None)
-    url = urljoin(site, page_path)
-    response = page.goto(url, wait_until="load")
-    assert response.ok, f"{page_path}: HTTP {response.status}"
+    response = page.goto(url, wait_until="networkidle")
+    assert response.ok, f"{url}: HTTP {response.status}"
+    return page, errors
 
-    assert page.locator(".provenance").count() == 1, "version box missing"
-    assert "boekversie" in page.locator(".provenance").inner_text()
-    glued = page.locator(".pasted-text").all_inner_texts()
-    blank = [t for t in glued if not t.strip() or t.strip().lower() in {"nan", "none", "<na>"}]
-    assert not blank, f"blank or nan glued values: {blank}"
-    broken_images = page.evaluate(
-        "[...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
-    assert not broken_images, broken_images
-    hrefs = page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.href)")
-    internal = {h.split("#")[0] for h in hrefs if urlparse(h).netloc == urlparse(site).netloc}
-    for href in sorted(internal):
-        with urlopen(href) as resp:  # raises on 404
-            assert resp.status == 200 and resp.read() is not None, href
-    assert not errors, f"console errors on {page_path}: {errors}"
 
-    if page_path == PAGES[0]:
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+@pytest.mark.parametrize("name", PAGES)
+def test_page_for_a_reader(site, browser, name, width):
+    page, errors = open_page(browser, urljoin(site, f"html/{name}.html"), width)
+
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("""async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+        .filter(v => v.impact === "serious" || v.impact === "critical")
+        .map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(" ")).join("; ")}`)""")
+    assert not violations, f"{name}: accessibility violations: {violations}"
+
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{name}: the page scrolls sideways by {overflow}px at {width}px"
+
+    empty_headers = page.evaluate("[...document.querySelectorAll('th')].filter(th => !th.textContent.trim()).length")
+    assert empty_headers == 0, f"{name}: {empty_headers} empty table header cells"
+
+    images = page.evaluate("""[...document.querySelectorAll('article img')].map(i => ({src: i.getAttribute('src'),
+        alt: i.getAttribute('alt'), loaded: i.complete && i.naturalWidth > 0}))""")
+    assert all(i["loaded"] for i in images), f"{name}: figures that do not load: {images}"
+    path_like = [i for i in images if not (i["alt"] or "").strip() or re.search(r"[/\\]|\.(png|svg|jpe?g)$", i["alt"])]
+    assert not path_like, f"{name}: figures without a text alternative (or a file path as one): {path_like}"
+
+    text = page.evaluate(_INTERFACE_TEXT)
+    phrases = [p for p in ENGLISH_PHRASES if p.lower() in (text["page"] + " ".join(text["labels"])).lower()]
+    words = [w for w in ENGLISH_WORDS
+             if re.search(rf"\b{w}\b", text["chrome"] + "\n" + "\n".join(text["labels"]))]
+    assert not phrases + words, f"{name}: English interface text: {phrases + words}"
+
+    header = page.evaluate("""() => {
+        const bar = document.querySelector('.bd-header-article');
+        if (!bar) return null;
+        const box = bar.getBoundingClientRect();
+        const items = [...bar.querySelectorAll('.btn, summary')].filter(e => e.offsetParent !== null)
+            .map(e => e.getBoundingClientRect());
+        const title = document.querySelector('article h1');
+        return {inside: items.every(r => r.top >= box.top - 1 && r.bottom <= box.bottom + 1),
+                below: !title || title.getBoundingClientRect().top >= box.bottom - 1};
+    }""")
+    assert header is None or header == {"inside": True, "below": True}, f"{name}: article header overlaps: {header}"
+
+    if name in CHAPTERS:
+        assert page.locator(".provenance").count() == 1, "version box missing"
+        assert "boekversie" in page.locator(".provenance").inner_text()
+        glued = page.locator(".pasted-text").all_inner_texts()
+        blank = [t for t in glued if not t.strip() or t.strip().lower() in {"nan", "none", "<na>"}]
+        assert not blank, f"blank or nan glued values: {blank}"
+
+    if width == WIDTHS["desktop"]:
+        hrefs = page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.href)")
+        internal = {h.split("#")[0] for h in hrefs if urlparse(h).netloc == urlparse(site).netloc}
+        for href in sorted(internal):
+            with urlopen(href) as resp:  # raises on 404
+                assert resp.status == 200, href
+    if name == CHAPTERS[0] and width == WIDTHS["desktop"]:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "chapter.png"), full_page=True)
+    assert not errors, f"console errors on {name}: {errors}"
     page.close()
+
+
+def test_wide_tables_scroll_in_their_own_box_with_the_first_column_in_view(site, browser):
+    """On a phone, the WGW results table keeps its verdict and Holm columns reachable: its box
+    scrolls sideways (the page does not), says so, and the outcome column stays in view."""
+    page, _ = open_page(browser, urljoin(site, "html/book/wgw/effect_study.html"), WIDTHS["phone"])
+    table = page.locator("table.evalbook-table", has_text="p (Holm)").first
+    box = table.locator("xpath=..")
+    state = box.evaluate("""b => ({scrolls: b.scrollWidth > b.clientWidth, overflow: getComputedStyle(b).overflowX,
+        hint: getComputedStyle(b, '::before').content, label: b.getAttribute('aria-label'), focusable: b.tabIndex})""")
+    assert state["scrolls"] and state["overflow"] in {"auto", "scroll"}
+    assert "Schuif" in state["hint"] and state["label"] and state["focusable"] == 0
+    box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
+    first = table.locator("tbody tr").first.locator("td").first.bounding_box()
+    verdict = table.locator("thead th", has_text="Oordeel").bounding_box()
+    frame = box.bounding_box()
+    assert frame["x"] - 1 <= first["x"] <= frame["x"] + 20, "the first column scrolled away"
+    assert verdict["x"] + verdict["width"] <= frame["x"] + frame["width"] + 1, "the verdict column is out of reach"
+    page.close()
+
+
+def page_text(browser, site, name):
+    page = browser.new_page()
+    page.goto(urljoin(site, f"html/{name}.html"), wait_until="load")
+    text = page.locator("article.bd-article").inner_text()
+    page.close()
+    return text
+
+
+@pytest.mark.parametrize("word", ["uitkering", "gemiddelde"])
+def test_search_finds_a_dutch_word_on_every_page_that_has_it(site, browser, word):
+    expected = {name for name in PAGES if name != "search"
+                if re.search(rf"\b{word}\b", page_text(browser, site, name), re.IGNORECASE)}
+    assert expected, f"no page has {word!r}: pick another word"
+    page, errors = open_page(browser, urljoin(site, f"html/search.html?q={word}"), WIDTHS["desktop"])
+    page.wait_for_function("document.querySelector('#search-results p.search-summary')?.textContent.trim()")
+    found = {href.split(".html")[0] for href in page.evaluate(
+        "[...document.querySelectorAll('#search-results ul.search li a')].map(a => a.getAttribute('href'))")}
+    summary = page.locator("#search-results").inner_text()
+    assert expected <= found, f"search for {word!r} misses {sorted(expected - found)}"
+    assert not [p for p in ENGLISH_PHRASES if p in summary], summary
+    assert not errors, errors
+    page.close()
+
+
+def test_index_and_browser_stem_every_word_of_the_book_alike(site, browser):
+    """The search index is stemmed in Python; queries are stemmed by the JavaScript stemmer
+    Sphinx ships. They must agree on every word of the book, or a word is not found."""
+    words = sorted({w.lower() for name in PAGES if name != "search"
+                    for w in re.findall(r"[^\W\d_]{3,}", page_text(browser, site, name))})
+    python = snowballstemmer.stemmer("dutch_porter").stemWords(words)
+    page, _ = open_page(browser, urljoin(site, "html/search.html"), WIDTHS["desktop"])
+    browser_stems = page.evaluate("words => { const s = new Stemmer(); return words.map(w => s.stemWord(w)); }", words)
+    page.close()
+    differ = [(w, p, b) for w, p, b in zip(words, python, browser_stems, strict=True) if p != b]
+    assert not differ, f"{len(differ)} of {len(words)} words stem differently, e.g. {differ[:10]}"
+
+
+def test_version_menu_links_to_the_same_page_in_every_version(built, browser, tmp_path):
+    """With an archived release next to the working build, both list both, under a base path,
+    and each entry leads to the same page in that version."""
+    work, _ = built
+    build = tmp_path / "_build"
+    shutil.copytree(work / "_build" / "html", build / "html", ignore=shutil.ignore_patterns("_downloads"))
+    shutil.copytree(build / "html", build / "versions" / "0.1.0")
+    html.write_switcher(build)
+    server, url = serve(build)
+    try:
+        for start in ("html/", "versions/0.1.0/"):
+            page, errors = open_page(browser, urljoin(url, start + "book/wgw/effect_study.html"), WIDTHS["desktop"])
+            page.locator(".evalbook-versions summary").click()
+            links = page.locator(".evalbook-versions__menu a")
+            names = links.all_inner_texts()
+            assert names == ["0.1.0 (nieuwste)", "in ontwikkeling"], names
+            current = page.locator(".evalbook-versions__current").inner_text()
+            assert current == ("in ontwikkeling" if start == "html/" else "0.1.0 (nieuwste)")
+            for i, target in enumerate(("versions/0.1.0/", "html/")):
+                assert links.nth(i).get_attribute("href") == urlparse(url).path + target + "book/wgw/effect_study.html"
+            other = urljoin(url, "versions/0.1.0/" if start == "html/" else "html/")
+            links.nth(0 if start == "html/" else 1).click()
+            page.wait_for_url(lambda u, other=other: u.startswith(other))
+            assert page.url == other + "book/wgw/effect_study.html"
+            assert not errors, errors
+            page.close()
+    finally:
+        server.shutdown()
