@@ -9,9 +9,10 @@ the results since the previous version), builds the book, keeps its HTML under
 ``evalbook build --version VERSION`` rebuilds a released version from its tag in a temporary
 git worktree (with that version's own ``src/``), so a lost archive is recovered exactly.
 
-The version switcher in the book's header reads ``_build/versions/switcher.json`` (served by
-``make serve``, which serves ``_build/`` on localhost: ``/html/`` is the working build,
-``/versions/X.Y.Z/`` the archives).
+The version menu in the book's header reads the ``switcher.json`` at the root of the build it
+is part of (:func:`evalbook.book.html.write_switcher`; URLs relative to that file), so
+``_build/`` can be served as it is: ``make serve`` on localhost (``/html/`` the working build,
+``/versions/X.Y.Z/`` the archives) or a Pages site under any base path.
 """
 
 from __future__ import annotations
