@@ -1,6 +1,11 @@
-"""Building the HTML book: Jupyter Book (execution off, ``-n -W --keep-going``) into a
-staging directory, with its PDFs (``pdf``), swapped into ``_build/html`` only when the build
-is free of warnings and passes the privacy guard; and the version menu's JSON.
+"""Building the HTML book: Jupyter Book (execution off, ``-n -W --keep-going``), with its PDFs
+(``pdf``), swapped into ``_build/html`` only when the build is free of warnings and passes the
+privacy guard; and the version menu's JSON.
+
+Sphinx builds incrementally in a persistent directory (``_build/.sphinx``): only pages whose
+sources changed are read again. Sphinx reports a page's warnings only when it reads the page,
+so the persistent state is kept only after a warning-free build; after a failed one it is
+removed, and the next build starts afresh and reports every warning again.
 
 ``_build/`` is laid out as it is served (``make serve``, or a static site under any base
 path): the working build in ``html/``, every archived release in ``versions/X.Y.Z/``. Each of
@@ -24,6 +29,7 @@ from ..disclosure import identifiers as privacy
 from . import pdf
 from .terminal import strip_ansi
 
+SPHINX_DIR = ".sphinx"  # under _build/: the persistent, incremental Sphinx build
 _SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 _LOCATION = re.compile(r"(?P<file>[^\s:]+\.(?:ipynb|md)):(?P<line>\d+)")
 
@@ -33,22 +39,25 @@ def build_html(root: Path, identifiers: frozenset[str] = frozenset(), log=print)
     and swap it into ``_build/html`` only when it is free of warnings and passes the privacy
     guard (no BSN-like number, none of ``identifiers``). Returns the index page."""
     build_dir = ensure_dir(root / "_build")
+    sphinx_dir = build_dir / SPHINX_DIR
+    cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(root), "--path-output", str(sphinx_dir),
+           "-n", "-W", "--keep-going", "--builder", "html"]
+    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+    problems = _warnings(proc.stdout + proc.stderr, root)
+    if proc.returncode != 0 or problems:
+        shutil.rmtree(sphinx_dir, ignore_errors=True)  # the next build reads every page again
+        detail = "\n".join(problems) or (proc.stdout + proc.stderr)[-4000:]
+        raise BuildError(f"the book build failed (the previous HTML in _build/html is untouched):\n{detail}")
     staging = Path(tempfile.mkdtemp(prefix=".html-", dir=build_dir))
     try:
-        cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(root), "--path-output", str(staging),
-               "-n", "-W", "--keep-going", "--builder", "html"]
-        proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
-        problems = _warnings(proc.stdout + proc.stderr, root)
-        if proc.returncode != 0 or problems:
-            detail = "\n".join(problems) or (proc.stdout + proc.stderr)[-4000:]
-            raise BuildError(f"the book build failed (the previous HTML in _build/html is untouched):\n{detail}")
-        pdf.build_pdfs(root, staging / "_build" / "html", log=log)
-        privacy.guard([staging / "_build" / "html"], identifiers)
+        built = staging / "html"
+        shutil.copytree(sphinx_dir / "_build" / "html", built)
+        pdf.build_pdfs(root, built, log=log)
+        privacy.guard([built], identifiers)
         target = build_dir / "html"
-        old = staging / "previous"
         if target.exists():
-            target.rename(old)  # removed with the staging directory
-        (staging / "_build" / "html").rename(target)
+            target.rename(staging / "previous")  # removed with the staging directory
+        built.rename(target)
         write_switcher(build_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -15,6 +15,7 @@ where it is not (a file path on the machine that built the PDF means nothing to 
 
 from __future__ import annotations
 
+import hashlib
 import html
 import shutil
 from pathlib import Path
@@ -27,6 +28,7 @@ from . import config
 BOOK = "book"  # the key of the PDF of the whole book
 BOOK_TITLE = "Het hele boek"
 OUT_DIR = Path("_downloads") / "pdf"
+CACHE_DIR = ".pdf"  # under _build/: the printed PDFs and what each was printed from
 BIBLIOGRAPHY = "book/bibliography"
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
@@ -109,49 +111,81 @@ def _pages(book: config.Book) -> dict[str, list[str]]:
 
 def build_pdfs(root: Path, html_dir: Path, log=print) -> list[Path]:
     """Print the PDFs of the book built in ``html_dir`` into ``html_dir/_downloads/pdf/``;
-    returns their paths. Without Chromium there are none (and the book links none)."""
+    returns their paths. Without Chromium there are none (and the book links none).
+
+    A PDF whose pages (their HTML and the book's static files) did not change since it was
+    last printed is copied from ``_build/.pdf/`` instead of printed again."""
     executable = chromium()
     if executable is None:
         log("Chromium is not installed: the book is built without PDFs (`make test` installs it).")
         return []
-    from playwright.sync_api import Error, sync_playwright
-
     book = config.load(root)
     pages = _pages(book)
-    meta = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     out_dir = html_dir / OUT_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
+    cache = root / "_build" / CACHE_DIR
+    cache.mkdir(parents=True, exist_ok=True)
+    todo = {}
+    for key, title in documents(book):
+        names = pages[key] + ([BIBLIOGRAPHY] if BIBLIOGRAPHY not in pages[key] else [])
+        digest = _digest(html_dir, names)
+        stamp = cache / f"{key}.sha256"
+        if (cache / f"{key}.pdf").is_file() and stamp.is_file() and stamp.read_text(encoding="utf-8") == digest:
+            continue
+        todo[key] = (title, names, digest)
+    if todo:
+        _print(root, html_dir, book, pages, todo, cache, executable)
     written = []
+    for key, _ in documents(book):
+        shutil.copy2(cache / f"{key}.pdf", out_dir / f"{key}.pdf")
+        written.append(out_dir / f"{key}.pdf")
+    log(f"PDFs: {len(todo)} printed, {len(written) - len(todo)} unchanged (in {OUT_DIR.as_posix()}/ of the HTML build)")
+    return written
+
+
+def _digest(html_dir: Path, names: list[str]) -> str:
+    """What a PDF is printed from: its pages and the book's static files."""
+    digest = hashlib.sha256()
+    files = [html_dir / f"{name}.html" for name in names] + sorted((html_dir / "_static").rglob("*.css"))
+    for path in files:
+        digest.update(path.relative_to(html_dir).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _print(root: Path, html_dir: Path, book: config.Book, pages: dict, todo: dict, cache: Path,
+           executable: str) -> None:
+    """Print the documents in ``todo`` (key -> title, page names, digest) into ``cache``."""
+    from playwright.sync_api import Error, sync_playwright
+
+    meta = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    out_dir = html_dir / OUT_DIR
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=executable, args=ARGS)
             page = browser.new_page(viewport={"width": round(PORTRAIT_MM * MM), "height": 1000})
             page.emulate_media(media="print")
             articles, styles = {}, []
-            for name in dict.fromkeys(p for key in pages for p in pages[key] + [BIBLIOGRAPHY]):
+            for name in dict.fromkeys(n for _, names, _ in todo.values() for n in names):
                 page.goto((html_dir / f"{name}.html").as_uri(), wait_until="load")
                 articles[name] = page.evaluate(_EXTRACT, _anchor(name, ""))
                 styles = styles or page.evaluate(
                     "[...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href)")
-            for key, title in documents(book):
+            for key, (title, names, digest) in todo.items():
                 heading = meta["title"] if key == BOOK else title
-                names = pages[key] + ([BIBLIOGRAPHY] if BIBLIOGRAPHY not in pages[key] else [])
                 source = out_dir / f".{key}.html"
                 source.write_text(_document(meta, heading, names, articles, styles), encoding="utf-8")
                 try:
                     page.goto(source.as_uri(), wait_until="load")
                     page.evaluate(_LAYOUT, [PORTRAIT_MM * MM, LANDSCAPE_MM * MM])
-                    target = out_dir / f"{key}.pdf"
-                    page.pdf(path=str(target), format="A4", prefer_css_page_size=True, print_background=True,
-                             outline=True, tagged=True)
+                    page.pdf(path=str(cache / f"{key}.pdf"), format="A4", prefer_css_page_size=True,
+                             print_background=True, outline=True, tagged=True)
                 finally:
                     source.unlink()
-                written.append(target)
+                (cache / f"{key}.sha256").write_text(digest, encoding="utf-8")
             browser.close()
     except Error as exc:
         raise BuildError(f"printing the PDFs with {executable} failed: {exc}") from None
-    log(f"PDFs printed: {', '.join(p.name for p in written)} (in {OUT_DIR.as_posix()}/ of the HTML build)")
-    return written
 
 
 def _anchor(name: str, fragment: str) -> str:

@@ -17,6 +17,9 @@ What a reader of the HTML gets from here, and why it cannot be set in ``_config.
 - Figures with a text alternative instead of their file path: the figure's caption, else
   the section they stand in (see ``_alt_text``). A few pieces of the extensions' markup that
   assistive technology misreads are set right in the page body (``_BODY_FIXES``).
+- Pages that paste glued numbers from other pages (``{glue:text}`path::key```, the key
+  findings) are read again whenever a page changes: Sphinx does not know that they depend on
+  the chapters they paste from, and the book is built incrementally (``evalbook.book.html``).
 - sphinx-thebe registers its inline configuration script twice under Jupyter Book 1.0.4 /
   sphinx-book-theme 1.3, so every page declares ``const THEBE_JS_URL`` twice and the browser
   reports a SyntaxError. The book does not use Thebe; the first copy of each identical script
@@ -148,7 +151,19 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
     context["script_files"] = unique  # inline scripts come as filename None or "": one key
 
 
+_PASTES_FROM_OTHERS = re.compile(r"\{glue(?::\w+)?\}`[^`]*::")
+
+
+def _glue_readers(app, env, added, changed, removed):
+    """The pages that paste glued values from other pages, when any page changed."""
+    if not (added or changed or removed):
+        return []
+    return [doc for doc in sorted(env.found_docs) if doc not in changed and doc not in added
+            and _PASTES_FROM_OTHERS.search(Path(env.doc2path(doc)).read_text(encoding="utf-8", errors="ignore"))]
+
+
 def setup(app):
+    app.connect("env-get-outdated", _glue_readers)
     app.add_search_language(DutchSearch)
     _add_dutch_catalog(app)
     app.connect("config-inited", _context)
