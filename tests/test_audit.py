@@ -6,11 +6,13 @@ import subprocess
 import sys
 from itertools import product
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
+from statsmodels.stats.contingency_tables import StratifiedTable
 
 from conftest import ROOT
 from evalbook.analysis import audit
@@ -85,33 +87,45 @@ def test_fisher_on_the_tea_tasting_table():
     assert consistency.fisher_p_value(3, 4, 1, 4) == pytest.approx(34 / 70)
 
 
-@settings(max_examples=150, deadline=None)
-@given(st.integers(2, 120), st.integers(2, 120), st.data())
-def test_p_range_equals_brute_force_over_every_pair(n1, n0, data):
-    def counts(n):
-        low = data.draw(st.integers(0, n))
-        return range(low, data.draw(st.integers(low, n)) + 1)
-
-    counts1, counts0 = counts(n1), counts(n0)
-    ps = [pearson_p(k1, n1, k0, n0) for k1, k0 in product(counts1, counts0)]
-    low, high = consistency.mn_p_range(n1, counts1, n0, counts0)
-    assert low == pytest.approx(min(ps), rel=1e-7, abs=1e-12)
-    assert high == pytest.approx(max(ps), rel=1e-7, abs=1e-12)
+def scipy_p_values(k1, n1, k0, n0):
+    """Every test of the audit by scipy and by hand, independent of evalbook.stats."""
+    table = [[k1, n1 - k1], [k0, n0 - k0]]
+    empty = k1 + k0 in (0, n1 + n0)
+    return {"mn_score": pearson_p(k1, n1, k0, n0),
+            "pearson": math.nan if empty else stats.chi2_contingency(table, correction=False).pvalue,
+            "yates": math.nan if empty else stats.chi2_contingency(table, correction=True).pvalue,
+            "fisher": stats.fisher_exact(table).pvalue}
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.integers(2, 80), st.integers(2, 80), st.data())
-def test_small_pairs_are_those_with_an_expected_count_below_five(n1, n0, data):
-    def counts(n):
-        low = data.draw(st.integers(0, n))
-        return range(low, data.draw(st.integers(low, n)) + 1)
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 60), st.integers(0, 60), st.integers(1, 60), st.integers(0, 60))
+def test_closed_form_chi2_is_scipys(n1, k1, n0, k0):
+    k1, k0 = min(k1, n1), min(k0, n0)
+    expected = scipy_p_values(k1, n1, k0, n0)
+    pearson, yates = consistency.chi2_p_values(k1, n1, k0, n0)
+    if math.isnan(expected["pearson"]):
+        assert math.isnan(pearson) and math.isnan(yates)
+    else:
+        assert (pearson, yates) == pytest.approx((expected["pearson"], expected["yates"]), rel=1e-9, abs=1e-15)
 
-    counts1, counts0 = counts(n1), counts(n0)
-    expected = [(k1, k0) for k1, k0 in product(counts1, counts0)
-                if 0 < k1 + k0 < n1 + n0
-                and stats.contingency.expected_freq([[k1, n1 - k1], [k0, n0 - k0]]).min() < consistency.MIN_EXPECTED
-                or k1 + k0 in (0, n1 + n0)]
-    assert consistency.small_pairs(n1, counts1, n0, counts0) == sorted(expected)
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 40), st.integers(2, 40), st.data())
+def test_evaluate_equals_brute_force_for_every_test(n1, n0, data):
+    def bounds(n):
+        low = data.draw(st.integers(0, 100))
+        return (float(low), float(min(100, low + data.draw(st.integers(0, 15)))))
+
+    b1, b0 = bounds(n1), bounds(n0)
+    e = consistency.evaluate(b1, (n1,), b0, (n0,), ALPHA)
+    tables = list(product(counts_by_hand(*b1, n1), counts_by_hand(*b0, n0)))
+    assert e.pairs == len(tables)
+    for test in consistency.TESTS:
+        ps = [p for k1, k0 in tables if not math.isnan(p := scipy_p_values(k1, n1, k0, n0)[test])]
+        if ps:
+            assert e.p[test] == pytest.approx((min(ps), max(ps)), rel=1e-7, abs=1e-12)
+        else:
+            assert e.p[test] is None
 
 
 # -- verdicts on hand-computed cases ------------------------------------------------------------
@@ -124,14 +138,16 @@ def test_wgw_outflow_significant_depends_on_the_rounding():
     assert pearson_p(58, 300, 37, 294) < ALPHA
     e = consistency.evaluate((18.5, 19.5), (300,), (12.5, 13.5), (294,), ALPHA)
     assert e.pairs == 9
-    assert e.p_mn == pytest.approx((pearson_p(58, 300, 37, 294), pearson_p(56, 300, 39, 294)))
+    assert e.p["mn_score"] == pytest.approx((pearson_p(58, 300, 37, 294), pearson_p(56, 300, 39, 294)))
+    # every test gives both labels: only the rounding decides
+    assert e.test_labels() == {t: {consistency.SIGNIFICANT, consistency.NOT_SIGNIFICANT} for t in consistency.TESTS}
     assert consistency.verdict(e, consistency.SIGNIFICANT) == (consistency.AMBIGUOUS, "rounding")
 
 
 def test_wgw_outflow_other_significant_is_inconsistent():
     # about 8% vs 6% (7-9% vs 5-7%, from 19-11 and 13-7): the most extreme pair,
-    # 27/300 = 9% vs 15/294 = 5.1%, is still not significant
-    assert pearson_p(27, 300, 15, 294) > ALPHA
+    # 27/300 = 9% vs 15/294 = 5.1%, is still not significant, under every test
+    assert all(p > ALPHA for p in scipy_p_values(27, 300, 15, 294).values())
     e = consistency.evaluate((7, 9), (300,), (5, 7), (294,), ALPHA)
     assert consistency.verdict(e, consistency.SIGNIFICANT) == (consistency.INCONSISTENT, "no_pair")
     assert consistency.verdict(e, consistency.NOT_SIGNIFICANT) == (consistency.CONSISTENT, "all_pairs")
@@ -148,8 +164,10 @@ def test_a_label_that_depends_on_the_test():
     # 4 of 10 vs 0 of 10: the score test rejects, Fisher's exact test does not
     assert pearson_p(4, 10, 0, 10) < ALPHA < stats.fisher_exact([[4, 6], [0, 10]]).pvalue
     e = consistency.evaluate((39.5, 40.5), (10,), (0, 0.5), (10,), ALPHA)
-    assert e.test_disagrees and e.p_fisher is not None
+    assert e.test_labels()["fisher"] == {consistency.NOT_SIGNIFICANT}
+    assert e.test_labels()["pearson"] == {consistency.SIGNIFICANT}
     assert consistency.verdict(e, consistency.SIGNIFICANT) == (consistency.AMBIGUOUS, "test")
+    assert consistency.verdict(e, consistency.NOT_SIGNIFICANT) == (consistency.AMBIGUOUS, "test")
 
 
 def test_impossible_percentages_are_inconsistent():
@@ -164,30 +182,37 @@ def test_sets_of_group_sizes_are_pooled():
     by_hand = [(k1, n1, k0, n0) for n1 in (32, 33, 34) for n0 in (20, 21, 22)
                for k1 in counts_by_hand(93.5, 94.5, n1) for k0 in counts_by_hand(89.5, 90.5, n0)]
     assert e.pairs == len(by_hand)  # 90% of 22 is impossible: 20/22 = 90.9%
-    assert e.p_mn[0] == pytest.approx(min(pearson_p(*t) for t in by_hand))
-    assert e.p_mn[1] == pytest.approx(max(pearson_p(*t) for t in by_hand))
+    assert e.p["mn_score"][0] == pytest.approx(min(pearson_p(*t) for t in by_hand))
+    assert e.p["mn_score"][1] == pytest.approx(max(pearson_p(*t) for t in by_hand))
 
 
 # -- unknown group sizes ------------------------------------------------------------------------
 
 def brute_force_status(b1, b0, label, n):
+    """The status by every test (scipy) at every pair of counts; and the tests that can give the label."""
     pairs = list(product(counts_by_hand(*b1, n), counts_by_hand(*b0, n)))
     if not pairs:
-        return consistency.IMPOSSIBLE
-    small = [(k1, k0) for k1, k0 in pairs if min(k1 + k0, 2 * n - k1 - k0) < 10]  # expected < 5, equal groups
-    labels = {pearson_p(k1, n, k0, n) < ALPHA for k1, k0 in pairs}
-    labels |= {stats.fisher_exact([[k1, n - k1], [k0, n - k0]]).pvalue < ALPHA for k1, k0 in small}
+        return consistency.IMPOSSIBLE, set()
     wanted = label == consistency.SIGNIFICANT
+    labels, can = set(), set()
+    for k1, k0 in pairs:
+        for test, p in scipy_p_values(k1, n, k0, n).items():
+            if not math.isnan(p):
+                labels.add(p < ALPHA)
+                if (p < ALPHA) == wanted:
+                    can.add(test)
     if labels == {wanted}:
-        return consistency.CONSISTENT
-    return consistency.AMBIGUOUS if wanted in labels else consistency.INCONSISTENT
+        return consistency.CONSISTENT, can
+    return (consistency.AMBIGUOUS if wanted in labels else consistency.INCONSISTENT), can
 
 
-@pytest.mark.parametrize("n", [20, 38, 100, 300, 507, 550, 1270, 1400])
+@pytest.mark.parametrize("n", [20, 38, 100, 300, 507, 520, 550, 560, 1270, 1400])
 def test_scan_equals_brute_force_for_route3_parttime(n):
     # Route 3: 22% vs 18% part-time, "significant"; the group sizes are not published
-    statuses = consistency.scan_sizes((21.5, 22.5), (17.5, 18.5), consistency.SIGNIFICANT, ALPHA, (n, n))
-    assert statuses == {n: brute_force_status((21.5, 22.5), (17.5, 18.5), consistency.SIGNIFICANT, n)}
+    checks = consistency.scan((21.5, 22.5), (17.5, 18.5), consistency.SIGNIFICANT, ALPHA, (n, n))
+    status, can = brute_force_status((21.5, 22.5), (17.5, 18.5), consistency.SIGNIFICANT, n)
+    assert consistency.statuses(checks) == {n: status}
+    assert (set(checks[n].can) if checks[n] else set()) == can
 
 
 def test_route3_parttime_needs_far_larger_groups():
@@ -199,10 +224,23 @@ def test_route3_parttime_needs_far_larger_groups():
     assert 450 < possible[0][0] < 600 and possible[-1][1] == 2000
 
 
-@pytest.mark.parametrize("n", [20, 21, 25, 60])
-def test_scan_with_small_counts_equals_brute_force(n):
-    statuses = consistency.scan_sizes((9.5, 10.5), (0, 4.5), consistency.SIGNIFICANT, ALPHA, (n, n))
-    assert statuses == {n: brute_force_status((9.5, 10.5), (0, 4.5), consistency.SIGNIFICANT, n)}
+@settings(max_examples=80, deadline=None)
+@given(st.integers(20, 90), st.integers(0, 95), st.integers(0, 95), st.integers(0, 6), st.sampled_from(
+    [consistency.SIGNIFICANT, consistency.NOT_SIGNIFICANT]))
+def test_scan_equals_brute_force_over_every_pair_and_test(n, low1, low0, width, label):
+    b1, b0 = (low1 - 0.5, low1 + width + 0.5), (low0 - 0.5, low0 + width + 0.5)
+    checks = consistency.scan(b1, b0, label, ALPHA, (n, n))
+    status, can = brute_force_status(b1, b0, label, n)
+    assert consistency.statuses(checks) == {n: status}
+    assert (set(checks[n].can) if checks[n] else set()) == can
+
+
+def test_route3_parttime_depends_on_the_test():
+    # at 520 per group the score test and chi-square can give "significant", Yates and Fisher cannot
+    checks = consistency.scan((21.5, 22.5), (17.5, 18.5), consistency.SIGNIFICANT, ALPHA, (20, 700))
+    assert checks[520].can == {"mn_score", "pearson"}
+    assert consistency.sizes_for_test(checks, "pearson")[0][0] == 507
+    assert consistency.sizes_for_test(checks, "fisher")[0][0] > 520
 
 
 def test_runs_skip_impossible_sizes():
@@ -345,7 +383,8 @@ def test_every_labelled_comparison_is_checked_once(published):
     expected = set()
     for path in PUBLISHED_FILES:
         frame = contract.read(path, PUBLISHED)
-        frame = frame[frame["significance"].notna() & frame["group"].isin(["programme", "control"])]
+        frame = frame[frame["significance"].notna() & (frame["group"].isin(["programme", "control"])
+                                                       | (frame["unit"] == "claim"))]
         for _, r in frame.iterrows():
             expected.add((f"{path.parent.name}/{path.stem}", r["quantity"],
                           "" if pd.isna(r["subgroup"]) else r["subgroup"]))
@@ -407,6 +446,46 @@ def test_saved_table_has_one_row_per_check_and_no_reconstructed_counts(published
     parttime = table[(table["source"] == "route3/effect_study") & (table["quantity"] == "parttime")
                      & (table["subgroup"] == "")].iloc[0]
     assert parttime["label_possible_n"].endswith("-2000") and parttime["n_programme"] == ""
+
+
+def test_claims_without_numbers_are_untestable_and_listed(published):
+    claims = [c for c in published.checks if c.reason == "no_numbers"]
+    assert {("route3/phone_survey", "grade7plus_appointments"), ("route3/effect_study", "contacts_total"),
+            ("wgw/phone_survey", "topic_psych")} <= {(c.source, c.quantity) for c in claims}
+    assert all(c.verdict == audit.UNTESTABLE and c.programme is None and c.control is None for c in claims)
+    shown = report.comparison_display(published, LABELS).frame
+    assert (shown["Toelichting"] == "niet te toetsen zonder cijfers").sum() == len(claims)
+    values = report.glue_values(published, LABELS)
+    assert values["claims_total"] == str(len(claims))
+    assert "rapportcijfer 7+ voor het nakomen van afspraken" in values["claims_list"]
+
+
+def test_cmh_range_equals_statsmodels_over_every_combination():
+    strata = [((40.5, 41.5), 180, (36.5, 37.5), 176), ((28.5, 29.5), 200, (20.5, 21.5), 197)]
+    e = consistency.cmh_p_range(strata, ALPHA)
+    ps = []
+    for (a, c), (b, d) in product(product(counts_by_hand(40.5, 41.5, 180), counts_by_hand(36.5, 37.5, 176)),
+                                  product(counts_by_hand(28.5, 29.5, 200), counts_by_hand(20.5, 21.5, 197))):
+        tables = np.array([[[a, 180 - a], [c, 176 - c]], [[b, 200 - b], [d, 197 - d]]], dtype=float)
+        ps.append(StratifiedTable(np.moveaxis(tables, 0, -1)).test_null_odds(correction=False).pvalue)
+    assert e.pairs == len(ps)
+    assert e.p["cmh"] == pytest.approx((min(ps), max(ps)))
+
+
+def test_route3_parttime_total_gets_the_cmh_only_with_sizes():
+    frames = published_frames([ROOT / "data" / "published" / "route3" / "effect_study.csv"])
+    assumed = audit.assumed_group_sizes(pd.read_csv(ROOT / "data" / "synthetic" / "assumptions.csv"))
+    found = audit.run(frames, alpha=ALPHA, n_range=(500, 560), assumed_sizes=assumed)
+    parttime = next(c for c in found.checks if c.quantity == "parttime" and not c.subgroup)
+    assert parttime.stratified.strata == ("stilstaand_water", "nieuwe_instroom")
+    assert (parttime.stratified.source, parttime.stratified.sizes) == ("assumed", ((180, 176), (200, 197)))
+    text = report.glue_values(found, LABELS)["stratified_findings"]
+    assert "deeltijdwerk" in text and "aangenomen" in text
+    without = audit.run(frames, alpha=ALPHA, n_range=(500, 560))
+    assert next(c for c in without.checks if c.quantity == "parttime" and not c.subgroup).stratified.evaluation is None
+    assert "niet uit te rekenen" in report.glue_values(without, LABELS)["stratified_findings"]
+    # the sizes at which each test can give "significant" are named
+    assert "χ² met Yates en Fisher: 547" in report.glue_values(without, LABELS)["size_findings"]
 
 
 def test_group_sizes_below_the_minimum_cell_size_are_not_shown():

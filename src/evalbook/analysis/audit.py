@@ -3,12 +3,22 @@
 Every published group comparison in ``data/published/<programme>/<chapter>.csv`` that carries
 the report's label (significant or not) is checked with :mod:`evalbook.stats.consistency`:
 
+* **The tests a 2018 analyst could have used**: the score test, Pearson's χ² with and without
+  Yates' correction and Fisher's exact test (:data:`evalbook.stats.consistency.TESTS`), each
+  over every pair of counts consistent with the printed percentages. A label is
+  ``inconsistent`` only when no test at any pair gives it, ``consistent`` when every test at
+  every pair does, ``ambiguous`` otherwise. A total printed beside target groups also gets the
+  Cochran–Mantel–Haenszel test over the target groups with both percentages printed
+  (:func:`stratified`), when their group sizes are published or assumed (``assumed_sizes``).
+  A logistic regression with the matching variables needs the persons' data: it is not
+  computable from published figures.
 * **Group sizes published**: the p-values over every pair of counts consistent with the
-  printed percentages and sizes, and the verdict on the label (``consistent``,
-  ``ambiguous``, ``inconsistent``). The denominator of a share of a subgroup
-  (:data:`BASES`) is every count consistent with that subgroup's own percentage.
-* **Group sizes not published**: the verdict for equal groups of every size in ``n_range``.
-* Means without spread, or comparisons with one side unpublished, are ``untestable``.
+  printed percentages and sizes, and the verdict on the label. The denominator of a share of a
+  subgroup (:data:`BASES`) is every count consistent with that subgroup's own percentage.
+* **Group sizes not published**: the verdict for equal groups of every size in ``n_range``,
+  with the sizes at which each test can give the label.
+* Means without spread, comparisons with one side unpublished and claims without a number
+  (unit ``claim``) are ``untestable``.
 * **Internal arithmetic**: parts that must add up to a total (:data:`SUMS`), shares of one
   group that exclude each other (:data:`SHARE_SETS`), and whether each percentage with a known
   denominator is possible at all (GRIM).
@@ -20,25 +30,32 @@ chapter ``notebooks/audit.md`` and the command ``evalbook audit`` present it wit
 
 from __future__ import annotations
 
+import functools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
 from ..core.errors import ParameterError
+from ..schemas.published import CLAIM
 from ..stats.consistency import (
     AMBIGUOUS,
     CONSISTENT,
     IMPOSSIBLE,
     INCONSISTENT,
+    TESTS,
     Evaluation,
+    SizeCheck,
+    cmh_p_range,
     consistent_counts,
     evaluate,
     possible_sizes,
     runs,
-    scan_sizes,
+    scan,
+    sizes_for_test,
     sizes_where,
+    statuses,
     verdict,
 )
 from . import outcomes
@@ -89,10 +106,13 @@ class Check:
     """One published comparison with its verdict and reason code.
 
     ``evaluation`` is set when the group sizes are published, ``statuses`` (size -> status,
-    see :func:`evalbook.stats.consistency.scan_sizes`) when they are not; both are None for an
-    untestable comparison. Reason codes: those of :func:`evalbook.stats.consistency.verdict`,
-    and ``every_size``, ``size``, ``no_size`` (scanned sizes), ``no_control``,
-    ``no_programme``, ``no_spread``, ``not_percent`` (untestable).
+    see :func:`evalbook.stats.consistency.scan_sizes`) and ``checks`` (size -> the tests
+    that can give the label, :class:`evalbook.stats.consistency.SizeCheck`) when they are not;
+    both are None for an untestable comparison. ``stratified``: the CMH test over the
+    target groups (:class:`Stratified`) for a total, where it could be computed. Reason codes:
+    those of :func:`evalbook.stats.consistency.verdict`, ``every_size``, ``size``, ``no_size``
+    (scanned sizes), ``stratified`` (only the CMH test can give the label), ``no_control``,
+    ``no_programme``, ``no_spread``, ``not_percent``, ``no_numbers`` (untestable).
     """
 
     source: str  # "<programme>/<chapter>"
@@ -107,20 +127,104 @@ class Check:
     verdict: str
     reason: str
     evaluation: Evaluation | None = None
-    statuses: dict | None = None
+    checks: dict[int, SizeCheck | None] | None = None
+    stratified: Stratified | None = None
+
+    @functools.cached_property
+    def statuses(self) -> dict[int, str] | None:
+        """Size -> status, for a comparison without published group sizes."""
+        return None if self.checks is None else statuses(self.checks)
 
 
-def comparisons(figures: pd.DataFrame, source: str, alpha: float = 0.05,
-                n_range: tuple[int, int] = N_RANGE) -> list[Check]:
-    """Every labelled comparison in one file of published figures, checked."""
+@dataclass(frozen=True)
+class Stratified:
+    """The CMH test over the target groups (``strata``) that print both percentages of a
+    total's comparison, with their group sizes (``sizes``: per stratum programme and control)
+    taken from the report (``source`` ``published``) or assumed (``assumed``);
+    ``evaluation`` is None when the sizes are neither."""
+
+    strata: tuple[str, ...]
+    sizes: tuple[tuple[int, int], ...] | None
+    source: str | None
+    evaluation: Evaluation | None
+
+
+def comparisons(figures: pd.DataFrame, source: str, alpha: float = 0.05, n_range: tuple[int, int] = N_RANGE,
+                assumed_sizes: dict | None = None) -> list[Check]:
+    """Every labelled comparison in one file of published figures, checked, and every claim
+    without a number. ``assumed_sizes``: ``{(group, subgroup): n}`` for this file (see
+    :func:`assumed_group_sizes`), used where the report gives no sizes of target groups."""
     frame = _keyed(figures)
     labelled = frame[frame["significance"].notna() & frame["group"].isin(["programme", "control"])]
     checks = []
     for (quantity, subgroup), rows in labelled.groupby(["quantity", "subgroup"], sort=False):
         split = rows["group"].duplicated().any()  # the report gives this comparison more than once
         for section, pair in rows.groupby("section", sort=False) if split else [("", rows)]:
-            checks.append(_check(frame, source, quantity, subgroup, section, pair, alpha, n_range))
+            check = _check(frame, source, quantity, subgroup, section, pair, alpha, n_range)
+            if not subgroup and check.unit == "percent":
+                check = _with_strata(check, stratified(frame, quantity, alpha, assumed_sizes or {}))
+            checks.append(check)
+    for _, r in frame[frame["unit"] == CLAIM].iterrows():
+        checks.append(Check(source=source, quantity=r["quantity"], subgroup=r["subgroup"], section="", unit=CLAIM,
+                            label=r["significance"], programme=None, control=None, base=BASES.get(r["quantity"], "n"),
+                            verdict=UNTESTABLE, reason="no_numbers"))
     return checks
+
+
+def stratified(frame: pd.DataFrame, quantity: str, alpha: float, assumed_sizes: dict) -> Stratified | None:
+    """The CMH test over the target groups that print both percentages of ``quantity`` (None
+    when fewer than two do), with their published sizes, or else the assumed ones."""
+    rows = frame[(frame["quantity"] == quantity) & (frame["subgroup"] != "") & (frame["unit"] == "percent")
+                 & frame["group"].isin(["programme", "control"])]
+    printed = rows.groupby("subgroup", sort=False)["group"].nunique()
+    strata = tuple(printed.index[printed == 2])
+    if len(strata) < 2:
+        return None
+    bounds = {(r["subgroup"], r["group"]): (float(r["lower"]), float(r["upper"])) for _, r in rows.iterrows()}
+    for where, sizes in (("published", _published_sizes(frame, quantity, strata)),
+                         ("assumed", _assumed_sizes(assumed_sizes, strata))):
+        if sizes is not None:
+            layers = [(bounds[s, "programme"], n1, bounds[s, "control"], n0) for s, (n1, n0) in zip(strata, sizes,
+                                                                                                     strict=True)]
+            return Stratified(strata, sizes, where, cmh_p_range(layers, alpha))
+    return Stratified(strata, None, None, None)
+
+
+def _published_sizes(frame, quantity, strata) -> tuple[tuple[int, int], ...] | None:
+    found = [tuple(group_sizes(frame, quantity, g, s) or ()) for s in strata for g in ("programme", "control")]
+    if not all(len(sizes) == 1 for sizes in found):  # not published, or only as a range
+        return None
+    return tuple((found[2 * i][0], found[2 * i + 1][0]) for i in range(len(strata)))
+
+
+def _assumed_sizes(assumed: dict, strata) -> tuple[tuple[int, int], ...] | None:
+    if not all((g, s) in assumed for s in strata for g in ("programme", "control")):
+        return None
+    return tuple((assumed["programme", s], assumed["control", s]) for s in strata)
+
+
+def _with_strata(check: Check, strata: Stratified | None) -> Check:
+    """The check with its CMH result; a label that no other test can give but the CMH test
+    can is ambiguous (reason ``stratified``)."""
+    if strata is None:
+        return check
+    found = strata.evaluation
+    if check.verdict == INCONSISTENT and found is not None and check.label in found.labels():
+        return replace(check, stratified=strata, verdict=AMBIGUOUS, reason="stratified")
+    return replace(check, stratified=strata)
+
+
+def assumed_group_sizes(assumptions: pd.DataFrame) -> dict[str, dict[tuple[str, str], int]]:
+    """Group sizes per target group from assumption rows (``data/synthetic/assumptions.csv``:
+    ``n_<group>_<target group>``), as ``{"<programme>/<chapter>": {(group, subgroup): n}}``."""
+    found: dict[str, dict[tuple[str, str], int]] = {}
+    for _, r in assumptions.iterrows():
+        for group in ("programme", "control"):
+            prefix = f"n_{group}_"
+            if str(r["parameter"]).startswith(prefix):
+                key = f"{r['programme']}/{r['chapter']}"
+                found.setdefault(key, {})[group, r["parameter"][len(prefix):]] = int(float(r["value"]))
+    return found
 
 
 def _keyed(figures: pd.DataFrame) -> pd.DataFrame:
@@ -153,15 +257,15 @@ def _check(frame, source, quantity, subgroup, section, pair: pd.DataFrame, alpha
         evaluation = evaluate((p.lower, p.upper), p.sizes, (c.lower, c.upper), c.sizes, alpha)
         code, reason = verdict(evaluation, common["label"])
         return Check(**common, verdict=code, reason=reason, evaluation=evaluation)
-    statuses = scan_sizes((p.lower, p.upper), (c.lower, c.upper), common["label"], alpha, n_range)
-    possible = {s for s in statuses.values() if s != IMPOSSIBLE}
+    checks = scan((p.lower, p.upper), (c.lower, c.upper), common["label"], alpha, n_range)
+    possible = {s for s in statuses(checks).values() if s != IMPOSSIBLE}
     if possible == {CONSISTENT}:
         code, reason = CONSISTENT, "every_size"
     elif possible & {CONSISTENT, AMBIGUOUS}:
         code, reason = AMBIGUOUS, "size"
     else:
         code, reason = INCONSISTENT, "no_size"
-    return Check(**common, verdict=code, reason=reason, statuses=statuses)
+    return Check(**common, verdict=code, reason=reason, checks=checks)
 
 
 def group_sizes(frame: pd.DataFrame, quantity: str, group: str, subgroup: str,
@@ -282,22 +386,34 @@ class Audit:
                 "n_programme": _runs_csv(runs(p.sizes)) if p and p.sizes else "",
                 "n_control": _runs_csv(runs(k.sizes)) if k and k.sizes else "",
                 "pairs": e.pairs if e else None,
-                "p_mn_min": e.p_mn[0] if e else None, "p_mn_max": e.p_mn[1] if e else None,
-                "p_fisher_min": e.p_fisher[0] if e and e.p_fisher else None,
-                "p_fisher_max": e.p_fisher[1] if e and e.p_fisher else None,
-                "label_possible_n": _runs_csv(sizes_where(c.statuses, {CONSISTENT, AMBIGUOUS})) if c.statuses else "",
-                "label_certain_n": _runs_csv(sizes_where(c.statuses, {CONSISTENT})) if c.statuses else "",
+                **{f"p_{t}_{end}": e.p[t][i] if e and e.p[t] else None
+                   for t in TESTS for i, end in enumerate(("min", "max"))},
+                "label_possible_n": _runs_csv(sizes_where(c.statuses, {CONSISTENT, AMBIGUOUS})) if c.checks else "",
+                "label_certain_n": _runs_csv(sizes_where(c.statuses, {CONSISTENT})) if c.checks else "",
+                **{f"label_possible_n_{t}": _runs_csv(sizes_for_test(c.checks, t)) if c.checks else "" for t in TESTS},
+                **_strata_columns(c.stratified),
                 "verdict": c.verdict, "reason": c.reason,
             })
         return pd.DataFrame(rows)
+
+
+def _strata_columns(found: Stratified | None) -> dict:
+    """The CMH columns of the saved table: strata, where their sizes come from, p range."""
+    e = found.evaluation if found else None
+    p = e.p["cmh"] if e else None
+    return {"cmh_strata": " ".join(found.strata) if found else "", "cmh_sizes": (found.source or "") if found else "",
+            "p_cmh_min": p[0] if p else None, "p_cmh_max": p[1] if p else None}
 
 
 def _runs_csv(found: list[tuple[int, int]]) -> str:
     return " ".join(f"{a}-{b}" for a, b in found)
 
 
-def run(published: dict[str, pd.DataFrame], alpha: float = 0.05, n_range: tuple[int, int] = N_RANGE) -> Audit:
-    """Audit every file of validated published figures, ``{"<dir>/<programme>/<chapter>.csv": frame}``."""
+def run(published: dict[str, pd.DataFrame], alpha: float = 0.05, n_range: tuple[int, int] = N_RANGE,
+        assumed_sizes: dict[str, dict[tuple[str, str], int]] | None = None) -> Audit:
+    """Audit every file of validated published figures, ``{"<dir>/<programme>/<chapter>.csv": frame}``;
+    ``assumed_sizes`` (:func:`assumed_group_sizes`) supply the target groups' sizes a report
+    does not publish, for the CMH test."""
     if not 0 < alpha < 0.5:
         raise ParameterError(f"alpha must lie between 0 and 0.5, got {alpha}")
     if not 1 <= n_range[0] <= n_range[1]:
@@ -307,8 +423,9 @@ def run(published: dict[str, pd.DataFrame], alpha: float = 0.05, n_range: tuple[
     for path in files:
         figures = published[path]
         source = "/".join(Path(path).with_suffix("").parts[-2:])
-        checks += comparisons(figures, source, alpha, n_range)
-        checks_one_sided += comparisons(figures, source, 2 * alpha, n_range)
+        assumed = (assumed_sizes or {}).get(source)
+        checks += comparisons(figures, source, alpha, n_range, assumed)
+        checks_one_sided += comparisons(figures, source, 2 * alpha, n_range, assumed)
         sums += arithmetic(figures, source)
     changed = [c for c, o in zip(checks, checks_one_sided, strict=True) if c.verdict != o.verdict]
     return Audit(checks, sums, [str(f) for f in files], float(alpha), tuple(n_range), changed)

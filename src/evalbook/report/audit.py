@@ -13,19 +13,22 @@ import re
 import pandas as pd
 
 from ..analysis import outcomes
-from ..analysis.audit import UNTESTABLE, ArithmeticCheck, Audit, Check
+from ..analysis.audit import UNTESTABLE, ArithmeticCheck, Audit, Check, Stratified
 from ..disclosure import rules as disclosure
 from ..stats.consistency import (
     AMBIGUOUS,
     CONSISTENT,
     IMPOSSIBLE,
     INCONSISTENT,
-    MIN_EXPECTED,
+    NOT_SIGNIFICANT,
     SIGNIFICANT,
+    TESTS,
     runs,
+    sizes_for_test,
     sizes_where,
 )
 from . import format as fmt
+from .effect import outcome_label
 from .tables import Table
 from .text import join, lower_first
 from .verdict import SIGNIFICANCE_LABELS
@@ -39,6 +42,7 @@ REASONS = {
     "rounding": "hangt af van de afronding",
     "test": "hangt af van de toets",
     "rounding_and_test": "hangt af van de afronding en de toets",
+    "stratified": "alleen de CMH-toets over de doelgroepen geeft dit oordeel",
     "size": "hangt af van de groepsgrootte",
     "every_size": "klopt bij elke mogelijke groepsgrootte",
     "no_size": "klopt bij geen enkele groepsgrootte",
@@ -46,7 +50,11 @@ REASONS = {
     "no_programme": "programmagroep niet gepubliceerd",
     "no_spread": "gemiddelden zonder spreiding",
     "not_percent": "geen percentage",
+    "no_numbers": "niet te toetsen zonder cijfers",
 }
+# The tests of evalbook.stats.consistency.TESTS, as the chapter names them.
+TEST_LABELS = {"mn_score": "scoretoets", "pearson": "χ²", "yates": "χ² met Yates", "fisher": "Fisher"}
+TEST_COLUMNS = {"mn_score": "p (score)", "pearson": "p (χ²)", "yates": "p (Yates)", "fisher": "p (Fisher)"}
 ARITHMETIC_KINDS = {"sum": "optelling", "shares": "samen ≤ 100%", "grim": "mogelijk bij n (GRIM)"}
 GROUP_LABELS = fmt.GROUP_LABELS | {"total": "totaal"}
 # The files of published figures per programme (data/published/<programme>/<file>.csv).
@@ -69,6 +77,21 @@ QUANTITY_LABELS = {
     "expect_exit_more_2y": "Verwacht over meer dan twee jaar uit de uitkering",
     "expect_never_work": "Verwacht nooit te werken",
     "expect_dont_know": "Weet niet wanneer uit de uitkering",
+    "grade7plus_reachability": "Rapportcijfer 7+ voor de bereikbaarheid",
+    "grade7plus_communication": "Rapportcijfer 7+ voor de communicatie",
+    "grade7plus_attention": "Rapportcijfer 7+ voor de persoonlijke aandacht",
+    "grade7plus_professionalism": "Rapportcijfer 7+ voor de professionaliteit",
+    "grade7plus_advice": "Rapportcijfer 7+ voor de adviezen",
+    "grade7plus_wishes": "Rapportcijfer 7+ voor rekening houden met wensen",
+    "grade7plus_appointments": "Rapportcijfer 7+ voor het nakomen van afspraken",
+    "grade7plus_time": "Rapportcijfer 7+ voor de tijd die de werkconsulent neemt",
+    "grade7plus_say_work": "Rapportcijfer 7+ voor de kans te vertellen wat voor werk",
+    "grade7plus_trajectories": "Rapportcijfer 7+ voor de trajecten en activiteiten",
+    "contact_location": "Gesprekken in de eigen woonbuurt",
+    "contact_monthly": "Minstens eens per maand contact",
+    "topic_work": "Gesprekken over werk",
+    "topic_psych": "Gesprekken over psychische problemen",
+    "reason_education": "Lage opleiding als reden voor een kleine kans op werk",
 }
 
 
@@ -86,8 +109,7 @@ def comparison_display(audit: Audit, labels: dict,
             "Programmagroep": _bounds_text(c.programme.lower, c.programme.upper, c.unit) if c.programme else "–",
             "Controlegroep": _bounds_text(c.control.lower, c.control.upper, c.unit) if c.control else "–",
             "n": _sizes_pair(c, min_cell_size),
-            "p (score)": _p_range_text(e.p_mn) if e and e.pairs else "–",
-            "p (Fisher)": _p_range_text(e.p_fisher) if e and e.p_fisher else "–",
+            **{column: _p_range_text(e.p[t]) if e and e.p[t] else "–" for t, column in TEST_COLUMNS.items()},
             "Rapport": SIGNIFICANCE_LABELS[c.label],
             "Oordeel": VERDICT_LABELS[c.verdict],
             "Toelichting": REASONS[c.reason],
@@ -98,13 +120,24 @@ def comparison_display(audit: Audit, labels: dict,
 def size_display(audit: Audit, labels: dict) -> Table:
     """For each comparison without published group sizes: the (equal) group sizes at which
     the report's label can hold, holds for every pair of counts, and does not hold."""
-    columns = ["Bron", "Uitkomst", "Rapport", "Kan kloppen bij n", "Klopt zeker bij n", "Klopt niet bij n"]
+    columns = ["Bron", "Uitkomst", "Rapport", "Kan kloppen bij n", "Klopt zeker bij n", "Klopt niet bij n",
+               "Kan kloppen bij n, per toets"]
     rows = [[_source(c.source, labels), _outcome(c), SIGNIFICANCE_LABELS[c.label],
              _span_text(sizes_where(c.statuses, {CONSISTENT, AMBIGUOUS})),
              _span_text(sizes_where(c.statuses, {CONSISTENT})),
-             _span_text(sizes_where(c.statuses, {INCONSISTENT}))]
-            for c in audit.checks if c.statuses is not None]
+             _span_text(sizes_where(c.statuses, {INCONSISTENT})),
+             _per_test_spans(c)]
+            for c in audit.checks if c.checks is not None]
     return Table(pd.DataFrame(rows, columns=columns))
+
+
+def _per_test_spans(c: Check) -> str:
+    """``scoretoets en χ²: 507–2.000 (met onderbrekingen); χ² met Yates en Fisher: ...``:
+    tests with the same sizes named together."""
+    by_span: dict[str, list[str]] = {}
+    for test in TESTS:
+        by_span.setdefault(_span_text(sizes_for_test(c.checks, test)), []).append(TEST_LABELS[test])
+    return "; ".join(f"{join(tests)}: {span}" for span, tests in by_span.items())
 
 
 def arithmetic_display(audit: Audit, labels: dict) -> Table:
@@ -162,7 +195,11 @@ def glue_values(audit: Audit, labels: dict, min_cell_size: int = disclosure.DEFA
         "size_findings": _sentences(_size_finding(c, labels) for c in audit.checks if _size_bound(c)),
         "size_free_list": _names([c for c in audit.checks if c.statuses and c.verdict != INCONSISTENT
                                   and not _size_bound(c)], labels),
-        "untestable_summary": _untestable_summary([c for c in audit.checks if c.verdict == UNTESTABLE], labels),
+        "untestable_summary": _untestable_summary([c for c in audit.checks if c.verdict == UNTESTABLE
+                                                   and c.reason != "no_numbers"], labels),
+        "claims_total": str(sum(c.reason == "no_numbers" for c in audit.checks)),
+        "claims_list": _names([c for c in audit.checks if c.reason == "no_numbers"], labels),
+        "stratified_findings": _sentences(_stratified_finding(c, labels) for c in audit.checks if c.stratified),
         "sum_findings": _arith_findings(kinds["sum"], labels),
         "shares_findings": _arith_findings(kinds["shares"], labels),
         "grim_checked": str(len(kinds["grim"])),
@@ -172,7 +209,6 @@ def glue_values(audit: Audit, labels: dict, min_cell_size: int = disclosure.DEFA
         "alpha": fmt.percent(100 * audit.alpha, 0),
         "n_min": fmt.number(audit.n_range[0]),
         "n_max": fmt.number(audit.n_range[1]),
-        "min_expected": str(MIN_EXPECTED),
     }
 
 
@@ -192,7 +228,9 @@ def text(audit: Audit, labels: dict, min_cell_size: int = disclosure.DEFAULT_MIN
         f"Consistent bij de gepubliceerde groepsgroottes: {v['consistent_list']}.",
         f"Groepsgrootte niet gepubliceerd, het oordeel legt haar vast: {v['size_findings']}",
         f"Groepsgrootte niet gepubliceerd, het oordeel kan bij elke groepsgrootte kloppen: {v['size_free_list']}.",
+        f"Totaal over doelgroepen (CMH-toets): {v['stratified_findings']}",
         f"Niet te toetsen: {v['untestable_summary']}",
+        f"Niet te toetsen zonder cijfers: {v['claims_list']}.",
         f"Optellingen: {v['sum_findings']}",
         f"Samen ≤ 100%: {v['shares_findings']}",
         f"Mogelijk bij n (GRIM): {v['grim_findings']}",
@@ -213,7 +251,7 @@ def _head(c: Check, labels: dict) -> str:
 
 def _finding(c: Check, audit: Audit, labels: dict, min_cell_size: int) -> str:
     head = _head(c, labels)
-    if c.statuses is not None:
+    if c.checks is not None:
         low, high = (fmt.number(n) for n in audit.n_range)
         return (f"{head}; de groepsgrootte is niet gepubliceerd; bij gelijke groepen van {low} tot {high} personen "
                 f"{_scan_summary(c)}.")
@@ -221,15 +259,51 @@ def _finding(c: Check, audit: Audit, labels: dict, min_cell_size: int) -> str:
     sizes = f"n = {_sizes_pair(c, min_cell_size)}"
     if c.reason == "impossible":
         return f"{head}; met {sizes} zijn deze percentages niet mogelijk."
-    tests = _p_phrase("scoretoets:", e.p_mn)
-    if e.p_fisher:
-        tests += ", " + _p_phrase("Fisher:", e.p_fisher)
-    fitting = f"paar aantallen dat met {sizes} bij de percentages past, geeft dat oordeel ({tests})."
+    tests = _tests_phrase(e.p)
     if c.verdict == INCONSISTENT:
-        return f"{head}, maar geen enkel {fitting}"
+        return (f"{head}, maar bij geen enkel paar aantallen dat met {sizes} bij de percentages past, geeft een "
+                f"van de toetsen dat oordeel ({tests}).")
     if c.verdict == CONSISTENT:
-        return f"{head}, en elk {fitting}"
-    return f"{head}; bij {sizes} {REASONS[c.reason].replace('hangt af', 'hangt het oordeel af')} ({tests})."
+        return (f"{head}, en bij elk paar aantallen dat met {sizes} bij de percentages past, geeft elke toets dat "
+                f"oordeel ({tests}).")
+    return (f"{head}; bij {sizes} {REASONS[c.reason].replace('hangt af', 'hangt het oordeel af')}: het volgt "
+            f"{_split_by_test(e.test_labels(), c.label)} ({tests}).")
+
+
+def _tests_phrase(p: dict) -> str:
+    """``scoretoets: p = 0,025 tot 0,073; χ²: ...``, for the tests that apply."""
+    return "; ".join(_p_phrase(f"{TEST_LABELS.get(t, t)}:", found) for t, found in p.items() if found)
+
+
+def _split_by_test(by_test: dict, label: str) -> str:
+    """Which tests give ``label`` at every pair, at some, at none: ``bij elk paar uit Fisher,
+    bij sommige paren uit de scoretoets en χ²``."""
+    other = NOT_SIGNIFICANT if label == SIGNIFICANT else SIGNIFICANT
+    groups = (("bij elk paar", [t for t, found in by_test.items() if found == {label}]),
+              ("bij sommige paren", [t for t, found in by_test.items() if found == {label, other}]),
+              ("bij geen enkel paar", [t for t, found in by_test.items() if found == {other}]))
+    return "; ".join(f"{words} uit {join([TEST_LABELS.get(t, t) for t in tests])}" for words, tests in groups
+                     if tests)
+
+
+def _stratified_finding(c: Check, labels: dict) -> str:
+    """The CMH test for a total beside its target groups, in a sentence."""
+    s: Stratified = c.stratified
+    programme = c.source.partition("/")[0]
+    names = labels.get(programme, {}).get("target_groups", {})
+    strata = join([names.get(g, _subgroup(g)) for g in s.strata])
+    head = (f"{_name(c, labels)}, volgens het rapport {SIGNIFICANCE_LABELS[c.label]}: de CMH-toets over de doelgroepen "
+            f"waarvan het rapport beide percentages geeft, {strata},")
+    if s.evaluation is None:
+        return (f"{head} vraagt de groepsgroottes per doelgroep. Het rapport noemt ze niet, dus die toets is uit de "
+                f"gepubliceerde cijfers niet uit te rekenen.")
+    where = "gepubliceerde" if s.source == "published" else "aangenomen (data/synthetic/assumptions.csv)"
+    sizes = "; ".join(f"{fmt.number(n1)} en {fmt.number(n0)}" for n1, n0 in s.sizes)
+    found = s.evaluation.test_labels()["cmh"]
+    outcome = ("bij elk" if found == {c.label} else "bij geen enkel" if c.label not in found else "bij sommige")
+    return (f"{head} geeft met de {where} groepsgroottes ({sizes} per doelgroep, programma- en controlegroep) "
+            f"{_p_phrase('', s.evaluation.p['cmh']).strip()}, dus {outcome} paar aantallen dat bij de percentages "
+            f"past het oordeel van het rapport.")
 
 
 def _possible(c: Check) -> list[int]:
@@ -258,7 +332,8 @@ def _size_finding(c: Check, labels: dict) -> str:
         tail = f"; dat elk paar aantallen dat oordeel geeft, vraagt {bound} {every}"
     else:
         tail = "; bij geen enkele groepsgrootte geeft elk paar aantallen dat oordeel"
-    return f"{_head(c, labels)}. Dat kan alleen bij {bound} {limit} personen per groep{tail}."
+    return (f"{_head(c, labels)}. Dat kan alleen bij {bound} {limit} personen per groep{tail}. "
+            f"Per toets kan het oordeel kloppen bij {_per_test_spans(c)}.")
 
 
 def _scan_summary(c: Check) -> str:
@@ -330,12 +405,14 @@ def _source(source: str, labels: dict) -> str:
 
 def _label(quantity: str) -> str:
     if quantity in outcomes.BY_NAME:
-        return outcomes.BY_NAME[quantity].label
+        return outcome_label(quantity)
     return QUANTITY_LABELS.get(quantity, quantity)
 
 
 def _subgroup(subgroup: str) -> str:
-    return subgroup.replace("_", " ").capitalize() if len(subgroup) > 3 else subgroup.upper()
+    """``stilstaand_water`` → ``Stilstaand water``, ``team6`` → ``Team 6``, ``oap`` → ``OAP``."""
+    words = re.sub(r"(?<=[a-z])(?=[0-9])", " ", subgroup.replace("_", " "))
+    return words.capitalize() if len(subgroup) > 3 else subgroup.upper()
 
 
 def _where_group(a: ArithmeticCheck) -> str:

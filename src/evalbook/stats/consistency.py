@@ -6,21 +6,26 @@ a rounded percentage possible with this n?), these functions work on the numbers
 
 * :func:`consistent_counts`: every count ``k`` of ``n`` with ``100 k / n`` inside a printed
   figure's bounds (exact rational arithmetic); empty when the percentage is impossible.
-* :func:`evaluate`: the smallest and largest p over every pair of consistent counts, for the
-  Miettinen–Nurminen score test (:func:`evalbook.stats.proportions.mn_statistic`, the book's
-  test for proportions) and, for the pairs with an expected cell count below
-  :data:`MIN_EXPECTED` (Cochran's rule), Fisher's exact test (scipy). The score statistic at
-  difference 0 increases with the programme count and decreases with the control count, so
-  its extremes lie at the corners of the set, which makes scans over many sizes cheap.
-* :func:`verdict`: whether every pair (``consistent``), some (``ambiguous``) or none
-  (``inconsistent``) gives a printed label; :func:`scan_sizes` repeats that for equal groups
-  of every size in a range, when the sizes are not printed.
+* :func:`evaluate`: for every test a 2018 analyst could have used on the printed
+  comparison (:data:`TESTS`: the Miettinen–Nurminen score test, Pearson's χ² without and with
+  Yates' correction, Fisher's exact test; :func:`evalbook.stats.stratified.analyst_2018_p_values`),
+  the smallest and largest p over every pair of consistent counts.
+* :func:`verdict`: a printed label is ``inconsistent`` only when no test at any consistent
+  pair gives it, ``consistent`` when every test at every pair does, and ``ambiguous``
+  otherwise (the reason says whether the rounding, the test or both decide).
+* :func:`scan` / :func:`scan_sizes`: the same for equal groups of every size in a range, when
+  the sizes are not printed; per size, which tests can give the label. Each test's p-value
+  moves one way as the programme count rises and the other as the control count rises, so
+  over a rectangle of counts its extremes lie at two corners: a scan needs two tables per
+  size, with χ² in closed form and Fisher's test (scipy) cached.
+* :func:`cmh_p_range`: the Cochran–Mantel–Haenszel test over strata (target groups) for a
+  total's label, over every combination of consistent counts in the strata.
 """
 
 from __future__ import annotations
 
-import bisect
 import functools
+import itertools
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -28,11 +33,12 @@ from fractions import Fraction
 from scipy import stats
 
 from .proportions import mn_statistic
+from .stratified import analyst_2018_p_values, cmh
 
 SIGNIFICANT, NOT_SIGNIFICANT = "significant", "not_significant"
 CONSISTENT, AMBIGUOUS, INCONSISTENT = "consistent", "ambiguous", "inconsistent"
 IMPOSSIBLE = "impossible"  # status of a group size at which the percentages cannot occur
-MIN_EXPECTED = 5  # Fisher's exact test for a pair with an expected cell count below this
+TESTS = ("mn_score", "pearson", "yates", "fisher")  # keys of stratified.analyst_2018_p_values
 
 
 # -- counts -------------------------------------------------------------------------------
@@ -69,7 +75,7 @@ def runs(values) -> list[tuple[int, int]]:
     return found
 
 
-# -- p-values over a set of count pairs -----------------------------------------------------
+# -- p-values of one table --------------------------------------------------------------------
 
 def mn_p_value(k1: int, n1: int, k0: int, n0: int) -> float:
     """Two-sided p of the Miettinen–Nurminen score test of equal proportions."""
@@ -81,8 +87,25 @@ def _mn_z(k1: int, n1: int, k0: int, n0: int) -> float:
     return 0.0 if math.isnan(z) else z  # nan: both groups all 0 or all 1, equal proportions
 
 
+def chi2_p_values(k1: int, n1: int, k0: int, n0: int) -> tuple[float, float]:
+    """Two-sided p of Pearson's χ² test without and with Yates' correction, in closed form:
+    ``N (|ad − bc| − c)² / (r1 r2 c1 c2)`` with ``c`` 0 or ``N/2`` (the corrected difference
+    clipped at 0), as ``scipy.stats.chi2_contingency`` computes them; NaN when the events or
+    the non-events are empty."""
+    a, b, c, d = k1, n1 - k1, k0, n0 - k0
+    n = n1 + n0
+    margins = n1 * n0 * (a + c) * (b + d)
+    if margins == 0:
+        return math.nan, math.nan
+    deviation = abs(a * d - b * c)
+    pearson = n * deviation**2 / margins
+    yates = n * max(deviation - n / 2, 0) ** 2 / margins
+    return _p(math.sqrt(pearson)), _p(math.sqrt(yates))
+
+
+@functools.lru_cache(maxsize=200_000)
 def fisher_p_value(k1: int, n1: int, k0: int, n0: int) -> float:
-    """Two-sided p of Fisher's exact test (scipy)."""
+    """Two-sided p of Fisher's exact test (scipy; cached, as scans meet a table more than once)."""
     return float(stats.fisher_exact([[k1, n1 - k1], [k0, n0 - k0]]).pvalue)
 
 
@@ -91,102 +114,61 @@ def _p(z: float) -> float:
     return math.erfc(z / math.sqrt(2))
 
 
-def mn_p_range(n1: int, counts1: range, n0: int, counts0: range) -> tuple[float, float]:
-    """The smallest and largest score-test p over every pair in ``counts1 x counts0``.
-
-    The statistic increases in the programme count and decreases in the control count, so
-    its extremes are at two corners; the largest p is at the pair closest to z = 0, which,
-    when the corners straddle 0, is 1 for equal groups (an equal count is in both sets) and
-    is found per programme count by bisection otherwise.
-    """
-    z_low = _mn_z(counts1[0], n1, counts0[-1], n0)
-    z_high = _mn_z(counts1[-1], n1, counts0[0], n0)
-    p_min = _p(max(abs(z_low), abs(z_high)))
-    if z_low > 0 or z_high < 0:
-        return p_min, _p(min(abs(z_low), abs(z_high)))
-    if n1 == n0:
-        return p_min, 1.0
-    closest = math.inf
-    for k1 in counts1:
-        i = bisect.bisect_left(counts0, True, key=lambda k0: _mn_z(k1, n1, k0, n0) <= 0)
-        for k0 in counts0[max(0, i - 1):i + 1]:
-            closest = min(closest, abs(_mn_z(k1, n1, k0, n0)))
-    return p_min, _p(closest)
-
-
-def small_pairs(n1: int, counts1: range, n0: int, counts0: range) -> list[tuple[int, int]]:
-    """The pairs in ``counts1 x counts0`` whose 2x2 table has an expected cell count below
-    :data:`MIN_EXPECTED` (where the score test's normal approximation is doubtful)."""
-    total, smaller = n1 + n0, min(n1, n0)
-    reach = MIN_EXPECTED * total // smaller + 1  # a small table has a margin below this
-
-    def is_small(k1: int, k0: int) -> bool:
-        margin = k1 + k0
-        return smaller * min(margin, total - margin) < MIN_EXPECTED * total
-
-    found = set()
-    for k1 in list(_clip(counts1, 0, reach)) + list(_clip(counts1, n1 - reach, n1 + 1)):
-        for k0 in list(_clip(counts0, 0, reach - k1)) + list(_clip(counts0, n0 - reach + (n1 - k1), n0 + 1)):
-            if is_small(k1, k0):
-                found.add((k1, k0))
-    return sorted(found)
-
-
-def _clip(counts: range, low: int, high: int) -> range:
-    return range(max(counts.start, low), min(counts.stop, high))
-
-
-# -- the verdict on a printed label -----------------------------------------------------------
+# -- the verdict on a printed label, group sizes published ----------------------------------------
 
 @dataclass(frozen=True)
 class Evaluation:
     """The p-values over every pair of counts consistent with a printed comparison.
 
-    ``pairs``: how many (n1, k1, n0, k0) are consistent; ``p_mn``: smallest and largest
-    score-test p; ``p_fisher``: the same for Fisher's test over the pairs with small expected
-    counts (None when there are none); ``test_disagrees``: some pair is significant under
-    one test and not under the other.
+    ``pairs``: how many (n1, k1, n0, k0) are consistent; ``p``: per test of :data:`TESTS`
+    (and ``cmh`` for a stratified check) the smallest and largest p over those pairs, None
+    when the test applies to none (χ² with an empty column).
     """
 
     pairs: int
-    p_mn: tuple[float, float]
-    p_fisher: tuple[float, float] | None
-    test_disagrees: bool
+    p: dict[str, tuple[float, float] | None]
     alpha: float
+
+    def test_labels(self) -> dict[str, frozenset[str]]:
+        """Per test, the labels some consistent pair gets (empty when the test never applies)."""
+        return {test: frozenset(_labels(found, self.alpha) if found else ()) for test, found in self.p.items()}
 
     def labels(self) -> set[str]:
         """The labels some consistent pair gets under some test."""
-        return _labels(self.p_mn, self.alpha) | (_labels(self.p_fisher, self.alpha) if self.p_fisher else set())
+        return set().union(*self.test_labels().values())
 
 
 def evaluate(bounds1: tuple[float, float], sizes1, bounds0: tuple[float, float], sizes0,
-             alpha: float = 0.05, exhaustive: bool = True) -> Evaluation:
-    """p-values over every pair of counts consistent with ``bounds1`` (percent, programme)
-    and ``bounds0`` (control), for every pair of group sizes in ``sizes1`` x ``sizes0``.
+             alpha: float = 0.05) -> Evaluation:
+    """p-values of every test in :data:`TESTS` over every pair of counts consistent with
+    ``bounds1`` (percent, programme) and ``bounds0`` (control), for every pair of group sizes
+    in ``sizes1`` x ``sizes0`` (each pair run through
+    :func:`evalbook.stats.stratified.analyst_2018_p_values`)."""
+    found: dict[str, list[float]] = {test: [] for test in TESTS}
+    pairs = 0
+    for n1, n0 in itertools.product(sizes1, sizes0):
+        for k1, k0 in itertools.product(consistent_counts(*bounds1, n1), consistent_counts(*bounds0, n0)):
+            pairs += 1
+            for test, p in analyst_2018_p_values(k1, n1, k0, n0).items():
+                if not math.isnan(p):
+                    found[test].append(p)
+    return Evaluation(pairs, {test: (min(ps), max(ps)) if ps else None for test, ps in found.items()}, alpha)
 
-    With ``exhaustive=False`` Fisher's test is only run as far as it can change the set of
-    labels (enough for :func:`verdict`; used by the scan over many group sizes)."""
-    pairs, mn, small = 0, [], []
-    for n1 in sizes1:
-        counts1 = consistent_counts(*bounds1, n1)
-        for n0 in sizes0:
-            counts0 = consistent_counts(*bounds0, n0)
-            if not counts1 or not counts0:
-                continue
-            pairs += len(counts1) * len(counts0)
-            mn.append(mn_p_range(n1, counts1, n0, counts0))
-            small += [(k1, n1, k0, n0) for k1, k0 in small_pairs(n1, counts1, n0, counts0)]
-    p_mn = (min(p for p, _ in mn), max(p for _, p in mn)) if mn else (math.nan, math.nan)
-    mn_labels = _labels(p_mn, alpha)
-    fisher, disagrees = [], False
-    for table in small:
-        if not exhaustive and (mn_labels == {SIGNIFICANT, NOT_SIGNIFICANT} or disagrees):
-            break
-        p = fisher_p_value(*table)
-        fisher.append(p)
-        disagrees |= (p < alpha) != (mn_p_value(*table) < alpha)
-    return Evaluation(pairs=pairs, p_mn=p_mn, p_fisher=(min(fisher), max(fisher)) if fisher else None,
-                      test_disagrees=disagrees, alpha=alpha)
+
+def cmh_p_range(strata, alpha: float = 0.05) -> Evaluation:
+    """The CMH test (without continuity correction, :func:`evalbook.stats.stratified.cmh`)
+    over strata given as ``(bounds1, n1, bounds0, n0)``: the smallest and largest p over every
+    combination of counts consistent with the printed percentages of each stratum."""
+    choices = [list(itertools.product(consistent_counts(*b1, n1), consistent_counts(*b0, n0)))
+               for b1, n1, b0, n0 in strata]
+    ps = []
+    for combination in itertools.product(*choices):
+        tables = [[[k1, n1 - k1], [k0, n0 - k0]] for (k1, k0), (_, n1, _, n0) in zip(combination, strata, strict=True)]
+        p = cmh(tables).p_value
+        if not math.isnan(p):
+            ps.append(p)
+    pairs = math.prod(len(c) for c in choices)
+    return Evaluation(pairs, {"cmh": (min(ps), max(ps)) if ps else None}, alpha)
 
 
 def _labels(p_range: tuple[float, float], alpha: float) -> set[str]:
@@ -195,31 +177,108 @@ def _labels(p_range: tuple[float, float], alpha: float) -> set[str]:
 
 
 def verdict(evaluation: Evaluation, label: str) -> tuple[str, str]:
-    """The verdict on a printed ``label`` and its reason code: ``all_pairs``, ``impossible``,
-    ``no_pair``, ``rounding``, ``test`` or ``rounding_and_test``."""
+    """The verdict on a printed ``label`` and its reason code: ``all_pairs`` (every test at
+    every pair gives it), ``impossible``, ``no_pair`` (no test at any pair), or for an
+    ambiguous label ``rounding`` (within one test some pairs give it and others not),
+    ``test`` (each test is decided, but they disagree) or ``rounding_and_test``."""
     if evaluation.pairs == 0:
         return INCONSISTENT, "impossible"
+    by_test = evaluation.test_labels()
     labels = evaluation.labels()
     if labels == {label}:
         return CONSISTENT, "all_pairs"
     if label not in labels:
         return INCONSISTENT, "no_pair"
-    low, high = evaluation.p_mn
-    by_rounding = low < evaluation.alpha <= high
-    if by_rounding and evaluation.test_disagrees:
+    by_rounding = any(len(found) == 2 for found in by_test.values())
+    by_tests = len({found for found in by_test.values() if found}) > 1
+    if by_rounding and by_tests:
         return AMBIGUOUS, "rounding_and_test"
     return AMBIGUOUS, "rounding" if by_rounding else "test"
+
+
+# -- group sizes not published: equal groups of every size ----------------------------------------
+
+@dataclass(frozen=True)
+class SizeCheck:
+    """A printed label at one (equal) group size: the tests that give it for some pair of
+    consistent counts (``can``), and whether every test gives it for every pair (``certain``)."""
+
+    can: frozenset[str]
+    certain: bool
+
+    @property
+    def status(self) -> str:
+        """``consistent``, ``ambiguous`` or ``inconsistent`` at this size."""
+        return CONSISTENT if self.certain else AMBIGUOUS if self.can else INCONSISTENT
+
+
+def check_size(bounds1: tuple[float, float], bounds0: tuple[float, float], n: int, label: str,
+               alpha: float) -> SizeCheck | None:
+    """The printed ``label`` for two groups of ``n`` (None when the percentages cannot occur).
+
+    Over the rectangle of consistent counts each test's p is smallest at the corner farthest
+    from equal proportions and largest at the nearest (1 when the rectangles of the two
+    groups overlap: an equal count lies in both). The closed-form tests are evaluated first;
+    Fisher's test only as far as it can change the answer."""
+    counts1, counts0 = consistent_counts(*bounds1, n), consistent_counts(*bounds0, n)
+    if not counts1 or not counts0:
+        return None
+    low, high = (counts1[0], counts0[-1]), (counts1[-1], counts0[0])  # smallest and largest difference
+    if counts1[0] > counts0[-1]:  # programme higher at every pair
+        strongest, weakest = [high], low
+    elif counts1[-1] < counts0[0]:  # programme lower at every pair
+        strongest, weakest = [low], high
+    else:  # the two sets of counts overlap: an equal count, p = 1 under every test
+        strongest, weakest = [low, high], None
+
+    def p_values(test: str, corners) -> list[float]:
+        found = [fisher_p_value(k1, n, k0, n) if test == "fisher" else _closed_form(test, k1, n, k0, n)
+                 for k1, k0 in corners]
+        return [p for p in found if not math.isnan(p)]
+
+    def smallest(test: str) -> float:
+        return min(p_values(test, strongest), default=math.nan)
+
+    def largest(test: str) -> float:
+        if weakest is None:  # 1 at an equal count, unless the test applies nowhere (χ² on all 0 or all n)
+            return 1.0 if p_values(test, strongest) else math.nan
+        return min(p_values(test, [weakest]), default=math.nan)
+
+    def gives(p: float) -> bool | None:  # None: the test does not apply
+        return None if math.isnan(p) else (p < alpha) == (label == SIGNIFICANT)
+
+    def at_every_pair(test: str) -> bool:
+        found = gives(largest(test) if label == SIGNIFICANT else smallest(test))
+        return found is not False
+
+    can = frozenset(t for t in TESTS if gives(smallest(t) if label == SIGNIFICANT else largest(t)))
+    certain = all(at_every_pair(t) for t in TESTS)  # Fisher last: computed only when the others agree
+    return SizeCheck(can, certain)
+
+
+def _closed_form(test: str, k1: int, n1: int, k0: int, n0: int) -> float:
+    if test == "mn_score":
+        return mn_p_value(k1, n1, k0, n0)
+    pearson, yates = chi2_p_values(k1, n1, k0, n0)
+    return pearson if test == "pearson" else yates
+
+
+def scan(bounds1: tuple[float, float], bounds0: tuple[float, float], label: str, alpha: float,
+         n_range: tuple[int, int]) -> dict[int, SizeCheck | None]:
+    """:func:`check_size` for equal groups of every size ``n`` in ``n_range`` (inclusive)."""
+    return {n: check_size(bounds1, bounds0, n, label, alpha) for n in range(n_range[0], n_range[1] + 1)}
+
+
+def statuses(checks: dict[int, SizeCheck | None]) -> dict[int, str]:
+    """Per size the status of :class:`SizeCheck`, or :data:`IMPOSSIBLE`."""
+    return {n: IMPOSSIBLE if c is None else c.status for n, c in checks.items()}
 
 
 def scan_sizes(bounds1: tuple[float, float], bounds0: tuple[float, float], label: str, alpha: float,
                n_range: tuple[int, int]) -> dict[int, str]:
     """For equal groups of every size ``n`` in ``n_range`` (inclusive): the verdict on
     ``label`` at that size, or :data:`IMPOSSIBLE` when the percentages cannot occur."""
-    statuses = {}
-    for n in range(n_range[0], n_range[1] + 1):
-        evaluation = evaluate(bounds1, (n,), bounds0, (n,), alpha, exhaustive=False)
-        statuses[n] = verdict(evaluation, label)[0] if evaluation.pairs else IMPOSSIBLE
-    return statuses
+    return statuses(scan(bounds1, bounds0, label, alpha, n_range))
 
 
 def sizes_where(statuses: dict[int, str], wanted: set[str]) -> list[tuple[int, int]]:
@@ -236,3 +295,9 @@ def sizes_where(statuses: dict[int, str], wanted: set[str]) -> list[tuple[int, i
             found.append(current)
             current = None
     return found + [current] if current else found
+
+
+def sizes_for_test(checks: dict[int, SizeCheck | None], test: str) -> list[tuple[int, int]]:
+    """Runs of sizes at which ``test`` can give the printed label (impossible sizes skipped)."""
+    return sizes_where({n: IMPOSSIBLE if c is None else (CONSISTENT if test in c.can else INCONSISTENT)
+                        for n, c in checks.items()}, {CONSISTENT})
