@@ -79,3 +79,9 @@ def test_outcome_selection_and_the_outflow_label():
         outcomes.selection(None, "stock")
     with pytest.raises(ValueError, match="outflow_measure"):
         outcomes.derive(pd.DataFrame(), 12, "stock")
+
+
+def test_the_other_reading_of_outflow():
+    assert outcomes.other_measure("event") == "status" and outcomes.other_measure("status") == "event"
+    with pytest.raises(ValueError, match="outflow_measure"):
+        outcomes.other_measure("stock")

@@ -1,6 +1,6 @@
 """Time to outflow (stats.survival, the effect study's time-to-event frame and figures) against
 hand-computed textbook examples, an own log-rank computation with scipy's chi-square, and
-statsmodels' independent cumulative-incidence estimator."""
+statsmodels' independent cumulative-incidence estimator and standard error."""
 
 import math
 import warnings
@@ -15,7 +15,8 @@ from statsmodels.duration.survfunc import CumIncidenceRight
 
 from evalbook.analysis.effect import time_to_event
 from evalbook.core import contract
-from evalbook.disclosure.effect import protect_curves
+from evalbook.disclosure.curves import release_survival
+from evalbook.disclosure.policy import Rules
 from evalbook.report import effect_figures
 from evalbook.schemas.register import REGISTER
 from evalbook.stats import survival
@@ -128,16 +129,53 @@ def test_without_competing_exits_cif_is_one_minus_kaplan_meier(wgw):
 
 
 def test_cif_against_statsmodels_cum_incidence(wgw):
+    """Estimate and interval per group and cause: statsmodels' estimate and standard error, the
+    interval by hand on the log(−log) scale from that standard error."""
     cif = survival.cumulative_incidence(wgw)
+    z = stats.norm.isf(0.025)
     for group in ("programme", "control"):
         data = wgw[wgw["group"] == group]
         status = data["cause"].map({"work": 1, "other": 2}).fillna(0).to_numpy(int)
         with np.errstate(divide="ignore", invalid="ignore"):  # statsmodels' SE at the last time
             reference = CumIncidenceRight(data["days"].to_numpy(float), status)
         for k, cause in enumerate(("work", "other")):
-            ours = cif[(cif["group"] == group) & (cif["cause"] == cause)].set_index("days")["cif"]
-            theirs = pd.Series(reference.cinc[k], index=reference.times.astype(int))
-            assert ours.reindex(theirs.index, method="ffill").to_numpy() == pytest.approx(theirs.to_numpy())
+            ours = cif[(cif["group"] == group) & (cif["cause"] == cause)].set_index("days")
+            theirs = pd.DataFrame(
+                {"cif": reference.cinc[k], "se": reference.cinc_se[k]}, index=reference.times.astype(int)
+            )
+            theirs = theirs[(theirs["cif"] > 0) & np.isfinite(theirs["se"])]
+            shown = ours.reindex(theirs.index, method="ffill")
+            assert shown["cif"].to_numpy() == pytest.approx(theirs["cif"].to_numpy())
+            spread = np.exp(z * theirs["se"] / (theirs["cif"] * np.abs(np.log(theirs["cif"]))))
+            assert shown["low"].to_numpy() == pytest.approx((theirs["cif"] ** spread).to_numpy(), rel=1e-6)
+            assert shown["high"].to_numpy() == pytest.approx((theirs["cif"] ** (1 / spread)).to_numpy(), rel=1e-6)
+
+
+def test_cif_rows_for_the_figures(wgw):
+    """Day 0 (nothing yet, a zero-width interval), the end of follow-up carrying the last values
+    forward, and intervals around every estimate."""
+    cif = survival.cumulative_incidence(wgw)
+    assert list(cif.columns) == ["group", "cause", "days", "cif", "low", "high", "at_risk"]
+    for (group, _cause), rows in cif.groupby(["group", "cause"], sort=False):
+        first, last = rows.iloc[0], rows.iloc[-1]
+        assert (first["days"], first["cif"], first["low"], first["high"]) == (0, 0.0, 0.0, 0.0)
+        assert first["at_risk"] == (wgw["group"] == group).sum()
+        assert last["days"] == wgw.loc[wgw["group"] == group, "days"].max()
+        assert last[["cif", "low", "high"]].tolist() == rows.iloc[-2][["cif", "low", "high"]].tolist()
+        assert ((rows["low"] <= rows["cif"]) & (rows["cif"] <= rows["high"])).all()
+        assert (rows.loc[rows["cif"] > 0, "low"] < rows.loc[rows["cif"] > 0, "high"]).all()
+
+
+def test_without_competing_exits_the_cif_interval_is_greenwoods():
+    """One cause only: F = 1 − S, and its variance is Greenwood's (by hand, as in the
+    Kaplan–Meier example above), the interval on F's log(−log) scale."""
+    one = EXAMPLE[EXAMPLE["group"] == "programme"]
+    one = one.assign(cause=np.where(one["event"], "work", None))  # every exit to work
+    cif = survival.cumulative_incidence(one, causes=("work",)).set_index("days")
+    f, z = 1 - 3 / 8, stats.norm.isf(0.025)  # day 4: S = 3/8, var S = S² · 7/12
+    w = math.exp(z * (3 / 8) * math.sqrt(7 / 12) / (f * abs(math.log(f))))
+    assert cif.loc[4, "cif"] == pytest.approx(f)
+    assert cif.loc[4, "low"] == pytest.approx(f**w) and cif.loc[4, "high"] == pytest.approx(f ** (1 / w))
 
 
 def test_wgw_is_warning_free_and_figures_are_dutch(wgw):
@@ -158,17 +196,13 @@ def test_wgw_is_warning_free_and_figures_are_dutch(wgw):
     assert cif_fig.axes[0].get_ylabel() == "Cumulatieve incidentie"
 
 
-def test_curves_stop_where_few_remain_at_risk():
-    km = survival.kaplan_meier(EXAMPLE)
-    cif = survival.cumulative_incidence(EXAMPLE)
-    km, cif, held = protect_curves(km, cif, 2)
-    # programme: at risk 4, 4, 2, 1 -> shown up to day 4; control: 4, 4, 3, 2, 1 -> up to day 3
-    fig = effect_figures.km_figure(km)
-    assert [max(line.get_xdata()) for line in fig.axes[0].get_lines()] == [4, 3]
-    assert cif.groupby("group", sort=False)["days"].max().to_dict() == {"programme": 4, "control": 3}
-    assert {(s.table, s.row) for s in held} == {
-        ("km", "programme"),
-        ("km", "control"),
-        ("cif", "programme"),
-        ("cif", "control"),
-    }
+def test_the_curve_gate_passes_the_cif_intervals_on(wgw):
+    """The released cumulative incidence keeps its interval (the gate coarsens the steps, not
+    the values): every shown row is a row of the raw curve, ``low`` and ``high`` included."""
+    raw = survival.cumulative_incidence(wgw)
+    _, shown = release_survival(survival.kaplan_meier(wgw), raw, Rules(min_cell_size=10))
+    assert list(shown.columns) == ["group", "cause", "days", "cif", "low", "high"]
+    merged = shown.merge(raw, on=["group", "cause", "days"], suffixes=("", "_raw"), validate="one_to_one")
+    assert len(merged) == len(shown) > 0
+    for column in ("cif", "low", "high"):
+        assert merged[column].to_numpy() == pytest.approx(merged[f"{column}_raw"].to_numpy())

@@ -6,11 +6,16 @@ The follow-up window is a parameter: an event counts when it falls within
 "Outflow from benefit" is measured in one of two ways (:data:`OUTFLOW_MEASURES`), a
 per-programme choice because the reports differ:
 
-* ``"event"``: benefit ended at some point in the window (then outflow = outflow to work +
-  outflow for other reasons, as the WGW figures add up);
+* ``"event"``: benefit ended at some point in the window (outflow = outflow to work +
+  outflow for other reasons, by definition);
 * ``"status"``: off benefit at the end of the window (an outflow in the window without a
   return to benefit in the window). The Route 3 figures only hold in this reading: there the
   control group's outflow (42%) is below its outflow to work (43%).
+
+The WGW report defines outflow as a status ("op de peildatum geen uitkering meer", ch. 9),
+yet its printed figures do not decide between the readings (it prints no share for other
+reasons, so nothing shows whether the parts add up to the whole). The effect study therefore
+computes the other reading's outflow too (:func:`other_measure`).
 """
 
 from __future__ import annotations
@@ -61,6 +66,12 @@ def selection(names=None, outflow_measure: str = "event") -> tuple[Outcome, ...]
     if unknown:
         raise ValueError(f"unknown outcome(s) {unknown}; known: {', '.join(BY_NAME)}")
     return tuple(o for o in OUTCOMES if o.name in wanted)
+
+
+def other_measure(outflow_measure: str) -> str:
+    """The reading of outflow that ``outflow_measure`` is not."""
+    _check_measure(outflow_measure)
+    return next(m for m in OUTFLOW_MEASURES if m != outflow_measure)
 
 
 def _check_measure(outflow_measure: str) -> None:

@@ -1,10 +1,13 @@
 """The effect-study chapter in Dutch: labels, glued prose values and the downloadable table.
 
 Everything here reads a :class:`~evalbook.disclosure.effect.ReleasedEffectStudy` (what the
-gate let through) and formats it; nothing is computed. Labels of target groups come from
+gate let through) and formats it; nothing is computed. No sentence or table calls a difference
+significant without saying whether it survives Holm's correction over the chapter's tests
+(:mod:`evalbook.report.verdict`). Labels of target groups come from
 ``book.yml`` (``chapter.labels["target_groups"]``), passed in by the notebook. The tables
 shown are in :mod:`evalbook.report.effect_tables`, the figures in
-:mod:`evalbook.report.effect_figures`.
+:mod:`evalbook.report.effect_figures`, the prose on how far the findings carry in
+:mod:`evalbook.report.effect_checks`.
 """
 
 from __future__ import annotations
@@ -16,7 +19,15 @@ import pandas as pd
 
 from ..analysis import effect as analysis
 from ..analysis import matching, published
-from ..analysis.effect import COLLINEAR, EMPTY_GROUP, OUTFLOW_BELOW_WORK, PARTS_ABOVE_OUTFLOW, TOO_FEW_EVENTS, TOTAL
+from ..analysis.effect import (
+    COLLINEAR,
+    EMPTY_GROUP,
+    OUTFLOW_BELOW_WORK,
+    PARTS_ABOVE_OUTFLOW,
+    TOO_FEW_EVENTS,
+    TOTAL,
+    TOTAL_OUTSIDE_PARTS,
+)
 from ..analysis.outcomes import BY_NAME
 from ..disclosure.effect import ReleasedEffectStudy
 from ..stats import adjusted
@@ -80,10 +91,24 @@ TOTAL_TEXT = {
     "pooled": "Een totaal van het rapport vergelijken we met alle werkzoekenden van de groep samen.",
     "unweighted_mean": (
         "Een totaal van het rapport ('totaal gemiddeld') lezen we als het ongewogen gemiddelde van "
-        "de percentages van de doelgroepen, niet als het percentage van alle werkzoekenden samen: "
-        "die tweede lezing kan niet gelden (zie hieronder). De toetsen in de tabellen gaan wel over "
-        "alle werkzoekenden samen; de doelgroepen zijn in programma- en controlegroep even groot "
-        "op de ongematchte programmadeelnemers na."
+        "de percentages van de doelgroepen, niet als het percentage van alle werkzoekenden samen. {why} "
+        "De toetsen in de tabellen gaan over alle werkzoekenden samen; de doelgroepen zijn in programma- "
+        "en controlegroep even groot op de ongematchte programmadeelnemers na. Onder *Twee totalen* staan "
+        "beide totalen, waar dat kan met interval en toets."
+    ),
+}
+TOTAL_WHY = {  # why the pooled reading of a total is set aside
+    "sizes": "Met de groepsgroottes van deze data kan die tweede lezing niet gelden (zie hieronder).",
+    "assumed": (
+        "Met de groepsgroottes van deze data kan die tweede lezing niet gelden (zie hieronder). Die "
+        "groepsgroottes zijn echter aangenomen, niet gepubliceerd. Met andere groepsgroottes kan de tweede "
+        "lezing wel gelden: een doelgroep zonder gepubliceerd cijfer trekt het totaal, als zij groot genoeg "
+        "is, naar elk percentage. Dat die lezing niet kan, volgt dus alleen uit de aanname."
+    ),
+    "open": "De gepubliceerde cijfers sluiten de tweede lezing niet uit; de keuze volgt de woorden van het rapport.",
+    "hidden": (
+        "Of die tweede lezing met de groepsgroottes van deze data kan gelden, is hier niet te tonen: de grens "
+        "rust op groepsgroottes die onderdrukt zijn. De keuze volgt de woorden van het rapport."
     ),
 }
 
@@ -181,11 +206,15 @@ def glue_values(
     """Every number and sentence the chapter's prose states, in Dutch notation.
 
     Per outcome (everyone): ``<outcome>_programme``, ``_control``, ``_diff``, ``_ci``, ``_p``,
-    ``_verdict``, ``_ame``, ``_ame_ci``, ``_mde``, ``_detectable``; then the group sizes, the
-    published comparison, what was suppressed, the target groups, the readings chosen and
-    the conflicts between published figures, the log-rank test, matching and balance, and
-    the assumptions. ``labels``: the target groups' labels; ``missing``: the optional inputs
-    this run does without, each with what the chapter leaves out then (``book.yml``)."""
+    ``_holm``, ``_verdict``, ``_ame``, ``_ame_ci``, ``_mde``, ``_detectable``; then the group
+    sizes, the published comparison (with the claims without a figure and what Holm takes
+    from the report's verdicts), what was suppressed, the target groups, the readings chosen
+    and the conflicts between published figures, the log-rank test, matching and balance,
+    and the assumptions. How far the findings carry (Holm, the tests behind a differing
+    verdict, the other reading, the two totals, hidden bias) is in
+    :func:`evalbook.report.effect_checks.glue_values`. ``labels``: the target groups' labels;
+    ``missing``: the optional inputs this run does without, each with what the chapter leaves
+    out then (``book.yml``)."""
     values: dict[str, str] = {}
     for _, r in study.total.iterrows():
         show = value_text(r["kind"], 0 if r["kind"] == "proportion" else 1)
@@ -195,7 +224,8 @@ def glue_values(
         values[f"{key}_diff"] = diff(r["diff"])
         values[f"{key}_ci"] = fmt.interval(r["ci_low"], r["ci_high"], 1)
         values[f"{key}_p"] = fmt.p_value(r["p_value"])
-        values[f"{key}_verdict"] = verdict.verdict(r["diff"], r["p_value"], study.alpha)
+        values[f"{key}_holm"] = fmt.p_value(r["p_holm"])
+        values[f"{key}_verdict"] = verdict.verdict(r["diff"], r["p_value"], study.alpha, r["p_holm"])
         values[f"{key}_ame"] = diff(r["ame"])
         values[f"{key}_ame_ci"] = fmt.interval(r["ame_low"], r["ame_high"], 1)
         values[f"{key}_mde"] = diff(r["mde"]).removeprefix("+")
@@ -220,8 +250,8 @@ def glue_values(
     values["power"] = fmt.percent(100 * study.power, 0)
     values |= _target_group_values(study, labels)
     values["outflow_definition"] = OUTFLOW_TEXT[study.outflow_measure]
-    values["published_total_reading"] = TOTAL_TEXT[study.published_total if study.target_groups else "pooled"]
-    sentences = [conflict_sentence(c, study.outflow_measure, labels) for c in study.conflicts]
+    values["published_total_reading"] = _total_reading(study)
+    sentences = [conflict_sentence(c, study.outflow_measure, labels, _sizes_assumed(study)) for c in study.conflicts]
     values["conflicts"] = (
         ("De gepubliceerde cijfers kunnen niet alle tegelijk gelden: " + "; ".join(sentences) + ".")
         if sentences
@@ -230,17 +260,37 @@ def glue_values(
     values["conflicts_found"] = str(len(sentences))
     values["logrank_chi2"] = fmt.number(study.log_rank.statistic, 2)
     values["logrank_p"] = fmt.p_value(study.log_rank.p_value)
-    values["logrank_verdict"] = (
-        "verschilt significant" if study.log_rank.p_value < study.alpha else "verschilt niet significant"
+    values["logrank_verdict"] = (  # one test beside the table's family: not corrected
+        "verschilt significant" + verdict.HOLM_PHRASES[verdict.UNCORRECTED]
+        if study.log_rank.p_value < study.alpha
+        else "verschilt niet significant"
     )
     return values | _balance_values(study, labels, missing or {}) | _assumption_values(study)
 
 
+def named(study: ReleasedEffectStudy, labels: Mapping[str, str], quantity: str, subgroup: str) -> str:
+    """An outcome inside a sentence, with its target group ("totaal" for everyone) when the
+    study has target groups."""
+    where = target_group_label(subgroup, labels)
+    grouped = bool(study.target_groups or study.missing)
+    return lower_first(outcome_label(quantity, study.outflow_measure)) + (
+        f" ({where.lower() if subgroup == TOTAL else where})" if grouped else ""
+    )
+
+
+def _p_holm(study: ReleasedEffectStudy) -> pd.Series:
+    """The Holm-adjusted p-value of every comparison, by (outcome, target group)."""
+    return study.table.set_index(["outcome", "target_group"])["p_holm"]
+
+
 def _comparison_values(study: ReleasedEffectStudy, labels: Mapping[str, str]) -> dict[str, str]:
-    """How many published figures agree, differ, are suppressed or missing; significance labels."""
-    comparison = study.comparison.assign(reproduced_significance=reproduced_significance(study.comparison, study.alpha))
-    status = comparison["status"].value_counts()
-    values = {"published_total": str(len(comparison))}
+    """How many published figures agree, differ, are suppressed or missing; the claims without
+    a figure; significance labels and what Holm takes from them."""
+    alpha = study.alpha
+    comparison = study.comparison
+    claims = comparison[comparison["value"].isna()]  # unit "claim": a verdict without a number
+    status = comparison.drop(index=claims.index)["status"].value_counts()
+    values = {"published_total": str(len(comparison) - len(claims))}
     for name, code in (
         ("agree", published.STATUS_AGREES),
         ("differ", published.STATUS_DIFFERS),
@@ -248,17 +298,34 @@ def _comparison_values(study: ReleasedEffectStudy, labels: Mapping[str, str]) ->
         ("missing", published.STATUS_MISSING),
     ):
         values[f"published_{name}"] = str(int(status.get(code, 0)))
-    labelled = comparison.dropna(subset=["significance"]).drop_duplicates(["quantity", "subgroup"])
-    checked = labelled[labelled["reproduced_significance"].notna()]
-    mismatch = checked[checked["significance"] != checked["reproduced_significance"]]
-    grouped = bool(study.target_groups or study.missing)
-
-    def named(quantity: str, subgroup: str) -> str:
-        where = target_group_label(subgroup, labels)
-        return outcome_label(quantity, study.outflow_measure).lower() + (
-            f" ({where.lower() if subgroup == TOTAL else where})" if grouped else ""
-        )
-
+    values["claims_total"] = str(len(claims))
+    values["claims_list"] = claims_list = join(
+        [
+            f"{named(study, labels, r['quantity'], r['subgroup'])} (rapport: "
+            f"{verdict.SIGNIFICANCE_LABELS[r['significance']]}; reproductie: "
+            f"{SUPPRESSED if pd.isna(r['reproduced_p']) else reproduced_verdict(study, r)})"
+            for _, r in claims.iterrows()
+            if r["quantity"] in BY_NAME
+        ],
+        "geen",
+        "; ",
+    )
+    values["claims_sentence"] = (
+        f"Daarnaast geeft het rapport {len(claims)} oordelen zonder cijfer: het noemt een verschil wel of niet "
+        "significant, maar drukt er geen percentage of gemiddelde bij. De tabel zet elk daarvan naast het oordeel "
+        f"van de reproductie: {claims_list}."
+        if len(claims)
+        else "Oordelen zonder cijfer geeft het rapport hier niet."
+    )
+    labelled, checked, mismatch = significance_checks(study)
+    both = checked[(checked["significance"] == "significant") & (checked["reproduced_significance"] == "significant")]
+    holm = _p_holm(study)
+    lost = both[
+        [
+            holm.get((q, s), np.nan) >= alpha
+            for q, s in zip(both["quantity"], both["subgroup"].fillna(TOTAL), strict=True)
+        ]
+    ]
     return values | {
         "significance_labelled": str(len(labelled)),
         "significance_checked": str(len(checked)),
@@ -266,13 +333,37 @@ def _comparison_values(study: ReleasedEffectStudy, labels: Mapping[str, str]) ->
         "significance_mismatch": str(len(mismatch)),
         "significance_mismatch_list": join(
             [
-                named(q, s)
+                named(study, labels, q, s)
                 for q, s in zip(mismatch["quantity"], mismatch["subgroup"].fillna(TOTAL), strict=True)
                 if q in BY_NAME
             ]
         )
         or "geen",
+        "significance_both": str(len(both)),
+        "significance_holm_lost": str(len(lost)),
+        "significance_holm_lost_list": join(
+            [named(study, labels, q, s) for q, s in zip(lost["quantity"], lost["subgroup"].fillna(TOTAL), strict=True)],
+            "geen",
+            "; ",
+        ),
     }
+
+
+def significance_checks(study: ReleasedEffectStudy) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The comparisons the report labels significant or not (one row per quantity and target
+    group), those of them the reproduction can test, and those where its verdict differs."""
+    comparison = study.comparison.assign(reproduced_significance=reproduced_significance(study.comparison, study.alpha))
+    labelled = comparison.dropna(subset=["significance"]).drop_duplicates(["quantity", "subgroup"])
+    checked = labelled[labelled["reproduced_significance"].notna()]
+    return labelled, checked, checked[checked["significance"] != checked["reproduced_significance"]]
+
+
+def reproduced_verdict(study: ReleasedEffectStudy, row: Mapping) -> str:
+    """The reproduction's short verdict, with its Holm status, beside a published figure or claim
+    (``row``: a row of the released comparison)."""
+    subgroup = row["subgroup"] if pd.notna(row["subgroup"]) else TOTAL
+    p_holm = _p_holm(study).get((row["quantity"], subgroup), np.nan)
+    return verdict.significance(row["reproduced_p"], study.alpha, p_holm)
 
 
 def _handover_sentence(values: dict[str, str]) -> str:
@@ -320,8 +411,11 @@ def _target_group_values(study: ReleasedEffectStudy, labels: Mapping[str, str]) 
     }
 
 
-def conflict_sentence(c: analysis.Conflict, outflow_measure: str, labels: Mapping[str, str]) -> str:
-    """One conflict between published figures as a Dutch clause."""
+def conflict_sentence(
+    c: analysis.Conflict, outflow_measure: str, labels: Mapping[str, str], sizes_assumed: bool = False
+) -> str:
+    """One conflict between published figures as a Dutch clause (``sizes_assumed``: the group
+    sizes a bound on a total rests on are assumptions, not data)."""
     if c.kind in (OUTFLOW_BELOW_WORK, PARTS_ABOVE_OUTFLOW):
         where = "" if c.subgroup == TOTAL else f" {target_group_label(c.subgroup, labels)}"
         who = f"{GROUP_LABELS.get(c.group, c.group)}{where}" + ("" if where else " (totaal)")
@@ -337,8 +431,27 @@ def conflict_sentence(c: analysis.Conflict, outflow_measure: str, labels: Mappin
     return (
         f"als het totaal van de {GROUP_LABELS.get(c.group, c.group)} voor "
         f"{outcome_label(c.quantity, outflow_measure).lower()} ({fmt.percent(c.figures[TOTAL])}) alle "
-        f"werkzoekenden samen betreft, moet het met {named} en de groepsgroottes in deze data {bound} zijn"
+        f"werkzoekenden samen betreft, moet het met {named} en de {'aangenomen ' if sizes_assumed else ''}"
+        f"groepsgroottes van deze data {bound} zijn"
     )
+
+
+def _sizes_assumed(study: ReleasedEffectStudy) -> bool:
+    """Whether the group sizes of the data are assumptions (numbers the report does not publish)."""
+    return bool((study.assumptions["kind"] == "count").any())
+
+
+def _total_reading(study: ReleasedEffectStudy) -> str:
+    """How a total of the report is read, and why; conditional where it rests on assumed group sizes."""
+    if not study.target_groups or study.published_total == "pooled":
+        return TOTAL_TEXT["pooled"]
+    bounds = [c for c in study.conflicts if c.kind == TOTAL_OUTSIDE_PARTS]
+    open_groups = any(len(c.figures) - 1 < len(c.sizes_of) for c in bounds)  # a target group without a figure
+    if bounds:
+        why = "assumed" if _sizes_assumed(study) and open_groups else "sizes"
+    else:
+        why = "hidden" if any(h.table == "conflicts" for h in study.suppressions) else "open"
+    return TOTAL_TEXT["unweighted_mean"].format(why=TOTAL_WHY[why])
 
 
 def _balance_values(study: ReleasedEffectStudy, labels: Mapping[str, str], missing: Mapping[str, str]) -> dict:
@@ -370,6 +483,7 @@ def _balance_values(study: ReleasedEffectStudy, labels: Mapping[str, str], missi
         "smd_threshold": smd_text(SMD_THRESHOLD),
         "balance_verdict": "goed" if b.smd_after_max < SMD_THRESHOLD else "onvoldoende",
         "matching_pool": pool,
+        "optimal_up_to": fmt.number(matching.OPTIMAL_UP_TO),
         "age_bands": _bands(matching.AGE_BANDS),
         "benefit_bands": _bands(matching.BENEFIT_BANDS),
     }

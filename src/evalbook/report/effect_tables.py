@@ -1,7 +1,8 @@
 """The effect-study chapter's tables in Dutch (:class:`~evalbook.report.tables.Table`).
 
 Each reads what the gate released (:class:`~evalbook.disclosure.effect.ReleasedEffectStudy`)
-and only formats it; labels and formatters are those of :mod:`evalbook.report.effect`.
+and only formats it; labels and formatters are those of :mod:`evalbook.report.effect`. A
+verdict in a table always says whether it survives Holm's correction.
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ from .effect import (
     difference_text,
     outcome_label,
     reason_text,
-    reproduced_significance,
+    reproduced_verdict,
     smd_text,
     target_group_label,
     value_text,
 )
+from .effect_checks import gamma_text
 from .tables import Table
 
 
@@ -53,7 +55,7 @@ def _row_cells(r, alpha: float) -> dict:
         "95%-BI": fmt.interval(r["ci_low"], r["ci_high"], 1),
         "p": fmt.p_value(r["p_value"]).removeprefix("p = "),
         "p (Holm)": fmt.p_value(r["p_holm"]).removeprefix("p = "),
-        "Oordeel (5%)": verdict.significance(r["p_value"], alpha),
+        "Oordeel (5%)": verdict.significance(r["p_value"], alpha, r["p_holm"]),
     }
 
 
@@ -112,10 +114,11 @@ def target_group_display(study: ReleasedEffectStudy, labels: Mapping[str, str]) 
 
 
 def comparison_display(study: ReleasedEffectStudy, labels: Mapping[str, str]) -> Table:
-    """Published beside reproduced, one row per published figure, with both significance labels."""
-    significance = reproduced_significance(study.comparison, study.alpha)
+    """Published beside reproduced, one row per published figure, with both significance labels
+    (the reproduction's with its Holm status); a claim without a figure shows the report's
+    verdict beside the reproduction's."""
     rows = []
-    for i, r in study.comparison.iterrows():
+    for _, r in study.comparison.iterrows():
         outcome = BY_NAME.get(r["quantity"])
         decimals = 0 if r["quantity"] == "n" else 1
         reproduced = (
@@ -123,12 +126,16 @@ def comparison_display(study: ReleasedEffectStudy, labels: Mapping[str, str]) ->
             if outcome is not None and outcome.kind == "proportion"
             else fmt.number(r["reproduced"], decimals)
         )
+        reproduction = reproduced_verdict(study, r)
+        report = verdict.SIGNIFICANCE_LABELS.get(r["significance"], "–")
+        claim = pd.isna(r["value"])  # unit "claim": the report's verdict without a figure
+        beside = SUPPRESSED if pd.isna(r["reproduced_p"]) else reproduction
         rows.append(
             {
                 "Uitkomst": outcome_label(outcome.name, study.outflow_measure)
                 if outcome is not None
                 else "Groepsgrootte",
-                "Groep": GROUP_LABELS.get(r["group"], r["group"]),
+                "Groep": GROUP_LABELS.get(r["group"], fmt.MISSING),
                 **(
                     {"Doelgroep": target_group_label(r["subgroup"] if pd.notna(r["subgroup"]) else TOTAL, labels)}
                     if study.target_groups or study.missing
@@ -136,9 +143,59 @@ def comparison_display(study: ReleasedEffectStudy, labels: Mapping[str, str]) ->
                 ),
                 "Gepubliceerd": r["printed"],
                 "Gereproduceerd": reproduced,
-                "Overeenkomst": r["status"],
-                "Significantie rapport": verdict.SIGNIFICANCE_LABELS.get(r["significance"], "–"),
-                "Significantie reproductie": verdict.SIGNIFICANCE_LABELS.get(significance[i], "–"),
+                "Overeenkomst": f"alleen een oordeel: {report}; reproductie: {beside}" if claim else r["status"],
+                "Significantie rapport": report,
+                "Significantie reproductie": reproduction,
+            }
+        )
+    return Table(pd.DataFrame(rows))
+
+
+def totals_display(study: ReleasedEffectStudy) -> Table | None:
+    """The two totals over target groups for each yes/no outcome: everyone together (pooled)
+    and the unweighted mean of the target groups, each with its difference, 95% CI and p
+    (None without target groups; dashes where the total is suppressed)."""
+    if not study.target_groups:
+        return None
+    rows = []
+    for _, r in study.total[study.total["kind"] == "proportion"].iterrows():
+        cells = {"Uitkomst": outcome_label(r["outcome"], study.outflow_measure)}
+        for name, (programme, control, diff, low, high, p) in {
+            "Gepoold": ("value_programme", "value_control", "diff", "ci_low", "ci_high", "p_value"),
+            "Ongewogen": ("um_programme", "um_control", "um_diff", "um_low", "um_high", "um_p"),
+        }.items():
+            shown = not r["suppressed"]  # a total not shown: neither of its two readings
+            cells |= {
+                f"{name}: programma": fmt.percent(r[programme], 1) if shown else SUPPRESSED,
+                f"{name}: controle": fmt.percent(r[control], 1) if shown else SUPPRESSED,
+                f"{name}: verschil (95%-BI)": f"{fmt.pp(r[diff], 1)} ({fmt.interval(r[low], r[high], 1)})"
+                if shown and pd.notna(r[diff])
+                else fmt.MISSING,
+                f"{name}: p": fmt.p_value(r[p]).removeprefix("p = ") if shown else fmt.MISSING,
+            }
+        rows.append(cells)
+    return Table(pd.DataFrame(rows))
+
+
+def sensitivity_display(study: ReleasedEffectStudy) -> Table:
+    """Per outcome (everyone): the difference and its verdict, the risk ratio with its 95% CI,
+    the E-values of the estimate and of the interval's limit nearest to 1, and Rosenbaum's Γ
+    (dashes where the comparison is suppressed)."""
+    rows = []
+    for _, r in study.total.iterrows():
+        shown = not r["suppressed"]  # nothing computed from a comparison that is not shown
+        ratio = fmt.number(r["rr"], 2) if shown else SUPPRESSED
+        if shown and pd.notna(r["rr"]):
+            ratio += f" ({fmt.interval(r['rr_low'], r['rr_high'], 2)})"
+        rows.append(
+            {
+                "Uitkomst": outcome_label(r["outcome"], study.outflow_measure),
+                "Verschil": difference_text(r["kind"])(r["diff"]),
+                "Oordeel (5%)": verdict.significance(r["p_value"], study.alpha, r["p_holm"]),
+                "Risicoverhouding (95%-BI)": ratio,
+                "E-waarde": gamma_text(r["e_value"]) if shown else fmt.MISSING,
+                "E-waarde intervalgrens": gamma_text(r["e_value_limit"]) if shown else fmt.MISSING,
+                "Γ": gamma_text(r["gamma"]) if shown else fmt.MISSING,
             }
         )
     return Table(pd.DataFrame(rows))

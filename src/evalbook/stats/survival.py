@@ -9,9 +9,9 @@ the order in which they first appear.
   log(−log) scale, ``S^exp(±z·se/(S·|log S|))``, which stays within [0, 1].
 * Groups compared with the log-rank test (statsmodels ``survdiff``, chi-square with
   groups − 1 degrees of freedom).
-* Competing causes: the cumulative incidence of each cause by Aalen–Johansen,
-  ``CIF_k(t) = Σ_{t_j ≤ t} S(t_j−) · d_kj / n_j`` with ``S`` the all-cause Kaplan–Meier,
-  ``d_kj`` the events of cause ``k`` and ``n_j`` the persons at risk at ``t_j``. Without
+* Competing causes: the cumulative incidence of each cause per group by Aalen–Johansen with
+  its delta-method variance and log(−log) interval (:func:`evalbook.stats.competing_risks.aalen_johansen`),
+  laid out like the Kaplan–Meier curves (a row at day 0 and at the end of follow-up). Without
   competing causes this is 1 − Kaplan–Meier; 1 − KM per cause would overstate each.
 """
 
@@ -24,7 +24,10 @@ import pandas as pd
 from scipy import stats
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
+from .competing_risks import aalen_johansen
+
 CAUSES = ("work", "other")
+CENSORED = ""  # the cause code of a person without an exit
 
 
 @dataclass(frozen=True)
@@ -74,27 +77,21 @@ def log_rank(tte: pd.DataFrame) -> LogRank:
     return LogRank(float(statistic), int(tte["group"].nunique()) - 1, float(p_value))
 
 
-def cumulative_incidence(tte: pd.DataFrame, causes=CAUSES) -> pd.DataFrame:
-    """Aalen–Johansen cumulative incidence per group and cause: ``group, cause, days, cif,
-    at_risk`` at day 0, at every day with an event of any cause and at the end of follow-up."""
+def cumulative_incidence(tte: pd.DataFrame, causes=CAUSES, alpha: float = 0.05) -> pd.DataFrame:
+    """Aalen–Johansen cumulative incidence per group and cause with its pointwise ``1 − alpha``
+    interval: ``group, cause, days, cif, low, high, at_risk`` at day 0, at every day with an
+    exit of any cause and at the end of follow-up."""
     parts = []
     for group, data in _by_group(tte):
-        days = np.sort(data.loc[data["event"], "days"].unique())
-        at_risk = np.array([(data["days"] >= t).sum() for t in days], dtype=int)
-        exits = np.array([(data["event"] & (data["days"] == t)).sum() for t in days])
-        before = np.r_[1.0, np.cumprod(1 - exits / at_risk)[:-1]]  # all-cause S(t-)
+        codes = data["cause"].where(data["event"]).fillna(CENSORED).to_numpy(dtype=object)
+        curves = aalen_johansen(data["days"].to_numpy(float), codes, causes, alpha, censored=CENSORED)
         for cause in causes:
-            cause_exits = np.array([(data["cause"].eq(cause) & (data["days"] == t)).sum() for t in days])
-            steps = pd.DataFrame(
-                {
-                    "group": group,
-                    "cause": cause,
-                    "days": days.astype(int),
-                    "cif": np.cumsum(before * cause_exits / at_risk),
-                    "at_risk": at_risk,
-                }
-            )
-            parts.append(_with_ends(data, steps, {"group": group, "cause": cause, "cif": 0.0}))
+            steps = curves[curves["cause"] == cause].rename(columns={"time": "days"})
+            steps = steps.assign(group=group, days=steps["days"].astype(int))[
+                ["group", "cause", "days", "cif", "low", "high", "at_risk"]
+            ]
+            start = {"group": group, "cause": cause, "cif": 0.0, "low": 0.0, "high": 0.0}
+            parts.append(_with_ends(data, steps.reset_index(drop=True), start))
     return pd.concat(parts, ignore_index=True)
 
 
