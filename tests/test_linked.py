@@ -214,3 +214,13 @@ def test_a_released_long_table_is_audited_with_its_printed_percentages():
     assert tuple(flagged.loc[[("team6",)]].iloc[0]) == (5, 5)
     assert leaks(system, Rules(integer_attacker=False)).iloc[0][["low", "high"]].tolist() == \
         pytest.approx([4.7025, 5.1475])
+
+
+def test_weights_steer_which_cell_protects():
+    # a group of 4 beside a group of 30 and their total 34: one more cell must go. Cheapest is
+    # the smaller of 30 and 34 (the group); weighting the group makes the total the cheaper one
+    frame = pd.DataFrame({"g": ["a", "b", "t"], "count": [4, 30, 34]})
+    system = CountSystem.from_margins(frame, ["g"], totals={"g": "t"})
+    assert protect(system).cells("secondary") == [("b",)]
+    assert protect(system, weights={("b",): 2.0}).cells("secondary") == [("t",)]
+    assert protect(system, weights={("b",): 2.0}).intervals[("a",)].width >= 10

@@ -1,14 +1,20 @@
-"""Output rules for curves, magnitudes and models, on data made to break each rule; the
-expected rows and values are worked out by hand."""
+"""Output rules for curves, magnitudes and models, on data made to break each rule, by
+themselves and as the gates apply them; the expected rows and values are worked out by hand."""
 
 import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from evalbook.disclosure.curves import release_curve, step_table
-from evalbook.disclosure.magnitude import check_magnitude, check_model
+from evalbook.analysis import effect, published
+from evalbook.book import config
+from evalbook.book.chapter import Chapter
+from evalbook.disclosure import effect as effect_gate
+from evalbook.disclosure.curves import release_curve, release_survival, step_table
+from evalbook.disclosure.linked import CountSystem, Relation, protect
+from evalbook.disclosure.magnitude import check_magnitude, check_model, protect_means
 from evalbook.disclosure.policy import Rules
+from evalbook.stats import adjusted, survival
 
 
 def persons(*groups) -> pd.DataFrame:
@@ -120,3 +126,80 @@ def test_regression_needs_ten_residual_degrees_of_freedom(n_obs, ok):
     fit = sm.OLS(rng.normal(size=n_obs), x).fit()
     assert fit.df_resid == n_obs - 3
     assert tuple(check_model(fit.df_resid)) == ((True, "ok") if ok else (False, "dof"))
+
+
+# -- the rules as the gates apply them -------------------------------------------------------------
+
+def km_frames(times_events: dict[str, list[tuple[int, bool, str | None]]]):
+    """Kaplan–Meier and cumulative-incidence frames (evalbook.stats.survival) of hand-made persons."""
+    tte = pd.DataFrame([{"group": g, "days": t, "event": e, "cause": c}
+                        for g, rows in times_events.items() for t, e, c in rows])
+    return survival.kaplan_meier(tte), survival.cumulative_incidence(tte)
+
+
+def test_released_curves_have_only_steps_of_the_minimum():
+    """12 programme persons, one leaving on day 40 (the curve would drop to 11/12 = 91,7 % and
+    the work panel show 1/12 = 8,3 %): no programme curve. 200 controls, 10 leaving for work
+    on days 10-100 and 10 for other reasons on days 110-200: a step on day 100 (10 to work,
+    none for other reasons: S = 190/200, 5 % to work) and on day 200 (10 for other reasons:
+    S = 180/200); nothing in between."""
+    programme = [(40, True, "work")] + [(365, False, None)] * 11
+    control = [(10 * d, True, "work") for d in range(1, 11)] + [(10 * d, True, "other") for d in range(11, 21)] + \
+        [(365, False, None)] * 180
+    km, cif = km_frames({"programme": programme, "control": control})
+    shown_km, shown_cif = release_survival(km, cif)
+    assert "programme" not in set(shown_km["group"]) | set(shown_cif["group"])
+    assert list(shown_km["days"]) == [0, 100, 200, 365]
+    assert list(shown_km["survival"]) == pytest.approx([1.0, 0.95, 0.9, 0.9])
+    for cause, values in (("work", [0, 0.05, 0.05, 0.05]), ("other", [0, 0, 0.05, 0.05])):
+        rows = shown_cif[shown_cif["cause"] == cause]
+        assert list(rows["days"]) == [0, 100, 200, 365] and list(rows["cif"]) == pytest.approx(values)
+    assert {"low", "high"} <= set(shown_cif.columns) and "at_risk" not in shown_km
+
+
+def test_means_dominated_by_one_person_are_hidden_with_a_total_that_would_give_them_back():
+    spread = [20, 25, 30, 22, 28, 26, 24, 27, 23, 25]
+    dominated = [400, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]  # 401 of 411: one person is the mean
+    hidden = protect_means({"a": spread * 3, "b": dominated, "c": spread * 2, "total": spread * 5 + dominated},
+                           [("total", ["a", "b", "c"])])
+    # b by the dominance rule; then the pooled total minus a and c gives b's sum: c (the fewest
+    # contributors still shown) goes too, and b with c together pass
+    assert hidden == {"b": "dominance", "c": "secondary"}
+    assert check_magnitude(dominated + spread * 2).ok
+
+
+def test_zeros_are_disclosive_only_when_the_rule_says_so():
+    zero = CountSystem({("a",): 0.0, ("b",): 40.0, ("t",): 40.0}, (Relation(("t",), (("a",), ("b",)), (1.0, 1.0)),))
+    hidden = protect(zero)
+    assert hidden.suppressed[("a",)] == "primary" and len(hidden.suppressed) == 2  # b or t must go too
+    assert hidden.intervals[("a",)].width >= 10
+    assert not protect(zero, Rules(zeros_disclosive=False)).suppressed
+
+
+def test_the_thresholds_are_chapter_parameters_with_these_defaults():
+    declared = config.load().parameters
+    for name in ("min_cell_size", "zeros_disclosive", "dominance_n", "dominance_k", "p_ratio", "min_residual_df"):
+        assert declared[name].default == getattr(Rules(), name)
+    assert Rules.from_parameters({"min_cell_size": 5, "dominance_k": 0.8, "alpha": 0.05}) == \
+        Rules(min_cell_size=5, dominance_k=0.8)
+
+
+def small_register(n: int) -> pd.DataFrame:
+    """``n`` programme and ``n`` control persons of WGW's embedded register."""
+    register = Chapter("effect_study", "wgw", {}).read("register")
+    return pd.concat([register[register["group"] == g].head(n) for g in ("programme", "control")],
+                     ignore_index=True)
+
+
+@pytest.mark.parametrize("min_df,shown", [(10, True), (30, False)])
+def test_an_adjusted_effect_needs_the_residual_degrees_of_freedom(min_df, shown):
+    """12 + 12 persons, 8 parameters: 16 residual degrees of freedom."""
+    register = small_register(12)
+    study = effect.analyse(register, published.load("wgw", "effect_study"), outcomes_shown=["contacts_total"])
+    row = study.table.iloc[0]
+    assert pd.notna(row["ame"]) and row["n_programme"] + row["n_control"] - 8 == 16
+    released = effect_gate.release(study, effect.with_covariates(register), Rules(min_residual_df=min_df))
+    out = released.table.iloc[0]
+    assert pd.notna(out["diff"])  # the means themselves pass the magnitude rules
+    assert pd.notna(out["ame"]) == shown
+    assert (out["reason"] == adjusted.TOO_FEW_ROWS) != shown

@@ -1,5 +1,7 @@
-"""Privacy: BSN-like numbers and input identifiers never reach the book; person-level
-rows live only in data/synthetic/ (and the git-ignored data/raw/)."""
+"""Privacy: BSN-like numbers and input identifiers never reach the book (nor an error
+message); an input whose label columns hold one is refused, naming file, column and line,
+before any chapter runs; person-level rows live only in data/synthetic/ (and the git-ignored
+data/raw/)."""
 
 import json
 import subprocess
@@ -8,7 +10,8 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
-from evalbook.core.errors import PrivacyError
+from evalbook.book.chapter import Chapter
+from evalbook.core.errors import ContractError, PrivacyError
 from evalbook.disclosure import identifiers as privacy
 from evalbook.schemas import CONTRACTS
 
@@ -111,3 +114,52 @@ def test_raw_data_is_ignored_by_git():
     probe = ROOT / "data" / "raw" / "wgw" / "register.csv"
     out = subprocess.run(["git", "check-ignore", "-q", str(probe.relative_to(ROOT))], cwd=ROOT)
     assert out.returncode == 0, "data/raw/ must be git-ignored"
+
+
+# -- label columns of the inputs, through the chapter's own input path ----------------------------------
+
+def data_dir_with(tmp_path, part: str, name: str, change) -> str:
+    """A data directory holding ``part``'s embedded ``name``.csv changed by ``change(frame)``."""
+    frame = pd.read_csv(ROOT / "data" / "synthetic" / part / f"{name}.csv", dtype=str, keep_default_na=False)
+    (tmp_path / part).mkdir(parents=True, exist_ok=True)
+    change(frame).to_csv(tmp_path / part / f"{name}.csv", index=False)
+    return str(tmp_path)
+
+
+def test_a_formatted_bsn_as_a_target_group_stops_the_chapter(tmp_path):
+    def change(register):
+        register.loc[3, "target_group"] = "111 222 333"
+        return register
+
+    with pytest.raises(PrivacyError) as info:
+        Chapter("effect_study", "route3", {"data_dir": data_dir_with(tmp_path, "route3", "register", change)})
+    message = str(info.value)
+    assert "register.csv, column 'target_group', line 5: a 9-digit number passing the BSN eleven-test (11*********)" \
+        in message and "111 222 333" not in message
+
+
+def test_a_short_respondent_key_as_a_team_name_stops_the_chapter(tmp_path):
+    def change(scores):
+        scores.loc[0, "respondent"] = "R17"
+        scores.loc[1, "team"] = "R17"
+        return scores
+
+    with pytest.raises(PrivacyError) as info:
+        Chapter("client_survey", "wwatwork", {"data_dir": data_dir_with(tmp_path, "wwatwork", "survey_nps", change)})
+    assert "survey_nps.csv, column 'team', line 3: an input identifier (R1*)" in str(info.value)
+    assert "R17" not in str(info.value)
+
+
+def test_a_contract_error_masks_a_bsn(tmp_path):
+    def change(register):
+        register.loc[0, "start_date"] = "123456782"
+        return register
+
+    with pytest.raises(ContractError) as info:
+        Chapter("effect_study", "wgw", {"data_dir": data_dir_with(tmp_path, "wgw", "register", change)})
+    assert "start_date" in str(info.value) and "123456782" not in str(info.value) and "12*******" in str(info.value)
+
+
+def test_the_label_columns_are_declared_on_the_contracts():
+    assert CONTRACTS["register"].labels == ("target_group",) and CONTRACTS["pool"].labels == ("target_group",)
+    assert CONTRACTS["nps_responses"].labels == ("team", "period") and CONTRACTS["cohort"].labels == ("region",)

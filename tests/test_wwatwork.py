@@ -261,12 +261,35 @@ def test_did_matches_a_hand_computation(figures):
     assert did.loc["den_bosch", "ci_low"] == pytest.approx(-1.9 - half_db)
 
 
-def test_den_bosch_claims_recomputed(figures):
-    side = analysis.comparison(figures, analysis.DID_FIGURES,
-                               analysis.did_figures(analysis.doorstroom_did(figures))).set_index("figure_id")
-    assert side.loc["inflow_rate_reduction_den_bosch", "reproduced"] == pytest.approx(100 * 1.9 / 6.6)
-    assert side.loc["bijstand_reduction_per_year_den_bosch", "reproduced"] == pytest.approx(0.019 * 5106)
-    assert set(side["status"]) == {published.STATUS_DIFFERS}  # 28.8% < 30%, 97 < 100
+def test_den_bosch_claims_by_rounding_and_sampling_intervals(figures):
+    derived = analysis.derived_figures(figures, alpha=0.05).set_index("figure_id")
+    reduction = derived.loc["inflow_rate_reduction_den_bosch"]
+    persons = derived.loc["bijstand_reduction_per_year_den_bosch"]
+    # the point values fall just outside the printed ranges: 28.8% < 30%, 97 < 100 ...
+    assert reduction["reproduced"] == pytest.approx(100 * 1.9 / 6.6)
+    assert persons["reproduced"] == pytest.approx(0.019 * 5106)
+    # ... but rounding alone allows 27.5-30.1% and 91-103 (1 - 4.75/6.55 .. 1 - 4.65/6.65; 240 (6.55/4.75 - 1) ..
+    # 240 (6.65/4.65 - 1)), which meet the printed ranges read as rounded numbers, [29.5, 40.5) and [99.5, 140.5)
+    assert (reduction["low"], reduction["high"]) == pytest.approx((100 * (1 - 4.75 / 6.55), 100 * (1 - 4.65 / 6.65)))
+    assert (round(reduction["low"], 1), round(reduction["high"], 1)) == (27.5, 30.1)
+    assert (round(persons["low"]), round(persons["high"])) == (91, 103)
+    assert (reduction["claim_low"], reduction["claim_high"]) == (29.5, 40.5)
+    assert (persons["claim_low"], persons["claim_high"]) == (99.5, 140.5)
+    assert set(derived["status"]) == {published.STATUS_AGREES}
+    # Katz: log RR ± 1.96 se, se² = 1/240 − 1/5106 + 1/(0.066·5106) − 1/5106 (by hand), reduction = 1 − RR
+    rr = (240 / 5106) / 0.066
+    se = math.sqrt(1 / 240 - 1 / 5106 + 1 / (0.066 * 5106) - 1 / 5106)
+    assert reduction["sampling_low"] == pytest.approx(100 * (1 - rr * math.exp(1.959964 * se)), rel=1e-5)
+    assert reduction["sampling_high"] == pytest.approx(100 * (1 - rr * math.exp(-1.959964 * se)), rel=1e-5)
+    assert (round(reduction["sampling_low"], 1), round(reduction["sampling_high"], 1)) == (16.3, 39.4)
+
+
+def test_a_claim_outside_the_rounding_differs(figures):
+    moved = figures.copy()
+    row = moved["figure_id"] == "inflow_rate_reduction_den_bosch"
+    moved.loc[row, ["value", "lower", "upper"]] = [40.0, 35.0, 45.0]  # "35% á 45%": no overlap with 27.5-30.1%
+    derived = analysis.derived_figures(moved).set_index("figure_id")
+    assert derived.loc["inflow_rate_reduction_den_bosch", "status"] == published.STATUS_DIFFERS
 
 
 # -- labour market --------------------------------------------------------------------------------
@@ -282,12 +305,17 @@ def test_labour_market_shares_and_totals_match_a_hand_computation():
     assert rep[("gross_participation_rate", "rijnmond")] == pytest.approx(100 * 695000 / 1019000)
     side = analysis.comparison(labour, labour_market.FIGURES, labour_market.check(labour).reproduced)
     assert (side["status"] == published.STATUS_AGREES).all()
+    # the status rests on rounding intervals: 8.2% unemployment is [8.15, 8.25); 56,000 of 685,000 printed in
+    # thousands allows 55,500/685,500 .. 56,500/684,500
+    rate = side.set_index("figure_id").loc["unemployment_rate_rijnmond"]
+    assert (rate["low"], rate["high"]) == pytest.approx((100 * 55500 / 685500, 100 * 56500 / 684500))
 
 
 def test_a_mistyped_share_in_table_2_is_caught():
     labour = published.load("wwatwork", "labour_market")
     broken = labour.copy()
-    broken.loc[broken["figure_id"] == "t2_ww_count_rijnmond", "value"] = 38180  # a typo in the count
+    typo = broken["figure_id"] == "t2_ww_count_rijnmond"
+    broken.loc[typo, ["value", "lower", "upper"]] = 38180  # a typo in the count (exact: no rounding)
     side = analysis.comparison(broken, labour_market.FIGURES, labour_market.check(broken).reproduced)
     assert side.set_index("figure_id").loc["t2_ww_share_rijnmond", "status"] == published.STATUS_DIFFERS
 

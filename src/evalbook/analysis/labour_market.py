@@ -6,7 +6,10 @@ journey).
 their totals (Wajong + WAO + WIA, employed + unemployed) with interval agreement, and the
 other labour-market figures of the text (unemployment rate, the 2018 labour force, the gross
 participation rate), all in the published figures' shape as well (``reproduced``) for
-:func:`evalbook.analysis.published.side_by_side`. :func:`transitions` gives the WW→Bijstand
+:func:`evalbook.analysis.wwatwork.comparison`. Every recomputed figure rests on rounded
+printed ones, so beside its point value it carries the interval ``low``–``high`` of every
+value the rounding of its inputs allows (:mod:`evalbook.stats.intervals`, each input once).
+:func:`transitions` gives the WW→Bijstand
 doorstroom rates with the WW leavers each printed count implies.
 
 The figures are published aggregates: no disclosure control applies. Dutch labels are in
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..stats.intervals import Interval
 from .arnhem import overlaps, sum_agrees
 
 BENEFITS = ("ww", "bijstand", "disability", "wajong", "wao", "wia")  # the rows of Tabel 2
@@ -42,7 +46,7 @@ class LabourMarket:
     recomputed from count / labour force, whether its interval (from the labour force's
     rounding) meets the printed one, and Rijnmond minus Nederland in pp.
     ``parts``: per total the sum of its parts and whether the intervals agree.
-    ``reproduced``: every recomputed figure as ``quantity, group, subgroup, value``.
+    ``reproduced``: every recomputed figure as ``quantity, group, subgroup, value, low, high``.
     """
 
     labour_force: float
@@ -71,15 +75,26 @@ def check(labour: pd.DataFrame) -> LabourMarket:
                        "recomputed": 100 * float(count["value"]) / float(force["value"]),
                        "agrees": overlaps(low, high, share["lower"], share["upper"]),
                        "diff_pp": float(share["value"] - national["value"])})
-    parts = [_parts(f"t2_disability_{measure}_{region}", [f"t2_{p}_{measure}_{region}" for p in DISABILITY_PARTS],
-                    f, quantity, region)
-             for measure, quantity, region in (("count", "disability_recipients", "rijnmond"),
-                                               ("share", "disability_share_labour_force", "rijnmond"),
-                                               ("share", "disability_share_labour_force", "nederland"))]
-    parts.append(_parts(LABOUR_FORCE, ["employed_rijnmond", "unemployed_rijnmond"], f, "labour_force", "rijnmond"))
-    shares, parts = pd.DataFrame(shares), pd.DataFrame(parts)
+    parts = pd.DataFrame([_parts(total, list(ids), f, quantity, region) for total, ids, quantity, region in PARTS])
+    shares = pd.DataFrame(shares)
     return LabourMarket(labour_force=float(force["value"]), shares=shares, parts=parts,
                         reproduced=_reproduced(f, shares, parts))
+
+
+PARTS = (  # (total, its parts, quantity, region): totals that are the sum of printed parts
+    *((f"t2_disability_{measure}_{region}", tuple(f"t2_{p}_{measure}_{region}" for p in DISABILITY_PARTS),
+       quantity, region)
+      for measure, quantity, region in (("count", "disability_recipients", "rijnmond"),
+                                        ("share", "disability_share_labour_force", "rijnmond"),
+                                        ("share", "disability_share_labour_force", "nederland"))),
+    (LABOUR_FORCE, ("employed_rijnmond", "unemployed_rijnmond"), "labour_force", "rijnmond"),
+)
+
+
+def published_interval(row) -> Interval:
+    """The values a published figure allows: ``[lower, upper)`` (a rounded figure), or the one
+    value of an exact one (``lower == upper``)."""
+    return Interval(float(row["lower"]), float(row["upper"]), True, row["lower"] == row["upper"])
 
 
 def _parts(total_id: str, part_ids: list[str], f: pd.DataFrame, quantity: str, region: str) -> dict:
@@ -94,19 +109,28 @@ def _reproduced(f: pd.DataFrame, shares: pd.DataFrame, parts: pd.DataFrame) -> p
     """The recomputed figures in the published shape: the Rijnmond shares (count / labour
     force), the sums of parts (but for the Rijnmond disability share, which is a share), the
     unemployment rate, the 2018 labour force (2016 + growth) and the gross participation rate
-    (2018 labour force / potential labour force)."""
+    (2018 labour force / potential labour force); each with its rounding interval."""
     v = f["value"]
-    force_text = v["labour_force_rijnmond_text"]
-    force_2018 = force_text + v["labour_force_growth_2017_2018"]
-    rows = [(f"{b}_share_labour_force", "rijnmond", s)
+
+    def printed(figure_id: str) -> Interval:
+        return published_interval(_row(f, figure_id))
+
+    force_2018 = printed("labour_force_rijnmond_text") + printed("labour_force_growth_2017_2018")
+    rows = [(f"{b}_share_labour_force", "rijnmond", s, 100 * printed(f"t2_{b}_count_rijnmond") / printed(LABOUR_FORCE))
             for b, s in zip(shares["benefit"], shares["recomputed"], strict=True)]
-    shown = {(q, r) for q, r, _ in rows}
-    rows += [(q, r, s) for q, r, s in zip(parts["quantity"], parts["region"], parts["parts_sum"], strict=True)
-             if (q, r) not in shown]
-    rows += [("unemployment_rate", "rijnmond", 100 * v["unemployed_rijnmond"] / force_text),
-             ("labour_force_2018", "rijnmond", force_2018),
-             ("gross_participation_rate", "rijnmond", 100 * force_2018 / v["potential_labour_force_rijnmond"])]
-    frame = pd.DataFrame(rows, columns=["quantity", "subgroup", "value"])
+    shown = {(q, r) for q, r, _, _ in rows}
+    rows += [(quantity, region, total, sum((printed(p) for p in ids), Interval.point(0)))
+             for (_, ids, quantity, region), total in zip(PARTS, parts["parts_sum"], strict=True)
+             if (quantity, region) not in shown]
+    force_text = v["labour_force_rijnmond_text"]
+    rows += [("unemployment_rate", "rijnmond", 100 * v["unemployed_rijnmond"] / force_text,
+              100 * printed("unemployed_rijnmond") / printed("labour_force_rijnmond_text")),
+             ("labour_force_2018", "rijnmond", force_text + v["labour_force_growth_2017_2018"], force_2018),
+             ("gross_participation_rate", "rijnmond",
+              100 * (force_text + v["labour_force_growth_2017_2018"]) / v["potential_labour_force_rijnmond"],
+              100 * force_2018 / printed("potential_labour_force_rijnmond"))]
+    frame = pd.DataFrame([(q, r, value, i.low, i.high) for q, r, value, i in rows],
+                         columns=["quantity", "subgroup", "value", "low", "high"])
     frame["group"] = ""
     return frame
 

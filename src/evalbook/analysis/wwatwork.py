@@ -6,10 +6,12 @@ against predicted Bijstand inflow, and the Den Bosch comparison as a difference 
   funnel cells each rests on, the comparison with the published figures, and realised
   against predicted inflow per group. True counts throughout: the chapter passes the result
   through :mod:`evalbook.disclosure.wwatwork` before anything is shown.
-* :func:`doorstroom_did` and :func:`did_figures`: the published 2014 doorstroom rates of Den
-  Bosch and Rotterdam (UWV prediction against realisation) as a difference in differences,
-  and the report's claims about Den Bosch recomputed from them (published aggregates, no
-  disclosure control).
+* :func:`doorstroom_did` and :func:`derived_figures`: the published 2014 doorstroom rates of
+  Den Bosch and Rotterdam (UWV prediction against realisation) as a difference in
+  differences, and the report's claims about Den Bosch recomputed from them (published
+  aggregates, no disclosure control). A figure derived from rounded ones is an interval
+  (:mod:`evalbook.stats.intervals`): it agrees with a published claim when the two intervals
+  overlap; the relative reduction also gets a sampling interval (Katz).
 
 The Rijnmond labour market is in :mod:`evalbook.analysis.labour_market`; the seeded
 generator of the embedded cohort in ``synthetic.cohort``.
@@ -26,7 +28,9 @@ from scipy import stats
 
 from ..core.rounding import round_half_up
 from ..schemas.cohort import REGIONS
+from ..stats.intervals import Interval, difference_in_persons, printed_range, relative_reduction, risk_ratio
 from . import published
+from .labour_market import published_interval
 
 # -- the funnel ---------------------------------------------------------------------------
 
@@ -130,13 +134,27 @@ def _percent(k: int, n: int) -> float:
 
 def comparison(figures: pd.DataFrame, figure_ids, reproduced: pd.DataFrame) -> pd.DataFrame:
     """The published figures ``figure_ids`` (in that order) beside their reproduction
-    (:func:`evalbook.analysis.published.side_by_side`), with the published unit."""
+    (:func:`evalbook.analysis.published.side_by_side`), with the published unit.
+
+    When ``reproduced`` has the columns ``low`` and ``high`` (a figure derived from rounded
+    ones: every value its inputs' rounding allows), the status follows from interval overlap
+    with the published figure's interval (:func:`published_interval`)."""
     missing = set(figure_ids) - set(figures["figure_id"])
     if missing:
         raise KeyError(f"published figures missing: {sorted(missing)}")
     subset = figures.set_index("figure_id").loc[list(figure_ids)].reset_index()
     side = published.side_by_side(subset, reproduced)
-    return side.merge(subset[["figure_id", "unit"]], on="figure_id", how="left", validate="one_to_one")
+    side = side.merge(subset[["figure_id", "unit"]], on="figure_id", how="left", validate="one_to_one")
+    if {"low", "high"} <= set(reproduced.columns):
+        keys = ["quantity", "subgroup"]
+        bounds = reproduced.assign(subgroup=reproduced["subgroup"].fillna(""))[[*keys, "low", "high"]]
+        side = side.merge(bounds, on=keys, how="left", validate="many_to_one")
+        shown = side["status"].isin([published.STATUS_AGREES, published.STATUS_DIFFERS]) & side["low"].notna()
+        side.loc[shown, "status"] = [
+            published.STATUS_AGREES if published_interval(r).overlaps(Interval(r["low"], r["high"]))
+            else published.STATUS_DIFFERS for _, r in side[shown].iterrows()]
+    return side
+
 
 
 # -- realised against predicted inflow within the cohort ----------------------------------
@@ -250,14 +268,43 @@ def doorstroom_did(figures: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
 DID_FIGURES = ("inflow_rate_reduction_den_bosch", "bijstand_reduction_per_year_den_bosch")
 
 
-def did_figures(did: pd.DataFrame) -> pd.DataFrame:
-    """The report's claims about Den Bosch (:data:`DID_FIGURES`) recomputed from its own
-    rates: the relative drop of the doorstroom rate (printed "30% á 40%") and the persons a
-    year kept out of the Bijstand (printed "100 á 140"), predicted minus realised rate times
-    the WW leavers."""
-    db = did.set_index("unit").loc["den_bosch"]
-    rows = [("inflow_rate_reduction", "den_bosch", -db["relative"]),
-            ("bijstand_reduction_per_year", "den_bosch", -db["diff"] / 100 * db["population"])]
-    frame = pd.DataFrame(rows, columns=["quantity", "subgroup", "value"])
-    frame["group"] = ""
-    return frame
+def derived_figures(figures: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
+    """The report's two claims about Den Bosch (:data:`DID_FIGURES`: a relative drop of the
+    doorstroom rate printed "30% á 40%", persons a year kept out of the Bijstand printed
+    "100 á 140") against what its own rounded rates allow.
+
+    Per claim: the published row, ``claim_low``/``claim_high`` (the printed range read as
+    rounded numbers, :func:`evalbook.stats.intervals.printed_range`), ``reproduced`` (from the
+    point values), ``low``/``high`` (every value the rounding of 6,6%, 4,7% and the exact 240
+    allows), the 95% sampling interval ``sampling_low``/``sampling_high`` (the reduction:
+    Katz's interval of the ratio of the two rates as binomial proportions on the derived WW
+    leavers; the persons: the interval of the difference times those leavers) and ``status``:
+    agrees when the rounding interval overlaps the claim's."""
+    rows = figures.set_index("figure_id")
+    predicted, realised = (published_interval(rows.loc[f"doorstroom_{kind}_den_bosch"]) for kind in ("predicted",
+                                                                                                     "realised"))
+    count = published_interval(rows.loc["doorstroom_count_den_bosch"])
+    value = rows["value"]
+    p0, p1 = value["doorstroom_predicted_den_bosch"] / 100, value["doorstroom_realised_den_bosch"] / 100
+    leavers = populations(figures)["den_bosch"]
+    katz = risk_ratio(value["doorstroom_count_den_bosch"], leavers, p0 * leavers, leavers, alpha).reduction()
+    did = doorstroom_did(figures, alpha).set_index("unit").loc["den_bosch"]
+    derived = {
+        "inflow_rate_reduction_den_bosch": (100 * (1 - p1 / p0), 100 * relative_reduction(predicted, realised),
+                                            100 * katz.low, 100 * katz.high),
+        "bijstand_reduction_per_year_den_bosch": ((p0 - p1) * leavers,
+                                                  difference_in_persons(predicted, realised, count),
+                                                  -did["ci_high"] / 100 * leavers, -did["ci_low"] / 100 * leavers),
+    }
+    out = []
+    for figure_id in DID_FIGURES:
+        r = rows.loc[figure_id]
+        point, rounding, sampling_low, sampling_high = derived[figure_id]
+        claim = printed_range(float(r["lower"]), float(r["upper"]))
+        out.append({"figure_id": figure_id, "quantity": r["quantity"], "printed": r["printed"], "unit": r["unit"],
+                    "value": r["value"], "lower": r["lower"], "upper": r["upper"],
+                    "claim_low": claim.low, "claim_high": claim.high, "reproduced": point,
+                    "low": rounding.low, "high": rounding.high, "sampling_low": sampling_low,
+                    "sampling_high": sampling_high,
+                    "status": published.STATUS_AGREES if rounding.overlaps(claim) else published.STATUS_DIFFERS})
+    return pd.DataFrame(out)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..core import contract, paths
 from ..core.errors import ConfigError
+from ..disclosure import identifiers as privacy
 from ..schemas import CHECKS, CONTRACTS
 from .config import Chapter, Input, Template
 from .files import locate
@@ -58,6 +59,7 @@ def read(chapter: Chapter, parameters: dict, root: Path | None = None) -> Inputs
                                         for p in where}
         else:
             result.frames[spec.name] = contract.read(where, schema, date_window=window)
+    _scan_labels(template, result, root)
     if template.check:
         if template.check not in CHECKS:
             raise ConfigError(f"book.yml: template {template.name!r} names an unknown check {template.check!r}")
@@ -70,6 +72,20 @@ def _contract(spec: Input):
         raise ConfigError(f"book.yml: input {spec.name!r} names an unknown contract {spec.contract!r}; "
                           f"known: {', '.join(CONTRACTS)}")
     return CONTRACTS[spec.contract]
+
+
+def _scan_labels(template: Template, found: Inputs, root: Path) -> None:
+    """Refuse an input whose label columns (values the book prints: team names, target groups,
+    regions) hold a value of an identifier column of this chapter's inputs or a BSN-like
+    number (:func:`evalbook.disclosure.identifiers.scan_inputs`, naming file, column and line)."""
+    ids = identifiers(template, found.frames)
+    for name, frame in found.frames.items():
+        labels = _contract(template.inputs[name]).labels
+        if frame is None or not labels:
+            continue
+        files = frame.items() if isinstance(frame, dict) else [(paths.display(found.files[name], root), frame)]
+        for shown, part in files:
+            privacy.scan_inputs(part, labels, ids, shown)
 
 
 def identifiers(template: Template, frames: dict) -> set[str]:

@@ -95,6 +95,9 @@ class Contract:
     required_values: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # person-level key columns: their values must never appear in the book (evalbook.privacy)
     identifiers: tuple[str, ...] = ()
+    # columns whose values become labels in the book (team names, target groups, regions):
+    # the build refuses an identifier or a BSN-like number in them before any chapter runs
+    labels: tuple[str, ...] = ()
 
     @property
     def names(self) -> list[str]:

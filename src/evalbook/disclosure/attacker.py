@@ -24,9 +24,9 @@ attacker's dual values as cutting planes.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple, Protocol
 
 import numpy as np
 import pandas as pd
@@ -36,8 +36,16 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from ..core.errors import DisclosureError
 from .policy import DEFAULT_RULES, Rules
 
-if TYPE_CHECKING:
-    from .linked import CountSystem
+
+class CountSystem(Protocol):
+    """What the attacker reads of a :class:`evalbook.disclosure.linked.CountSystem` (declared
+    here so that the attacker, which the linked tables use, does not import them back)."""
+
+    cells: Mapping
+    relations: tuple
+    derived: frozenset
+
+    def shown(self, suppressed: Iterable[Hashable] = ()) -> dict: ...
 
 TOLERANCE = 1e-6  # numerical slack when comparing an interval's width with the minimum
 

@@ -93,3 +93,53 @@ def release_curve(steps: pd.DataFrame, rules: Rules = DEFAULT_RULES, *, time: st
         if stepped:
             keep += rows
     return steps.loc[keep].drop(columns=["at_risk", *events]).reset_index(drop=True)
+
+
+def release_survival(km: pd.DataFrame, cif: pd.DataFrame | None, rules: Rules = DEFAULT_RULES, *,
+                     time: str = "days", by: str = "group", cause: str = "cause",
+                     ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The Kaplan–Meier and cumulative-incidence curves of :mod:`evalbook.stats.survival` as
+    they may be shown: per group one step table (:func:`release_curve`) holding the all-cause
+    curve and every cause's curve, so that all are coarsened together.
+
+    ``km``: ``by, time, survival, low, high, at_risk`` (a row at time 0, one per event time, one
+    at the end of follow-up); ``cif``: ``by, cause, time, cif, at_risk`` and any further value
+    columns (``low``, ``high``) at the same times. The event counts the rule needs are read
+    back from the curves: ``at_risk * (1 - S(t) / S(t-))`` events at ``t`` in all, and
+    ``at_risk * ΔCIF_k(t) / S(t-)`` of cause ``k``. Returned: both frames with only the rows
+    that may be shown and without ``at_risk``.
+    """
+    causes = [] if cif is None else list(dict.fromkeys(cif[cause]))
+    km_values = [c for c in km.columns if c not in (by, time, "at_risk")]
+    cif_values = [] if cif is None else [c for c in cif.columns if c not in (by, cause, time, "at_risk")]
+    parts = []
+    for group, curve in km.groupby(by, sort=False):
+        curve = curve.sort_values(time, kind="stable").reset_index(drop=True)
+        before = curve["survival"].shift(fill_value=1.0).to_numpy(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(before > 0, 1 - curve["survival"].to_numpy(float) / before, 0.0)
+        wide = curve[[by, time, "at_risk"]].copy()
+        wide["events"] = np.rint(curve["at_risk"].to_numpy(float) * share).astype(int)
+        wide[[f"km:{c}" for c in km_values]] = curve[km_values].to_numpy()
+        for k in causes:
+            rows = cif[(cif[by] == group) & (cif[cause] == k)].set_index(time).reindex(curve[time])
+            step = rows["cif"].diff().fillna(rows["cif"]).to_numpy(float)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                count = np.where(before > 0, step * curve["at_risk"].to_numpy(float) / before, 0.0)
+            wide[f"events_{k}"] = np.rint(np.nan_to_num(count)).astype(int)
+            wide[[f"cif:{k}:{c}" for c in cif_values]] = rows[cif_values].to_numpy()
+        by_cause = [f"events_{k}" for k in causes]
+        wide["events"] = (wide["events"] - wide[by_cause].sum(axis=1)).clip(lower=0)  # events of no listed cause
+        parts.append(wide)
+    steps = pd.concat(parts, ignore_index=True)
+    shown = release_curve(steps, rules, time=time, events=("events", *(f"events_{k}" for k in causes)), by=by)
+    released_km = shown[[by, time]].assign(**{c: shown[f"km:{c}"] for c in km_values})
+    if cif is None:
+        return released_km, None
+    released_cif = pd.concat(
+        [pd.DataFrame(columns=[by, cause, time, *cif_values])]
+        + [rows[[by, time]].assign(**{cause: k}, **{c: rows[f"cif:{k}:{c}"] for c in cif_values})
+           for _, rows in shown.groupby(by, sort=False) for k in causes],
+        ignore_index=True).reindex(columns=[by, cause, time, *cif_values])
+    released_cif = released_cif.astype({time: cif[time].dtype, **{c: cif[c].dtype for c in cif_values}})
+    return released_km, released_cif

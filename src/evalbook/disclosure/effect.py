@@ -1,57 +1,89 @@
 """The gate of the effect study: what of an :class:`~evalbook.analysis.effect.EffectStudy` may be shown.
 
-:func:`release` applies the rules of :mod:`.rules` with the chapter's minimum cell size and
-returns a :class:`ReleasedEffectStudy`, the only thing the report sees, with the list of
-what it held back (:class:`Suppression`):
+:func:`release` returns a :class:`ReleasedEffectStudy`, the only thing the report sees, and
+the list of what it held back (:class:`~evalbook.disclosure.cells.Suppression`). In order:
 
-* the outcome table: primary suppression per row, then secondary suppression across the
-  target groups (:func:`protect_outcomes`, the adapter: a table in, the masked table and
-  its suppressions out);
-* values derived from several cells come from released cells only, or are held back with
-  them: the minimum detectable effect needs the group sizes (and for a share the control
-  group's share); the comparison with the published figures is rebuilt from the released
-  table; an unweighted-mean total over target groups is shown only where the total's own
-  figure is (the target groups hidden behind it are then jointly safe: secondary
-  suppression saw to it; but with unequal group sizes the mean and the pooled total
-  together can still separate two hidden groups, which only linked-table protection of
-  both totals closes); the bound a published total would need in the pooled reading is
-  shown only when every group size behind it is;
-* the curves stop where fewer than the minimum remain at risk;
-* the balance table hides a share whose count or complement is below the minimum, and the
-  SMDs computed from it; the largest |SMD| is taken over the SMDs shown;
-* an assumed group size below the minimum is not shown.
+1. **Counts, linked.** Every person count the chapter shows or lets a reader derive is a
+   cell of one count system (:func:`effect_system`, in :mod:`.effect_cells`): per target
+   group (and in total), outcome and arm the denominator ``n``, the count ``k`` and its
+   complement ``n - k``; the totals as sums of the target groups; the balance table's shares;
+   the unweighted means over target groups that the comparison with the report prints (Route
+   3's "totaal gemiddeld", with the rounding the reader sees); and the set arithmetic of the
+   outcomes. :func:`~evalbook.disclosure.linked.protect` hides every count or complement below
+   the minimum cell size (zeros too, by default) and the cheapest further cells so that no
+   hidden count can be narrowed to an interval shorter than the minimum from all of it.
+2. **Means** of registered contacts are magnitudes: shown from at least the minimum number of
+   persons and when the two largest contributions make up at most ``dominance_k`` of the sum
+   (:func:`~evalbook.disclosure.magnitude.protect_means`, which also keeps the pooled mean and
+   the target groups' means from giving a hidden one back).
+3. **Derived figures** come from released cells only: a share needs its ``k`` and ``n``;
+   the difference, its interval and p, the adjusted effect, the risk ratio, E-values and Γ
+   need both arms, the minimum detectable effect the group sizes and the control group's
+   share, the stratified (CMH) test every target group, the unweighted means' difference both
+   unweighted means (cells of the system); the Holm correction counts hidden tests with p = 1
+   (:func:`~evalbook.disclosure.cells.released_holm`); the adjusted effect (a regression) also
+   needs ``min_residual_df`` residual degrees of freedom; the published-versus-reproduced
+   comparison is rebuilt from the released table, an unweighted mean only where its cell was
+   released; a pooled-reading bound only with every group size it rests on.
+4. **Curves** (Kaplan–Meier and cumulative incidence) by
+   :func:`~evalbook.disclosure.curves.release_survival`; the log-rank test only when each
+   group has at least the minimum of persons with and without outflow.
+5. **Assumptions** (a hidden output is published too): an assumed value only where the cell
+   it fixes is shown; the reasons, free text that may restate any assumed value in words,
+   only when no assumed value is held back.
+6. **Columns**: a column of the outcome table the gate has no rule for is refused (:data:`KNOWN`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from ..analysis import published
-from ..analysis.effect import GROUPS, TOTAL, TOTAL_OUTSIDE_PARTS, Balance, Conflict, EffectStudy
+from ..analysis.effect import (
+    COVARIATES,
+    EDUCATION_LEVELS,
+    GROUPS,
+    TOTAL,
+    TOTAL_OUTSIDE_PARTS,
+    Balance,
+    Conflict,
+    EffectStudy,
+)
+from ..core.errors import DisclosureError
+from ..stats import adjusted
 from ..stats.survival import LogRank
-from . import rules
+from .cells import CURVE, DERIVED, MAGNITUDE, MODEL, Suppression, mask, released_holm
+from .curves import release_survival
+from .effect_cells import BALANCE_GROUPS, EffectCells, effect_system
+from .linked import SECONDARY, Protection, protect
+from .magnitude import check_model, protect_means
+from .policy import DEFAULT_RULES, Rules
 
+# The outcome table's columns by how they are released (a column the gate does not know is refused):
+LABELS = ("target_group", "outcome", "kind", "method", "reason")
+COUNTS = tuple(f"{c}_{arm}" for c in ("n", "k", "value") for arm in GROUPS)
+STATISTICS = ("diff", "ci_low", "ci_high", "p_value", "p_holm", "mde",  # need both arms' cells
+              "ame", "ame_low", "ame_high", "ame_p", "rr", "rr_low", "rr_high", "e_value", "e_value_limit", "gamma")
+ADJUSTED = ("ame", "ame_low", "ame_high", "ame_p")  # also need min_residual_df
+UNWEIGHTED = tuple(f"um_{arm}" for arm in GROUPS)  # cells of the count system (combinations)
+UNWEIGHTED_STATISTICS = ("um_diff", "um_low", "um_high", "um_p")  # need both unweighted means
+STRATIFIED = ("cmh_p",)  # needs every target group's cells of the outcome
+OTHER_READING = tuple(f"{c}_{arm}_alt" for c in ("k", "value") for arm in GROUPS)  # cells of the count system
+KNOWN = (*LABELS, *COUNTS, *STATISTICS, *UNWEIGHTED, *UNWEIGHTED_STATISTICS, *STRATIFIED, *OTHER_READING)
 MDE_INPUTS = {"proportion": ("n_programme", "n_control", "value_control"), "mean": ("n_programme", "n_control")}
-BALANCE_GROUPS = ("programme", "candidates", "control")
-
-
-@dataclass(frozen=True)
-class Suppression:
-    """One row of a table that lost cells at the gate: ``table``, the ``row`` (its key),
-    the ``columns`` held back and the ``rule`` (``primary``, ``secondary`` or ``derived``)."""
-
-    table: str
-    row: str
-    columns: tuple[str, ...]
-    rule: str
+TOTAL_WEIGHT = 2.0  # hiding a figure about everyone costs two of a target group's: rather a detail than a headline
+# parameters of the adjusting regression: constant, treatment, one per covariate, education as indicators
+MODEL_PARAMETERS = 2 + len(COVARIATES) - 1 + len(EDUCATION_LEVELS) - 1
 
 
 @dataclass
 class ReleasedBalance:
     """The balance of the matching variables as it may be shown (see :class:`~evalbook.analysis.effect.Balance`);
-    ``table`` has a ``suppressed_<group>`` column per group."""
+    ``table`` has a ``suppressed_<group>`` column per group; ``by_target_group`` is missing
+    for a target group whose size is not shown."""
 
     table: pd.DataFrame
     smd_before_max: float
@@ -66,7 +98,8 @@ class ReleasedEffectStudy:
     """An effect study after the gate. ``table``: the outcome table with suppressed cells
     missing and a ``suppressed`` column; ``comparison``: every published figure beside its
     released reproduction (:func:`evalbook.analysis.published.side_by_side`) with the
-    released p-value of the comparison it labels (``reproduced_p``)."""
+    released p-value of the comparison it labels (``reproduced_p``); ``km``, ``cif``: the
+    released curves (no numbers at risk)."""
 
     table: pd.DataFrame
     comparison: pd.DataFrame
@@ -92,79 +125,129 @@ class ReleasedEffectStudy:
         return self.table[self.table["target_group"] == TOTAL].reset_index(drop=True)
 
 
-def release(study: EffectStudy, min_cell_size: int = rules.DEFAULT_MIN_CELL_SIZE) -> ReleasedEffectStudy:
-    """What of ``study`` may be shown with ``min_cell_size`` (see the module docstring)."""
-    table, held = protect_outcomes(study.table.drop(columns="mde"), min_cell_size)
-    table["mde"], more = _mde(study.table, table)
-    held += more
-    comparison, more = _comparison(study, table)
+def release(study: EffectStudy, persons: pd.DataFrame, rules: Rules = DEFAULT_RULES) -> ReleasedEffectStudy:
+    """What of ``study`` may be shown under ``rules`` (see the module docstring). ``persons``:
+    the per-person outcomes the study was computed from (``group``, ``target_group`` and the
+    mean outcomes; :func:`evalbook.analysis.effect.with_covariates`), for the magnitude rules."""
+    unknown = [c for c in study.table.columns if c not in KNOWN]
+    if unknown:
+        raise DisclosureError(f"the effect study's gate has no release rule for the column(s) {unknown}: "
+                              "add one to evalbook.disclosure.effect before the chapter shows them")
+    cells = effect_system(study)
+    headline = {key: TOTAL_WEIGHT for key in cells.system.cells if key[0] in ("n", "k", "k_alt") and key[1] == TOTAL}
+    protection = protect(cells.system, rules, weights=headline)
+    means = _protect_means(study, persons, rules)
+    table, held = _outcome_table(study.table, cells, protection, means, rules)
+    comparison, more = _comparison(study, table, cells, protection, means)
     held += more
     conflicts, more = _conflicts(study.conflicts, table)
     held += more
-    km, cif, more = protect_curves(study.km, study.cif, min_cell_size)
+    km, cif = release_survival(study.km, study.cif, rules)
+    held += [Suppression(name, str(group), "days", CURVE) for name, raw, shown in (("km", study.km, km),
+                                                                                  ("cif", study.cif, cif))
+             for group, rows in raw.groupby("group", sort=False) if len(rows) > (shown["group"] == group).sum()]
+    log_rank, more = _log_rank(study, rules)
     held += more
-    balance, more = protect_balance(study.balance, min_cell_size)
+    balance, more = _balance(study.balance, cells, protection)
     held += more
-    assumptions, more = protect_assumptions(study.assumptions, min_cell_size)
+    assumptions, more = _assumptions(study.assumptions, cells, protection, means)
     held += more
     return ReleasedEffectStudy(
-        table=table,
-        comparison=comparison,
-        conflicts=conflicts,
-        km=km,
-        cif=cif,
-        log_rank=study.log_rank,
-        balance=balance,
-        assumptions=assumptions,
-        alpha=study.alpha,
-        power=study.power,
-        min_cell_size=min_cell_size,
-        min_events=study.min_events,
-        outflow_measure=study.outflow_measure,
-        published_total=study.published_total,
-        target_groups=study.target_groups,
-        missing=study.missing,
-        suppressions=held,
-    )
+        table=table, comparison=comparison, conflicts=conflicts, km=km, cif=cif, log_rank=log_rank,
+        balance=balance, assumptions=assumptions, alpha=study.alpha, power=study.power,
+        min_cell_size=rules.min_cell_size, min_events=study.min_events, outflow_measure=study.outflow_measure,
+        published_total=study.published_total, target_groups=study.target_groups, missing=study.missing,
+        suppressions=held)
 
 
-def protect_outcomes(
-    table: pd.DataFrame, min_cell_size: int = rules.DEFAULT_MIN_CELL_SIZE, part: str = "target_group", total=TOTAL
-) -> tuple[pd.DataFrame, list[Suppression]]:
-    """The outcome table (one row per ``part`` and outcome, the rows about everyone having
-    ``part == total``) with every disclosive cell missing and a ``suppressed`` column:
-    :func:`.rules.protect` per row, then :func:`.rules.suppress_across` the parts. Also the
-    suppressions, row by row (``<part>/<outcome>``)."""
-    primary = rules.protect(table, min_cell_size)
-    masked = rules.suppress_across(primary, table, part, total, min_cell_size)
+def _protect_means(study: EffectStudy, persons: pd.DataFrame, rules: Rules) -> dict:
+    """The mean outcomes to hide, keyed ``(target group, outcome, arm)``, with their reasons."""
+    table = study.table
+    names = list(dict.fromkeys(table.loc[table["kind"] == "mean", "outcome"]))
+    scopes = list(dict.fromkeys(table["target_group"]))
+    values = {}
+    for scope in scopes:
+        rows = persons if scope == TOTAL else persons[persons["target_group"] == scope]
+        for arm in GROUPS:
+            for name in names:
+                values[(scope, name, arm)] = rows.loc[rows["group"] == arm, name].dropna().to_numpy(float)
+    parts = [s for s in scopes if s != TOTAL]
+    relations = [((TOTAL, name, arm), [(s, name, arm) for s in parts]) for name in names for arm in GROUPS] \
+        if parts else []
+    return protect_means(values, relations, rules)
+
+
+def _outcome_table(raw: pd.DataFrame, cells: EffectCells, protection: Protection, means: dict,
+                   rules: Rules) -> tuple[pd.DataFrame, list[Suppression]]:
+    """The outcome table with every hidden cell missing, the figures that rest on one missing
+    too, the Holm correction over the released tests and the model rule."""
+    out = raw.copy()
+    counts = [c for c in (*COUNTS, *OTHER_READING) if c in out and c.startswith(("n_", "k_"))]
+    out[counts] = out[counts].astype(float)
     held = []
-    for i in table.index:
-        first = [c for c in table.columns if pd.notna(table.at[i, c]) and pd.isna(primary.at[i, c])]
-        second = [c for c in table.columns if pd.notna(primary.at[i, c]) and pd.isna(masked.at[i, c])]
-        key = f"{table.at[i, part]}/{table.at[i, 'outcome']}"
-        held += [
-            Suppression("outcomes", key, tuple(cs), rule)
-            for cs, rule in ((first, "primary"), (second, "secondary"))
-            if cs
-        ]
-    return masked, held
+    names = [f"{t}/{o}" for t, o in zip(raw["target_group"], raw["outcome"], strict=True)]
+    for i, r in raw.iterrows():
+        for column, reason in _hidden_cells(r, cells, protection, means).items():
+            if column in raw and pd.notna(r[column]):
+                out.at[i, column] = np.nan
+                held.append(Suppression("outcomes", names[i], column, reason))
+    shown = out[[f"{c}_{arm}" for c in ("n", "value") for arm in GROUPS]].notna().all(axis=1)
+    out["p_holm"] = released_holm(raw["p_value"], shown)
+    depends = {c: shown for c in STATISTICS if c in raw and c != "p_holm"}
+    depends["mde"] = pd.Series([out.loc[i, list(MDE_INPUTS[k])].notna().all()
+                                for i, k in zip(out.index, out["kind"], strict=True)], index=out.index)
+    if "ame" in raw:
+        fits = pd.Series([pd.isna(a) or check_model(n1 + n0 - MODEL_PARAMETERS, rules).ok for n1, n0, a in
+                          zip(raw["n_programme"], raw["n_control"], raw["ame"], strict=True)], index=out.index)
+        out.loc[shown & ~fits, "reason"] = adjusted.TOO_FEW_ROWS
+        held += [Suppression("outcomes", names[i], c, MODEL) for i in out.index[shown & ~fits & raw["ame"].notna()]
+                 for c in ADJUSTED]
+        depends |= dict.fromkeys(ADJUSTED, shown & fits)
+    if "um_programme" in raw:
+        free = {arm: pd.Series([("um", o, arm) not in protection for o in raw["outcome"]], index=out.index)
+                for arm in GROUPS}
+        depends |= {f"um_{arm}": free[arm] for arm in GROUPS}
+        depends |= {c: free["programme"] & free["control"] for c in UNWEIGHTED_STATISTICS if c in raw}
+    if "cmh_p" in raw:
+        strata = out[out["target_group"] != TOTAL].groupby("outcome")[[f"{c}_{arm}" for c in ("n", "value")
+                                                                          for arm in GROUPS]]
+        complete = strata.apply(lambda f: f.notna().all().all())
+        depends["cmh_p"] = shown & raw["outcome"].map(complete).fillna(False).astype(bool)
+    for column, keep in depends.items():
+        gone = raw[column].notna() & ~keep & out[column].notna()
+        held += [Suppression("outcomes", names[i], column, DERIVED) for i in out.index[gone]]
+        mask(out, ~keep, (column,))
+    out["suppressed"] = ~shown
+    out[counts] = out[counts].round().astype("Int64")
+    return out, held
 
 
-def _mde(raw: pd.DataFrame, table: pd.DataFrame) -> tuple[pd.Series, list[Suppression]]:
-    """The MDE where every cell it is computed from is shown."""
-    hidden = pd.Series(
-        [table.loc[i, list(MDE_INPUTS[table.at[i, "kind"]])].isna().any() for i in table.index], index=table.index
-    )
-    mde = raw["mde"].where(~hidden)
-    held = [
-        Suppression("outcomes", f"{raw.at[i, 'target_group']}/{raw.at[i, 'outcome']}", ("mde",), "derived")
-        for i in table.index[hidden & raw["mde"].notna()]
-    ]
-    return mde, held
+def _hidden_cells(r, cells: EffectCells, protection: Protection, means: dict) -> dict[str, str]:
+    """The columns of one outcome row to hide and why: a hidden count for its own reason, a
+    share whose count or denominator is hidden, a mean by the magnitude rules."""
+    why = {}
+    for arm in GROUPS:
+        n_key = cells.at(r["target_group"], r["outcome"], arm, "n")
+        if n_key in protection:
+            why[f"n_{arm}"] = protection.suppressed[n_key]
+        if r["kind"] == "proportion":
+            for suffix in ("", "_alt"):
+                k_key = cells.at(r["target_group"], r["outcome"], arm, "k" + suffix)
+                if k_key in protection:
+                    why[f"k_{arm}{suffix}"] = why[f"value_{arm}{suffix}"] = protection.suppressed[k_key]
+                elif n_key in protection:
+                    why[f"value_{arm}{suffix}"] = DERIVED
+        elif (r["target_group"], r["outcome"], arm) in means:
+            reason = means[(r["target_group"], r["outcome"], arm)]
+            why[f"value_{arm}"] = reason if reason == SECONDARY else MAGNITUDE
+    return why
 
 
-def _comparison(study: EffectStudy, table: pd.DataFrame) -> tuple[pd.DataFrame, list[Suppression]]:
-    """The published figures beside their reproduction from the released table."""
+def _comparison(study: EffectStudy, table: pd.DataFrame, cells: EffectCells, protection: Protection,
+                means: dict) -> tuple[pd.DataFrame, list[Suppression]]:
+    """The published figures beside their reproduction from the released table; an
+    unweighted mean over the target groups where its own cell was released (a mean of means
+    where every group's mean was)."""
     parts = []
     for scope in (TOTAL, *study.target_groups):
         part = published.long_values(table[table["target_group"] == scope])
@@ -173,23 +256,28 @@ def _comparison(study: EffectStudy, table: pd.DataFrame) -> tuple[pd.DataFrame, 
     values = pd.concat(parts, ignore_index=True)
     held = []
     if study.total_means is not None:
-        shown = table[table["target_group"] == TOTAL].set_index("outcome")
+        kinds = study.table.drop_duplicates("outcome").set_index("outcome")["kind"]
         for group in GROUPS:
             at = (values["subgroup"] == TOTAL) & (values["group"] == group) & (values["quantity"] != "n")
-            free = values["quantity"].map(shown[f"value_{group}"]).notna()
-            values.loc[at, "value"] = values.loc[at, "quantity"].map(study.total_means[group]).where(free[at])
-            values.loc[at, "suppressed"] = ~free[at]
-            held += [
-                Suppression("comparison", f"{TOTAL}/{q}/{group}", ("value",), "derived")
-                for q in values.loc[at & ~free, "quantity"]
-            ]
+            for i in values.index[at]:
+                q = values.at[i, "quantity"]
+                key, value = ("mean", q, group), study.total_means.at[q, group]
+                if kinds[q] == "proportion":  # its cell exists where the report publishes the figure
+                    free = key in cells.system.cells and key not in protection
+                    why = SECONDARY if key in protection else None
+                else:  # a mean of means: with every group's mean
+                    free = not any((s, q, group) in means for s in study.target_groups)
+                    why = None if free else DERIVED
+                values.at[i, "value"] = value if free else np.nan
+                values.at[i, "suppressed"] = why is not None and pd.notna(value)
+                if why is not None and pd.notna(value):
+                    held.append(Suppression("comparison", f"{TOTAL}/{q}", group, why))
     comparison = published.side_by_side(study.figures, values)
     p_values = table.set_index(["outcome", "target_group"])["p_value"]
     comparison["reproduced_p"] = [
         p_values.get((q, sub), pd.NA) if pd.notna(sig) else pd.NA
-        for q, sub, sig in zip(
-            comparison["quantity"], comparison["subgroup"].fillna(TOTAL), comparison["significance"], strict=True
-        )
+        for q, sub, sig in zip(comparison["quantity"], comparison["subgroup"].fillna(TOTAL), comparison["significance"],
+                               strict=True)
     ]
     return comparison, held
 
@@ -200,61 +288,72 @@ def _conflicts(conflicts: list[Conflict], table: pd.DataFrame) -> tuple[list[Con
     shown, held = [], []
     for c in conflicts:
         if c.kind == TOTAL_OUTSIDE_PARTS and sizes.loc[list(c.sizes_of), f"n_{c.group}"].isna().any():
-            held.append(Suppression("conflicts", f"{c.quantity}/{c.group}", ("bound",), "derived"))
+            held.append(Suppression("conflicts", c.quantity, c.group, DERIVED))
         else:
             shown.append(c)
     return shown, held
 
 
-def protect_curves(km: pd.DataFrame, cif: pd.DataFrame, min_cell_size: int):
-    """The curves up to where fewer than ``min_cell_size`` persons remain at risk (their steps
-    would single out persons)."""
-    held = [
-        Suppression(name, str(group), ("days",), "primary")
-        for name, curve in (("km", km), ("cif", cif))
-        for group, rows in curve.groupby("group", sort=False)
-        if (rows["at_risk"] < min_cell_size).any()
-    ]
-    return km[km["at_risk"] >= min_cell_size], cif[cif["at_risk"] >= min_cell_size], held
+def _log_rank(study: EffectStudy, rules: Rules) -> tuple[LogRank, list[Suppression]]:
+    """The log-rank test, or a missing one when a group has fewer than the minimum of persons
+    with outflow or without (its statistic rests on those counts)."""
+    for group, rows in study.km.groupby("group", sort=False):
+        n, left = rows["at_risk"].iloc[0], 1 - rows["survival"].iloc[-1]
+        events = round(n * left)
+        if rules.is_primary(events) or rules.is_primary(n - events):
+            return LogRank(np.nan, study.log_rank.df, np.nan), [Suppression("log_rank", str(group), "p_value",
+                                                                            DERIVED)]
+    return study.log_rank, []
 
 
-def protect_balance(balance: Balance, min_cell_size: int) -> tuple[ReleasedBalance, list[Suppression]]:
-    """The balance table with unsafe shares (and the SMDs from them) missing."""
+def _balance(balance: Balance, cells: EffectCells, protection: Protection) -> tuple[ReleasedBalance, list[Suppression]]:
+    """The balance table with hidden shares (and the SMDs from them) missing; the largest
+    |SMD| over the SMDs shown; a target group's largest |SMD| only with its sizes shown."""
     table = balance.table.copy()
     held = []
     for group in BALANCE_GROUPS:
-        n, k, mean = f"n_{group}", f"k_{group}", f"mean_{group}"
-        unsafe = (
-            table["binary"]
-            & table[mean].notna()
-            & ~pd.Series(
-                [rules.is_safe_proportion(k_, n_, min_cell_size) for k_, n_ in zip(table[k], table[n], strict=True)],
-                index=table.index,
-            )
-        )
-        table.loc[unsafe, [k, mean]] = pd.NA
-        table[f"suppressed_{group}"] = unsafe
-        held += [
-            Suppression("balance", f"{v}/{lv}", (k, mean), "primary")
-            for v, lv in zip(table.loc[unsafe, "variable"], table.loc[unsafe, "level"], strict=True)
-        ]
-    table.loc[table["suppressed_programme"] | table["suppressed_candidates"], "smd_before"] = float("nan")
-    table.loc[table["suppressed_programme"] | table["suppressed_control"], "smd_after"] = float("nan")
-    return ReleasedBalance(
-        table,
-        table["smd_before"].abs().max(),
-        table["smd_after"].abs().max(),
-        balance.by_target_group,
-        balance.has_pool,
-        balance.reproduces_register,
-    ), held
+        k, mean = f"k_{group}", f"mean_{group}"
+        hidden = pd.Series([cells.balance(v, lv, group) in protection for v, lv in zip(table["variable"],
+                                                                                        table["level"], strict=True)],
+                           index=table.index) & table[mean].notna()
+        mask(table, hidden, (k, mean))
+        table[f"suppressed_{group}"] = hidden
+        held += [Suppression("balance", f"{v}/{lv}", mean, protection.suppressed[cells.balance(v, lv, group)])
+                 for v, lv in zip(table.loc[hidden, "variable"], table.loc[hidden, "level"], strict=True)]
+    table.loc[table["suppressed_programme"] | table["suppressed_candidates"], "smd_before"] = np.nan
+    table.loc[table["suppressed_programme"] | table["suppressed_control"], "smd_after"] = np.nan
+    sizes_hidden = [t for t in balance.by_target_group.index
+                    if any(cells.at(t, None, arm, "n") in protection for arm in GROUPS)]
+    by_group = balance.by_target_group.copy()
+    by_group[sizes_hidden] = np.nan
+    held += [Suppression("balance", str(t), "smd_after_max", DERIVED) for t in sizes_hidden]
+    return ReleasedBalance(table, table["smd_before"].abs().max(), table["smd_after"].abs().max(), by_group,
+                           balance.has_pool, balance.reproduces_register), held
 
 
-def protect_assumptions(assumptions: pd.DataFrame, min_cell_size: int) -> tuple[pd.DataFrame, list[Suppression]]:
-    """The assumptions, an assumed group size below the minimum held back."""
+def _assumptions(assumptions: pd.DataFrame, cells: EffectCells, protection: Protection,
+                 means: dict) -> tuple[pd.DataFrame, list[Suppression]]:
+    """The assumptions as they may be shown: an assumed value only where the cell it fixes (in
+    the target group it names, or in any) is shown. A reason is free text that may restate
+    other assumptions in words ("precies één persoon"), so the reasons are shown only when no
+    assumed value is held back."""
     out = assumptions.copy()
-    size = pd.to_numeric(out["value"].where(out["kind"] == "count"), errors="coerce")
-    small = size.notna() & ~size.map(lambda v: rules.is_safe_count(v, min_cell_size))
-    out.loc[small, "value"] = pd.NA
-    out["suppressed"] = small
-    return out, [Suppression("assumptions", p, ("value",), "primary") for p in out.loc[small, "parameter"]]
+    hidden = []
+    for _, r in out.iterrows():
+        scopes = [r["target_group"]] if isinstance(r["target_group"], str) else cells.scopes
+        if pd.isna(r["kind"]):
+            hidden.append(False)
+        elif r["kind"] == "count":
+            hidden.append(any(cells.at(s, None, r["group"], "n") in protection for s in scopes))
+        elif r["kind"] == "mean":
+            hidden.append(any((s, r["quantity"], r["group"]) in means for s in scopes))
+        else:
+            hidden.append(any(cells.at(s, r["quantity"], r["group"], what) in protection
+                              for s in scopes for what in ("k", "n")))
+    out["suppressed"] = hidden
+    out.loc[out["suppressed"], "value"] = pd.NA
+    held = [Suppression("assumptions", p, "value", DERIVED) for p in out.loc[out["suppressed"], "parameter"]]
+    if any(hidden):
+        held += [Suppression("assumptions", p, "reason", DERIVED) for p in out["parameter"]]
+        out["reason"] = pd.NA
+    return out, held

@@ -285,11 +285,14 @@ class Protection:
         return pd.DataFrame([(*k, r) for k, r in self.suppressed.items()], columns=[*names, "reason"])
 
 
-def protect(system: CountSystem, rules: Rules = DEFAULT_RULES, *, primary: Iterable[Key] = ()) -> Protection:
+def protect(system: CountSystem, rules: Rules = DEFAULT_RULES, *, primary: Iterable[Key] = (),
+            weights: Mapping[Key, float] | None = None) -> Protection:
     """Primary suppression of every count below the minimum (and of zero counts when
     ``rules.zeros_disclosive``), plus the cells of ``primary`` (suppressed for another reason,
     e.g. a magnitude rule), then the cheapest secondary suppression that leaves every primary
-    cell an attacker interval of at least ``rules.min_cell_size``. Raises
+    cell an attacker interval of at least ``rules.min_cell_size``. ``weights`` multiply the
+    cost of hiding a cell (default 1): a chapter's headline figures weigh more, so that the
+    search hides a detail rather than a headline where both protect equally. Raises
     :class:`DisclosureError` if no suppression pattern can protect them."""
     if any(pd.isna(v) for v in system.cells.values()):
         raise ValueError("protect needs the true value of every cell")
@@ -300,14 +303,15 @@ def protect(system: CountSystem, rules: Rules = DEFAULT_RULES, *, primary: Itera
         members = set(component)
         inside = [p for p in primaries if p in members]
         if inside:
-            suppressed |= dict.fromkeys(_secondary(system.restrict(component), inside, rules), SECONDARY)
+            suppressed |= dict.fromkeys(_secondary(system.restrict(component), inside, rules, weights or {}),
+                                        SECONDARY)
     found = intervals(system, suppressed, cells=primaries, integer=rules.integer_attacker)
     if not all(iv.protects(rules.min_cell_size) for iv in found.values()):  # a defect of the search
         raise DisclosureError("secondary suppression left a suppressed count derivable")
     return Protection(suppressed, found)
 
 
-def _secondary(system: CountSystem, primaries: list[Key], rules: Rules) -> list[Key]:
+def _secondary(system: CountSystem, primaries: list[Key], rules: Rules, weights: Mapping[Key, float]) -> list[Key]:
     """The secondary cells of one connected system: Benders decomposition (module docstring)."""
     program = Program.of(system)
     keys, m = program.keys, rules.min_cell_size
@@ -325,7 +329,7 @@ def _secondary(system: CountSystem, primaries: list[Key], rules: Rules) -> list[
             big[program.index[r.total]] *= max(1.0, sum(abs(w) for w in r.weights))
     lo_hidden = np.where(program.integer, 0.0, values - big)
     hi_hidden = values + big
-    cost = _cost(values, program.integer, free, rules.objective)
+    cost = _cost(values, program.integer, free, rules.objective) * np.array([weights.get(k, 1.0) for k in keys])
     cuts = _relation_cuts(system, program, primaries, free, shown)
     for _ in range(MAX_ROUNDS):
         x = _master(cost, free, cuts)

@@ -23,12 +23,14 @@ Each check returns ``(ok, reason)`` with the reason codes above, ``"ok"`` when i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 import numpy as np
 
 from .policy import DEFAULT_RULES, Rules
+
+SECONDARY = "secondary"  # hidden so that the hidden cells of a relation are safe together
 
 OK, THRESHOLD, NEGATIVE, ZERO = "ok", "threshold", "negative", "zero"
 DOMINANCE, P_RATIO, DOF = "dominance", "p_ratio", "dof"
@@ -66,3 +68,33 @@ def check_model(residual_df: float, rules: Rules = DEFAULT_RULES) -> RuleCheck:
     if residual_df < rules.min_residual_df:
         return RuleCheck(False, DOF)
     return RuleCheck(True, OK)
+
+
+def protect_means(values: Mapping[Hashable, Iterable[float]], relations: Iterable[tuple[Hashable, Sequence]] = (),
+                  rules: Rules = DEFAULT_RULES) -> dict[Hashable, str]:
+    """The means (or sums) of a table to hide, each with its reason code: those failing
+    :func:`check_magnitude` (primary), then further ones (``"secondary"``) wherever a shown
+    total and the shown parts of a relation ``(total, parts)`` (a pooled mean beside the means
+    of its target groups: the total's sum is the sum of the parts' sums) give away the sum of
+    the hidden parts: the hidden parts taken together must pass :func:`check_magnitude`, else
+    the part with the fewest contributors still shown is hidden too, and the total when none
+    is left; a hidden total needs a hidden part. ``values``: the contributions of each cell."""
+    contributions = {key: np.asarray(list(v), dtype=float) for key, v in values.items()}
+    hidden = {}
+    for key, v in contributions.items():
+        check = check_magnitude(v, rules)
+        if not check.ok:
+            hidden[key] = check.reason
+    relations = [(total, list(parts)) for total, parts in relations]
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in relations:
+            gone = [p for p in parts if p in hidden]
+            shown = sorted((p for p in parts if p not in hidden), key=lambda p: (len(contributions[p]), str(p)))
+            if total in hidden and not gone and shown:
+                hidden[shown[0]], changed = SECONDARY, True
+            elif gone and total not in hidden and not check_magnitude(
+                    np.concatenate([contributions[p] for p in gone]), rules).ok:
+                hidden[shown[0] if shown else total], changed = SECONDARY, True
+    return hidden

@@ -11,7 +11,8 @@ tables) and 5 (frequency tables). The gate's modules (:mod:`.linked`, :mod:`.att
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 
 from .rules import DEFAULT_MIN_CELL_SIZE
 
@@ -50,6 +51,12 @@ class Rules:
             raise ValueError("min_cell_size must be at least 1")
         if self.objective not in ("cells", "count"):
             raise ValueError(f"objective must be 'cells' or 'count', not {self.objective!r}")
+
+    @classmethod
+    def from_parameters(cls, parameters: Mapping) -> Rules:
+        """The rules a chapter runs with: every threshold named in its ``parameters`` (book.yml
+        declares them, with these defaults), the defaults for the others."""
+        return cls(**{f.name: parameters[f.name] for f in fields(cls) if f.name in parameters})
 
     def is_primary(self, count: float) -> bool:
         """Whether a person count may not be shown by itself (below the minimum, or zero)."""

@@ -1,15 +1,10 @@
-"""Disclosure control: no count below the minimum cell size reaches the book.
+"""The last line of the gate: checks on what a chapter saves and glues.
 
-The rule, applied in one place for tables, figure labels and glued numbers:
-
-* a group count ``n`` below the minimum is suppressed, and with it everything computed on
-  that group;
-* a proportion ``k`` of ``n`` is suppressed when ``k`` or ``n - k`` is below the minimum
-  (the complement is as revealing as the count: 31 of 33 tells that 2 did not);
-* when either group's figures of a comparison are suppressed, so are the difference, its
-  interval and the p-value, which would otherwise give the suppressed value back;
-* across the parts of a total (target groups), the suppressed parts together must be safe
-  too (:func:`suppress_across`), else the total minus the parts shown gives them back.
+The gates (:mod:`.effect`, :mod:`.survey`, :mod:`.wwatwork`) decide what may be shown, with
+linked-table protection (:mod:`.linked`) and the thresholds of :mod:`.policy`. The book then
+refuses, as a safety net, to save a table (:func:`check_table`) or glue a number
+(:func:`require_safe`, called by :meth:`evalbook.book.chapter.Chapter.glue`) that names a
+person count below the minimum cell size: a gate that let one through is a bug.
 """
 
 from __future__ import annotations
@@ -21,20 +16,13 @@ import pandas as pd
 from ..core.errors import DisclosureError
 
 DEFAULT_MIN_CELL_SIZE = 10
-# Statistics of a comparison row that would give a suppressed value back.
-STATISTICS = ("diff", "ci_low", "ci_high", "p_value", "p_holm", "ame", "ame_low", "ame_high", "ame_p", "mde")
 # Columns of a saved table (and names of glued values) that hold person counts.
 COUNT_NAME = re.compile(r"^(n|k|count)(_.*)?$|_(n|count)$")
 
 
 def is_safe_count(count, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> bool:
-    """Whether a person count may be shown (zero counts are never safe either: they single out)."""
+    """Whether a person count may be shown by itself (zero counts are never safe either: they single out)."""
     return pd.notna(count) and int(count) >= min_cell_size
-
-
-def is_safe_proportion(k, n, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> bool:
-    """Whether ``k`` of ``n`` may be shown: both ``k`` and ``n - k`` reach the minimum."""
-    return is_safe_count(k, min_cell_size) and is_safe_count(n - k, min_cell_size)
 
 
 def require_safe(count, min_cell_size: int = DEFAULT_MIN_CELL_SIZE, what: str = "count") -> int:
@@ -58,79 +46,5 @@ def check_table(table: pd.DataFrame, min_cell_size: int = DEFAULT_MIN_CELL_SIZE)
         if len(small):
             raise DisclosureError(
                 f"column '{column}' holds counts below the minimum cell size {min_cell_size} "
-                f"(rows {', '.join(map(str, small.index[:5]))}): suppress them first "
-                "(evalbook.disclosure.rules.protect)"
+                f"(rows {', '.join(map(str, small.index[:5]))}): the gate (evalbook.disclosure) let them through"
             )
-
-
-def protect(table: pd.DataFrame, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> pd.DataFrame:
-    """A copy of a comparison table (:func:`evalbook.analysis.effect.outcome_table`) with every
-    disclosive cell set to missing and a boolean column ``suppressed`` per row."""
-    out = table.copy()
-    out[["n_programme", "n_control"]] = out[["n_programme", "n_control"]].astype("Int64")
-    suppressed = pd.Series(False, index=out.index)
-    for group in ("programme", "control"):
-        n, k, value = f"n_{group}", f"k_{group}", f"value_{group}"
-        small_group = ~out[n].map(lambda x: is_safe_count(x, min_cell_size))
-        is_prop = out["kind"] == "proportion"
-        small_prop = is_prop & ~out.apply(lambda r, k=k, n=n: is_safe_proportion(r[k], r[n], min_cell_size), axis=1)
-        hide = small_group | small_prop
-        out.loc[hide, [k, value]] = pd.NA
-        out.loc[small_group, n] = pd.NA
-        suppressed |= hide
-    out.loc[suppressed, [c for c in STATISTICS if c in out]] = pd.NA
-    out["suppressed"] = suppressed
-    return out
-
-
-def suppress_across(
-    table: pd.DataFrame, raw: pd.DataFrame, part: str, total_key, min_cell_size: int = DEFAULT_MIN_CELL_SIZE
-) -> pd.DataFrame:
-    """Secondary suppression across the parts of a total (e.g. target groups), after :func:`protect`.
-
-    ``table`` has one row per outcome and part, plus a row whose ``part`` column is
-    ``total_key``. For every outcome and group (programme, control) whose figure is
-    suppressed in one or more parts, the suppressed parts taken together must be safe (their
-    count and its complement, or for a mean their persons, at least ``min_cell_size``):
-    otherwise the total minus the parts shown gives them back. Further parts (smallest count
-    first) are suppressed until they are; when none is left, the total's figure is
-    suppressed too. ``raw`` is the table before protection (same rows).
-    """
-    out = table.copy()
-    for outcome in out["outcome"].unique():
-        rows = out.index[(out["outcome"] == outcome) & (out[part] != total_key)]
-        total = out.index[(out["outcome"] == outcome) & (out[part] == total_key)]
-        if len(rows) == 0:
-            continue
-        proportion = out.loc[rows[0], "kind"] == "proportion"
-        for group in ("programme", "control"):
-            n, k, value = f"n_{group}", f"k_{group}", f"value_{group}"
-            hidden = [i for i in rows if pd.isna(out.loc[i, value])]
-            if not hidden:
-                continue
-
-            def safe(indices, n=n, k=k, proportion=proportion) -> bool:
-                n_sum = int(raw.loc[indices, n].sum())
-                if not proportion:
-                    return is_safe_count(n_sum, min_cell_size)
-                return is_safe_proportion(int(raw.loc[indices, k].sum()), n_sum, min_cell_size)
-
-            shown = sorted(
-                (i for i in rows if i not in hidden), key=lambda i: (raw.loc[i, k] if proportion else raw.loc[i, n], i)
-            )
-            while not safe(hidden) and shown:
-                hidden.append(shown.pop(0))
-            if not safe(hidden):
-                hidden += list(total)
-            for i in hidden:
-                out.loc[i, [c for c in (k, value) if c in out]] = pd.NA
-                if not is_safe_count(raw.loc[i, n], min_cell_size):
-                    out.loc[i, n] = pd.NA
-                out.loc[i, [c for c in STATISTICS if c in out]] = pd.NA
-                out.loc[i, "suppressed"] = True
-    return out
-
-
-def suppressed_labels(table: pd.DataFrame) -> list[str]:
-    """The labels of the rows :func:`protect` suppressed, for the chapter's note."""
-    return list(table.loc[table["suppressed"], "label"])

@@ -1,50 +1,56 @@
 """The gate of the two survey chapters: what of a survey result may reach a reader.
 
 :func:`release` takes a telephone survey (:class:`evalbook.analysis.survey.SurveyResult`),
-:func:`release_nps` a client survey (:class:`evalbook.analysis.nps.NpsResult`); each returns
-the masked tables and the list of what it suppressed. The rules (:mod:`evalbook.disclosure.rules`):
+:func:`release_nps` a client survey (:class:`evalbook.analysis.nps.NpsResult`); each builds
+the count system of everything its chapter shows, protects it
+(:func:`~evalbook.disclosure.linked.protect`: every count or complement below the minimum,
+zeros too by default, and the cheapest further cells so that none of them can be derived to
+within the minimum) and returns the masked tables with the list of what it held back.
 
-* a share is shown only when its count and complement both reach the minimum cell size, a
-  group size only when it does; the difference, its interval and the p-values of a
-  comparison with a suppressed group are suppressed with it;
-* the total over both groups of a row with a suppressed group is suppressed too: the total
-  minus the group shown would give the suppressed one back;
-* an answer distribution of a group is shown only when every segment reaches the minimum
-  (else the other segments give the small one away);
-* an NPS row (total, team, month) is shown only when each of its three categories reaches
-  the minimum.
+The telephone survey's system (:func:`survey_system`), per group (programme, control, and
+both together as their sum):
+
+* per item its denominator ``n`` (shared by the item's indicator and its answer categories)
+  and per quantity the count ``k`` with its complement ``n - k``;
+* the answer categories of an item adding up to ``n``; an indicator that counts several
+  categories as their sum; the agreement distributions' middle segment (neutral plus weet
+  niet);
+* routing: an item asked only after a given answer has as many respondents as gave it, less
+  those who did not answer (or said weet niet where that is left out), an item asked to
+  all as many as the respondents, less those; the differences are protected counts.
+
+Derived figures come from released cells: a share and its Wilson interval with its ``k`` and
+``n``, the difference, its interval and p with both groups, the Holm correction with every
+hidden test counted at p = 1, an answer distribution of a group only with all its segments.
+
+The client survey's system: per row (everyone, a team, a month) the three categories adding
+up to ``n``, and the teams and the months each adding up to everyone.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from ..analysis import survey as analysis
 from ..analysis.nps import CATEGORIES, NpsResult
-from ..analysis.survey import ALL_GROUPS, TOTAL, SurveyResult
-from ..schemas.survey import GROUPS
-from . import rules
+from ..analysis.survey import ALL_GROUPS, MIDDLE, TOTAL, SurveyResult
+from ..schemas.survey import DONT_KNOW, GROUPS, SIDES, split_list
+from .cells import DERIVED, Suppression, mask, released_holm
+from .linked import CountSystem, Protection, Relation, protect
+from .policy import DEFAULT_RULES, Rules
 
-
-@dataclass(frozen=True)
-class Suppression:
-    """One suppression: what (a quantity, an item's distribution, an NPS row), for whom (a
-    group, ``difference``, a breakdown) and by which rule (``cell``, ``total``,
-    ``comparison``, ``distribution``)."""
-
-    quantity: str
-    group: str
-    rule: str
+STATISTICS = ("diff", "ci_low", "ci_high", "p_value", "p_holm")
+NPS_STATISTICS = ("nps", "nps_low", "nps_high")
+TOTAL_WEIGHT = 0.5  # hiding a total over both groups costs half a group's figure: the groups are compared
 
 
 @dataclass(frozen=True)
 class ReleasedSurvey:
     """A telephone survey as it may be shown: :class:`SurveyResult`'s table (with a
     ``suppressed`` flag per row), comparison and distributions with every disclosive value
-    missing, and the respondents per group (missing when too few)."""
+    missing, and the respondents per group (missing when hidden)."""
 
     table: pd.DataFrame
     comparison: pd.DataFrame
@@ -62,55 +68,163 @@ class ReleasedSurvey:
         return self.table[self.table["primary"]]
 
 
-def release(result: SurveyResult, min_cell_size: int = rules.DEFAULT_MIN_CELL_SIZE) -> ReleasedSurvey:
-    """The releasable part of a telephone survey."""
-    table = _protect(result.table, min_cell_size)
-    distributions = {scale: _distribution(frame, min_cell_size) for scale, frame in result.distributions.items()}
-    safe = result.respondents.map(lambda n: rules.is_safe_count(n, min_cell_size))
-    respondents = result.respondents.where(safe).astype("Int64")
+def release(result: SurveyResult, rules: Rules = DEFAULT_RULES) -> ReleasedSurvey:
+    """The releasable part of a telephone survey (module docstring)."""
+    system, where = survey_system(result)
+    totals = {key: TOTAL_WEIGHT for key in system.cells if key[-1] == TOTAL}  # rather both groups together
+    protection = protect(system, rules, weights=totals)
+    table, held = _table(result.table, where, protection)
+    distributions = {}
+    for scale, frame in result.distributions.items():
+        distributions[scale], more = _distribution(frame, where, protection)
+        held += more
+    hidden = {g: ("resp", g) in protection for g in GROUPS}
+    respondents = result.respondents.where([not hidden.get(g, False) for g in result.respondents.index])
+    held += [Suppression("respondents", g, "n", protection.suppressed[("resp", g)]) for g in GROUPS if hidden[g]]
+    assumed = None if result.assumed is None else {g: v for g, v in result.assumed.items() if not hidden.get(g)}
     return ReleasedSurvey(
         table=table, comparison=analysis.comparison(result.figures, table, result.alpha),
-        distributions=distributions, respondents=respondents, codebook=result.codebook, alpha=result.alpha,
-        min_cell_size=min_cell_size, assumed=result.assumed,
-        assumed_match=result.assumed_match if safe.all() else None,
-        suppressions=_table_suppressions(result.table, table) + _distribution_suppressions(distributions))
+        distributions=distributions, respondents=respondents.astype("Int64"), codebook=result.codebook,
+        alpha=result.alpha, min_cell_size=rules.min_cell_size, assumed=assumed,
+        assumed_match=None if any(hidden.values()) else result.assumed_match, suppressions=held)
 
 
-def _protect(raw: pd.DataFrame, min_cell_size: int) -> pd.DataFrame:
-    """:func:`rules.protect` on the groups, extended to the totals and the Wilson intervals."""
-    out = rules.protect(raw, min_cell_size)
-    total_unsafe = ~out.apply(lambda r: rules.is_safe_proportion(r["k_total"], r["n_total"], min_cell_size), axis=1)
-    out.loc[total_unsafe | out["suppressed"], ["k_total", "value_total"]] = np.nan  # total − shown group = hidden one
-    small_total = ~out["n_total"].map(lambda n: rules.is_safe_count(n, min_cell_size))
-    out.loc[small_total | out[[f"n_{g}" for g in GROUPS]].isna().any(axis=1), "n_total"] = np.nan
-    for group in ALL_GROUPS:
-        out.loc[out[f"value_{group}"].isna(), [f"wilson_low_{group}", f"wilson_high_{group}"]] = np.nan
-    for column in ("k_total", "n_total"):
+def survey_system(result: SurveyResult) -> tuple[CountSystem, dict]:
+    """The count system of a telephone survey (module docstring) and ``where``: ``(quantity,
+    group, "n" | "k")`` → cell, ``(item, category, group)`` → cell of a distribution segment."""
+    cells, relations, unpublished, where = {}, [], set(), {}
+    table = result.table.set_index("quantity")
+    book = result.codebook.set_index("item")
+
+    def cell(key, value, hidden: bool = False):
+        cells[key] = float(value)
+        if hidden:
+            unpublished.add(key)
+        return key
+
+    for g in GROUPS:
+        cell(("resp", g), result.respondents.get(g, 0))
+    for quantity, r in table.iterrows():
+        for g in ALL_GROUPS:
+            n = cell(("n", r["item"], g), r[f"n_{g}"])
+            k = cell(("k", quantity, g), r[f"k_{g}"])
+            no = cell(("no", quantity, g), r[f"n_{g}"] - r[f"k_{g}"], hidden=True)
+            relations.append(Relation(n, (k, no), (1.0, 1.0)))
+            where[(quantity, g, "n")], where[(quantity, g, "k")] = n, k
+    for item in table.loc[table["primary"], "item"]:
+        categories = table[(table["item"] == item) & ~table["primary"]]
+        if categories.empty:
+            continue
+        positive = _positive(book.loc[item], categories["category"])
+        for g in ALL_GROUPS:
+            parts = [("k", q, g) for q in categories.index]
+            if sum(cells[p] for p in parts) == cells[("n", item, g)]:
+                relations.append(Relation(("n", item, g), tuple(parts), (1.0,) * len(parts)))
+            chosen = [("k", q, g) for q, c in categories["category"].items() if c in positive]
+            if chosen and sum(cells[p] for p in chosen) == cells[("k", item, g)]:
+                relations.append(Relation(("k", item, g), tuple(chosen), (1.0,) * len(chosen)))
+    for frame in result.distributions.values():
+        for (item, category, g), k in frame.set_index(["item", "category", "group"])["k"].items():
+            if category == MIDDLE:
+                parts = [("k", f"{item}_{c}", g) for c in ("neutral", DONT_KNOW) if ("k", f"{item}_{c}", g) in cells]
+                key = cell(("mid", item, g), k)
+                relations.append(Relation(key, tuple(parts), (1.0,) * len(parts)))
+            else:
+                key = ("k", f"{item}_{category}", g)
+            where[(item, category, g)] = key
+    for item in table.loc[table["primary"], "item"].unique():
+        for g in GROUPS:
+            asked = _asked(book, table, item, g, cells[("resp", g)])
+            if asked is None:
+                continue
+            terms, value = asked
+            left = value - cells[("n", item, g)]
+            if left < 0:
+                continue
+            if left:
+                terms = {**terms, cell(("excl", item, g), left, hidden=True): -1.0}
+            relations.append(Relation(("n", item, g), tuple(terms), tuple(terms.values())))
+    for key in [k for k in cells if k[0] in ("n", "k", "no", "mid") and k[-1] == TOTAL]:
+        parts = tuple(key[:-1] + (g,) for g in GROUPS)
+        if all(p in cells for p in parts):
+            relations.append(Relation(key, parts, (1.0, 1.0)))
+    return CountSystem(cells, tuple(relations), unpublished=frozenset(unpublished)), where
+
+
+def _positive(entry, categories) -> set:
+    """The answer categories an item's indicator counts as positive."""
+    codes = split_list(entry["positive"])
+    if entry["scale"] == "agreement":
+        codes = {SIDES.get(c, c) for c in codes}
+    return set(codes) & set(categories)
+
+
+def _asked(book: pd.DataFrame, table: pd.DataFrame, item: str, group: str,
+           respondents: float) -> tuple[dict, float] | None:
+    """Who was asked ``item`` in ``group``, as cells (weights) and their value: the
+    ``respondents``, or the answers its ``asked_if`` selects where the table counts them
+    exactly; None where it does not (a routing on a grade)."""
+    condition = book.at[item, "asked_if"] if item in book.index else None
+    if not isinstance(condition, str):
+        return {("resp", group): 1.0}, respondents
+    source, _, codes = condition.partition("=")
+    source, codes = source.strip(), set(split_list(codes))
+    entry = book.loc[source]
+    categories = table[(table["item"] == source) & ~table["primary"]]
+    if entry["scale"] == "agreement":
+        sides = {SIDES[c] for c in codes if c in SIDES}
+        if {c for c, side in SIDES.items() if side in sides} != codes:
+            return None
+        codes = sides
+    if not categories.empty:
+        chosen = categories[categories["category"].isin(codes)]
+        return {("k", q, group): 1.0 for q in chosen.index}, float(chosen[f"k_{group}"].sum())
+    if entry["scale"] == "yes_no" and codes == set(split_list(entry["positive"])):
+        return {("k", source, group): 1.0}, float(table.at[source, f"k_{group}"])
+    return None
+
+
+def _table(raw: pd.DataFrame, where: dict, protection: Protection) -> tuple[pd.DataFrame, list[Suppression]]:
+    """The survey table with hidden cells and what rests on them missing; a total over both
+    groups goes with a hidden group (safe without it, but the chapter says it goes)."""
+    out = raw.copy()
+    held = []
+    arm_hidden = {"n": False, "k": False}
+    for g in ALL_GROUPS:
+        hidden = {key: pd.Series([where[(q, g, key)] in protection for q in raw["quantity"]], index=raw.index)
+                  for key in ("n", "k")}
+        for key, rows in hidden.items():
+            held += [Suppression("indicators", q, f"{key}_{g}", protection.suppressed[where[(q, g, key)]])
+                     for q in raw.loc[rows, "quantity"]]
+            if g == TOTAL:
+                held += [Suppression("indicators", q, f"{key}_{g}", DERIVED)
+                         for q in raw.loc[arm_hidden[key] & ~rows, "quantity"]]
+                rows = rows | arm_hidden[key]
+            else:
+                arm_hidden[key] = arm_hidden[key] | rows
+            mask(out, rows, (f"{key}_{g}",))
+        derived = out[f"n_{g}"].isna() | out[f"k_{g}"].isna()
+        mask(out, derived, (f"value_{g}", f"wilson_low_{g}", f"wilson_high_{g}"))
+        held += [Suppression("indicators", q, f"value_{g}", DERIVED) for q in raw.loc[derived, "quantity"]]
+    shown = out[[f"{c}_{g}" for c in ("n", "value") for g in GROUPS]].notna().all(axis=1)
+    mask(out, ~shown, [c for c in STATISTICS if c != "p_holm"])
+    out["p_holm"] = released_holm(raw["p_value"].where(raw["primary"]), shown)
+    held += [Suppression("indicators", q, "p_value", DERIVED) for q in raw.loc[~shown, "quantity"]]
+    out["suppressed"] = ~out[[f"value_{g}" for g in ALL_GROUPS]].notna().all(axis=1)
+    for column in [f"{c}_{g}" for c in ("n", "k") for g in ALL_GROUPS]:
         out[column] = out[column].astype("Int64")
-    return out
+    return out, held
 
 
-def _table_suppressions(raw: pd.DataFrame, released: pd.DataFrame) -> list[Suppression]:
-    found = []
-    for (_, r), (_, s) in zip(raw.iterrows(), released.iterrows(), strict=True):
-        arms = [g for g in GROUPS if pd.isna(s[f"value_{g}"]) and pd.notna(r[f"value_{g}"])]
-        found += [Suppression(r["quantity"], g, "cell") for g in arms]
-        if pd.isna(s["value_total"]) and pd.notna(r["value_total"]):
-            found.append(Suppression(r["quantity"], TOTAL, "total" if arms else "cell"))
-        if pd.isna(s["p_value"]) and pd.notna(r["p_value"]):
-            found.append(Suppression(r["quantity"], "difference", "comparison"))
-    return found
-
-
-def _distribution(frame: pd.DataFrame, min_cell_size: int) -> pd.DataFrame:
-    safe = frame.groupby(["item", "group"])["k"].transform(
-        lambda k: all(rules.is_safe_count(x, min_cell_size) for x in k))
-    return frame.assign(value=frame["value"].where(safe))[["item", "category", "group", "value"]]
-
-
-def _distribution_suppressions(distributions: dict[str, pd.DataFrame]) -> list[Suppression]:
-    return [Suppression(item, group, "distribution") for frame in distributions.values()
-            for (item, group), block in frame.groupby(["item", "group"], sort=False) if block["value"].isna().all()]
+def _distribution(frame: pd.DataFrame, where: dict, protection: Protection) -> tuple[pd.DataFrame, list]:
+    """An answer distribution: a group's bar only when none of its segments is hidden."""
+    hidden = pd.Series([where[key] in protection or where.get((key[0], key[2], "n")) in protection
+                        for key in zip(frame["item"], frame["category"], frame["group"], strict=True)],
+                       index=frame.index)
+    bar = hidden.groupby([frame["item"], frame["group"]]).transform("any")
+    held = [Suppression("distributions", item, group, DERIVED)
+            for (item, group), gone in bar.groupby([frame["item"], frame["group"]], sort=False).any().items() if gone]
+    return frame.assign(value=frame["value"].where(~bar))[["item", "category", "group", "value"]], held
 
 
 # -- the client survey (NPS) ------------------------------------------------------------------------
@@ -118,7 +232,7 @@ def _distribution_suppressions(distributions: dict[str, pd.DataFrame]) -> list[S
 @dataclass(frozen=True)
 class ReleasedNps:
     """A client survey as it may be shown: the NPS tables with a ``suppressed`` flag per row
-    and every value of a suppressed row missing."""
+    and every hidden value (and what rests on it) missing."""
 
     overall: pd.DataFrame
     by_team: pd.DataFrame
@@ -135,22 +249,40 @@ class ReleasedNps:
         return pd.concat([self.overall, self.by_team, self.by_period], ignore_index=True)
 
 
-def release_nps(result: NpsResult, min_cell_size: int = rules.DEFAULT_MIN_CELL_SIZE) -> ReleasedNps:
-    """The releasable part of a client survey."""
-    overall, by_team, by_period = (_protect_nps(t, min_cell_size)
-                                   for t in (result.overall, result.by_team, result.by_period))
-    suppressions = [Suppression(str(r["group"]), r["by"], "cell")
-                    for t in (overall, by_team, by_period) for _, r in t[t["suppressed"]].iterrows()]
-    return ReleasedNps(overall=overall, by_team=by_team, by_period=by_period, teams=result.teams,
-                       periods=result.periods, alpha=result.alpha, min_cell_size=min_cell_size,
-                       suppressions=suppressions)
+def release_nps(result: NpsResult, rules: Rules = DEFAULT_RULES) -> ReleasedNps:
+    """The releasable part of a client survey (module docstring)."""
+    tables = (result.overall, result.by_team, result.by_period)
+    cells, relations = {}, []
+    for frame in tables:
+        for _, r in frame.iterrows():
+            row = ("nps", r["by"], r["group"])
+            cells |= {(*row, c): float(r[f"k_{c}"]) for c in CATEGORIES} | {(*row, "n"): float(r["n"])}
+            relations.append(Relation((*row, "n"), tuple((*row, c) for c in CATEGORIES), (1.0,) * len(CATEGORIES)))
+    overall = result.overall.iloc[0]
+    for frame in tables[1:]:
+        for what in (*CATEGORIES, "n"):
+            parts = tuple(("nps", r["by"], r["group"], what) for _, r in frame.iterrows())
+            relations.append(Relation(("nps", overall["by"], overall["group"], what), parts, (1.0,) * len(parts)))
+    protection = protect(CountSystem(cells, tuple(relations)), rules)
+    released = [_mask_nps(frame, protection) for frame in tables]
+    held = [Suppression("nps", f"{key[1]}/{key[2]}", key[3], reason) for key, reason in protection.suppressed.items()]
+    return ReleasedNps(overall=released[0], by_team=released[1], by_period=released[2], teams=result.teams,
+                       periods=result.periods, alpha=result.alpha, min_cell_size=rules.min_cell_size,
+                       suppressions=held)
 
 
-def _protect_nps(raw: pd.DataFrame, min_cell_size: int) -> pd.DataFrame:
+def _mask_nps(raw: pd.DataFrame, protection: Protection) -> pd.DataFrame:
+    """One NPS table with hidden counts, the shares they give and the NPS of a row with any
+    hidden count missing."""
     out = raw.copy()
-    out["suppressed"] = ~out.apply(
-        lambda r: all(rules.is_safe_count(r[f"k_{cat}"], min_cell_size) for cat in CATEGORIES), axis=1)
-    out.loc[out["suppressed"], [c for c in out.columns if c not in ("by", "group", "suppressed")]] = np.nan
-    for column in ["n", *(f"k_{cat}" for cat in CATEGORIES)]:
+    key = list(zip(raw["by"], raw["group"], strict=True))
+    n_hidden = pd.Series([("nps", b, g, "n") in protection for b, g in key], index=raw.index)
+    mask(out, n_hidden, ("n", *(f"share_{c}" for c in CATEGORIES)))
+    for c in CATEGORIES:
+        mask(out, pd.Series([("nps", b, g, c) in protection for b, g in key], index=raw.index),
+             (f"k_{c}", f"share_{c}"))
+    out["suppressed"] = out[["n", *(f"share_{c}" for c in CATEGORIES)]].isna().any(axis=1)
+    mask(out, out["suppressed"], NPS_STATISTICS)
+    for column in ["n", *(f"k_{c}" for c in CATEGORIES)]:
         out[column] = out[column].astype("Int64")
     return out

@@ -1,52 +1,42 @@
-"""The gate for the WW@Work cohort: which of the chapter's counts, percentages and
-statistics may be shown (:func:`release`).
+"""The gate for the WW@Work cohort: which of the chapter's counts, percentages and statistics
+may be shown (:func:`release`).
 
 Result tables in (:class:`evalbook.analysis.wwatwork.CohortStudy`, true counts), masked
-tables and the list of suppressions out (:class:`Released`). The rules of
-:mod:`evalbook.disclosure.rules`, applied to every person count of the chapter at once:
+tables and the list of suppressions out (:class:`Released`). Every person count of the
+chapter is a cell of one count system (:func:`cohort_system`):
 
-* primary: a count below the minimum cell size (zero included) is hidden;
-* complement: a count ``k`` shown beside its base ``n`` gives ``n - k`` away, so ``k`` is
-  hidden when ``n - k`` is below the minimum (the funnel's step of its previous step; the
-  Bijstand entrants of a group of its size);
-* secondary: wherever a total is the sum of parts (Rotterdam = Noord + Zuid per funnel
-  step; everyone = coached + not coached = Noord + Zuid in the inflow table), no hidden
-  cell may be recovered by subtraction: a relation never has exactly one hidden cell, and
-  the hidden parts of a shown total add up to a safe count. The two tables share counts
-  (the cohort, the coached, the coached Bijstand entrants, each region), so a cell hidden in
-  one is hidden in the other.
+* the funnel per step and area (all of Rotterdam, each region), each region adding up to
+  Rotterdam, and per step the persons of its base step who did not reach it (never shown,
+  protected like any count: a step of 12 beside a base of 13 gives 1 away);
+* the inflow table (realised against predicted) per group: its persons ``n`` and Bijstand
+  entrants ``k`` (with ``n - k``), the coached and the not coached adding up to everyone, and
+  so do the regions; the cells it shares with the funnel (everyone, the coached, the coached
+  entrants, each region) are one cell;
+* the published funnel figures that rest on a count of their own (the work found in the
+  first half of 2017, part of all work found).
 
-A percentage is shown only with both its count and its base; a published funnel figure only
-when every funnel cell it would give back is shown; a statistic of the inflow table only
-when its group's ``n`` and ``k`` are.
+:func:`~evalbook.disclosure.linked.protect` hides every count or complement below the minimum
+(zeros too, by default) and the cheapest further cells so that none can be derived to within
+the minimum. A percentage is shown only with its count and base, a published figure only
+with every cell it rests on, a statistic of the inflow table only with its group's ``n``
+and ``k``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..analysis.published import STATUS_SUPPRESSED
 from ..analysis.wwatwork import AREAS, BASE, CohortStudy
 from ..schemas.cohort import REGIONS
-from .rules import DEFAULT_MIN_CELL_SIZE, is_safe_count, is_safe_proportion
+from .cells import DERIVED, Suppression, mask
+from .linked import CountSystem, Protection, Relation, protect
+from .policy import DEFAULT_RULES, Rules
 
-PRIMARY = "primary"  # below the minimum cell size
-COMPLEMENT = "complement"  # its base minus it is below the minimum
-SECONDARY = "secondary"  # would be recovered from a total and the other parts
-LINKED = "linked"  # rests on a hidden cell (a published figure, an inflow statistic)
 OVP_STATISTICS = ("realised", "predicted", "diff", "ci_low", "ci_high", "p_value")
-
-
-@dataclass(frozen=True)
-class Suppression:
-    """One hidden value: in ``table`` (funnel, figures, ovp), its ``row`` and ``column``, and why."""
-
-    table: str
-    row: str
-    column: str
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -64,119 +54,130 @@ class Released:
     suppressions: list[Suppression]
 
 
-def release(study: CohortStudy, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> Released:
+def release(study: CohortStudy, rules: Rules = DEFAULT_RULES) -> Released:
     """Pass the cohort's results through the gate (see the module docstring)."""
-    values, relations, complements = _cells(study)
-    hidden = protect(values, relations, complements, min_cell_size)
-    suppressions = [Suppression("funnel", step, f"count{suffix}", reason)
-                    for (table, step, suffix), reason in hidden.items() if table == "funnel"]
-    suppressions += [Suppression("ovp", group, column, reason)
-                     for (table, group, column), reason in hidden.items() if table == "ovp"]
-    funnel = _mask_funnel(study.funnel, hidden)
-    comparison, figures_hidden = _mask_comparison(study, funnel, min_cell_size)
-    suppressions += figures_hidden
-    return Released(funnel=funnel, comparison=comparison, ovp=_mask_ovp(study.ovp, hidden),
-                    first_month=study.first_month, last_month=study.last_month, months=study.months,
-                    suppressions=suppressions)
+    system, figure_cells = cohort_system(study)
+    protection = protect(system, rules)
+    funnel, held = _mask_funnel(study.funnel, protection)
+    ovp, more = _mask_ovp(study, protection)
+    comparison, figures_held = _mask_comparison(study, figure_cells, protection)
+    return Released(funnel=funnel, comparison=comparison, ovp=ovp, first_month=study.first_month,
+                    last_month=study.last_month, months=study.months, suppressions=held + more + figures_held)
 
 
-def protect(values: dict, relations: list, complements: list, min_cell_size: int) -> dict:
-    """The cells to hide, each with its reason.
-
-    ``values``: cell → true count; ``relations``: ``(total, parts)`` with total = sum of parts
-    (a single part: the two cells hold the same count); ``complements``: ``(part, whole)``
-    pairs whose difference is revealed when both are shown. Cells are hidden until no rule
-    is broken; a secondary cell is the smallest part still shown (the total when none is)."""
-    hidden = {cell: PRIMARY for cell, v in values.items() if not is_safe_count(v, min_cell_size)}
-    changed = True
-    while changed:
-        changed = False
-        for part, whole in complements:
-            if part not in hidden and whole not in hidden \
-                    and not is_safe_count(values[whole] - values[part], min_cell_size):
-                hidden[part], changed = COMPLEMENT, True
-        for total, parts in relations:
-            gone = [c for c in (total, *parts) if c in hidden]
-            hidden_sum = sum(values[p] for p in parts if p in hidden)
-            if len(gone) == 1 or (gone and total not in hidden and not is_safe_count(hidden_sum, min_cell_size)):
-                shown = sorted((p for p in parts if p not in hidden), key=lambda p: values[p])
-                hidden[shown[0] if shown else total], changed = SECONDARY, True
-    return hidden
+def funnel_key(step: str, suffix: str) -> tuple:
+    """The cell of a funnel count: ``suffix`` ``""`` for Rotterdam, ``"_<region>"``."""
+    return ("funnel", step, suffix)
 
 
-def _cells(study: CohortStudy) -> tuple[dict, list, list]:
-    """The person counts of the funnel and the inflow table, how they add up and which pairs
-    reveal a difference."""
+def _ovp_key(study: CohortStudy, group: str, column: str) -> tuple:
+    """The cell of an inflow-table count, the funnel's where both count the same persons."""
+    shared = {("total", "n"): ("cohort", ""), ("coached", "n"): ("coached", ""), ("coached", "k"): ("bijstand", ""),
+              **{(r, "n"): ("cohort", f"_{r}") for r in REGIONS}}
+    if (group, column) in shared:
+        step, suffix = shared[(group, column)]
+        value = study.ovp.set_index("group").at[group, column]
+        if study.funnel.set_index("step").at[step, f"count{suffix}"] == value:
+            return funnel_key(step, suffix)
+    return ("ovp", group, column)
+
+
+def cohort_system(study: CohortStudy) -> tuple[CountSystem, dict]:
+    """The count system of the chapter (module docstring) and, per published figure
+    (``quantity, subgroup``), the cells it rests on."""
+    cells, relations, unpublished = {}, [], set()
     f = study.funnel.set_index("step")
+    for step in f.index:
+        for suffix in AREAS:
+            cells[funnel_key(step, suffix)] = float(f.at[step, f"count{suffix}"])
+        relations.append(Relation(funnel_key(step, ""), tuple(funnel_key(step, f"_{r}") for r in REGIONS),
+                                  (1.0,) * len(REGIONS)))
+        for suffix in AREAS if BASE[step] else ():
+            missed = ("missed", step, suffix)
+            cells[missed] = cells[funnel_key(BASE[step], suffix)] - cells[funnel_key(step, suffix)]
+            unpublished.add(missed)
+            relations.append(Relation(funnel_key(BASE[step], suffix), (funnel_key(step, suffix), missed), (1.0, 1.0)))
     o = study.ovp.set_index("group")
-    values = {("funnel", step, suffix): int(f.loc[step, f"count{suffix}"]) for step in f.index for suffix in AREAS}
-    values |= {("ovp", group, column): int(o.loc[group, column]) for group in o.index for column in ("n", "k")}
-    total, regions = "", REGIONS  # the column suffixes of all of Rotterdam and of a region: "" and "_<region>"
-    relations = [(("funnel", step, total), tuple(("funnel", step, f"_{r}") for r in regions)) for step in f.index]
+    for group in o.index:
+        n, k = _ovp_key(study, group, "n"), _ovp_key(study, group, "k")
+        cells[n], cells[k] = float(o.at[group, "n"]), float(o.at[group, "k"])
+        cells[("ovp", group, "not")] = cells[n] - cells[k]
+        unpublished.add(("ovp", group, "not"))
+        relations.append(Relation(n, (k, ("ovp", group, "not")), (1.0, 1.0)))
     for column in ("n", "k"):
-        relations += [(("ovp", "total", column), (("ovp", "coached", column), ("ovp", "not_coached", column))),
-                      (("ovp", "total", column), tuple(("ovp", r, column) for r in regions))]
-    relations += [(("ovp", "total", "n"), (("funnel", "cohort", total),)),
-                  (("ovp", "coached", "n"), (("funnel", "coached", total),)),
-                  (("ovp", "coached", "k"), (("funnel", "bijstand", total),)),
-                  *((("ovp", r, "n"), (("funnel", "cohort", f"_{r}"),)) for r in regions)]
-    complements = [(("funnel", step, s), ("funnel", BASE[step], s)) for step in f.index if BASE[step] for s in AREAS]
-    complements += [(("ovp", group, "k"), ("ovp", group, "n")) for group in o.index]
-    return values, relations, complements
+        for parts in (("coached", "not_coached"), REGIONS):
+            relations.append(Relation(_ovp_key(study, "total", column),
+                                      tuple(_ovp_key(study, g, column) for g in parts), (1.0,) * len(parts)))
+    figure_cells = {}
+    for _, fig in study.figures.iterrows():
+        keys = set()
+        for step, column in fig["cells"]:
+            suffix = column.removeprefix("count").removeprefix("percent")
+            keys.add(funnel_key(step, suffix))
+            if column.startswith("percent") and BASE[step]:
+                keys.add(funnel_key(BASE[step], suffix))
+        if not fig["cells"] and pd.notna(fig["k"]):  # a count of its own: part of the work found
+            own = ("figure", fig["quantity"], fig["subgroup"])
+            cells[own] = float(fig["k"])
+            rest = ("figure_rest", fig["quantity"], fig["subgroup"])
+            cells[rest] = cells[funnel_key("found_work", "")] - cells[own]
+            unpublished.add(rest)
+            relations.append(Relation(funnel_key("found_work", ""), (own, rest), (1.0, 1.0)))
+            keys.add(own)
+        figure_cells[(fig["quantity"], fig["subgroup"])] = keys
+    return CountSystem(cells, tuple(relations), unpublished=frozenset(unpublished)), figure_cells
 
 
-def _mask_funnel(funnel: pd.DataFrame, hidden: dict) -> pd.DataFrame:
+def _mask_funnel(funnel: pd.DataFrame, protection: Protection) -> tuple[pd.DataFrame, list[Suppression]]:
     out = funnel.copy()
+    held = []
     suppressed = pd.Series(False, index=out.index)
     for i, step in out["step"].items():
-        base = BASE[step]
         for suffix in AREAS:
-            count_hidden = ("funnel", step, suffix) in hidden
-            base_hidden = base is not None and ("funnel", base, suffix) in hidden
-            if count_hidden:
+            count = funnel_key(step, suffix)
+            base = funnel_key(BASE[step], suffix) if BASE[step] else None
+            if count in protection:
                 out.loc[i, f"count{suffix}"] = pd.NA
-            if base_hidden:
+                held.append(Suppression("funnel", step, f"count{suffix}", protection.suppressed[count]))
+            if base in protection:
                 out.loc[i, f"n{suffix}"] = pd.NA
-            if count_hidden or base_hidden:
-                out.loc[i, f"percent{suffix}"] = float("nan")
-            suppressed[i] |= count_hidden or base_hidden
+            if count in protection or base in protection:
+                out.loc[i, f"percent{suffix}"] = np.nan
+                held.append(Suppression("funnel", step, f"percent{suffix}", DERIVED))
+                suppressed[i] = True
     out["suppressed"] = suppressed
-    return out
+    return out, held
 
 
-def _mask_comparison(study: CohortStudy, funnel: pd.DataFrame, min_cell_size: int):
-    """The comparison with the reproduction hidden where a funnel figure rests on a count
-    below the minimum or would give back a hidden funnel cell."""
-    cells = funnel.set_index("step")
+def _mask_comparison(study: CohortStudy, figure_cells: dict, protection: Protection):
+    """The comparison with the reproduction hidden where a published figure rests on a hidden cell."""
     out = study.comparison.copy()
-    suppressions = []
-    for _, fig in study.figures.iterrows():
-        if pd.isna(fig["k"]):  # not computable from these data: nothing to hide
+    held = []
+    for (quantity, subgroup), keys in figure_cells.items():
+        hidden = [k for k in keys if k in protection]
+        if not hidden:
             continue
-        safe = is_safe_count(fig["k"], min_cell_size) if pd.isna(fig["n"]) \
-            else is_safe_proportion(fig["k"], fig["n"], min_cell_size)
-        linked = any(pd.isna(cells.loc[step, column]) for step, column in fig["cells"])
-        if safe and not linked:
-            continue
-        rows = (out["quantity"] == fig["quantity"]) & (out["subgroup"] == fig["subgroup"])
-        out.loc[rows, "reproduced"] = float("nan")
+        rows = (out["quantity"] == quantity) & (out["subgroup"] == subgroup)
+        out.loc[rows, "reproduced"] = np.nan
         out.loc[rows, "status"] = STATUS_SUPPRESSED
-        suppressions += [Suppression("figures", figure_id, "reproduced", PRIMARY if not safe else LINKED)
-                         for figure_id in out.loc[rows, "figure_id"]]
-    return out, suppressions
+        reason = protection.suppressed[hidden[0]] if hidden[0][0] == "figure" else DERIVED
+        held += [Suppression("figures", figure_id, "reproduced", reason) for figure_id in out.loc[rows, "figure_id"]]
+    return out, held
 
 
-def _mask_ovp(ovp: pd.DataFrame, hidden: dict) -> pd.DataFrame:
-    out = ovp.copy()
+def _mask_ovp(study: CohortStudy, protection: Protection) -> tuple[pd.DataFrame, list[Suppression]]:
+    """The inflow table with hidden counts, and every statistic of their group, missing."""
+    out = study.ovp.copy()
+    held = []
     suppressed = pd.Series(False, index=out.index)
     for i, group in out["group"].items():
-        n_hidden, k_hidden = ("ovp", group, "n") in hidden, ("ovp", group, "k") in hidden
-        if n_hidden:
-            out.loc[i, "n"] = pd.NA
-        if k_hidden:
-            out.loc[i, "k"] = pd.NA
-        if n_hidden or k_hidden:
-            out.loc[i, list(OVP_STATISTICS)] = float("nan")
-            suppressed[i] = True
+        for column in ("n", "k"):
+            key = _ovp_key(study, group, column)
+            if key in protection:
+                out.loc[i, column] = pd.NA
+                held.append(Suppression("ovp", group, column, protection.suppressed[key]))
+                suppressed[i] = True
+    mask(out, suppressed, OVP_STATISTICS)
+    held += [Suppression("ovp", group, "realised", DERIVED) for group in out.loc[suppressed, "group"]]
     out["suppressed"] = suppressed
-    return out
+    return out, held

@@ -320,12 +320,8 @@ def _comparison_values(study: ReleasedEffectStudy, labels: Mapping[str, str]) ->
     labelled, checked, mismatch = significance_checks(study)
     both = checked[(checked["significance"] == "significant") & (checked["reproduced_significance"] == "significant")]
     holm = _p_holm(study)
-    lost = both[
-        [
-            holm.get((q, s), np.nan) >= alpha
-            for q, s in zip(both["quantity"], both["subgroup"].fillna(TOTAL), strict=True)
-        ]
-    ]
+    lost = both[np.array([holm.get((q, s), np.nan) >= alpha
+                          for q, s in zip(both["quantity"], both["subgroup"].fillna(TOTAL), strict=True)], dtype=bool)]
     return values | {
         "significance_labelled": str(len(labelled)),
         "significance_checked": str(len(checked)),

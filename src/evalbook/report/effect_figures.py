@@ -1,7 +1,9 @@
 """The effect-study chapter's figures: differences with their intervals, and time to outflow.
 
-Each function draws what the gate released (:class:`~evalbook.disclosure.effect.ReleasedEffectStudy`):
-suppressed comparisons are left out, curves stop where the gate cut them. The style is the
+Each function draws what the gate released (:class:`~evalbook.disclosure.effect.ReleasedEffectStudy`)
+and nothing else: suppressed comparisons are left out; the curves have only the steps the
+gate released (each of at least the minimum cell size, none after fewer than that remain at
+risk), so no figure shows a count the tables hide. The style is the
 book's (:mod:`evalbook.report.figures`).
 """
 
@@ -19,6 +21,7 @@ from .effect import outcome_label, target_group_label
 from .figures import HIGHLIGHT, NEUTRAL, dutch_axis, finish
 
 DAYS_LABEL = "Dagen sinds de start"
+NO_CURVE = "Geen curve: te weinig personen om te tonen"
 DIFFERENCE_LABEL = "Verschil programmagroep − controlegroep (procentpunt, 95%-BI)"
 
 
@@ -97,8 +100,9 @@ def km_figure(km: pd.DataFrame, test=None):
     ax.set_xlabel(DAYS_LABEL)
     ax.set_ylabel("Nog in de uitkering")
     ax.yaxis.set_major_formatter(lambda y, _: fmt.percent(100 * y, 0))
-    ax.legend(title=None, loc="lower left")
-    if test is not None:
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(title=None, loc="lower left")
+    if test is not None and pd.notna(test.p_value):  # the gate withholds a test on too few persons
         ax.set_title(
             f"Log-ranktoets: χ² = {fmt.number(test.statistic, 2)}, {fmt.p_value(test.p_value)}",
             fontsize="small",
@@ -108,16 +112,22 @@ def km_figure(km: pd.DataFrame, test=None):
 
 
 def cif_figure(cif: pd.DataFrame):
-    """Cumulative incidence of outflow per cause (``group, cause, days, cif``): one panel per
-    cause, a line per group."""
-    causes = list(dict.fromkeys(cif["cause"]))
+    """Cumulative incidence of outflow per cause (``group, cause, days, cif``, and ``low``,
+    ``high`` when the analysis gives an interval: drawn as a band): one panel per cause, a
+    line per group, as far as the gate released them."""
+    causes = list(dict.fromkeys(cif["cause"])) or [None]  # no curve released: one empty panel
+    bands = {"low", "high"} <= set(cif.columns)
     fig, axes = plt.subplots(1, len(causes), figsize=(4.5 * len(causes), 4), sharey=True, squeeze=False)
     for ax, cause in zip(axes[0], causes, strict=True):
         for group, data in cif[cif["cause"] == cause].groupby("group", sort=False):
-            ax.step(data["days"], data["cif"], where="post", label=fmt.GROUP_LABELS.get(group, group))
-        ax.set_title(outcome_label(f"outflow_{cause}"), fontsize="medium")
+            (line,) = ax.step(data["days"], data["cif"], where="post", label=fmt.GROUP_LABELS.get(group, group))
+            if bands:
+                ax.fill_between(data["days"], data["low"], data["high"], step="post", alpha=0.2,
+                                color=line.get_color())
+        ax.set_title(outcome_label(f"outflow_{cause}") if cause else NO_CURVE, fontsize="medium")
         ax.set_xlabel(DAYS_LABEL)
         ax.yaxis.set_major_formatter(lambda y, _: fmt.percent(100 * y, 0))
     axes[0][0].set_ylabel("Cumulatieve incidentie")
-    axes[0][0].legend(title=None, loc="upper left")
+    if axes[0][0].get_legend_handles_labels()[0]:
+        axes[0][0].legend(title=None, loc="upper left")
     return finish(fig)

@@ -2,6 +2,10 @@
 a released survey (:class:`evalbook.disclosure.survey.ReleasedSurvey`).
 
 A missing value is a suppressed one: shares show ``onderdrukt``, other numbers an en dash.
+Every significance statement says whether the difference survives Holm's correction over the
+chapter's indicators (:mod:`evalbook.report.verdict`). A published row without a number
+(unit ``claim``: the report's words only) is counted apart from the published figures and set
+beside the reproduction's test of that quantity.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from . import figures
 from . import format as fmt
 from .tables import Table
 from .text import join, lower_first
-from .verdict import SIGNIFICANCE_LABELS, label, significance, verdict
+from .verdict import AFTER_HOLM, SIGNIFICANCE_LABELS, holm_label, label, significance, verdict
 
 SUPPRESSED = "onderdrukt"
 CATEGORY_LABELS = {"agree": "(helemaal) eens", "disagree": "(helemaal) oneens", "neutral": "neutraal",
@@ -84,7 +88,7 @@ def indicator_display(released: ReleasedSurvey) -> Table:
             "95%-BI verschil": fmt.interval(r["ci_low"], r["ci_high"], 1),
             "p": fmt.p_value(r["p_value"]).removeprefix("p = "),
             "p (Holm)": fmt.p_value(r["p_holm"]).removeprefix("p = "),
-            "Oordeel": significance(r["p_value"], released.alpha),
+            "Oordeel": significance(r["p_value"], released.alpha, r["p_holm"]),
         })
     return Table(pd.DataFrame(rows))
 
@@ -113,9 +117,11 @@ def comparison_display(released: ReleasedSurvey) -> Table:
     """Published beside reproduced, one row per published figure, with the bounds the printed
     words allow and both significance labels."""
     names = labels(released)
+    p_holm = released.table.set_index("quantity")["p_holm"]
     rows = []
     for _, r in released.comparison.iterrows():
         quantity = r["quantity"]
+        claim = is_claim(r)
         if quantity.startswith("n_") and quantity[2:] in names.index:
             name, reproduced = f"Aantal: {names[quantity[2:]]}", fmt.number(r["reproduced"])
         elif quantity in names.index:
@@ -127,13 +133,22 @@ def comparison_display(released: ReleasedSurvey) -> Table:
             "Cijfer": name,
             "Groep": GROUP_LABELS.get(r["group"], fmt.MISSING),
             "Gepubliceerd": r["printed"],
-            "Toegestaan": f"{fmt.number(r['lower'], 1)} – {fmt.number(r['upper'], 1)}",
-            "Gereproduceerd": reproduced,
-            "Overeenkomst": r["status"],
+            "Toegestaan": fmt.MISSING if claim else f"{fmt.number(r['lower'], 1)} – {fmt.number(r['upper'], 1)}",
+            "Gereproduceerd": fmt.MISSING if claim else reproduced,
+            "Overeenkomst": CLAIM_STATUS if claim else r["status"],
             "Significantie rapport": SIGNIFICANCE_LABELS.get(r["significance"], fmt.MISSING),
-            "Significantie reproductie": significance(r["reproduced_p"], released.alpha),
+            "Significantie reproductie": significance(r["reproduced_p"], released.alpha, p_holm.get(quantity, np.nan)),
         })
     return Table(pd.DataFrame(rows))
+
+
+def is_claim(row) -> bool:
+    """Whether a published row is a claim without a number (unit ``claim``: value and bounds
+    empty by the contract)."""
+    return bool(pd.isna(row["value"]))
+
+
+CLAIM_STATUS = "alleen een oordeel, geen cijfer"
 
 
 # -- glued values --------------------------------------------------------------------------------------
@@ -162,7 +177,7 @@ def glue_values(released: ReleasedSurvey, aliases: dict[str, str] | None = None)
         values[f"{q}_ci"] = fmt.interval(r["ci_low"], r["ci_high"], 1)
         values[f"{q}_p"] = fmt.p_value(r["p_value"])
         values[f"{q}_holm"] = fmt.p_value(r["p_holm"])
-        values[f"{q}_verdict"] = verdict(r["diff"], r["p_value"], alpha)
+        values[f"{q}_verdict"] = verdict(r["diff"], r["p_value"], alpha, r["p_holm"])
         values[f"{q}_label"] = lower_first(names[q])
     for alias, quantity in (aliases or {}).items():
         values |= {alias + key[len(quantity):]: text for key, text in list(values.items())
@@ -172,8 +187,10 @@ def glue_values(released: ReleasedSurvey, aliases: dict[str, str] | None = None)
     significant = ind[ind["p_value"] < alpha]
     values["indicators_total"] = str(len(ind))
     values["significant_total"] = str(len(significant))
-    values["significant_list"] = _list(f"{lower_first(names[r['quantity']])} ({fmt.pp(r['diff'], 1)})"
-                                       for _, r in significant.iterrows())
+    values["significant_list"] = _list(
+        f"{lower_first(names[r['quantity']])} ({fmt.pp(r['diff'], 1)}; "
+        f"{'ook' if holm_label(r['p_value'], alpha, r['p_holm']) == AFTER_HOLM else 'niet'} na Holm)"
+        for _, r in significant.iterrows())
     holm = ind[ind["p_holm"] < alpha]
     values["significant_holm_total"] = str(len(holm))
     values["significant_holm_list"] = _list(lower_first(names[q]) for q in holm["quantity"])
@@ -210,24 +227,40 @@ def _respondent_values(released: ReleasedSurvey) -> dict[str, str]:
 
 def _comparison_values(released: ReleasedSurvey, names: pd.Series) -> dict[str, str]:
     comparison = released.comparison
-    status = comparison["status"].value_counts()
-    values = {"published_total": str(len(comparison))}
+    claims = comparison[comparison["value"].isna()]  # :func:`is_claim`
+    numbers = comparison.drop(index=claims.index)
+    status = numbers["status"].value_counts()
+    values = {"published_total": str(len(numbers))}
     kinds = ((published.STATUS_AGREES, "agree"), (published.STATUS_DIFFERS, "differ"),
              (published.STATUS_SUPPRESSED, "suppressed"), (published.STATUS_MISSING, "missing"))
     for key, name in kinds:
         values[f"published_{name}"] = str(int(status.get(key, 0)))
     for key, name in kinds[1:]:
-        rows = comparison[comparison["status"] == key]
+        rows = numbers[numbers["status"] == key]
         values[f"published_{name}_list"] = _list(
             f"{lower_first(names.get(r['quantity'], r['quantity']))}, {GROUP_LABELS.get(r['group'], '')} "
             f"('{r['printed']}')" for _, r in rows.iterrows())
+    alpha = released.alpha
+    p_holm = released.table.set_index("quantity")["p_holm"]
+    values["claims_total"] = str(len(claims))
+    values["claims_list"] = _list(
+        f"{lower_first(names.get(r['quantity'], r['quantity']))} (rapport: "
+        f"{SIGNIFICANCE_LABELS[r['significance']]}; hier: "
+        f"{significance(r['reproduced_p'], alpha, p_holm.get(r['quantity'], np.nan))})"
+        for _, r in claims.iterrows())
     labelled = comparison.dropna(subset=["significance"]).drop_duplicates(["quantity"])
     testable = labelled[labelled["reproduced_p"].notna()]
-    mismatch = testable[testable["significance"] != testable["reproduced_p"].map(lambda p: label(p, released.alpha))]
+    mismatch = testable[testable["significance"] != testable["reproduced_p"].map(lambda p: label(p, alpha))]
     values["significance_checked"] = str(len(labelled))
     values["significance_untestable"] = str(len(labelled) - len(testable))
     values["significance_mismatch"] = str(len(mismatch))
     values["significance_mismatch_list"] = _list(lower_first(names.get(q, q)) for q in mismatch["quantity"])
+    both = testable[(testable["significance"] == "significant") & (testable["reproduced_p"] < alpha)]
+    lost = both[np.array([holm_label(p, alpha, p_holm.get(q, np.nan)) != AFTER_HOLM
+                          for p, q in zip(both["reproduced_p"], both["quantity"], strict=True)], dtype=bool)]
+    values["significance_both"] = str(len(both))
+    values["significance_holm_lost"] = str(len(lost))
+    values["significance_holm_lost_list"] = _list(lower_first(names.get(q, q)) for q in lost["quantity"])
     return values
 
 

@@ -83,20 +83,52 @@ HOW_REPRODUCED = {
 
 def comparison_display(side: pd.DataFrame) -> Table:
     """Published beside reproduced, with the interval the printed text allows; a reproduced
-    percentage gets one decimal more than the printed one."""
+    percentage gets one decimal more than the printed one. A reproduction from rounded
+    figures (columns ``low``, ``high``) also shows every value their rounding allows, the
+    interval its agreement rests on."""
     rows = []
     for _, r in side.iterrows():
-        if r["unit"] == "percent":
-            shown = fmt.percent(r["reproduced"], 1 if float(r["value"]).is_integer() else 2)
-        else:
-            shown = fmt.number(r["reproduced"], 0)
-        bounds = (fmt.number(r["lower"], 2).rstrip("0").rstrip(",") + " – "
-                  + fmt.number(r["upper"], 2).rstrip("0").rstrip(","))
-        rows.append({"Cijfer": FIGURE_LABELS.get(r["figure_id"], r["figure_id"]), "Gepubliceerd": r["printed"],
-                     "Toegestaan": bounds, "Gereproduceerd": shown,
-                     "Berekend als": HOW_REPRODUCED.get(r["figure_id"], "deel / totaal"),
-                     "Overeenkomst": r["status"]})
+        decimals = (1 if float(r["value"]).is_integer() else 2) if r["unit"] == "percent" else 0
+        row = {"Cijfer": FIGURE_LABELS.get(r["figure_id"], r["figure_id"]), "Gepubliceerd": r["printed"],
+               "Toegestaan": f"{_bound(r['lower'])} – {_bound(r['upper'])}",
+               "Gereproduceerd": _value(r["reproduced"], r["unit"], decimals)}
+        if "low" in side:
+            row["Mogelijk door afronding"] = (f"{_value(r['low'], r['unit'], decimals)} – "
+                                              f"{_value(r['high'], r['unit'], decimals)}")
+        rows.append(row | {"Berekend als": HOW_REPRODUCED.get(r["figure_id"], "deel / totaal"),
+                           "Overeenkomst": r["status"]})
     return Table(pd.DataFrame(rows))
+
+
+def derived_display(derived: pd.DataFrame) -> Table:
+    """The report's claims about Den Bosch beside what its own rounded rates allow
+    (:func:`evalbook.analysis.wwatwork.derived_figures`): the claim read as rounded numbers,
+    the rounding interval and the 95% sampling interval of the derived figure."""
+    rows = []
+    for _, r in derived.iterrows():
+        decimals = 1 if r["unit"] == "percent" else 0
+        rows.append({"Cijfer": FIGURE_LABELS[r["figure_id"]], "Gepubliceerd": r["printed"],
+                     "Toegestaan (afgerond)": _range(r["claim_low"], r["claim_high"], r["unit"], 1),
+                     "Uit 6,6% en 4,7%": _value(r["reproduced"], r["unit"], decimals),
+                     "Mogelijk door afronding": _range(r["low"], r["high"], r["unit"], decimals),
+                     "95%-steekproefinterval": _range(r["sampling_low"], r["sampling_high"], r["unit"], decimals),
+                     "Berekend als": HOW_REPRODUCED[r["figure_id"]], "Overeenkomst": r["status"]})
+    return Table(pd.DataFrame(rows))
+
+
+def _bound(x) -> str:
+    """A bound with up to two decimals, trailing zeros dropped (``8,15``, ``685.000``)."""
+    return fmt.number(x, 2).rstrip("0").rstrip(",")
+
+
+def _value(x, unit: str, decimals: int) -> str:
+    return fmt.percent(x, decimals) if unit == "percent" else fmt.number(x, decimals)
+
+
+def _range(low, high, unit: str, decimals: int) -> str:
+    """``27,5–30,1%`` or ``91–103``."""
+    suffix = "%" if unit == "percent" else ""
+    return f"{fmt.number(low, decimals)}–{fmt.number(high, decimals)}{suffix}"
 
 
 def funnel_table(funnel: pd.DataFrame) -> pd.DataFrame:
@@ -260,8 +292,15 @@ def glue_values(released: Released, did: pd.DataFrame, did_side: pd.DataFrame, l
             values[f"did_{unit}_count"] = fmt.number(d.loc[unit, "count"])
             values[f"did_{unit}_population"] = fmt.number(d.loc[unit, "population"])
             values[f"did_{unit}_relative"] = fmt.percent(-d.loc[unit, "relative"], 1)
-    values["did_db_per_year"] = fmt.number(did_side.set_index("figure_id").loc[
-        "bijstand_reduction_per_year_den_bosch", "reproduced"], 0)
+    derived = did_side.set_index("figure_id")
+    values["did_db_per_year"] = fmt.number(derived.loc["bijstand_reduction_per_year_den_bosch", "reproduced"], 0)
+    for key, figure_id, decimals in (("reduction", "inflow_rate_reduction_den_bosch", 1),
+                                     ("persons", "bijstand_reduction_per_year_den_bosch", 0)):
+        r = derived.loc[figure_id]
+        values[f"did_{key}_claim"] = _range(r["claim_low"], r["claim_high"], r["unit"], 1)
+        values[f"did_{key}_rounding"] = _range(r["low"], r["high"], r["unit"], decimals)
+        values[f"did_{key}_sampling"] = _range(r["sampling_low"], r["sampling_high"], r["unit"], decimals)
+        values[f"did_{key}_status"] = r["status"]
     values["rotterdam_share_of_rijnmond"] = fmt.percent(rotterdam["share_of_rijnmond"], 0)
     values["leavers_rotterdam_2016"] = fmt.number(rotterdam["leavers"], 0)
     values["leavers_rotterdam_2016_month"] = fmt.number(rotterdam["leavers_per_month"], 0)

@@ -49,4 +49,5 @@ COHORT = Contract(
     ),
     required_values={"region": REGIONS},
     identifiers=("person_id",),
+    labels=("region",),
 )

@@ -54,6 +54,7 @@ REGISTER = Contract(
     ),
     required_values={"group": ("programme", "control")},
     identifiers=("person_id",),
+    labels=("target_group",),
 )
 
 POOL = Contract(
@@ -63,4 +64,5 @@ POOL = Contract(
     rules=REGISTER.rules,
     required_values={"group": ("programme", CANDIDATE)},
     identifiers=("person_id",),
+    labels=("target_group",),
 )

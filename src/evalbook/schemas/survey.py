@@ -134,6 +134,7 @@ CODEBOOK = Contract(
         Rule("asked_if", "item=code|code naming another question of the codebook and valid answers of it",
              _asked_if_ok),
     ),
+    labels=("topic", "label", "options"),
 )
 
 
@@ -157,6 +158,7 @@ SURVEY = Contract(
     ),
     required_values={"group": GROUPS},
     identifiers=("respondent",),
+    labels=("group",),
 )
 
 NPS_RESPONSES = Contract(
@@ -171,6 +173,7 @@ NPS_RESPONSES = Contract(
         Rule("period", "a month jjjj-mm", lambda df: df["period"].str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")),
     ),
     identifiers=("respondent",),
+    labels=("team", "period"),
 )
 
 

@@ -1,0 +1,156 @@
+"""The content-addressed chapter cache: a chapter reruns only when what it depends on changed.
+
+A chapter's key is a sha256 over the content (never paths or modification times) of:
+
+* its template (``notebooks/<template>.md``);
+* its parameters and part, and the part's labels and template entry in ``book.yml``;
+* every input file it declares (a missing optional input counts as missing);
+* the package code (every ``.py`` file of ``src/evalbook``);
+* the environment: ``requirements.lock`` and the book version in ``_config.yml``.
+
+The executed chapter records the key and its parts in its metadata (``evalbook``), and the
+chapter's provenance box shows the key, so a reader can tell two builds apart by what made
+them rather than by a git commit. The build compares the recorded parts with the current
+ones and says why a chapter reruns ("register.csv changed"). The same idea, over the book's
+pages and configuration, decides whether the HTML needs rebuilding (:func:`html_key`).
+
+Only ``hashlib``, ``json`` and ``yaml`` are used here, so checking an unchanged book is fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..core import paths
+from . import config
+from .files import locate
+
+KEY_FIELD = "evalbook"  # notebook metadata field holding the key and its parts
+CODE_DIR = Path("src") / "evalbook"
+ENVIRONMENT_FILES = ("requirements.lock", "requirements-test.lock")
+HTML_SOURCES = ("_config.yml", "_toc.yml", "book", "data/literature/references.bib",
+                "src/evalbook/book/sphinx_ext.py", "requirements.lock")
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _canonical(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def tree_digest(root: Path, relative: Path | str, pattern: str = "**/*") -> str:
+    """One sha256 over the names (relative) and contents of the files under ``root/relative``."""
+    base = root / relative
+    files = [base] if base.is_file() else sorted(p for p in base.glob(pattern) if p.is_file())
+    entries = [(p.relative_to(root).as_posix(), sha256_file(p)) for p in files]
+    return _sha256_text(_canonical(entries))
+
+
+def code_digest(root: Path) -> str:
+    """The package code: every Python file of ``src/evalbook``."""
+    return tree_digest(root, CODE_DIR, "**/*.py")
+
+
+def environment_digest(root: Path) -> str:
+    """The locked environment and the book version the chapters show."""
+    parts = {name: sha256_file(root / name) for name in ENVIRONMENT_FILES if (root / name).is_file()}
+    parts["version"] = book_version(root)
+    return _sha256_text(_canonical(parts))
+
+
+def book_version(root: Path) -> str:
+    """The book's semantic version, from ``_config.yml`` (key ``version``)."""
+    return str(yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))["version"])
+
+
+def input_digests(chapter: config.Chapter, parameters: dict, root: Path) -> dict[str, str | None]:
+    """sha256 of each declared input file by file name (None for a missing optional input);
+    an input of many files is one digest over their names and contents."""
+    digests: dict[str, str | None] = {}
+    for spec in chapter.template.inputs.values():
+        where = locate(spec, parameters, chapter.part.key, root)
+        if where is None:
+            digests[spec.name] = None
+        elif isinstance(where, list):
+            digests[spec.name] = _sha256_text(_canonical([(p.name, sha256_file(p)) for p in where]))
+        else:
+            digests[where.name] = sha256_file(where)
+    return digests
+
+
+@dataclass(frozen=True)
+class Key:
+    """A chapter's cache key and the parts it was computed from."""
+
+    digest: str
+    parts: dict
+
+    def as_metadata(self) -> dict:
+        return {"key": self.digest, "parts": self.parts}
+
+
+def chapter_key(chapter: config.Chapter, parameters: dict, root: Path | None = None) -> Key:
+    """The cache key of running ``chapter`` with ``parameters`` now."""
+    root = root or paths.repo_root()
+    template = chapter.template
+    parts = {
+        "template": sha256_file(root / template.source),
+        "parameters": _sha256_text(_canonical({"part": chapter.part.key, "parameters": parameters})),
+        "configuration": _sha256_text(_canonical({"labels": chapter.part.labels(), "title": chapter.title,
+                                                  "inputs": {k: vars(v) for k, v in template.inputs.items()},
+                                                  "check": template.check})),
+        "inputs": input_digests(chapter, parameters, root),
+        "code": code_digest(root),
+        "environment": environment_digest(root),
+    }
+    return Key(_sha256_text(_canonical(parts)), parts)
+
+
+def recorded(notebook: Path) -> dict | None:
+    """The key metadata an executed chapter carries, or None (no chapter, or built before keys)."""
+    try:
+        metadata = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
+    except (OSError, ValueError):
+        return None
+    return metadata.get(KEY_FIELD)
+
+
+def why_stale(key: Key, previous: dict | None) -> str | None:
+    """Why a chapter with ``previous`` key metadata must rerun, in a few words; None when it
+    is up to date."""
+    if not previous or "parts" not in previous:
+        return "not built yet"
+    if previous.get("key") == key.digest:
+        return None
+    old, new = previous["parts"], key.parts
+    reasons = []
+    changed_inputs = sorted(name for name in set(new["inputs"]) | set(old.get("inputs", {}))
+                            if new["inputs"].get(name) != old.get("inputs", {}).get(name))
+    reasons += [f"{name} changed" for name in changed_inputs]
+    for part, words in (("template", "template changed"), ("parameters", "parameters changed"),
+                        ("configuration", "book.yml changed"), ("code", "package code changed"),
+                        ("environment", "environment or book version changed")):
+        if old.get(part) != new[part]:
+            reasons.append(words)
+    return ", ".join(reasons) or "key changed"
+
+
+def html_key(root: Path) -> str:
+    """One digest over everything the HTML book is built from (pages, executed chapters,
+    tables, static files, configuration, bibliography, the Sphinx extension, the lock)."""
+    return _sha256_text(_canonical([tree_digest(root, source) for source in HTML_SOURCES if (root / source).exists()]))

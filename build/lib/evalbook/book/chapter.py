@@ -1,0 +1,109 @@
+"""The running chapter: its parameters, its inputs and its outputs.
+
+A chapter notebook creates one :class:`Chapter` from its Papermill parameters (``part`` and
+``parameters``); it reads every input through it (contract-checked, listed in the provenance
+box), glues the numbers of its prose and saves its aggregate table through it. It is the
+only reader of inputs, so what a chapter shows can always be traced to the files it names.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..core import paths
+from ..core.errors import ConfigError
+from ..disclosure import rules as disclosure
+from . import cache, config, inputs
+from .provenance import Provenance
+
+
+class Chapter:
+    """Chapter ``template`` of ``part``, run with ``parameters`` (validated against ``book.yml``;
+    missing ones take their configured values). ``table_dir`` is where the aggregate table
+    goes (default: ``tables/`` beside the executed notebook)."""
+
+    def __init__(self, template: str, part: str, parameters: dict | None = None, *, table_dir: str = "tables",
+                 root: Path | None = None):
+        self.root = root or paths.repo_root()
+        book = config.load(self.root)
+        spec = book.chapter(part, template)
+        self.name = template
+        self.part = part
+        self.title = spec.title
+        self.labels = spec.part.labels()
+        self.book_labels = {key: p.labels() for key, p in book.parts.items()}  # every part's, by key
+        self.parameters = book.resolve(spec, parameters)
+        self.table_dir = Path(table_dir)
+        self._inputs = inputs.read(spec, self.parameters, self.root)
+        self.provenance = Provenance(chapter=template, programme=part, parameters=self.parameters,
+                                     key=cache.chapter_key(spec, self.parameters, self.root).digest,
+                                     inputs=self._inputs.paths())
+
+    @property
+    def alpha(self) -> float:
+        return self.parameters["alpha"]
+
+    @property
+    def min_cell_size(self) -> int:
+        return self.parameters["min_cell_size"]
+
+    # -- inputs ---------------------------------------------------------------------------
+
+    def read(self, name: str):
+        """The declared input ``name``: a validated frame, None for a missing optional input,
+        or ``{file: frame}`` for an input of many files."""
+        if name not in self._inputs.frames:
+            raise ConfigError(f"chapter {self.name!r} reads {name!r}, which book.yml does not declare as its input; "
+                              f"declared: {', '.join(self._inputs.frames)}")
+        return self._inputs.frames[name]
+
+    @property
+    def missing(self) -> list[config.Input]:
+        """The optional inputs this run does without (each with what the chapter leaves out)."""
+        return list(self._inputs.missing)
+
+    def assumptions(self) -> pd.DataFrame:
+        """This chapter's rows of the optional ``assumptions`` input (numbers the analysis needs
+        but the reports do not publish); empty when the data come without one."""
+        frame = self.read("assumptions")
+        if frame is None:
+            return pd.DataFrame(columns=["programme", "chapter", "parameter", "value", "reason"])
+        rows = frame[(frame["programme"] == self.part) & (frame["chapter"] == self.name)]
+        return rows.reset_index(drop=True)
+
+    # -- outputs --------------------------------------------------------------------------
+
+    def box(self):
+        """The provenance box shown at the top of the chapter."""
+        return self.provenance.box()
+
+    def glue(self, name: str, text: str) -> None:
+        """Glue a pre-formatted text (never a NumPy scalar) for ``{glue:text}`` in the prose.
+        A name that marks a person count (``n_…``, ``k_…``, ``…_count``: see
+        :data:`evalbook.disclosure.rules.COUNT_NAME`) must hold a count of at least the minimum
+        cell size (or a non-numeric text such as "onderdrukt")."""
+        from myst_nb import glue
+
+        if not isinstance(text, str):
+            raise TypeError(f"glue {name!r}: pass formatted text (str), got {type(text).__name__}")
+        if disclosure.is_count_name(name):  # a person count: enforce the minimum cell size
+            digits = text.replace(".", "")
+            if digits.isdigit():
+                disclosure.require_safe(int(digits), self.min_cell_size, what=name)
+        glue(name, text, display=False)
+
+    def glue_all(self, values: dict[str, str]) -> None:
+        """Glue every ``name: text`` of ``values``."""
+        for name, text in values.items():
+            self.glue(name, text)
+
+    def save_table(self, table: pd.DataFrame) -> Path:
+        """Write the chapter's aggregate table to ``<table_dir>/<chapter>.csv``, refusing one
+        with a count below the minimum cell size."""
+        disclosure.check_table(table, self.min_cell_size)
+        self.table_dir.mkdir(parents=True, exist_ok=True)
+        path = self.table_dir / f"{self.name}.csv"
+        table.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
+        return path

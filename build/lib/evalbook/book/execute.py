@@ -1,0 +1,171 @@
+"""Running the chapters: check inputs, execute chapter templates through Papermill, install them.
+
+Nothing is half-done: every input is validated before any chapter runs; chapters execute in
+a staging directory and replace ``book/<programme>/`` only when all of them succeeded; the
+book is built into a staging directory and replaces ``_build/html`` only when the build is
+free of warnings.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from jupyter_client.manager import KernelManager
+
+from ..core.errors import BuildError
+from ..core.paths import ensure_dir
+from ..disclosure import identifiers as privacy
+from . import cache, config, inputs
+from .terminal import strip_ansi
+
+KERNEL = "python3"
+HIDDEN_CELL_TAGS = {"parameters", "injected-parameters"}
+
+
+@dataclass(frozen=True)
+class ChapterResult:
+    label: str
+    seconds: float
+    error: str | None = None
+
+
+def check_inputs(jobs: list[config.Job], root: Path) -> frozenset[str]:
+    """Validate every input the selected chapters read, exactly as the chapters will read them
+    (:func:`evalbook.book.inputs.read`); the first breach raises before anything is written.
+    Returns the values of the inputs' identifier columns, which must never appear in the book."""
+    identifiers: set[str] = set()
+    for job in jobs:
+        found = inputs.read(job.chapter, job.parameters, root)
+        identifiers |= inputs.identifiers(job.chapter.template, found.frames)
+    return frozenset(identifiers)
+
+
+def plan(jobs: list[config.Job], root: Path, force: bool = False) -> list[tuple[config.Job, cache.Key, str]]:
+    """The jobs that must run, each with its cache key and why it runs; the others are up to
+    date (their executed chapter carries the same key and their table exists)."""
+    stale = []
+    for job in jobs:
+        key = cache.chapter_key(job.chapter, job.parameters, root)
+        target = root / "book" / f"{job.label}.ipynb"
+        table = root / "book" / job.chapter.part.key / "tables" / f"{job.chapter.template.name}.csv"
+        reason = "forced" if force else cache.why_stale(key, cache.recorded(target))
+        if reason is None and not table.is_file():
+            reason = "table missing"
+        if reason is not None:
+            stale.append((job, key, reason))
+    return stale
+
+
+def run_chapters(jobs: list[config.Job], root: Path, n_jobs: int | None = None, log=print,
+                 force: bool = False) -> int:
+    """Execute the selected chapters that are not up to date and move them into ``book/`` when
+    all succeeded and passed the privacy guard. Returns the number of chapters run."""
+    todo = plan(jobs, root, force)
+    for job in jobs:
+        if all(job is not j for j, _, _ in todo):
+            log(f"  {job.label:<28} up to date")
+    if not todo:
+        return 0
+    identifiers = check_inputs([job for job, _, _ in todo], root)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=ensure_dir(root / "_build")))
+    try:
+        n_jobs = max(1, min(n_jobs or os.cpu_count() or 1, len(todo)))
+        results = []
+        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+            futures = {pool.submit(execute, root / job.chapter.template.source, staging / job.chapter.part.key,
+                                   {"part": job.chapter.part.key, "parameters": job.parameters}, job.label,
+                                   job.chapter.title, key.as_metadata()): reason
+                       for job, key, reason in todo}
+            for future in as_completed(futures):
+                result = future.result()
+                results.append(result)
+                mark = "ok" if result.error is None else "FAILED"
+                log(f"  {result.label:<28} {mark:<6} {result.seconds:5.1f} s  ({futures[future]})")
+        failed = [r for r in results if r.error]
+        if failed:
+            raise BuildError("\n\n".join(f"{r.label}: {r.error}" for r in failed)
+                             + "\n\nNo chapter in book/ was changed.")
+        privacy.guard([staging], identifiers)
+        for job, _, _ in todo:
+            _install(staging / job.chapter.part.key, root / "book" / job.chapter.part.key, job.chapter.template.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return len(todo)
+
+
+class QuietKernelManager(KernelManager):
+    """A kernel on IPC transport (local socket files, under a name of its own so that kernels
+    running in parallel never share one) instead of TCP: nothing listens on the network, and
+    ipykernel does not warn about unencrypted TCP on every chapter."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.transport = "ipc"
+        self.ip = str(Path(tempfile.gettempdir()) / f"evalbook-kernel-{uuid.uuid4().hex}")
+
+
+def execute(template: Path, workdir: Path, parameters: dict, label: str, title: str,
+            key: dict | None = None) -> ChapterResult:
+    """Run one chapter template (MyST Markdown) with Papermill into ``workdir`` (its working
+    directory too, so the chapter's table lands in ``workdir/tables/``), then tidy it and
+    record its cache ``key``. Plain arguments: runs in a worker process."""
+    import jupytext
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    start = time.monotonic()
+    output = ensure_dir(workdir) / f"{template.stem}.ipynb"
+    try:
+        notebook = jupytext.read(template)
+        papermill.execute_notebook(
+            notebook, str(output), parameters=parameters, cwd=str(workdir), kernel_name=KERNEL,
+            progress_bar=False, log_output=False, report_mode=False, kernel_manager_class=QuietKernelManager,
+        )
+    except PapermillExecutionError as exc:
+        return ChapterResult(label, time.monotonic() - start,
+                             f"cell {exc.exec_count} raised {exc.ename}: {strip_ansi(exc.evalue)}")
+    except Exception as exc:  # kernel died, template missing, ...: report, do not crash the pool
+        return ChapterResult(label, time.monotonic() - start, f"{type(exc).__name__}: {exc}")
+    tidy(output, title, key)
+    return ChapterResult(label, time.monotonic() - start)
+
+
+def tidy(path: Path, title: str, key: dict | None = None) -> None:
+    """Make an executed notebook deterministic and reader-friendly: drop Papermill's timing
+    metadata, number the cells (ids are otherwise random on every run), hide the parameter
+    cells (the provenance box lists the parameters) and give the page its title from
+    ``book.yml`` (one template serves several parts)."""
+    nb = nbformat.read(path, as_version=4)
+    papermill_meta = nb.metadata.get("papermill", {})
+    nb.metadata["papermill"] = {"parameters": papermill_meta.get("parameters", {})}
+    nb.metadata.pop("jupytext", None)
+    if key is not None:
+        nb.metadata[cache.KEY_FIELD] = key
+    for number, cell in enumerate(nb.cells, start=1):
+        cell.id = f"cell-{number}"
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        tags = cell.metadata.get("tags", [])
+        if HIDDEN_CELL_TAGS & set(tags) and "remove-cell" not in tags:
+            cell.metadata["tags"] = [*tags, "remove-cell"]
+    first = nb.cells[0]
+    if first.cell_type == "markdown" and first.source.startswith("# "):
+        first.source = f"# {title}" + first.source[first.source.find("\n"):] if "\n" in first.source else f"# {title}"
+    nbformat.write(nb, path)
+
+
+def _install(src_dir: Path, dest_dir: Path, chapter: str) -> None:
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(src_dir / f"{chapter}.ipynb", dest_dir / f"{chapter}.ipynb")
+    table = src_dir / "tables" / f"{chapter}.csv"
+    if table.is_file():
+        (dest_dir / "tables").mkdir(exist_ok=True)
+        shutil.copy2(table, dest_dir / "tables" / f"{chapter}.csv")

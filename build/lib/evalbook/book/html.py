@@ -1,0 +1,98 @@
+"""Building the HTML book: Jupyter Book (execution off, ``-n -W --keep-going``) into a
+staging directory, with its PDFs (``pdf``), swapped into ``_build/html`` only when the build
+is free of warnings and passes the privacy guard; and the version menu's JSON.
+
+``_build/`` is laid out as it is served (``make serve``, or a static site under any base
+path): the working build in ``html/``, every archived release in ``versions/X.Y.Z/``. Each of
+these builds has a ``switcher.json`` at its root listing all of them with URLs relative to
+that file, rewritten whenever the set changes, so an old archive lists the newer versions too."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from ..core.errors import BuildError
+from ..core.paths import ensure_dir
+from ..disclosure import identifiers as privacy
+from . import pdf
+from .terminal import strip_ansi
+
+_SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
+_LOCATION = re.compile(r"(?P<file>[^\s:]+\.(?:ipynb|md)):(?P<line>\d+)")
+
+
+def build_html(root: Path, identifiers: frozenset[str] = frozenset(), log=print) -> Path:
+    """Build the book with Jupyter Book (execution off, ``-n -W --keep-going``) and its PDFs,
+    and swap it into ``_build/html`` only when it is free of warnings and passes the privacy
+    guard (no BSN-like number, none of ``identifiers``). Returns the index page."""
+    build_dir = ensure_dir(root / "_build")
+    staging = Path(tempfile.mkdtemp(prefix=".html-", dir=build_dir))
+    try:
+        cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(root), "--path-output", str(staging),
+               "-n", "-W", "--keep-going", "--builder", "html"]
+        proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+        problems = _warnings(proc.stdout + proc.stderr, root)
+        if proc.returncode != 0 or problems:
+            detail = "\n".join(problems) or (proc.stdout + proc.stderr)[-4000:]
+            raise BuildError(f"the book build failed (the previous HTML in _build/html is untouched):\n{detail}")
+        pdf.build_pdfs(root, staging / "_build" / "html", log=log)
+        privacy.guard([staging / "_build" / "html"], identifiers)
+        target = build_dir / "html"
+        old = staging / "previous"
+        if target.exists():
+            target.rename(old)  # removed with the staging directory
+        (staging / "_build" / "html").rename(target)
+        write_switcher(build_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    index = target / "index.html"
+    log(f"The book is built: {index}")
+    return index
+
+
+def write_switcher(build_dir: Path) -> Path:
+    """The version menu's ``switcher.json`` at the root of the working build and of every
+    archive in ``_build/versions/``, and the list itself in ``_build/versions/switcher.json``:
+    every archived version (newest first and preferred), then the working build, each URL
+    relative to the file. Returns the list in ``_build/versions/``."""
+    versions_dir = build_dir / "versions"
+    versions_dir.mkdir(parents=True, exist_ok=True)
+    archived = sorted((p.name for p in versions_dir.iterdir() if p.is_dir() and _SEMVER.match(p.name)),
+                      key=lambda v: tuple(map(int, v.split("."))), reverse=True)
+    builds = [(versions_dir / v, {"name": f"{v} (nieuwste)" if i == 0 else v, "version": v,
+                                  **({"preferred": True} if i == 0 else {})}) for i, v in enumerate(archived)]
+    builds.append((build_dir / "html", {"name": "in ontwikkeling", "version": "dev"}))
+    for where in [versions_dir] + [path for path, _ in builds if path.is_dir()]:
+        entries = [{**entry, "url": _relative_url(path, where)} for path, entry in builds]
+        (where / "switcher.json").write_text(json.dumps(entries, indent=2) + "\n", encoding="utf-8")
+    return versions_dir / "switcher.json"
+
+
+def _relative_url(target: Path, start: Path) -> str:
+    """The URL of directory ``target`` relative to directory ``start``, ending in "/"."""
+    return "./" if target == start else Path(os.path.relpath(target, start)).as_posix() + "/"
+
+
+def _warnings(output: str, root: Path) -> list[str]:
+    """Warning and error lines of a Sphinx run, with notebook locations as "cell N"."""
+    found = []
+    for line in strip_ansi(output).splitlines():
+        if "WARNING" not in line and "ERROR" not in line:
+            continue
+        line = line.replace(str(root) + os.sep, "")
+        found.append(_LOCATION.sub(_cell_location, line))
+    return found
+
+
+def _cell_location(match: re.Match) -> str:
+    file, line = match["file"], int(match["line"])
+    if file.endswith(".ipynb") and line >= 10000:  # myst-nb: (cell number, from 1) * 10000 + line
+        return f"{file}, cell {line // 10000} (counted from 1), line {line % 10000}"
+    return match.group(0)

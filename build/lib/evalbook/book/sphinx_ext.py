@@ -1,0 +1,159 @@
+"""Sphinx additions for the book's HTML, loaded through ``_config.yml`` (``sphinx: extra_extensions``).
+
+What a reader of the HTML gets from here, and why it cannot be set in ``_config.yml``:
+
+- The theme's interface in Dutch. Sphinx's Dutch catalog lacks the PyData theme's strings
+  ("Skip to main content", "Back to top", ...); ``book/_locale/nl/LC_MESSAGES/sphinx.po``
+  has them and is compiled here into the build's doctree directory (no ``.mo`` in git).
+  Strings the theme does not pass through gettext are in the templates in ``book/_templates``.
+- Search that finds Dutch words. Sphinx 7.4 stems the index with snowballstemmer 3's "dutch"
+  (the Kraaij-Pohlmann algorithm since Snowball 3.0) but ships the Snowball 2.1 JavaScript
+  stemmer (the Porter-style algorithm, called "dutch_porter" since 3.0) for the query: the
+  index has "uitkeer" where the browser looks up "uitker". The index is stemmed here with
+  "dutch_porter", the algorithm of the JavaScript stemmer.
+- The version (for the version menu) and the PDFs (evalbook.book.pdf) in the templates'
+  context, and the header's "print to PDF" entry replaced by the real PDFs of the page's part
+  and of the whole book.
+- Figures with a text alternative instead of their file path: the figure's caption, else
+  the section they stand in (see ``_alt_text``). A few pieces of the extensions' markup that
+  assistive technology misreads are set right in the page body (``_BODY_FIXES``).
+- sphinx-thebe registers its inline configuration script twice under Jupyter Book 1.0.4 /
+  sphinx-book-theme 1.3, so every page declares ``const THEBE_JS_URL`` twice and the browser
+  reports a SyntaxError. The book does not use Thebe; the first copy of each identical script
+  is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import snowballstemmer
+import yaml
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from docutils import nodes
+from sphinx.search.nl import SearchDutch
+
+from . import config, pdf
+
+LOCALE_DIR = Path("book") / "_locale"
+_PATH_LIKE = re.compile(r"[/\\]|\.(png|jpe?g|svg|gif|webp)$", re.IGNORECASE)
+
+
+class DutchSearch(SearchDutch):
+    """Dutch search whose index stems like the JavaScript stemmer Sphinx ships (Snowball 2.1)."""
+
+    def init(self, options: dict[str, str]) -> None:
+        self.stemmer = snowballstemmer.stemmer("dutch_porter")
+
+
+def _add_dutch_catalog(app) -> None:
+    """Compile the book's Dutch catalog for the theme and register it with Sphinx."""
+    po_files = sorted((Path(app.confdir) / LOCALE_DIR).glob(f"{app.config.language}/LC_MESSAGES/*.po"))
+    target = Path(app.doctreedir) / "evalbook-locale"
+    for po in po_files:
+        mo = target / app.config.language / "LC_MESSAGES" / f"{po.stem}.mo"
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        with po.open("rb") as source:
+            catalog = read_po(source, locale=app.config.language)
+        with mo.open("wb") as out:
+            write_mo(out, catalog)
+        app.add_message_catalog(po.stem, str(target))
+
+
+def _context(app, cfg) -> None:
+    """The book's version and its PDFs for the templates."""
+    root = Path(app.confdir)
+    book = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    cfg.html_context["evalbook_version"] = str(book["version"])
+    structure = config.load(root)
+    made = pdf.chromium() is not None  # else the build makes no PDFs: no links to them
+    documents = pdf.documents(structure) if made else []
+    cfg.html_context["evalbook_pdfs"] = [(title, pdf.relative_path(key)) for key, title in documents]
+    cfg.html_context["evalbook_page_parts"] = pdf.parts_of_pages(structure) if made else {}
+
+
+def _pdf_buttons(app, pagename, templatename, context, doctree) -> None:
+    """Replace the theme's "print to PDF" entry (``window.print()``) by links to the PDFs of
+    this page's part and of the whole book."""
+    groups = [b for b in context.get("header_buttons", []) if b.get("label") == "download-buttons"]
+    if not groups:
+        return
+    buttons = [b for b in groups[0]["buttons"] if b.get("label") != "download-pdf-button"]
+    links = {path: title for title, path in context.get("evalbook_pdfs", [])}
+    part = context.get("evalbook_page_parts", {}).get(pagename)
+    for key in (part, pdf.BOOK) if links else ():
+        if key is not None:
+            path = pdf.relative_path(key)
+            buttons.append({"type": "link", "url": context["pathto"](path, 1), "text": f"{links[path]} (PDF)",
+                            "tooltip": "Downloaden als PDF", "icon": "fas fa-file-pdf", "label": f"pdf-{key}"})
+    groups[0]["buttons"] = buttons
+
+
+def _alt_texts(app, doctree, docname) -> None:
+    """A text alternative for every figure that has none (HTML would show its file path)."""
+    for image in doctree.findall(nodes.image):
+        alt = image.get("alt")
+        if alt is None or _PATH_LIKE.search(alt) or alt == image.get("uri"):
+            image["alt"] = _alt_text(image)
+
+
+# Markup of the extensions that assistive technology misreads (axe-core), set right in the
+# page body: (pattern, replacement, why).
+_BODY_FIXES = [
+    (re.compile(r"<th(\s[^>]*)?>\s*(?:<p>\s*</p>)?\s*</th>"), r"<td\1></td>",
+     "an empty header cell (a table's index corner) names nothing: a plain cell"),
+    (re.compile(r'role="doc-biblioentry"'), 'role="listitem"',
+     "docutils' bibliography entries in a role=list need role=listitem (doc-biblioentry is deprecated)"),
+    (re.compile(r'<summary aria-label="Toggle hidden content">'), "<summary>",
+     "myst-nb's English label hides the (Dutch) visible prompt: the summary is named by its text"),
+]
+
+
+def _accessible_body(app, pagename, templatename, context, doctree) -> None:
+    if "body" in context:
+        for pattern, replacement, _why in _BODY_FIXES:
+            context["body"] = pattern.sub(replacement, context["body"])
+
+
+def _alt_text(image: nodes.image) -> str:
+    """The caption of the figure holding ``image``; else the title of the section it is in."""
+    figure = next((a for a in _ancestors(image) if isinstance(a, nodes.figure)), None)
+    caption = next(iter(figure.findall(nodes.caption)), None) if figure is not None else None
+    if caption is not None and caption.astext().strip():
+        return caption.astext().strip()
+    section = next((a for a in _ancestors(image) if isinstance(a, nodes.section)), None)
+    if section is None or not isinstance(section[0], nodes.title):
+        return "Figuur"
+    images = list(section.findall(nodes.image))
+    number = f" {images.index(image) + 1} van {len(images)}" if len(images) > 1 else ""
+    return f"Figuur{number} bij ‘{section[0].astext()}’"
+
+
+def _ancestors(node: nodes.Node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
+def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
+    seen, unique = set(), []
+    for script in context.get("script_files", []):
+        attributes = getattr(script, "attributes", {})
+        key = (getattr(script, "filename", None) or "", tuple(sorted((k, str(v)) for k, v in attributes.items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    context["script_files"] = unique  # inline scripts come as filename None or "": one key
+
+
+def setup(app):
+    app.add_search_language(DutchSearch)
+    _add_dutch_catalog(app)
+    app.connect("config-inited", _context)
+    app.connect("doctree-resolved", _alt_texts)
+    app.connect("html-page-context", _accessible_body)
+    app.connect("html-page-context", _pdf_buttons, priority=999)  # after the theme's header buttons
+    app.connect("html-page-context", _dedupe_scripts, priority=999)  # after the extensions that add scripts
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

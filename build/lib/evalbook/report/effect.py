@@ -1,0 +1,396 @@
+"""The effect-study chapter in Dutch: labels, glued prose values and the downloadable table.
+
+Everything here reads a :class:`~evalbook.disclosure.effect.ReleasedEffectStudy` (what the
+gate let through) and formats it; nothing is computed. Labels of target groups come from
+``book.yml`` (``chapter.labels["target_groups"]``), passed in by the notebook. The tables
+shown are in :mod:`evalbook.report.effect_tables`, the figures in
+:mod:`evalbook.report.effect_figures`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..analysis import effect as analysis
+from ..analysis import matching, published
+from ..analysis.effect import COLLINEAR, EMPTY_GROUP, OUTFLOW_BELOW_WORK, PARTS_ABOVE_OUTFLOW, TOO_FEW_EVENTS, TOTAL
+from ..analysis.outcomes import BY_NAME
+from ..disclosure.effect import ReleasedEffectStudy
+from ..stats import adjusted
+from . import format as fmt
+from . import verdict
+from .text import join, lower_first
+
+GROUP_LABELS = fmt.GROUP_LABELS
+TOTAL_LABEL = "Totaal"
+SUPPRESSED = "onderdrukt"
+OUTCOME_LABELS = {  # as in the reports; outflow follows the outflow measure (OUTFLOW_LABELS)
+    "outflow_work": "Uitstroom naar werk",
+    "outflow_other": "Uitstroom om overige redenen",
+    "no_return_after_work": "Geen terugkeer na uitstroom naar werk",
+    "parttime": "Deeltijdwerk (minstens 1 maand)",
+    "active": "Actief op de arbeidsmarkt (werk of deeltijdwerk)",
+    "no_show": "No-show bij een afspraak",
+    "handover_matching": "Overdracht naar Matching",
+    "handover_mo": "Overdracht naar Maatschappelijke Ontwikkeling",
+    "contacts_total": "Geregistreerde klantcontacten (gemiddeld)",
+    "contacts_selected": "Geselecteerde klantcontacten (gemiddeld)",
+}
+OUTFLOW_LABELS = {"event": "Uitstroom uit de uitkering", "status": "Geen uitkering aan het eind van de volgperiode"}
+METHOD_LABELS = {
+    analysis.PROPORTION_METHOD: "Miettinen–Nurminen-scoretoets en -interval",
+    analysis.MEAN_METHOD: "Welch-t-toets en -interval",
+    adjusted.LOGIT: "logistische regressie, gemiddeld marginaal effect (deltamethode)",
+    adjusted.OLS: "lineaire regressie (OLS), robuuste standaardfouten (HC3)",
+}
+REASON_TEXTS = {  # why an adjusted effect is missing; {min_events} filled in
+    EMPTY_GROUP: "een van de groepen is leeg",
+    COLLINEAR: "model niet te schatten (covariaten samenhangend)",
+    TOO_FEW_EVENTS: "te weinig gebeurtenissen (minder dan {min_events} keer ja of nee in een groep)",
+    adjusted.TOO_FEW_ROWS: "te weinig personen voor het model",
+    adjusted.SINGULAR: "model niet te schatten (singuliere matrix)",
+    adjusted.SEPARATED: "model niet te schatten (scheiding of geen convergentie)",
+}
+BALANCE_LABELS = {
+    ("sex", "female"): "Vrouw",
+    ("age", None): "Leeftijd (jaren)",
+    ("education", "low"): "Opleiding laag",
+    ("education", "middle"): "Opleiding middelbaar",
+    ("education", "high"): "Opleiding hoog",
+    ("education", "unknown"): "Opleiding onbekend",
+    ("benefit_months", None): "Duur in de uitkering (maanden)",
+}
+SMD_THRESHOLD = 0.1
+OUTFLOW_TEXT = {
+    "event": (
+        "Uitstroom betekent hier dat de uitkering binnen de volgperiode eindigde, om welke reden ook; "
+        "uitstroom naar werk en uitstroom om overige redenen tellen samen op tot de uitstroom."
+    ),
+    "status": (
+        "Uitstroom betekent hier dat iemand aan het eind van de volgperiode geen uitkering meer had: wie "
+        "binnen de volgperiode uitstroomde (naar werk of om een andere reden) en weer terugkeerde in de "
+        "uitkering, telt niet mee. Alleen in deze lezing kunnen de gepubliceerde cijfers van uitstroom, "
+        "uitstroom naar werk en uitstroom om overige redenen tegelijk gelden (zie hieronder)."
+    ),
+}
+TOTAL_TEXT = {
+    "pooled": "Een totaal van het rapport vergelijken we met alle werkzoekenden van de groep samen.",
+    "unweighted_mean": (
+        "Een totaal van het rapport ('totaal gemiddeld') lezen we als het ongewogen gemiddelde van "
+        "de percentages van de doelgroepen, niet als het percentage van alle werkzoekenden samen: "
+        "die tweede lezing kan niet gelden (zie hieronder). De toetsen in de tabellen gaan wel over "
+        "alle werkzoekenden samen; de doelgroepen zijn in programma- en controlegroep even groot "
+        "op de ongematchte programmadeelnemers na."
+    ),
+}
+
+
+def outcome_label(name: str, outflow_measure: str = "event") -> str:
+    """The Dutch label of an outcome (outflow: as the outflow measure reads it)."""
+    return OUTFLOW_LABELS[outflow_measure] if name == "outflow" else OUTCOME_LABELS[name]
+
+
+def target_group_label(key: str, labels: Mapping[str, str]) -> str:
+    """The label of a target group (``labels`` from book.yml; others as they are), "Totaal" for everyone."""
+    return TOTAL_LABEL if key == TOTAL else labels.get(key, key)
+
+
+def reason_text(code, min_events: int = analysis.DEFAULT_MIN_EVENTS):
+    """Why an adjusted effect is missing, in Dutch (a missing code stays missing)."""
+    return REASON_TEXTS[code].format(min_events=min_events) if isinstance(code, str) else code
+
+
+def value_text(kind: str, decimals: int = 1):
+    """A formatter for a value of an outcome of ``kind``: a percentage or a number."""
+    return (lambda x: fmt.percent(x, decimals)) if kind == "proportion" else (lambda x: fmt.number(x, decimals))
+
+
+def difference_text(kind: str):
+    """A formatter for a difference: percentage points for a share, else a number."""
+    return (lambda x: fmt.pp(x, 1)) if kind == "proportion" else (lambda x: fmt.number(x, 1))
+
+
+def reproduced_significance(comparison: pd.DataFrame, alpha: float) -> pd.Series:
+    """The reproduction's significance code for the rows where the report gives one."""
+    return pd.Series(
+        [
+            verdict.label(p, alpha) if pd.notna(sig) else pd.NA
+            for p, sig in zip(comparison["reproduced_p"], comparison["significance"], strict=True)
+        ],
+        index=comparison.index,
+        dtype=object,
+    )
+
+
+def smd_text(x) -> str:
+    """A standardised mean difference with a real minus sign."""
+    return fmt.number(x, 2).replace("-", "−")
+
+
+def download_table(study: ReleasedEffectStudy) -> pd.DataFrame:
+    """The chapter's aggregate table (what the gate released) with Dutch outcome labels,
+    methods and reasons, for ``tables/effect_study.csv``."""
+    table = study.table.copy()
+    table.insert(
+        table.columns.get_loc("outcome") + 1,
+        "label",
+        [outcome_label(o, study.outflow_measure) for o in table["outcome"]],
+    )
+    table["method"] = table["method"].map(METHOD_LABELS)
+    table["reason"] = [reason_text(r, study.min_events) for r in table["reason"]]
+    return table
+
+
+def detectable_sentence(label: str, row: Mapping, power: float) -> str:
+    """The sentence on what the study could detect for one outcome: ``row`` is a row of the
+    released outcome table (``kind``, ``diff``, ``mde``, ``n_programme``, ``n_control``,
+    ``value_control``, ``suppressed``); the found difference is compared in absolute value."""
+    label = lower_first(label)
+    unit = " procentpunt" if row["kind"] == "proportion" else ""
+    chance = fmt.percent(100 * power, 0)
+    mde = row["mde"]
+    if pd.isna(mde):
+        known = all(pd.notna(row[c]) for c in ("n_programme", "n_control", "value_control"))
+        if row["kind"] == "proportion" and known:  # even p1 = 100% is not detected
+            return (
+                f"Met deze groepsgroottes kon de studie in {label} zelfs het grootst mogelijke verschil "
+                f"niet met {chance} kans opsporen."
+            )
+        why = f" ({SUPPRESSED})" if row.get("suppressed", False) else ""
+        return f"Voor {label} is niet aan te geven welke verschillen de studie kon opsporen{why}."
+    text = (
+        f"Met deze groepsgroottes kon de studie alleen verschillen van ongeveer {fmt.number(mde, 1)}{unit} "
+        f"of meer in {label} met {chance} kans opsporen"
+    )
+    diff = row["diff"]
+    if pd.isna(diff):
+        return text + "."
+    if fmt.number(abs(diff), 1) == fmt.number(mde, 1):
+        where = "ligt daar ongeveer op"
+    else:
+        where = "ligt daaronder" if abs(diff) < mde else "ligt daarboven"
+    return f"{text}; het gevonden verschil van {fmt.pp(diff, 1).removesuffix(' pp')}{unit} {where}."
+
+
+def glue_values(
+    study: ReleasedEffectStudy, labels: Mapping[str, str], missing: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Every number and sentence the chapter's prose states, in Dutch notation.
+
+    Per outcome (everyone): ``<outcome>_programme``, ``_control``, ``_diff``, ``_ci``, ``_p``,
+    ``_verdict``, ``_ame``, ``_ame_ci``, ``_mde``, ``_detectable``; then the group sizes, the
+    published comparison, what was suppressed, the target groups, the readings chosen and
+    the conflicts between published figures, the log-rank test, matching and balance, and
+    the assumptions. ``labels``: the target groups' labels; ``missing``: the optional inputs
+    this run does without, each with what the chapter leaves out then (``book.yml``)."""
+    values: dict[str, str] = {}
+    for _, r in study.total.iterrows():
+        show = value_text(r["kind"], 0 if r["kind"] == "proportion" else 1)
+        key, diff = r["outcome"], difference_text(r["kind"])
+        values[f"{key}_programme"] = show(r["value_programme"]) if pd.notna(r["value_programme"]) else SUPPRESSED
+        values[f"{key}_control"] = show(r["value_control"]) if pd.notna(r["value_control"]) else SUPPRESSED
+        values[f"{key}_diff"] = diff(r["diff"])
+        values[f"{key}_ci"] = fmt.interval(r["ci_low"], r["ci_high"], 1)
+        values[f"{key}_p"] = fmt.p_value(r["p_value"])
+        values[f"{key}_verdict"] = verdict.verdict(r["diff"], r["p_value"], study.alpha)
+        values[f"{key}_ame"] = diff(r["ame"])
+        values[f"{key}_ame_ci"] = fmt.interval(r["ame_low"], r["ame_high"], 1)
+        values[f"{key}_mde"] = diff(r["mde"]).removeprefix("+")
+        values[f"{key}_detectable"] = detectable_sentence(outcome_label(key, study.outflow_measure), r, study.power)
+    values["handover_sentence"] = _handover_sentence(values)
+    first = study.total.iloc[0]
+    values["n_programme"] = fmt.number(first["n_programme"])
+    values["n_control"] = fmt.number(first["n_control"])
+    values |= _comparison_values(study, labels)
+    values["suppressed_list"] = (
+        join(
+            [
+                outcome_label(o, study.outflow_measure).lower()
+                for o in study.total.loc[study.total["suppressed"], "outcome"]
+            ]
+        )
+        or "geen"
+    )
+    values["suppressed_target_groups"] = _suppressed_by_target_group(study, labels) or "niets"
+    values["alpha"] = fmt.percent(100 * study.alpha, 0)
+    values["min_cell_size"] = str(study.min_cell_size)
+    values["power"] = fmt.percent(100 * study.power, 0)
+    values |= _target_group_values(study, labels)
+    values["outflow_definition"] = OUTFLOW_TEXT[study.outflow_measure]
+    values["published_total_reading"] = TOTAL_TEXT[study.published_total if study.target_groups else "pooled"]
+    sentences = [conflict_sentence(c, study.outflow_measure, labels) for c in study.conflicts]
+    values["conflicts"] = (
+        ("De gepubliceerde cijfers kunnen niet alle tegelijk gelden: " + "; ".join(sentences) + ".")
+        if sentences
+        else "De gepubliceerde cijfers van deze effectstudie spreken elkaar niet tegen."
+    )
+    values["conflicts_found"] = str(len(sentences))
+    values["logrank_chi2"] = fmt.number(study.log_rank.statistic, 2)
+    values["logrank_p"] = fmt.p_value(study.log_rank.p_value)
+    values["logrank_verdict"] = (
+        "verschilt significant" if study.log_rank.p_value < study.alpha else "verschilt niet significant"
+    )
+    return values | _balance_values(study, labels, missing or {}) | _assumption_values(study)
+
+
+def _comparison_values(study: ReleasedEffectStudy, labels: Mapping[str, str]) -> dict[str, str]:
+    """How many published figures agree, differ, are suppressed or missing; significance labels."""
+    comparison = study.comparison.assign(reproduced_significance=reproduced_significance(study.comparison, study.alpha))
+    status = comparison["status"].value_counts()
+    values = {"published_total": str(len(comparison))}
+    for name, code in (
+        ("agree", published.STATUS_AGREES),
+        ("differ", published.STATUS_DIFFERS),
+        ("suppressed", published.STATUS_SUPPRESSED),
+        ("missing", published.STATUS_MISSING),
+    ):
+        values[f"published_{name}"] = str(int(status.get(code, 0)))
+    labelled = comparison.dropna(subset=["significance"]).drop_duplicates(["quantity", "subgroup"])
+    checked = labelled[labelled["reproduced_significance"].notna()]
+    mismatch = checked[checked["significance"] != checked["reproduced_significance"]]
+    grouped = bool(study.target_groups or study.missing)
+
+    def named(quantity: str, subgroup: str) -> str:
+        where = target_group_label(subgroup, labels)
+        return outcome_label(quantity, study.outflow_measure).lower() + (
+            f" ({where.lower() if subgroup == TOTAL else where})" if grouped else ""
+        )
+
+    return values | {
+        "significance_labelled": str(len(labelled)),
+        "significance_checked": str(len(checked)),
+        "significance_unchecked": str(len(labelled) - len(checked)),
+        "significance_mismatch": str(len(mismatch)),
+        "significance_mismatch_list": join(
+            [
+                named(q, s)
+                for q, s in zip(mismatch["quantity"], mismatch["subgroup"].fillna(TOTAL), strict=True)
+                if q in BY_NAME
+            ]
+        )
+        or "geen",
+    }
+
+
+def _handover_sentence(values: dict[str, str]) -> str:
+    """The prose on hand-overs, or why there is none (not every evaluation reports them)."""
+    if "handover_matching_programme" not in values or "handover_mo_programme" not in values:
+        return (
+            "Overdrachten naar Matching of Maatschappelijke Ontwikkeling rapporteert de evaluatie van dit "
+            "programma niet; ze zijn hier geen uitkomst."
+        )
+    return (
+        f"Naar Matching werd {values['handover_matching_programme']} tegen "
+        f"{values['handover_matching_control']} overgedragen ({values['handover_matching_verdict']}), naar "
+        f"Maatschappelijke Ontwikkeling {values['handover_mo_programme']} tegen {values['handover_mo_control']} "
+        f"({values['handover_mo_verdict']})."
+    )
+
+
+def _suppressed_by_target_group(study: ReleasedEffectStudy, labels: Mapping[str, str]) -> str:
+    rows = study.table[(study.table["target_group"] != TOTAL) & study.table["suppressed"]]
+    return "; ".join(
+        f"{target_group_label(tg, labels)}: "
+        + join([outcome_label(o, study.outflow_measure).lower() for o in group["outcome"]])
+        for tg, group in rows.groupby("target_group", sort=False)
+    )
+
+
+def _target_group_values(study: ReleasedEffectStudy, labels: Mapping[str, str]) -> dict[str, str]:
+    present = [target_group_label(t, labels) for t in study.target_groups]
+    missing = [target_group_label(t, labels) for t in study.missing]
+    expected = len(present) + len(missing)
+    if not expected:
+        sentence = "Deze effectstudie onderscheidt geen doelgroepen."
+    else:
+        sentence = f"De data bevatten {len(present)} van de {expected} doelgroepen: {join(present) or 'geen'}."
+        if missing:
+            sentence += (
+                f" Ontbreekt in deze data: {join(missing)}. Voor die doelgroep vervallen de resultaten "
+                "en de vergelijking met het rapport, en het totaal gaat alleen over de doelgroepen die er "
+                "wel zijn."
+            )
+    return {
+        "target_groups_present": join(present) or "geen",
+        "target_groups_missing": join(missing) or "geen",
+        "target_groups_sentence": sentence,
+    }
+
+
+def conflict_sentence(c: analysis.Conflict, outflow_measure: str, labels: Mapping[str, str]) -> str:
+    """One conflict between published figures as a Dutch clause."""
+    if c.kind in (OUTFLOW_BELOW_WORK, PARTS_ABOVE_OUTFLOW):
+        where = "" if c.subgroup == TOTAL else f" {target_group_label(c.subgroup, labels)}"
+        who = f"{GROUP_LABELS.get(c.group, c.group)}{where}" + ("" if where else " (totaal)")
+        out, work = fmt.percent(c.figures["outflow"]), fmt.percent(c.figures["outflow_work"])
+        if c.kind == OUTFLOW_BELOW_WORK:
+            return f"bij de {who} is de uitstroom ({out}) kleiner dan de uitstroom naar werk ({work})"
+        return (
+            f"bij de {who} zijn de uitstroom naar werk ({work}) en om overige redenen "
+            f"({fmt.percent(c.figures['outflow_other'])}) samen meer dan de uitstroom ({out})"
+        )
+    bound = f"{'ten minste' if c.at_least else 'ten hoogste'} {fmt.percent(c.bound, 1)}"
+    named = join([f"{target_group_label(g, labels)} {fmt.percent(v)}" for g, v in c.figures.items() if g != TOTAL])
+    return (
+        f"als het totaal van de {GROUP_LABELS.get(c.group, c.group)} voor "
+        f"{outcome_label(c.quantity, outflow_measure).lower()} ({fmt.percent(c.figures[TOTAL])}) alle "
+        f"werkzoekenden samen betreft, moet het met {named} en de groepsgroottes in deze data {bound} zijn"
+    )
+
+
+def _balance_values(study: ReleasedEffectStudy, labels: Mapping[str, str], missing: Mapping[str, str]) -> dict:
+    """Glued values on matching and balance."""
+    b = study.balance
+    by_group = "; ".join(
+        f"{target_group_label(t, labels)} {smd_text(v)}" for t, v in b.by_target_group.items() if t != TOTAL
+    )
+    if not b.has_pool:
+        without = f": {missing['pool']}" if missing.get("pool") else ""
+        pool = (
+            f"Bij deze data hoort geen kandidatenbestand (pool.csv){without}. De controlegroep is genomen zoals "
+            "zij in het register staat."
+        )
+    elif b.reproduces_register:
+        pool = (
+            "De controlegroep in het register is precies wat deze matching op het kandidatenbestand oplevert: "
+            "wie de stap herhaalt, krijgt dezelfde controlegroep."
+        )
+    else:
+        pool = (
+            "Let op: de controlegroep in het register is niet wat deze matching op het kandidatenbestand "
+            "oplevert; zij is elders of anders samengesteld."
+        )
+    return {
+        "smd_before_max": smd_text(b.smd_before_max),
+        "smd_after_max": smd_text(b.smd_after_max),
+        "smd_after_by_target_group": by_group or "geen doelgroepen",
+        "smd_threshold": smd_text(SMD_THRESHOLD),
+        "balance_verdict": "goed" if b.smd_after_max < SMD_THRESHOLD else "onvoldoende",
+        "matching_pool": pool,
+        "age_bands": _bands(matching.AGE_BANDS),
+        "benefit_bands": _bands(matching.BENEFIT_BANDS),
+    }
+
+
+def _bands(edges) -> str:
+    return ", ".join(
+        f"{fmt.number(lo)}–{fmt.number(hi - 1)}" if np.isfinite(hi) else f"{fmt.number(lo)} en meer"
+        for lo, hi in zip(edges[:-1], edges[1:], strict=True)
+    )
+
+
+def _assumption_values(study: ReleasedEffectStudy) -> dict[str, str]:
+    """Glued values on the assumptions: how many, and whether the group sizes are among them."""
+    assumptions = study.assumptions
+    if assumptions.empty:
+        sentence = "Bij deze data horen geen aannames: groepsgroottes en uitkomsten komen uit de data zelf."
+    else:
+        sizes = (assumptions["kind"] == "count").any()
+        sentence = (
+            f"De meegeleverde synthetische data berusten op {len(assumptions)} aannames over getallen die het "
+            "rapport niet publiceert" + (", waaronder alle groepsgroottes" if sizes else "") + "."
+        )
+    return {"assumptions_listed": str(len(assumptions)), "assumptions_sentence": sentence}

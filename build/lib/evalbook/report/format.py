@@ -1,0 +1,65 @@
+"""Numbers in Dutch notation for the book's prose and tables (decimal comma, thin conventions).
+
+Every function returns a plain ``str`` so that ``{glue:text}`` never sees a NumPy scalar.
+Missing values (suppressed or not computable) are shown as an en dash.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+MISSING = "–"
+
+
+def _is_missing(x) -> bool:
+    return x is None or bool(pd.isna(x))
+
+
+def number(x, decimals: int = 0) -> str:
+    """``1234.5`` → ``"1.234,5"`` (Dutch grouping and decimal comma), rounded half up as the
+    reports round (``12.5`` → ``"13"``)."""
+    if _is_missing(x):
+        return MISSING
+    rounded = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    rounded = abs(rounded) if rounded == 0 else rounded  # no "-0,0"
+    text = f"{rounded:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def percent(x, decimals: int = 0) -> str:
+    """A percentage on the 0–100 scale: ``19.0`` → ``"19%"``; ``19.04, 1`` → ``"19,0%"``."""
+    return MISSING if _is_missing(x) else f"{number(x, decimals)}%"
+
+
+def pp(x, decimals: int = 1, signed: bool = True) -> str:
+    """A difference in percentage points: ``6.1`` → ``"+6,1 pp"``."""
+    if _is_missing(x):
+        return MISSING
+    sign = "+" if signed and float(x) > 0 else ""
+    return f"{sign}{number(x, decimals)} pp".replace("-", "−")
+
+
+def interval(low, high, decimals: int = 1) -> str:
+    """A confidence interval: ``(-0.2, 12.4)`` → ``"−0,2 tot 12,4"``."""
+    if _is_missing(low) or _is_missing(high):
+        return MISSING
+    return f"{number(low, decimals)} tot {number(high, decimals)}".replace("-", "−")
+
+
+def p_value(p) -> str:
+    """``0.0432`` → ``"p = 0,043"``; below 0.001 → ``"p < 0,001"``."""
+    if _is_missing(p):
+        return MISSING
+    return "p < 0,001" if p < 0.001 else f"p = {number(p, 3)}"
+
+
+def significance(p, alpha: float) -> str:
+    """The label the reports use: ``"significant"`` or ``"niet significant"`` at level ``alpha``."""
+    if _is_missing(p):
+        return MISSING
+    return "significant" if p < alpha else "niet significant"
+
+
+GROUP_LABELS = {"programme": "programmagroep", "control": "controlegroep"}  # the reports' words

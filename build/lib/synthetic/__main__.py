@@ -1,0 +1,5 @@
+"""``python -m synthetic`` rewrites the embedded data in ``data/synthetic/``."""
+
+from .generate import main
+
+main()
