@@ -124,7 +124,7 @@ def execute(template: Path, workdir: Path, parameters: dict, label: str, title: 
     start = time.monotonic()
     output = ensure_dir(workdir) / f"{template.stem}.ipynb"
     try:
-        notebook = jupytext.read(template)
+        notebook = applicable(jupytext.read(template), parameters["parameters"])
         papermill.execute_notebook(
             notebook, str(output), parameters=parameters, cwd=str(workdir), kernel_name=KERNEL,
             progress_bar=False, log_output=False, report_mode=False, kernel_manager_class=QuietKernelManager,
@@ -136,6 +136,23 @@ def execute(template: Path, workdir: Path, parameters: dict, label: str, title: 
         return ChapterResult(label, time.monotonic() - start, f"{type(exc).__name__}: {exc}")
     tidy(output, title, key)
     return ChapterResult(label, time.monotonic() - start)
+
+
+def applicable(notebook, parameters: dict):
+    """The template's cells that apply to this run: a cell with ``if: <parameter>`` in its
+    metadata (``+++ {"if": "target_groups"}`` before a Markdown cell, ``:if: target_groups`` in a
+    code cell) is kept only when that parameter is set (not empty, not false), so a
+    programme without target groups gets no section about them."""
+    def keep(cell) -> bool:
+        condition = cell.metadata.pop("if", None)
+        if condition is None:
+            return True
+        if condition not in parameters:
+            raise BuildError(f"a template cell depends on {condition!r}, which is not a parameter of this chapter")
+        return bool(parameters[condition])
+
+    notebook.cells = [cell for cell in notebook.cells if keep(cell)]
+    return notebook
 
 
 def tidy(path: Path, title: str, key: dict | None = None) -> None:
