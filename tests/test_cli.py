@@ -107,3 +107,30 @@ def test_an_unreadable_input_is_one_line_naming_the_path(data, tmp_path, target)
     assert "Traceback" not in proc.stderr
     assert "cannot be read" in proc.stderr and str(locked.name) in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_broken_assumptions_file_stops_the_build_before_any_chapter_runs(data, tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(ROOT / "data/synthetic", raw)
+    text = (raw / "assumptions.csv").read_text(encoding="utf-8").replace(",number,60,", ",number,zestig,", 1)
+    (raw / "assumptions.csv").write_text(text, encoding="utf-8")
+    proc = evalbook(data, "build", "--no-html", "--data-dir", str(raw))
+    assert proc.returncode == 1
+    assert "assumptions.csv does not meet the `assumptions` contract" in proc.stderr
+    assert "found 'zestig'" in proc.stderr and "Chapters" in proc.stdout and " ok " not in proc.stdout
+
+
+def test_an_identifier_in_a_label_column_is_refused_naming_file_column_and_line(data, tmp_path):
+    raw = tmp_path / "raw" / "wgw"
+    raw.mkdir(parents=True)
+    lines = (ROOT / "data/synthetic/wgw/register.csv").read_text(encoding="utf-8").splitlines()
+    columns = lines[0].split(",")
+    cells = lines[3].split(",")
+    cells[columns.index("target_group")] = "111 222 333"  # a BSN (eleven-test) written with spaces
+    lines[3] = ",".join(cells)
+    (raw / "register.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    proc = evalbook(data, "check", "--programme", "wgw", "--chapter", "effect_study", "--data-dir",
+                    str(tmp_path / "raw"))
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "register.csv" in proc.stderr and "target_group" in proc.stderr and "line 4" in proc.stderr
+    assert "111 222 333" not in proc.stderr and "Traceback" not in proc.stderr

@@ -126,3 +126,79 @@ def test_value_out_of_range(tmp_path):
 def test_dates_out_of_order(tmp_path):
     msg = error_for(tmp_path, replace(2, "end_date", "2017-01-01"))
     assert "column 'end_date' at line 4" in msg and "on or after start_date" in msg
+
+
+# -- the second battery of hostile inputs (issue: bad input and odd use, round two) -------------
+
+def test_a_duplicated_column_is_refused_not_renamed(tmp_path):
+    msg = error_for(tmp_path, [r + ",33" for r in REGISTER_ROWS], header=REGISTER_HEADER + ",age")
+    assert "a column name appears more than once ('age' at columns 5, 18); keep one of each" in msg
+
+
+@pytest.mark.parametrize("year", ["2037", "2096"])
+def test_implausible_dates_are_refused(tmp_path, year):
+    path = write_register(tmp_path / "register.csv", replace(0, "end_date", f"{year}-10-31"))
+    with pytest.raises(ContractError) as info:
+        load(path, date_window=("2010-01-01", "2030-12-31"))
+    assert (f"column 'end_date' at line 2 (found '{year}-10-31'); expected a date between 2010-01-01 and "
+            "2030-12-31 (date_window in book.yml)") in str(info.value)
+
+
+@pytest.mark.parametrize("word", ["null", "NULL", "NA", "NaN", "#N/A"])
+def test_missing_words_are_missing_where_a_column_may_be_empty(tmp_path, word):
+    frame = load(write_register(tmp_path / "register.csv", replace(0, "target_group", word)))
+    assert frame["target_group"].isna().all()
+
+
+def test_missing_words_in_a_required_column_are_reported_as_empty(tmp_path):
+    msg = error_for(tmp_path, replace(0, "sex", "null"))
+    assert "column 'sex'" in msg and "not empty" in msg
+
+
+@pytest.mark.parametrize(("typed", "hint"), [
+    ("01-09-2017", "a Dutch dd-mm-jjjj date in a file with ',' separators? use jjjj-mm-dd"),
+    ("42979", "an Excel serial date? format the column as a date before exporting"),
+    ("9/1/2017", "a m/d/jjjj or d/m/jjjj date? use jjjj-mm-dd"),
+    ("2017-09-01 13:45:00", "a date without a time of day"),
+])
+def test_an_unparseable_date_is_the_only_problem_reported_with_a_hint(tmp_path, typed, hint):
+    """Two rows of an ISO file with another date format: the message names those cells, as
+    typed, and no follow-on breach of the rules that use the date (end after start, ...)."""
+    rows = replace(0, "start_date", typed)
+    rows[1] = rows[1].replace("2017-09-01", typed, 1)
+    msg = error_for(tmp_path, rows)
+    assert f"column 'start_date' at lines 2, 3 (found '{typed}', '{typed}')" in msg and hint in msg
+    assert msg.count("  - ") == 1, msg
+
+
+def test_a_timestamp_at_midnight_is_a_date(tmp_path):
+    rows = replace(0, "start_date", "2017-09-01 00:00:00")
+    rows[1] = rows[1].replace("2017-09-01", "2017-09-01T00:00:00+02:00", 1)
+    frame = load(write_register(tmp_path / "register.csv", rows))
+    assert frame["start_date"].iloc[:2].tolist() == [pd.Timestamp("2017-09-01")] * 2
+
+
+def test_parquet_timestamps_with_a_time_are_refused_clearly(tmp_path):
+    frame = load(write_register(tmp_path / "register.csv"))
+    frame.loc[0, "start_date"] = pd.Timestamp("2017-09-01 13:45")
+    frame.to_parquet(tmp_path / "register.parquet")
+    with pytest.raises(ContractError) as info:
+        load(tmp_path / "register.parquet")
+    message = str(info.value)
+    assert "column 'start_date' at row 1 (found '2017-09-01 13:45:00')" in message
+    assert "a date without a time of day" in message and message.count("  - ") == 1
+
+
+def test_an_overflowing_number_is_reported_as_typed(tmp_path):
+    msg = error_for(tmp_path, replace(0, "age", "99999999999999999999"))
+    assert "column 'age' at line 2 (found '99999999999999999999')" in msg
+    assert "-9223372036854775808" not in msg
+
+
+def test_identifier_values_and_bsn_like_numbers_are_masked_in_messages(tmp_path):
+    rows = replace(0, "person_id", "111222333")
+    rows[1] = rows[1].replace("P2,", "111222333,", 1)
+    msg = error_for(tmp_path, rows)
+    assert "111222333" not in msg and "'11*******'" in msg
+    msg = error_for(tmp_path, replace(0, "age", "111 222 333"))
+    assert "111 222 333" not in msg and "'11*********'" in msg
