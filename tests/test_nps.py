@@ -13,6 +13,9 @@ from evalbook.core import contract
 from evalbook.core.errors import ContractError
 from evalbook.core.io import write_csv
 from evalbook.disclosure import survey as gate
+from evalbook.disclosure.attacker import intervals, leaks
+from evalbook.disclosure.linked import PRIMARY, SECONDARY, CountSystem, Relation
+from evalbook.disclosure.policy import Rules
 from evalbook.report import nps as report
 from evalbook.schemas.survey import NPS_RESPONSES
 from evalbook.stats.nps import nps, nps_interval
@@ -64,14 +67,51 @@ def test_nps_table_splits_categories_by_hand():
     assert result.teams == ("noord", "zuid") and result.periods == ("2017-07", "2017-08")
 
 
+def nps_reader(released: gate.ReleasedNps) -> CountSystem:
+    """What a reader of the released NPS tables can write down: per row its three categories
+    adding up to ``n``, the teams and the months each adding up to everyone; a hidden count is
+    missing."""
+    rows = [r for frame in (released.overall, released.by_team, released.by_period) for _, r in frame.iterrows()]
+    columns = {"n": "n", **{c: f"k_{c}" for c in analysis.CATEGORIES}}
+    cells = {(r["by"], r["group"], what): r[column] for r in rows for what, column in columns.items()}
+    cells = {key: float(v) if pd.notna(v) else math.nan for key, v in cells.items()}
+    relations = [Relation((r["by"], r["group"], "n"), tuple((r["by"], r["group"], c) for c in analysis.CATEGORIES),
+                          (1.0,) * len(analysis.CATEGORIES)) for r in rows]
+    total = released.overall.iloc[0]
+    for frame in (released.by_team, released.by_period):
+        for what in columns:
+            parts = tuple((r["by"], r["group"], what) for _, r in frame.iterrows())
+            relations.append(Relation((total["by"], total["group"], what), parts, (1.0,) * len(parts)))
+    return CountSystem(cells, tuple(relations))
+
+
 def test_the_gate_suppresses_a_row_with_a_small_category():
-    released = gate.release_nps(analysis.analyse(responses()), min_cell_size=2)
+    rules = Rules(min_cell_size=2)
+    released = gate.release_nps(analysis.analyse(responses()), rules)
     by_team = released.by_team.set_index("group")
     assert not by_team.loc["noord", "suppressed"] and by_team.loc["noord", "n"] == 6
     assert by_team.loc["zuid", "suppressed"]  # 1 detractor
-    assert by_team.loc["zuid", ["n", "k_detractors", "share_promoters", "nps", "nps_low"]].isna().all()
-    assert gate.Suppression("zuid", "team", "cell") in released.suppressions
-    assert not released.overall["suppressed"].any()
+    assert by_team.loc["zuid", ["k_detractors", "share_detractors", "nps", "nps_low", "nps_high"]].isna().all()
+    # By hand, the fewest cells (then the smallest) that protect the 1 detractor of team Zuid and of
+    # August (the same persons): a second cell of each row (else n less the others gives it back),
+    # the smallest being the passives (2); everyone's detractors (else everyone less Noord, or less
+    # July, gives it back; hiding Noord's and July's detractors instead, each with a second cell of
+    # its row, costs four cells), and a second cell of everyone's row, the passives (4). Six cells;
+    # Zuid's 1 then lies anywhere in 0..3.
+    assert {(s.table, s.row, s.column, s.reason) for s in released.suppressions} == {
+        ("nps", "team/zuid", "detractors", PRIMARY), ("nps", "period/2017-08", "detractors", PRIMARY),
+        ("nps", "team/zuid", "passives", SECONDARY), ("nps", "period/2017-08", "passives", SECONDARY),
+        ("nps", "total/total", "detractors", SECONDARY), ("nps", "total/total", "passives", SECONDARY)}
+    assert released.overall["suppressed"].all() and pd.isna(released.overall.loc[0, "nps"])
+    assert released.overall.loc[0, "n"] == 12 and released.overall.loc[0, "k_promoters"] == 5
+    # the attacker, on what a reader sees, narrows no hidden count below the minimum ...
+    reader = nps_reader(released)
+    assert leaks(reader, rules).empty
+    zuid = ("team", "zuid", "detractors")
+    assert intervals(reader, cells=[zuid])[zuid] == (0, 3)
+    # ... and does find the leak the secondary suppression closes: everyone's 3 detractors less Noord's 2
+    planted = CountSystem({**reader.cells, ("total", "total", "detractors"): 3.0}, reader.relations)
+    assert zuid in set(leaks(planted, rules)["cell"])
     # noord by hand: 2.75 / 9 promoters and detractors, half-width 1.96 sqrt(5.5 / 81) = 0.5107
     summary = report.glue_values(released)["team_summary"]
     assert summary == "team Noord: 0,0 (95%-BI −51,1 tot 51,1) en team Zuid: onderdrukt"

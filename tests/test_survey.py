@@ -15,8 +15,10 @@ from evalbook.analysis import survey as analysis
 from evalbook.core import contract
 from evalbook.core.errors import ContractError
 from evalbook.core.io import write_csv
-from evalbook.disclosure import rules
 from evalbook.disclosure import survey as gate
+from evalbook.disclosure.cells import DERIVED
+from evalbook.disclosure.linked import PRIMARY, SECONDARY
+from evalbook.disclosure.policy import Rules
 from evalbook.report import survey as report
 from evalbook.report.verdict import label
 from evalbook.schemas.survey import CODEBOOK as CODEBOOK_CONTRACT
@@ -140,7 +142,7 @@ def test_analysis_table_holds_true_counts_wilson_intervals_and_differences(tmp_p
 
 
 def test_the_gate_hides_a_share_whose_complement_is_small(tmp_path):
-    released = gate.release(analysis.analyse(load(tmp_path), no_figures()), min_cell_size=1)
+    released = gate.release(analysis.analyse(load(tmp_path), no_figures()), Rules(min_cell_size=1))
     table = released.table.set_index("quantity")
     row = table.loc["g1"]
     assert row["value_control"] == 50
@@ -149,7 +151,7 @@ def test_the_gate_hides_a_share_whose_complement_is_small(tmp_path):
 
 
 def test_small_cells_are_suppressed(tmp_path):
-    released = gate.release(analysis.analyse(load(tmp_path), no_figures()), min_cell_size=10)
+    released = gate.release(analysis.analyse(load(tmp_path), no_figures()), Rules(min_cell_size=10))
     assert released.table["suppressed"].all()
     hidden = ["k_programme", "value_programme", "wilson_low_programme", "p_value", "k_total", "n_total"]
     assert released.table[hidden].isna().all().all()
@@ -178,10 +180,11 @@ def test_the_total_does_not_give_a_suppressed_group_back(tmp_path):
                              "significance": None, "section": "", "note": ""}])
     result = analysis.analyse(leak_survey(tmp_path), figures)
     raw = result.table.set_index("quantity").loc["y"]
-    # the leak: the total alone passes the cell rule (13 of 37), and total minus programme is the control count
-    assert rules.is_safe_proportion(raw["k_total"], raw["n_total"], 10)
+    # the leak: the total alone passes the cell rule (13 of 37, 24 not), and total minus programme is the control count
+    minimum = Rules(min_cell_size=10)
+    assert not minimum.is_primary(raw["k_total"]) and not minimum.is_primary(raw["n_total"] - raw["k_total"])
     assert raw["k_total"] - raw["k_programme"] == raw["k_control"] == 1
-    released = gate.release(result, min_cell_size=10)
+    released = gate.release(result, minimum)
     row = released.table.set_index("quantity").loc["y"]
     assert (row["k_programme"], row["n_programme"], row["n_control"], row["n_total"]) == (12, 25, 12, 37)  # safe
     giving_back = [c for c in row.index
@@ -192,14 +195,21 @@ def test_the_total_does_not_give_a_suppressed_group_back(tmp_path):
     assert not download.isin([13, 13.0]).any().any()
     assert not any(v in ("35%", "35,1%") for v in report.glue_values(released).values())
     assert released.comparison.set_index("figure_id").loc["n_y_total", "status"] == published.STATUS_SUPPRESSED
-    assert gate.Suppression("y", "total", "total") in released.suppressions
+    # by hand: the control's 1 is primary; k_total or k_programme must go with it (either gives it back
+    # beside the other), and the gate prefers the total (hiding it costs half a group's figure); then
+    # the control's k lies anywhere in 0..12 (its n less its hidden n - k), wide enough
+    assert {(s.table, s.row, s.column, s.reason) for s in released.suppressions} == {
+        ("indicators", "y", "k_control", PRIMARY), ("indicators", "y", "k_total", SECONDARY),
+        ("indicators", "y", "value_control", DERIVED), ("indicators", "y", "value_total", DERIVED),
+        ("indicators", "y", "p_value", DERIVED)}
 
 
 def test_the_total_does_not_give_a_small_group_size_back(tmp_path):
     """30 programme respondents and 5 in the control group: 35 in total would tell the 5."""
     answers = {(f"P{i:02d}", "programme"): {"y": "yes" if i < 15 else "no"} for i in range(30)}
     answers |= {(f"C{i:02d}", "control"): {"y": "no"} for i in range(5)}
-    released = gate.release(analysis.analyse(load(tmp_path, survey_lines(answers), LEAK_CODEBOOK), no_figures()), 10)
+    result = analysis.analyse(load(tmp_path, survey_lines(answers), LEAK_CODEBOOK), no_figures())
+    released = gate.release(result, Rules(min_cell_size=10))
     row = released.table.set_index("quantity").loc["y"]
     assert row["n_programme"] == 30 and pd.isna(row["n_control"]) and pd.isna(row["n_total"])
     assert released.respondents.isna().tolist() == [False, True]  # programme, control
@@ -207,12 +217,23 @@ def test_the_total_does_not_give_a_small_group_size_back(tmp_path):
 
 def test_no_released_total_sits_beside_a_suppressed_group():
     for programme in ("wgw", "route3"):
-        table = gate.release(analysed(programme), 10).table
+        table = gate.release(analysed(programme), Rules(min_cell_size=10)).table
         with_hidden_group = table["value_programme"].isna() | table["value_control"].isna()
         assert table.loc[with_hidden_group, ["k_total", "value_total", "wilson_low_total"]].isna().all().all()
 
 
 # -- Holm ------------------------------------------------------------------------------------------------
+
+def holm_by_hand(p: np.ndarray) -> np.ndarray:
+    """Holm's step-down adjustment: the running maximum of (m - rank) p over the sorted p, capped at 1."""
+    m = len(p)
+    adjusted = np.empty(m)
+    running = 0.0
+    for rank, i in enumerate(np.argsort(p, kind="stable")):
+        running = max(running, min(1.0, (m - rank) * p[i]))
+        adjusted[i] = running
+    return adjusted
+
 
 def test_holm_adjustment_over_the_indicators_by_hand():
     """Over every indicator tested, including one whose result the gate suppresses afterwards."""
@@ -221,17 +242,23 @@ def test_holm_adjustment_over_the_indicators_by_hand():
     counts = analysis.counts(data).set_index(["quantity", "group"])
     p = np.array([proportions(*(int(counts.loc[(q, g), c]) for g in ("programme", "control") for c in ("k", "n")))
                   ["p_value"] for q in result.indicators["quantity"]])
-    m = len(p)
-    expected = np.empty(m)
-    running = 0.0
-    for rank, i in enumerate(np.argsort(p)):  # step-down: running max of (m - rank) p, capped at 1
-        running = max(running, min(1.0, (m - rank) * p[i]))
-        expected[i] = running
-    assert result.indicators["p_holm"].to_numpy() == pytest.approx(expected)
+    assert result.indicators["p_holm"].to_numpy() == pytest.approx(holm_by_hand(p))
     assert result.table.loc[~result.table["primary"], "p_holm"].isna().all()
-    released = gate.release(result, 10)
-    hidden = released.indicators.loc[released.indicators["p_holm"].isna(), "quantity"].tolist()
-    assert hidden == ["psych_treatment"]  # the control group is suppressed
+    released = gate.release(result, Rules(min_cell_size=10)).indicators
+    hidden = released["p_value"].isna().to_numpy()
+    assert released.loc[hidden, "quantity"].tolist() == ["psych_treatment"]  # the control group is suppressed
+    assert released["p_holm"].isna().to_numpy().tolist() == hidden.tolist()
+    assert released.loc[~hidden, "p_value"].to_numpy() == pytest.approx(p[~hidden])
+    # The gate adjusts over the whole family with a hidden test counted as p = 1: a shown adjusted
+    # p-value then depends on no hidden p-value (which it could otherwise equal, giving it back), and
+    # it is never below the full family's (Holm is monotone in each p), so the correction stays valid.
+    # By hand from what is released: the shown p-values, the hidden one set to 1.
+    expected = holm_by_hand(np.where(hidden, 1.0, released["p_value"].to_numpy(dtype=float)))
+    assert released.loc[~hidden, "p_holm"].to_numpy() == pytest.approx(expected[~hidden])
+    assert (released.loc[~hidden, "p_holm"].to_numpy() >= holm_by_hand(p)[~hidden] - 1e-12).all()
+    # with the hidden test's small p (0.0016) set to 1, the shown p-values above it move one rank
+    # earlier, to a larger Holm multiplier: some adjusted p-values rise
+    assert (released.loc[~hidden, "p_holm"].to_numpy() > holm_by_hand(p)[~hidden] + 1e-12).any()
 
 
 # -- contract errors -------------------------------------------------------------------------------------
@@ -299,7 +326,7 @@ def test_codebook_breaches(tmp_path):
 # -- Dutch labels -----------------------------------------------------------------------------------------
 
 def test_labels_say_what_is_counted(tmp_path):
-    released = gate.release(analysis.analyse(load(tmp_path), no_figures()), min_cell_size=1)
+    released = gate.release(analysis.analyse(load(tmp_path), no_figures()), Rules(min_cell_size=1))
     names = report.labels(released)
     assert names["g1"] == "Tijd (cijfer 7 of hoger)"
     assert names["s"] == "Uitspraak ((helemaal) oneens)" and names["s_dont_know"] == "Uitspraak: weet niet"
@@ -388,7 +415,7 @@ def test_route3_survey_reproduces_the_published_figures():
 @pytest.mark.parametrize("programme", ["wgw", "route3"])
 def test_every_published_figure_agrees_or_is_suppressed_with_the_reports_significance(programme):
     result = analysed(programme)
-    released = gate.release(result, 10)
+    released = gate.release(result, Rules(min_cell_size=10))
     numbers = released.comparison[released.comparison["value"].notna()]  # claims without a number apart
     statuses = set(numbers["status"])
     assert statuses <= {published.STATUS_AGREES, published.STATUS_SUPPRESSED}
@@ -403,15 +430,15 @@ def test_wgw_psychological_treatment_in_the_control_group_is_suppressed():
     """1 of the 22 with other trajectories: the report printed it (5%), the book may not."""
     result = analysed("wgw")
     assert result.comparison.set_index("figure_id").loc["psych_treatment_control", "status"] == published.STATUS_AGREES
-    row = gate.release(result, 10).comparison.set_index("figure_id").loc["psych_treatment_control"]
+    row = gate.release(result, Rules(min_cell_size=10)).comparison.set_index("figure_id").loc["psych_treatment_control"]
     assert row["status"] == published.STATUS_SUPPRESSED and pd.isna(row["reproduced"])
 
 
 def test_agreement_distribution_is_withheld_when_a_segment_is_small():
     result = analysed("wgw")
-    shares = gate.release(result, 10).distributions["agreement"]
+    shares = gate.release(result, Rules(min_cell_size=10)).distributions["agreement"]
     assert set(shares["category"]) == {"disagree", "middle", "agree"}
-    hidden = gate.release(result, 16).distributions["agreement"]  # the middle segment holds 15
+    hidden = gate.release(result, Rules(min_cell_size=16)).distributions["agreement"]  # the middle segment holds 15
     by_item = hidden[hidden["group"] == "programme"].groupby("item")["value"]
     assert by_item.apply(lambda v: v.isna().all())["statement_does_little"]
     assert by_item.apply(lambda v: v.notna().all())["selfconfidence"]
