@@ -547,3 +547,23 @@ def test_the_chapter_reports_the_verdicts_of_the_command(published):
     table = pd.read_csv(ROOT / "book" / "verantwoording" / "tables" / "audit.csv", keep_default_na=False)
     assert list(zip(table["source"], table["quantity"], table["verdict"], strict=True)) == [
         (c.source, c.quantity, c.verdict) for c in published.checks]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_fast_fisher_test_is_scipys(seed):
+    """The audit's vectorised Fisher exact test gives scipy's two-sided p on random tables,
+    including empty and complete margins."""
+    import random
+
+    from scipy import stats
+
+    from evalbook.stats.consistency import fisher_p_value
+
+    rng = random.Random(seed)
+    tables = [(0, 10, 0, 10), (10, 10, 10, 10), (0, 5, 5, 5), (1, 2000, 0, 2000)]
+    for _ in range(300):
+        n1, n0 = rng.randint(1, 400), rng.randint(1, 400)
+        tables.append((rng.randint(0, n1), n1, rng.randint(0, n0), n0))
+    for k1, n1, k0, n0 in tables:
+        expected = stats.fisher_exact([[k1, n1 - k1], [k0, n0 - k0]]).pvalue
+        assert fisher_p_value(k1, n1, k0, n0) == pytest.approx(expected, rel=1e-9, abs=1e-300)
