@@ -14,9 +14,9 @@ interval. Differences are programme minus control, in percentage points for prop
 Beside them: Holm-adjusted p-values over every row, the effect adjusted for the matching
 variables (:func:`adjusted_table`) and the minimum detectable effect (:func:`mde_table`); for
 everyone, with target groups, the Cochran–Mantel–Haenszel test and the unweighted mean of the
-target groups (:func:`stratified_table`); the sensitivity to hidden bias (E-values, and
-Rosenbaum's Γ from the matched pairs: :func:`sensitivity_table`); and outflow in the reading
-not chosen where the report prints outflow (:func:`other_reading`).
+target groups (:func:`~evalbook.analysis.effect_checks.stratified_table`); the sensitivity to hidden bias (E-values, and
+Rosenbaum's Γ from the matched pairs: :func:`~evalbook.analysis.effect_checks.sensitivity_table`); and outflow in the reading
+not chosen where the report prints outflow (:func:`~evalbook.analysis.effect_checks.other_reading`).
 """
 
 from __future__ import annotations
@@ -27,16 +27,14 @@ import numpy as np
 import pandas as pd
 
 from ..schemas.register import REGISTER
-from ..stats import adjusted, power, sensitivity, survival
+from ..stats import adjusted, power, survival
 from ..stats.means import means
 from ..stats.multiplicity import holm
 from ..stats.proportions import proportions
-from ..stats.stratified import cmh, unweighted_mean_difference
+from . import effect_checks as checks
 from . import matching, published
-from .outcomes import BY_NAME, OUTCOMES, Outcome, derive, other_measure, selection, window_end
+from .outcomes import BY_NAME, GROUPS, OUTCOMES, TOTAL, Outcome, derive, selection, window_end
 
-GROUPS = ("programme", "control")
-TOTAL = ""  # the target_group of the rows about everyone
 PUBLISHED_TOTALS = ("pooled", "unweighted_mean")
 PROPORTION_METHOD = "miettinen_nurminen"  # the ``method`` codes of the comparison
 MEAN_METHOD = "welch"
@@ -93,9 +91,9 @@ class EffectStudy:
     ``table``: one row per target group (``TOTAL`` for everyone) and outcome
     (:func:`outcome_table`) with ``p_holm`` over all rows, the adjusted effect (``ame``…,
     total rows only), the minimum detectable effect ``mde``, the stratified tests
-    (``cmh_p``, ``um_``…: :func:`stratified_table`) and the sensitivity to hidden bias
-    (``rr``…, ``e_value``…, ``gamma``: :func:`sensitivity_table`) of the total rows, and the
-    other reading of outflow (``k_programme_alt``…: :func:`other_reading`); ``gamma`` needs
+    (``cmh_p``, ``um_``…: :func:`~evalbook.analysis.effect_checks.stratified_table`) and the sensitivity to hidden bias
+    (``rr``…, ``e_value``…, ``gamma``: :func:`~evalbook.analysis.effect_checks.sensitivity_table`) of the total rows, and the
+    other reading of outflow (``k_programme_alt``…: :func:`~evalbook.analysis.effect_checks.other_reading`); ``gamma`` needs
     the matched pairs: a pool whose matching gives the register's control group
     (``balance``); ``figures``: the published
     figures of the chosen outcomes; ``total_means``: when the report's totals are unweighted
@@ -168,16 +166,16 @@ def analyse(
     everyone = persons.set_index(register["person_id"])
     matched = balance(register, pool)
     pairs = matching.match(pool) if matched.reproduces_register else None
-    extra = [sensitivity_table(everyone, chosen, pairs, alpha)]
+    extra = [checks.sensitivity_table(everyone, chosen, pairs, alpha)]
     if present:
-        extra.append(stratified_table(persons, chosen, present, alpha))
+        extra.append(checks.stratified_table(persons, chosen, present, alpha))
     for part in extra:
         table = table.merge(part.assign(target_group=TOTAL), on=["target_group", "outcome"], how="left")
     unweighted = published_total == "unweighted_mean" and bool(present)
     printed = figures[(figures["quantity"] == "outflow") & (figures["unit"] == "percent")]
     scopes = [s for s in printed["subgroup"].fillna(TOTAL).unique() if s in present or (s == TOTAL and not unweighted)]
     table = table.merge(
-        other_reading(register, scopes, follow_up_months, outflow_measure), on=["target_group", "outcome"], how="left"
+        checks.other_reading(register, scopes, follow_up_months, outflow_measure), on=["target_group", "outcome"], how="left"
     )
 
     sizes = table[table["outcome"] == published.OUTCOME_FOR_N].set_index("target_group")[["n_programme", "n_control"]]
@@ -254,107 +252,6 @@ def _total_means(table: pd.DataFrame) -> pd.DataFrame:
 
 
 # -- other tests of the same comparison, hidden bias, the other reading of outflow --------------------
-
-
-def _counts(frame: pd.DataFrame, name: str) -> tuple[int, int, int, int]:
-    """``k1, n1, k0, n0`` of a yes/no outcome: persons with "yes" and persons, programme then control."""
-    values = [frame.loc[frame["group"] == g, name].dropna() for g in GROUPS]
-    return int(values[0].sum()), len(values[0]), int(values[1].sum()), len(values[1])
-
-
-def stratified_table(frame: pd.DataFrame, outcomes, target_groups, alpha: float = 0.05) -> pd.DataFrame:
-    """For everyone in a study with target groups, one row per yes/no outcome: ``cmh_p``, the
-    Cochran–Mantel–Haenszel test stratified by target group, and the difference of the
-    unweighted means of the target groups' shares (each target group counting once, Route 3's
-    "totaal gemiddeld"), ``um_programme, um_control``, with the Wald interval and z-test of
-    their difference, ``um_diff, um_low, um_high, um_p`` (all missing when a target group has
-    an empty group). ``frame``: :func:`evalbook.analysis.outcomes.derive`'s output."""
-    rows = []
-    for o in outcomes:
-        if o.kind != "proportion" or o.name not in frame:
-            continue
-        c = np.array([_counts(frame[frame["target_group"] == t], o.name) for t in target_groups])
-        row = {"outcome": o.name, "cmh_p": cmh([[[k1, n1 - k1], [k0, n0 - k0]] for k1, n1, k0, n0 in c]).p_value}
-        if (c[:, [1, 3]] > 0).all():
-            um = unweighted_mean_difference(c[:, 0], c[:, 1], c[:, 2], c[:, 3], alpha)
-            row |= {"um_programme": um["value_programme"], "um_control": um["value_control"], "um_diff": um["diff"]}
-            row |= {"um_low": um["ci_low"], "um_high": um["ci_high"], "um_p": um["p_value"]}
-        rows.append(row)
-    columns = ["outcome", "cmh_p", "um_programme", "um_control", "um_diff", "um_low", "um_high", "um_p"]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def sensitivity_table(
-    frame: pd.DataFrame, outcomes, pairs: pd.DataFrame | None = None, alpha: float = 0.05
-) -> pd.DataFrame:
-    """How strong hidden bias must be to explain each difference of everyone away
-    (:mod:`evalbook.stats.sensitivity`). A yes/no outcome gets the risk ratio with Katz's
-    interval and its E-values (``rr, rr_low, rr_high, e_value, e_value_limit``; missing when a
-    group has no "yes"). Given the matched ``pairs`` (``programme_id, control_id``, indexing
-    ``frame``), every outcome gets Rosenbaum's ``gamma``: McNemar's bound for a yes/no outcome,
-    Wilcoxon's signed rank bound for a mean, one-sided at ``alpha / 2`` in the direction of the
-    difference (the two-sided test at ``alpha``). An outcome among a subgroup (``among``) gets
-    neither: who is compared there depends on an outcome of the programme, and pairs break."""
-    rows = []
-    for o in outcomes:
-        if o.name not in frame or o.among is not None:
-            continue
-        row = {"outcome": o.name}
-        k1, n1, k0, n0 = _counts(frame, o.name) if o.kind == "proportion" else (0, 0, 0, 0)
-        if min(k1, k0) > 0:
-            e = sensitivity.e_values_from_proportions(k1, n1, k0, n0, alpha)
-            row |= {"rr": e.ratio, "rr_low": e.low, "rr_high": e.high, "e_value": e.e_value}
-            row["e_value_limit"] = e.e_value_limit
-        if pairs is not None:
-            values = frame[o.name].astype(float)
-            sign = np.sign(values[frame["group"] == GROUPS[0]].mean() - values[frame["group"] == GROUPS[1]].mean())
-            d = sign * (values.loc[pairs["programme_id"]].to_numpy() - values.loc[pairs["control_id"]].to_numpy())
-            if sign == 0:
-                row["gamma"] = 1.0
-            elif o.kind == "proportion":
-                row["gamma"] = sensitivity.binary_pairs_gamma(int((d > 0).sum()), int((d != 0).sum()), alpha / 2)
-            else:
-                row["gamma"] = sensitivity.signed_rank_gamma(d, alpha / 2)
-        rows.append(row)
-    columns = ["outcome", "rr", "rr_low", "rr_high", "e_value", "e_value_limit", "gamma"]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def other_reading(
-    register: pd.DataFrame, scopes, follow_up_months: int = 12, outflow_measure: str = "event"
-) -> pd.DataFrame:
-    """Outflow in the reading not chosen (:func:`evalbook.analysis.outcomes.other_measure`) for
-    each of ``scopes`` (target groups, ``TOTAL`` for everyone): ``target_group, outcome``
-    (``outflow``), ``k_programme_alt, value_programme_alt, k_control_alt, value_control_alt``."""
-    persons = derive(register, follow_up_months, other_measure(outflow_measure))
-    rows = []
-    for scope in scopes:
-        frame = persons if scope == TOTAL else persons[persons["target_group"] == scope]
-        k1, n1, k0, n0 = _counts(frame, "outflow")
-        rows.append(
-            {
-                "target_group": scope,
-                "outcome": "outflow",
-                "k_programme_alt": k1,
-                "k_control_alt": k0,
-                "value_programme_alt": 100 * k1 / n1 if n1 else np.nan,
-                "value_control_alt": 100 * k0 / n0 if n0 else np.nan,
-            }
-        )
-    columns = [
-        "target_group",
-        "outcome",
-        "k_programme_alt",
-        "value_programme_alt",
-        "k_control_alt",
-        "value_control_alt",
-    ]
-    table = pd.DataFrame(rows, columns=columns)
-    table[["k_programme_alt", "k_control_alt"]] = table[["k_programme_alt", "k_control_alt"]].astype("Int64")
-    return table
-
-
-# -- minimum detectable effects -----------------------------------------------------------------
 
 
 def pooled_sd(frame: pd.DataFrame, columns) -> dict[str, float]:

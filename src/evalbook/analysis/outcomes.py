@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+GROUPS = ("programme", "control")
+TOTAL = ""  # the target_group of the rows about everyone
 
 @dataclass(frozen=True)
 class Outcome:
