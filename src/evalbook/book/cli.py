@@ -48,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     _selection(b)
     b.add_argument("--jobs", type=int, default=None, help="chapters run in parallel (default: number of cores)")
     b.add_argument("--force", action="store_true", help="rerun every selected chapter and rebuild the HTML")
+    b.add_argument("--verbose", action="store_true",
+                   help="also show each chapter's content key and what changed, and Jupyter Book's own output")
     b.add_argument("--no-html", action="store_true", help="run the chapters only, do not build the HTML book")
     b.add_argument("--html-only", action="store_true", help="build the HTML book from the chapters in book/")
     b.add_argument("--version", dest="rebuild_version", metavar="VERSION",
@@ -119,15 +121,15 @@ def _build(args) -> int:
         jobs = _jobs(args)
         print(f"Chapters ({len(jobs)} selected):", flush=True)
         ran = execute.run_chapters(jobs, root, n_jobs=args.jobs, log=lambda m: print(m, flush=True),
-                                   force=args.force)
+                                   force=args.force, verbose=args.verbose)
         print(f"{ran} chapter(s) run, {len(jobs) - ran} up to date.", flush=True)
     if not args.no_html:
-        _html(root, force=args.force or args.html_only)
+        _html(root, force=args.force or args.html_only, verbose=args.verbose)
     print(f"Done in {time.monotonic() - start:.1f} s.", flush=True)
     return 0
 
 
-def _html(root, force: bool) -> None:
+def _html(root, force: bool, verbose: bool = False) -> None:
     """Build the HTML book unless nothing it is made from changed since the last good build."""
     stamp = root / "_build" / ".html-key"
     key = cache.html_key(root)
@@ -139,7 +141,7 @@ def _html(root, force: bool) -> None:
 
     print("Building the book with Jupyter Book (-n -W --keep-going) ...", flush=True)
     identifiers = execute.check_inputs(config.jobs(config.load(root)), root)
-    html.build_html(root, identifiers)
+    html.build_html(root, identifiers, log=lambda m: print(m, flush=True), verbose=verbose)
     stamp.write_text(key, encoding="utf-8")
 
 

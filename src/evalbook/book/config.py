@@ -33,6 +33,7 @@ class Parameter:
     type: str
     default: object
     help: str = ""
+    label: str = ""  # Dutch: how the chapter's provenance box names it
     min: float | None = None
     max: float | None = None
     choices: tuple[str, ...] = ()
@@ -218,8 +219,8 @@ def load(root: Path | None = None) -> Book:
 def _parameter(name: str, spec: dict) -> Parameter:
     if spec.get("type") not in TYPES:
         raise ConfigError(f"{CONFIG_FILE}: parameter {name!r} has type {spec.get('type')!r}; use one of {TYPES}")
-    parameter = Parameter(name, spec["type"], spec.get("default"), spec.get("help", ""), spec.get("min"),
-                          spec.get("max"), tuple(spec.get("choices", ())))
+    parameter = Parameter(name, spec["type"], spec.get("default"), spec.get("help", ""), spec.get("label", ""),
+                          spec.get("min"), spec.get("max"), tuple(spec.get("choices", ())))
     parameter.check(parameter.default, f"{CONFIG_FILE}: default of parameter {name!r}")
     return parameter
 

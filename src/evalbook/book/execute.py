@@ -65,10 +65,16 @@ def plan(jobs: list[config.Job], root: Path, force: bool = False) -> list[tuple[
 
 
 def run_chapters(jobs: list[config.Job], root: Path, n_jobs: int | None = None, log=print,
-                 force: bool = False) -> int:
+                 force: bool = False, verbose: bool = False) -> int:
     """Execute the selected chapters that are not up to date and move them into ``book/`` when
     all succeeded and passed the privacy guard. Returns the number of chapters run."""
     todo = plan(jobs, root, force)
+    if verbose:
+        for job in jobs:
+            key = cache.chapter_key(job.chapter, job.parameters, root)
+            digests = key.parts["inputs"].items()
+            log(f"  {job.label}: content key {key.digest[:16]}; inputs "
+                + ", ".join(f"{name} {digest[:12] if digest else 'absent'}" for name, digest in digests))
     for job in jobs:
         if all(job is not j for j, _, _ in todo):
             log(f"  {job.label:<28} up to date")

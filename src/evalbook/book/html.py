@@ -34,7 +34,7 @@ _SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 _LOCATION = re.compile(r"(?P<file>[^\s:]+\.(?:ipynb|md)):(?P<line>\d+)")
 
 
-def build_html(root: Path, identifiers: frozenset[str] = frozenset(), log=print) -> Path:
+def build_html(root: Path, identifiers: frozenset[str] = frozenset(), log=print, verbose: bool = False) -> Path:
     """Build the book with Jupyter Book (execution off, ``-n -W --keep-going``) and its PDFs,
     and swap it into ``_build/html`` only when it is free of warnings and passes the privacy
     guard (no BSN-like number, none of ``identifiers``). Returns the index page."""
@@ -43,6 +43,8 @@ def build_html(root: Path, identifiers: frozenset[str] = frozenset(), log=print)
     cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(root), "--path-output", str(sphinx_dir),
            "-n", "-W", "--keep-going", "--builder", "html"]
     proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+    if verbose:
+        log(strip_ansi(proc.stdout + proc.stderr))
     problems = _warnings(proc.stdout + proc.stderr, root)
     if proc.returncode != 0 or problems:
         shutil.rmtree(sphinx_dir, ignore_errors=True)  # the next build reads every page again

@@ -201,7 +201,9 @@ def release(root: Path, version: str, test_command: str, log=print) -> str:
     source_commit = git(root, "rev-parse", "--short=12", "HEAD")
     set_version(root, version)
     log("Running every chapter with the new version ...")
-    identifiers = execute.run_chapters(config.jobs(config.load(root)), root, log=log)
+    jobs = config.jobs(config.load(root))
+    execute.run_chapters(jobs, root, log=log)  # the version is part of every chapter's key: all rerun
+    identifiers = execute.check_inputs(jobs, root)
     previous = f"v{existing[-1]}" if existing else None
     entry = changelog_entry(version, dt.date.today().isoformat(), source_commit, data_fingerprints(root),
                             result_changes(root, previous))

@@ -20,6 +20,11 @@ What a reader of the HTML gets from here, and why it cannot be set in ``_config.
 - Pages that paste glued numbers from other pages (``{glue:text}`path::key```, the key
   findings) are read again whenever a page changes: Sphinx does not know that they depend on
   the chapters they paste from, and the book is built incrementally (``evalbook.book.html``).
+- Citations and the bibliography in Dutch: pybtex and sphinxcontrib-bibtex join two authors
+  with "and" ("Wesdorp and Duinkerken") and print months in English. The Dutch variants of
+  the configured styles (``author_year`` and ``unsrt``, registered here as ``author_year_nl``
+  and ``unsrt_nl``) join with "en" and print Dutch months; ``_config.yml`` keeps naming the
+  familiar styles and the build uses their Dutch variants.
 - sphinx-thebe registers its inline configuration script twice under Jupyter Book 1.0.4 /
   sphinx-book-theme 1.3, so every page declares ``const THEBE_JS_URL`` twice and the browser
   reports a SyntaxError. The book does not use Thebe; the first copy of each identical script
@@ -29,14 +34,22 @@ What a reader of the HTML gets from here, and why it cannot be set in ``_config.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import pybtex.plugin
 import snowballstemmer
 import yaml
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from docutils import nodes
+from pybtex.database import Entry
+from pybtex.style.formatting.unsrt import Style as UnsrtStyle
+from pybtex.style.template import names, sentence
 from sphinx.search.nl import SearchDutch
+from sphinxcontrib.bibtex.plugin import register_plugin
+from sphinxcontrib.bibtex.style.referencing import BracketStyle, PersonStyle
+from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
 
 from . import config, pdf
 
@@ -49,6 +62,51 @@ class DutchSearch(SearchDutch):
 
     def init(self, options: dict[str, str]) -> None:
         self.stemmer = snowballstemmer.stemmer("dutch_porter")
+
+
+MONTHS = dict(zip(("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                   "November", "December"),
+                  ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+                   "november", "december"), strict=True))
+DUTCH_STYLES = {"bibtex_reference_style": ("author_year", "author_year_nl"),
+                "bibtex_default_style": ("unsrt", "unsrt_nl")}
+
+
+def _round() -> BracketStyle:
+    return BracketStyle(left="(", right=")")
+
+
+@dataclass
+class DutchAuthorYear(AuthorYearReferenceStyle):
+    """Author-year citations in round brackets with "en" between the last two authors:
+    (Wesdorp en Duinkerken, 2009), Wesdorp en Duinkerken (2009)."""
+
+    bracket_textual: BracketStyle = field(default_factory=_round)
+    bracket_parenthetical: BracketStyle = field(default_factory=_round)
+    person: PersonStyle = field(default_factory=lambda: PersonStyle(sep2=" en ", last_sep=" en "))
+
+
+class DutchUnsrt(UnsrtStyle):
+    """The unsrt bibliography with "en" between the last two authors and Dutch month names."""
+
+    def format_names(self, role, as_sentence=True):
+        formatted = names(role, sep=", ", sep2=" en ", last_sep=" en ")
+        return sentence[formatted] if as_sentence else formatted
+
+    def format_entry(self, label, entry, bib_data=None):
+        month = entry.fields.get("month")
+        if month in MONTHS:
+            dutch = Entry(entry.type, fields={**entry.fields, "month": MONTHS[month]}, persons=entry.persons)
+            dutch.key = entry.key
+            entry = dutch
+        return super().format_entry(label, entry, bib_data)
+
+
+def _dutch_bibliography(app, cfg) -> None:
+    """Use the Dutch variant of the configured citation and bibliography style."""
+    for name, (english, dutch) in DUTCH_STYLES.items():
+        if getattr(cfg, name, None) == english:
+            setattr(cfg, name, dutch)
 
 
 def _add_dutch_catalog(app) -> None:
@@ -163,6 +221,9 @@ def _glue_readers(app, env, added, changed, removed):
 
 
 def setup(app):
+    register_plugin("sphinxcontrib.bibtex.style.referencing", "author_year_nl", DutchAuthorYear, force=True)
+    pybtex.plugin.register_plugin("pybtex.style.formatting", "unsrt_nl", DutchUnsrt, force=True)
+    app.connect("config-inited", _dutch_bibliography)
     app.connect("env-get-outdated", _glue_readers)
     app.add_search_language(DutchSearch)
     _add_dutch_catalog(app)
