@@ -19,7 +19,7 @@ from ..schemas.context import CHALLENGES, MATRIX_MARK
 from . import figures as style
 from . import format as fmt
 from .tables import Table
-from .text import join
+from .text import join, readable
 
 YES, NO = "ja", "nee"
 AGREES, DIFFERS = "klopt", "klopt niet"
@@ -40,7 +40,7 @@ def organisation_display(parts: pd.DataFrame) -> Table:
         "Som van de onderdelen": parts["parts_fte"].map(fmt.number),
         "Klopt binnen afronding": parts["agrees"].map(_yes_no),
     })
-    return Table(frame, "Delen tegen totalen (fte afgerond op hele getallen)")
+    return Table(frame)
 
 
 def organisation_plot(units: pd.DataFrame):
@@ -86,7 +86,7 @@ def flows_display(flows: pd.DataFrame) -> Table:
         "Interval": [_interval(lo, hi) for lo, hi in zip(flows["lower"], flows["upper"], strict=True)],
         "Plaatsing": flows["basis"].map(BASIS_LABELS),
     })
-    return Table(frame, "Alle aantallen uit het stroomschema")
+    return Table(frame)
 
 
 def balance_display(balance: pd.DataFrame) -> Table:
@@ -101,7 +101,7 @@ def balance_display(balance: pd.DataFrame) -> Table:
         "Totaal in het schema": checked["total"].fillna(fmt.MISSING),
         "Sluit": checked["consistent"].map(_yes_no),
     })
-    return Table(frame, "Instroom en uitstroom per onderdeel (intervallen)")
+    return Table(frame)
 
 
 def text_display(comparison: pd.DataFrame) -> Table:
@@ -112,7 +112,7 @@ def text_display(comparison: pd.DataFrame) -> Table:
         "In de tekst": comparison["text"],
         "Overlapt": comparison["agrees"].map(_yes_no),
     })
-    return Table(frame, "Schema tegen tekst (conclusie 2)")
+    return Table(frame)
 
 
 # -- Arnhem: key figures, conclusions, randvoorwaarden ------------------------------------
@@ -140,11 +140,11 @@ def key_figures_display(figures: pd.DataFrame) -> Table:
 
     frame = pd.DataFrame({
         "Kerncijfer": shown["figure_id"].map(FIGURE_LABELS),
-        "Zoals gedrukt": shown["printed"],
+        "Zoals gedrukt": shown["printed"].map(readable),
         "Interval": [bounds(lo, hi) for lo, hi in zip(shown["lower"], shown["upper"], strict=True)],
         "Vindplaats": shown["section"],
     })
-    return Table(frame, "Kerncijfers uit de startfoto")
+    return Table(frame)
 
 
 def conclusions_display(conclusions: pd.DataFrame, kind: str) -> Table:
@@ -152,10 +152,11 @@ def conclusions_display(conclusions: pd.DataFrame, kind: str) -> Table:
     shown = conclusions[conclusions["kind"] == kind]
     if kind == "opgave":
         frame = pd.DataFrame({"Opgave": shown["number"].map(fmt.number), "Kort": shown["label"],
-                              "Uit het rapport": shown["quote"]})
-        return Table(frame, "De vier belangrijkste opgaven")
-    frame = pd.DataFrame({"Nr.": shown["number"].map(fmt.number), "Thema": shown["theme"], "Conclusie": shown["quote"]})
-    return Table(frame, "Conclusies uit de bevindingen")
+                              "Uit het rapport": shown["quote"].map(readable)})
+        return Table(frame)
+    frame = pd.DataFrame({"Nr.": shown["number"].map(fmt.number), "Thema": shown["theme"],
+                          "Conclusie": shown["quote"].map(readable)})
+    return Table(frame)
 
 
 def matrix_display(matrix: pd.DataFrame, conclusions: pd.DataFrame) -> Table:
@@ -166,20 +167,19 @@ def matrix_display(matrix: pd.DataFrame, conclusions: pd.DataFrame) -> Table:
         frame[f"{i}. {labels.get(i, '')}"] = matrix[column].map(
             lambda v: "?" if pd.isna(v) else (MATRIX_MARK if v else ""))
     frame["Aantal opgaven"] = matrix["marks"].map(fmt.number)
-    return Table(frame, "Randvoorwaarden onder druk tegen de vier opgaven "
-                        "(? = kolom niet af te leiden uit de tekstversie)")
+    return Table(frame)
 
 
 def randvoorwaarden_display(randvoorwaarden: pd.DataFrame, matrix: pd.DataFrame) -> Table:
     """Every randvoorwaarde of Bijlage A and whether the startfoto puts it under pressure."""
     frame = pd.DataFrame({
         "Nr.": randvoorwaarden["rv_id"],
-        "Randvoorwaarde": randvoorwaarden["text"],
+        "Randvoorwaarde": randvoorwaarden["text"].map(readable),
         "Voor": randvoorwaarden["part"].map({"proces": "het oplossingenproces", "oplossingen": "de oplossingen zelf"}),
         "Tussen haakjes": randvoorwaarden["bracketed"].map(_yes_no),
         "Onder druk": randvoorwaarden["rv_id"].isin(set(matrix["rv_id"])).map(_yes_no),
     })
-    return Table(frame, "Randvoorwaarden (Bijlage A)")
+    return Table(frame)
 
 
 ARNHEM_PRINTED = ("bap_success_ratio", "szeebra_registered", "szeebra_applications", "primary_process_time",
@@ -244,7 +244,7 @@ def steps_display(steps: pd.DataFrame) -> Table:
         "Stap": steps["label"], "Wie": steps["organisation"],
         "Wanneer": steps["timing"].fillna(fmt.MISSING), "Vindplaats": steps["section"],
     })
-    return Table(frame, "Stappen van de klantreis")
+    return Table(frame)
 
 
 QUANTITY_LABELS = {"inspanningsperiode_weeks": "Inspanningsperiode na de werkintake (weken)",
@@ -258,7 +258,7 @@ def disagreements_display(found: pd.DataFrame) -> Table:
         "Zoals gedrukt": [" / ".join(p) for p in found["printed"]],
         "Vindplaatsen": [" / ".join(s) for s in found["sections"]],
     })
-    return Table(frame, "Gegevens die het rapport verschillend noemt")
+    return Table(frame)
 
 
 JOURNEY_PRINTED = ("invite_window", "intake_before_end", "inspanningsperiode_3_3_1", "inspanningsperiode_bijlage_1",
@@ -330,7 +330,7 @@ def tabel2_display(shares: pd.DataFrame) -> Table:
         "Aandeel Nederland": shares["share_nederland"].map(lambda v: fmt.percent(v, 1)),
         "Rijnmond − Nederland": shares["diff_pp"].map(lambda v: fmt.pp(v, 1)),
     })
-    return Table(frame, "Tabel 2: aandeel in de beroepsbevolking, gedrukt en herberekend (eind 2016)")
+    return Table(frame)
 
 
 def tabel2_printed_display(labour: pd.DataFrame, market: LabourMarket) -> Table:
@@ -339,14 +339,13 @@ def tabel2_printed_display(labour: pd.DataFrame, market: LabourMarket) -> Table:
     v = labour.set_index("figure_id")["printed"]
     recomputed = market.shares.set_index("benefit")["recomputed"]
     empty = {"Aandeel Rijnmond (gedrukt)": "", "Aandeel Rijnmond (herberekend)": "", "Aandeel Nederland (gedrukt)": ""}
-    rows = [{"": "Beroepsbevolking", "Rijnmond aantal": v["t2_labour_force_rijnmond"], **empty}]
+    rows = [{"Uitkering": "Beroepsbevolking", "Rijnmond aantal": v["t2_labour_force_rijnmond"], **empty}]
     for key, label in BENEFIT_LABELS.items():
-        rows.append({"": label, "Rijnmond aantal": v[f"t2_{key}_count_rijnmond"],
+        rows.append({"Uitkering": label, "Rijnmond aantal": v[f"t2_{key}_count_rijnmond"],
                      "Aandeel Rijnmond (gedrukt)": v[f"t2_{key}_share_rijnmond"],
                      "Aandeel Rijnmond (herberekend)": fmt.percent(recomputed[key], 2),
                      "Aandeel Nederland (gedrukt)": v[f"t2_{key}_share_nederland"]})
-    return Table(pd.DataFrame(rows), caption="Tabel 2. Sociale zekerheidsuitkeringen en aandeel in de "
-                                             "beroepsbevolking Rijnmond, eind 2016 (bron: CBS en UWV)")
+    return Table(pd.DataFrame(rows))
 
 
 def tabel2_parts_display(parts: pd.DataFrame) -> Table:
@@ -360,7 +359,7 @@ def tabel2_parts_display(parts: pd.DataFrame) -> Table:
         "Som van de delen": [show(v, u) for v, u in zip(parts["parts_sum"], parts["unit"], strict=True)],
         "Klopt binnen afronding": parts["agrees"].map(_yes_no),
     })
-    return Table(frame, "Delen tegen totalen")
+    return Table(frame)
 
 
 def tabel2_plot(shares: pd.DataFrame):

@@ -7,7 +7,8 @@ significant without saying whether it survives Holm's correction over the chapte
 ``book.yml`` (``chapter.labels["target_groups"]``), passed in by the notebook. The tables
 shown are in :mod:`evalbook.report.effect_tables`, the figures in
 :mod:`evalbook.report.effect_figures`, the prose on how far the findings carry in
-:mod:`evalbook.report.effect_checks`.
+:mod:`evalbook.report.effect_checks`, on matching and balance in
+:mod:`evalbook.report.effect_matching`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis import effect as analysis
-from ..analysis import matching, published
+from ..analysis import published
 from ..analysis.effect import (
     COLLINEAR,
     EMPTY_GROUP,
@@ -31,6 +32,7 @@ from ..analysis.effect import (
 from ..analysis.outcomes import BY_NAME
 from ..disclosure.effect import ReleasedEffectStudy
 from ..stats import adjusted
+from . import effect_matching as matching_text
 from . import format as fmt
 from . import verdict
 from .text import join, lower_first
@@ -65,16 +67,6 @@ REASON_TEXTS = {  # why an adjusted effect is missing; {min_events} filled in
     adjusted.SINGULAR: "model niet te schatten (singuliere matrix)",
     adjusted.SEPARATED: "model niet te schatten (scheiding of geen convergentie)",
 }
-BALANCE_LABELS = {
-    ("sex", "female"): "Vrouw",
-    ("age", None): "Leeftijd (jaren)",
-    ("education", "low"): "Opleiding laag",
-    ("education", "middle"): "Opleiding middelbaar",
-    ("education", "high"): "Opleiding hoog",
-    ("education", "unknown"): "Opleiding onbekend",
-    ("benefit_months", None): "Duur in de uitkering (maanden)",
-}
-SMD_THRESHOLD = 0.1
 OUTFLOW_TEXT = {
     "event": (
         "Uitstroom betekent hier dat de uitkering binnen de volgperiode eindigde, om welke reden ook; "
@@ -150,11 +142,6 @@ def reproduced_significance(comparison: pd.DataFrame, alpha: float) -> pd.Series
     )
 
 
-def smd_text(x) -> str:
-    """A standardised mean difference with a real minus sign."""
-    return fmt.number(x, 2).replace("-", "−")
-
-
 def download_table(study: ReleasedEffectStudy) -> pd.DataFrame:
     """The chapter's aggregate table (what the gate released) with Dutch outcome labels,
     methods and reasons, for ``tables/effect_study.csv``."""
@@ -209,7 +196,8 @@ def glue_values(
     ``_holm``, ``_verdict``, ``_ame``, ``_ame_ci``, ``_mde``, ``_detectable``; then the group
     sizes, the published comparison (with the claims without a figure and what Holm takes
     from the report's verdicts), what was suppressed, the target groups, the readings chosen
-    and the conflicts between published figures, the log-rank test, matching and balance,
+    and the conflicts between published figures, the log-rank test (``logrank_verdict``, ``logrank_sentence``),
+    matching and balance,
     and the assumptions. How far the findings carry (Holm, the tests behind a differing
     verdict, the other reading, the two totals, hidden bias) is in
     :func:`evalbook.report.effect_checks.glue_values`. ``labels``: the target groups' labels;
@@ -253,19 +241,31 @@ def glue_values(
     values["published_total_reading"] = _total_reading(study)
     sentences = [conflict_sentence(c, study.outflow_measure, labels, _sizes_assumed(study)) for c in study.conflicts]
     values["conflicts"] = (
-        ("De gepubliceerde cijfers kunnen niet alle tegelijk gelden: " + "; ".join(sentences) + ".")
+        "De gepubliceerde cijfers kunnen niet alle tegelijk gelden: " + "; ".join(sentences) + ". Dit hoofdstuk "
+        "kiest daarom uitdrukkelijk de lezing waarin zoveel mogelijk ervan tegelijk gelden (zie de omschrijving van "
+        "uitstroom en van het totaal onder *Onderzoeksgroepen*) en reproduceert de cijfers in die lezing."
         if sentences
         else "De gepubliceerde cijfers van deze effectstudie spreken elkaar niet tegen."
     )
     values["conflicts_found"] = str(len(sentences))
     values["logrank_chi2"] = fmt.number(study.log_rank.statistic, 2)
     values["logrank_p"] = fmt.p_value(study.log_rank.p_value)
-    values["logrank_verdict"] = (  # one test beside the table's family: not corrected
-        "verschilt significant" + verdict.HOLM_PHRASES[verdict.UNCORRECTED]
-        if study.log_rank.p_value < study.alpha
-        else "verschilt niet significant"
-    )
-    return values | _balance_values(study, labels, missing or {}) | _assumption_values(study)
+    values["logrank_verdict"], values["logrank_sentence"] = _log_rank(study)
+    return values | matching_text.balance_values(study, labels, missing or {}) | _assumption_values(study)
+
+
+def _log_rank(study: ReleasedEffectStudy) -> tuple[str, str]:
+    """The log-rank test's verdict and the sentence on it; one test beside the table's family,
+    so not corrected. The gate withholds a test on too few persons (statistic and p missing)."""
+    test = study.log_rank
+    if pd.isna(test.p_value):
+        return "is niet te toetsen (weggelaten)", (
+            "De log-ranktoets, die de uitstroom over de hele volgperiode vergelijkt, is weggelaten: hij rust op te "
+            "weinig personen om hen te beschermen.")
+    words = ("verschilt significant" + verdict.HOLM_PHRASES[verdict.UNCORRECTED] if test.p_value < study.alpha
+             else "verschilt niet significant")
+    return words, (f"De log-ranktoets vergelijkt de uitstroom over de hele volgperiode: de programmagroep {words} van "
+                   f"de controlegroep (χ² = {fmt.number(test.statistic, 2)}, {fmt.p_value(test.p_value)}).")
 
 
 def named(study: ReleasedEffectStudy, labels: Mapping[str, str], quantity: str, subgroup: str) -> str:
@@ -450,48 +450,6 @@ def _total_reading(study: ReleasedEffectStudy) -> str:
     return TOTAL_TEXT["unweighted_mean"].format(why=TOTAL_WHY[why])
 
 
-def _balance_values(study: ReleasedEffectStudy, labels: Mapping[str, str], missing: Mapping[str, str]) -> dict:
-    """Glued values on matching and balance."""
-    b = study.balance
-    by_group = "; ".join(
-        f"{target_group_label(t, labels)} {smd_text(v)}" for t, v in b.by_target_group.items() if t != TOTAL
-    )
-    if not b.has_pool:
-        without = f": {missing['pool']}" if missing.get("pool") else ""
-        pool = (
-            f"Bij deze data hoort geen kandidatenbestand (pool.csv){without}. De controlegroep is genomen zoals "
-            "zij in het register staat."
-        )
-    elif b.reproduces_register:
-        pool = (
-            "De controlegroep in het register is precies wat deze matching op het kandidatenbestand oplevert: "
-            "wie de stap herhaalt, krijgt dezelfde controlegroep."
-        )
-    else:
-        pool = (
-            "Let op: de controlegroep in het register is niet wat deze matching op het kandidatenbestand "
-            "oplevert; zij is elders of anders samengesteld."
-        )
-    return {
-        "smd_before_max": smd_text(b.smd_before_max),
-        "smd_after_max": smd_text(b.smd_after_max),
-        "smd_after_by_target_group": by_group or "geen doelgroepen",
-        "smd_threshold": smd_text(SMD_THRESHOLD),
-        "balance_verdict": "goed" if b.smd_after_max < SMD_THRESHOLD else "onvoldoende",
-        "matching_pool": pool,
-        "optimal_up_to": fmt.number(matching.OPTIMAL_UP_TO),
-        "age_bands": _bands(matching.AGE_BANDS),
-        "benefit_bands": _bands(matching.BENEFIT_BANDS),
-    }
-
-
-def _bands(edges) -> str:
-    return ", ".join(
-        f"{fmt.number(lo)}–{fmt.number(hi - 1)}" if np.isfinite(hi) else f"{fmt.number(lo)} en meer"
-        for lo, hi in zip(edges[:-1], edges[1:], strict=True)
-    )
-
-
 def _assumption_values(study: ReleasedEffectStudy) -> dict[str, str]:
     """Glued values on the assumptions: how many, and whether the group sizes are among them."""
     assumptions = study.assumptions
@@ -501,6 +459,9 @@ def _assumption_values(study: ReleasedEffectStudy) -> dict[str, str]:
         sizes = (assumptions["kind"] == "count").any()
         sentence = (
             f"De meegeleverde synthetische data berusten op {len(assumptions)} aannames over getallen die het "
-            "rapport niet publiceert" + (", waaronder alle groepsgroottes" if sizes else "") + "."
+            "rapport niet publiceert" + (", waaronder alle groepsgroottes" if sizes else "") + ". Ze staan één keer "
+            "in de data (het bestand assumptions.csv in de datamap, met hun reden) en worden hier ingelezen, niet "
+            "overgetypt. Wie het hoofdstuk met eigen data draait, heeft ze niet nodig: dan komen de groepsgroottes "
+            "uit de data."
         )
     return {"assumptions_listed": str(len(assumptions)), "assumptions_sentence": sentence}

@@ -47,11 +47,30 @@ TEST_NAMES = {  # the tests of one comparison (their p-value columns), in the or
 def glue_values(study: ReleasedEffectStudy, labels: Mapping[str, str]) -> dict[str, str]:
     """The chapter's prose on how far its findings carry: ``tests_total``, ``significant_total``,
     ``significant_holm_total``, ``significant_holm_list``, ``lost_after_holm_list``;
-    ``significance_methods``; ``other_reading``; ``totals_sentence``; ``sensitivity_sentence``
-    and ``gamma_note``. ``labels``: the target groups' labels (``book.yml``)."""
+    ``significance_methods``; ``other_reading``; ``totals_sentence``; ``sensitivity_sentence``,
+    ``gamma_note`` and ``adjusted_sentence``. ``labels``: the target groups' labels (``book.yml``)."""
     _, _, mismatch = significance_checks(study)
     values = holm_values(study, labels) | {"significance_methods": methods_sentence(study, labels, mismatch)}
-    return values | other_reading_values(study, labels) | totals_values(study) | sensitivity_values(study)
+    return (values | other_reading_values(study, labels) | totals_values(study) | sensitivity_values(study)
+            | {"adjusted_sentence": adjusted_sentence(study)})
+
+
+def adjusted_sentence(study: ReleasedEffectStudy, outcomes: tuple[str, ...] = ("outflow_work", "parttime")) -> str:
+    """The adjusted difference beside the raw one for ``outcomes`` (those the study has), or
+    why it is not shown."""
+    rows = study.total.set_index("outcome")
+    parts = []
+    for outcome in [o for o in outcomes if o in rows.index]:
+        r, name = rows.loc[outcome], lower_first(outcome_label(outcome, study.outflow_measure))
+        if pd.isna(r["ame"]) or pd.isna(r["diff"]):
+            why = "onderdrukt" if r["suppressed"] else "niet te schatten"
+            parts.append(f"voor {name} is het niet te tonen ({why})")
+        else:
+            interval = fmt.interval(r["ame_low"], r["ame_high"], 1)
+            parts.append(f"voor {name} is het {fmt.pp(r['ame'], 1)} (95%-BI {interval}), tegen ongecorrigeerd "
+                         f"{fmt.pp(r['diff'], 1)}")
+    text = join(parts, sep="; ")
+    return (text[0].upper() + text[1:] + ".") if text else "Een gecorrigeerd verschil is hier niet te tonen."
 
 
 def holm_values(study: ReleasedEffectStudy, labels: Mapping[str, str]) -> dict[str, str]:

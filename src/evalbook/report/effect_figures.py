@@ -9,16 +9,21 @@ book's (:mod:`evalbook.report.figures`).
 
 from __future__ import annotations
 
+import math
+import textwrap
 from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MultipleLocator
 
 from ..analysis.effect import TOTAL
 from ..disclosure.effect import ReleasedEffectStudy
 from . import format as fmt
+from . import verdict
 from .effect import outcome_label, target_group_label
-from .figures import HIGHLIGHT, NEUTRAL, dutch_axis, finish
+from .figures import dutch_axis, finish
 
 DAYS_LABEL = "Dagen sinds de start"
 NO_CURVE = "Geen curve: te weinig personen om te tonen"
@@ -27,52 +32,52 @@ DIFFERENCE_LABEL = "Verschil programmagroep − controlegroep (procentpunt, 95%-
 
 def difference_plot(study: ReleasedEffectStudy):
     """Differences in percentage points with their 95% intervals, one row per proportion
-    outcome (everyone); suppressed outcomes are left out (the chapter lists them)."""
+    outcome (everyone), coloured by verdict (with Holm); suppressed outcomes are left out (the
+    chapter lists them)."""
     data = study.total[(study.total["kind"] == "proportion") & ~study.total["suppressed"]].iloc[::-1]
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(data) + 1.2))
+    fig, ax = plt.subplots(figsize=(7.8, 0.45 * len(data) + 1.6))
     for y, (_, r) in enumerate(data.iterrows()):
         _point(ax, r, y, study.alpha)
     ax.axvline(0, color="black", linewidth=1)
     dutch_axis(ax.xaxis)
     ax.set_yticks(range(len(data)), [outcome_label(o, study.outflow_measure) for o in data["outcome"]])
     ax.set_xlabel(DIFFERENCE_LABEL)
-    ax.set_title("Rood: significant op het gekozen niveau", fontsize="small", loc="left")
-    return finish(fig)
+    _verdict_legend(fig)
+    return finish(fig, legend_above=True)
 
 
 def target_group_plot(study: ReleasedEffectStudy, labels: Mapping[str, str]):
-    """One panel per target group (and the total): the differences in percentage points with
-    95% intervals; suppressed comparisons are left out. None without target groups."""
+    """One panel per target group (and the total), two panels a row: the differences in
+    percentage points with 95% intervals, coloured by verdict; suppressed comparisons are left
+    out. None without target groups."""
     if not study.target_groups:
         return None
     proportions = list(dict.fromkeys(study.table.loc[study.table["kind"] == "proportion", "outcome"]))
     scopes = [TOTAL, *study.target_groups]
-    fig, axes = plt.subplots(
-        1,
-        len(scopes),
-        figsize=(2.6 * len(scopes) + 2.5, 0.42 * len(proportions) + 1.6),
-        sharey=True,
-        sharex=True,
-        squeeze=False,
-    )
-    for ax, scope in zip(axes[0], scopes, strict=True):
-        rows = study.table[study.table["target_group"] == scope].set_index("outcome")
+    rows = -(-len(scopes) // 2)
+    fig, axes = plt.subplots(rows, 2, figsize=(7.8, rows * (0.36 * len(proportions) + 1.0) + 0.6), sharey=True,
+                             sharex=True, squeeze=False)
+    names = [outcome_label(o, study.outflow_measure) for o in reversed(proportions)]
+    for ax, scope in zip(axes.ravel(), scopes, strict=False):
+        found = study.table[study.table["target_group"] == scope].set_index("outcome")
         for y, outcome in enumerate(reversed(proportions)):
-            r = rows.loc[outcome]
+            r = found.loc[outcome]
             if not r["suppressed"] and pd.notna(r["diff"]):
                 _point(ax, r, y, study.alpha)
         ax.axvline(0, color="black", linewidth=1)
-        ax.set_title(target_group_label(scope, labels), fontsize="small")
+        ax.set_title(target_group_label(scope, labels), fontsize="medium")
+        ax.set_yticks(range(len(proportions)), [textwrap.fill(n, 26) for n in names], fontsize="small")
+        ax.tick_params(axis="x", labelbottom=True)
         dutch_axis(ax.xaxis)
-    axes[0][0].set_yticks(
-        range(len(proportions)), [outcome_label(o, study.outflow_measure) for o in reversed(proportions)]
-    )
-    fig.supxlabel(f"{DIFFERENCE_LABEL}; ontbrekend = onderdrukt", fontsize="small")
-    return finish(fig)
+    for ax in axes.ravel()[len(scopes):]:
+        ax.remove()
+    fig.supxlabel(f"{DIFFERENCE_LABEL}; ontbrekend = onderdrukt", fontsize="medium")
+    _verdict_legend(fig)
+    return finish(fig, legend_above=True)
 
 
 def _point(ax, r, y: int, alpha: float) -> None:
-    color = HIGHLIGHT if r["p_value"] < alpha else NEUTRAL
+    color = verdict.colour(r["p_value"], alpha, r["p_holm"])
     ax.errorbar(
         r["diff"],
         y,
@@ -84,21 +89,39 @@ def _point(ax, r, y: int, alpha: float) -> None:
     )
 
 
+def _verdict_legend(fig) -> None:
+    """The colours of :func:`evalbook.report.verdict.colour`, explained above the figure."""
+    handles = [Line2D([], [], marker="o", linestyle="", color=verdict.COLOURS[code], label=text)
+               for code, text in verdict.COLOUR_LABELS.items()]
+    fig.legend(handles=handles, loc="upper center", ncol=len(handles), frameon=False, fontsize="small")
+
+
 def survival_figures(study: ReleasedEffectStudy):
     """Kaplan–Meier curves with their intervals and the log-rank test, and the cumulative
     incidence of outflow to work and for other reasons: everyone, programme against control."""
     return km_figure(study.km, study.log_rank), cif_figure(study.cif)
 
 
+def km_floor(km: pd.DataFrame) -> float:
+    """Where the Kaplan–Meier figure's vertical axis starts: 0, or, when every curve and
+    interval stays above 50%, the highest multiple of 5% below them (the chapter says so)."""
+    lowest = km["low"].min() if len(km) else 1.0
+    return 0.0 if pd.isna(lowest) or lowest < 0.5 else math.floor(lowest * 20 - 1e-9) / 20
+
+
 def km_figure(km: pd.DataFrame, test=None):
     """Kaplan–Meier curves (``group, days, survival, low, high``) with their intervals, one per
-    group, and the log-rank ``test`` in the title when given."""
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    group, and the log-rank ``test`` in the title when given; the vertical axis starts at
+    :func:`km_floor`."""
+    fig, ax = plt.subplots(figsize=(7.8, 4.2))
     for group, data in km.groupby("group", sort=False):
         (line,) = ax.step(data["days"], data["survival"], where="post", label=fmt.GROUP_LABELS.get(group, group))
         ax.fill_between(data["days"], data["low"], data["high"], step="post", alpha=0.2, color=line.get_color())
     ax.set_xlabel(DAYS_LABEL)
     ax.set_ylabel("Nog in de uitkering")
+    floor = km_floor(km)
+    ax.set_ylim(floor, 1.01)
+    ax.yaxis.set_major_locator(MultipleLocator(0.05 if floor >= 0.75 else 0.1))  # ticks on whole percentages
     ax.yaxis.set_major_formatter(lambda y, _: fmt.percent(100 * y, 0))
     if ax.get_legend_handles_labels()[0]:
         ax.legend(title=None, loc="lower left")
@@ -111,13 +134,22 @@ def km_figure(km: pd.DataFrame, test=None):
     return finish(fig)
 
 
+def km_axis_note(study: ReleasedEffectStudy) -> str:
+    """What the caption says about where the Kaplan–Meier axis starts."""
+    floor = km_floor(study.km)
+    if floor == 0:
+        return "De verticale as begint bij 0%."
+    return (f"De verticale as begint bij {fmt.percent(100 * floor, 0)}, niet bij 0%: binnen de volgperiode stroomt "
+            "maar een klein deel uit, en vanaf 0% zouden de curven en hun verschil niet te zien zijn.")
+
+
 def cif_figure(cif: pd.DataFrame):
     """Cumulative incidence of outflow per cause (``group, cause, days, cif``, and ``low``,
     ``high`` when the analysis gives an interval: drawn as a band): one panel per cause, a
     line per group, as far as the gate released them."""
     causes = list(dict.fromkeys(cif["cause"])) or [None]  # no curve released: one empty panel
     bands = {"low", "high"} <= set(cif.columns)
-    fig, axes = plt.subplots(1, len(causes), figsize=(4.5 * len(causes), 4), sharey=True, squeeze=False)
+    fig, axes = plt.subplots(1, len(causes), figsize=(7.8, 3.8), sharey=True, squeeze=False)
     for ax, cause in zip(axes[0], causes, strict=True):
         for group, data in cif[cif["cause"] == cause].groupby("group", sort=False):
             (line,) = ax.step(data["days"], data["cif"], where="post", label=fmt.GROUP_LABELS.get(group, group))
@@ -126,6 +158,7 @@ def cif_figure(cif: pd.DataFrame):
                                 color=line.get_color())
         ax.set_title(outcome_label(f"outflow_{cause}") if cause else NO_CURVE, fontsize="medium")
         ax.set_xlabel(DAYS_LABEL)
+        ax.set_ylim(bottom=0)
         ax.yaxis.set_major_formatter(lambda y, _: fmt.percent(100 * y, 0))
     axes[0][0].set_ylabel("Cumulatieve incidentie")
     if axes[0][0].get_legend_handles_labels()[0]:

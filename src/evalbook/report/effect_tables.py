@@ -11,56 +11,57 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ..analysis.effect import GROUPS, TOTAL
+from ..analysis.effect import TOTAL
 from ..analysis.outcomes import BY_NAME
 from ..disclosure.effect import ReleasedEffectStudy
 from . import format as fmt
 from . import verdict
 from .effect import (
-    BALANCE_LABELS,
     GROUP_LABELS,
     SUPPRESSED,
     difference_text,
     outcome_label,
     reason_text,
     reproduced_verdict,
-    smd_text,
     target_group_label,
     value_text,
 )
 from .effect_checks import gamma_text
+from .effect_matching import BALANCE_LABELS, smd_text
 from .tables import Table
+from .text import readable
 
 
 def _mde(study: ReleasedEffectStudy) -> str:
     return f"MDE ({fmt.percent(100 * study.power, 0)})"
 
 
-def _with_count(text: str, count) -> str:
-    return text if pd.isna(count) else f"{text} ({fmt.number(count)})"
+def _group_cell(r, group: str) -> str:
+    """A group's value with what it rests on: ``19,0% (57 van 300)``, ``29,0 (n = 300)``; a
+    hidden count or value shows as an en dash."""
+    n, k = r[f"n_{group}"], r[f"k_{group}"]
+    shown = value_text(r["kind"])(r[f"value_{group}"])
+    if r["kind"] == "proportion" and pd.notna(k):
+        return f"{shown} ({fmt.number(k)} van {fmt.number(n)})"
+    return f"{shown} (n = {fmt.number(n)})"
 
 
 def _row_cells(r, alpha: float) -> dict:
-    value = value_text(r["kind"])
-    shown = {
-        g: _with_count(value(r[f"value_{g}"]), r[f"k_{g}"]) if r["kind"] == "proportion" else value(r[f"value_{g}"])
-        for g in GROUPS
-    }
+    """A comparison's cells: the verdict right after the difference, so that a table too wide
+    for the column still shows it before the p-values."""
+    diff = difference_text(r["kind"])(r["diff"])
     return {
-        "n programma": fmt.number(r["n_programme"]),
-        "Programmagroep": shown["programme"],
-        "n controle": fmt.number(r["n_control"]),
-        "Controlegroep": shown["control"],
-        "Verschil": difference_text(r["kind"])(r["diff"]),
-        "95%-BI": fmt.interval(r["ci_low"], r["ci_high"], 1),
+        "Programmagroep": _group_cell(r, "programme"),
+        "Controlegroep": _group_cell(r, "control"),
+        "Verschil (95%-BI)": diff if pd.isna(r["ci_low"]) else f"{diff} ({fmt.interval(r['ci_low'], r['ci_high'], 1)})",
+        "Oordeel (5%)": verdict.significance(r["p_value"], alpha, r["p_holm"]),
         "p": fmt.p_value(r["p_value"]).removeprefix("p = "),
         "p (Holm)": fmt.p_value(r["p_holm"]).removeprefix("p = "),
-        "Oordeel (5%)": verdict.significance(r["p_value"], alpha, r["p_holm"]),
     }
 
 
 def outcome_display(study: ReleasedEffectStudy) -> Table:
-    """The outcome table for everyone: n, count and percentage (or mean) per group,
+    """The outcome table for everyone: percentage with count and n (or mean with n) per group,
     difference with 95% CI, p, Holm-adjusted p and the significance label."""
     return Table(
         pd.DataFrame(
@@ -141,7 +142,7 @@ def comparison_display(study: ReleasedEffectStudy, labels: Mapping[str, str]) ->
                     if study.target_groups or study.missing
                     else {}
                 ),
-                "Gepubliceerd": r["printed"],
+                "Gepubliceerd": readable(r["printed"]),
                 "Gereproduceerd": reproduced,
                 "Overeenkomst": f"alleen een oordeel: {report}; reproductie: {beside}" if claim else r["status"],
                 "Significantie rapport": report,
@@ -220,9 +221,8 @@ def assumptions_display(study: ReleasedEffectStudy, labels: Mapping[str, str]) -
                     if r["kind"] == "proportion"
                     else fmt.number(number, 0 if number.is_integer() else 1)
                 )
-        rows.append(
-            {"Aanname": _assumption_text(r, study.outflow_measure, labels), "Waarde": value, "Reden": r["reason"]}
-        )
+        reason = SUPPRESSED if pd.isna(r["reason"]) else r["reason"]  # withheld with a held-back value
+        rows.append({"Aanname": _assumption_text(r, study.outflow_measure, labels), "Waarde": value, "Reden": reason})
     return Table(pd.DataFrame(rows))
 
 

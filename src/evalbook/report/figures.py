@@ -23,12 +23,13 @@ def palette(n: int = 3) -> list[str]:
 
 
 def dutch_axis(axis, decimals: int = 0) -> None:
-    """Tick labels of ``axis`` (``ax.xaxis`` / ``ax.yaxis``) in Dutch notation."""
-    axis.set_major_formatter(lambda x, _: fmt.number(x, decimals))
+    """Tick labels of ``axis`` (``ax.xaxis`` / ``ax.yaxis``) in Dutch notation, with a real minus sign."""
+    axis.set_major_formatter(lambda x, _: fmt.number(x, decimals).replace("-", "−"))
 
 
-def finish(fig):
-    """Lay out ``fig`` and close it, so the notebook shows it once (as the returned object)."""
-    fig.tight_layout()
+def finish(fig, legend_above: bool = False):
+    """Lay out ``fig`` and close it, so the notebook shows it once (as the returned object);
+    ``legend_above``: keep a strip at the top for a figure legend (``fig.legend(loc="upper center")``)."""
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.4 / fig.get_figheight()) if legend_above else None)
     plt.close(fig)
     return fig

@@ -6,6 +6,7 @@ Missing values (suppressed or not computable) are shown as an en dash.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -60,6 +61,13 @@ def significance(p, alpha: float) -> str:
     if _is_missing(p):
         return MISSING
     return "significant" if p < alpha else "niet significant"
+
+
+def printed(text: str) -> str:
+    """A number as a report prints it, in the book's notation: thousands grouped (``1200`` →
+    ``1.200``) and a range with an en dash (``500-600`` → ``500–600``); words stay as they are."""
+    text = re.sub(r"(?<![\d.,])\d{4,}(?![\d,.])", lambda m: number(int(m.group())), text)
+    return re.sub(r"(?<=\d)-(?=\d)", "–", text)
 
 
 GROUP_LABELS = {"programme": "programmagroep", "control": "controlegroep"}  # the reports' words

@@ -13,6 +13,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
 from ..analysis.literature import MEASURED, NOT_MEASURED, FactorComparison, ProgrammeMatrix, Scan, principles_of
+from ..analysis.literature import table as analysis_table
 from ..schemas.literature import EVIDENCE, FACTORS
 from . import figures
 from . import format as fmt
@@ -175,9 +176,34 @@ def glue_values(scan: Scan, matrices: dict[str, ProgrammeMatrix], programme: str
     values["success_factors"] = success_factors_sentence(scan.success_factors, programme, labels)
     values["programme_title"] = labels[programme]["title"]
     values["report"] = labels[programme]["source"]["label"]
+    values["principles_source"] = principles_source(scan.principles, programme, labels)
     values["n_cells"] = fmt.number(own.grid.size)
     values["principles_total"] = fmt.number(len(scan.principles.drop_duplicates(["factor", "principle"])))
     return values
+
+
+def _the(label: str) -> str:
+    """A report's name with its article: ``het WGW-rapport``, ``de casestudy Rotterdam Zuid``."""
+    return f"{'het' if label.endswith('rapport') else 'de'} {label}"
+
+
+def principles_source(principles: pd.DataFrame, programme: str, labels: dict) -> str:
+    """Where the chapter's passages on the working principles come from: the programme's own
+    report, or the report that describes the scan in full when the own one does not."""
+    names = _report_names(labels)
+    own = labels[programme]["source"]
+    quoted = principles_of(principles, own["file"])["source"].iloc[0]
+    if quoted == own["file"]:
+        return f"uit {_the(own['label'])}"
+    return (f"uit {_the(names.get(quoted, quoted))}, dat de literatuurscan volledig weergeeft; {_the(own['label'])} "
+            "beschrijft ze niet")
+
+
+def download_table(assessment: pd.DataFrame, programme: str, labels: dict) -> pd.DataFrame:
+    """The chapter's downloadable table (:func:`evalbook.analysis.literature.table`) with each
+    source report by its name instead of its file."""
+    table = analysis_table(assessment, programme)
+    return table.assign(source=table["source"].map(lambda s: _report_names(labels).get(s, s)))
 
 
 # -- tables -------------------------------------------------------------------------------
@@ -195,7 +221,7 @@ def matrix_display(programme: ProgrammeMatrix, caption: str | None = None) -> Ta
     """The matrix with Dutch labels."""
     shown = programme.grid.rename(index=FACTOR_LABELS, columns=lambda e: EVIDENCE_LABELS[e].capitalize())
     shown = shown.apply(lambda col: col.map(JUDGEMENT_LABELS))
-    return Table(shown.rename_axis("Factor").reset_index(), caption)
+    return Table(shown.rename_axis(index="Factor", columns=None).reset_index(), caption)
 
 
 def evidence_display(assessment: pd.DataFrame, programme: str, labels: dict) -> Table:
@@ -266,19 +292,19 @@ def comparison_display(matrices: dict[str, ProgrammeMatrix], labels: dict) -> Ta
 # -- figure -------------------------------------------------------------------------------
 
 def heatmap(matrices: list[ProgrammeMatrix], labels: dict):
-    """The matrices as coloured grids, one panel each, judgement written in each cell.
-    Returns the closed Figure (the notebook displays it once)."""
+    """The matrices as coloured grids, one panel each (stacked, so each stays legible in the
+    column), judgement written in each cell. Returns the closed Figure (the notebook displays it once)."""
     codes = list(JUDGEMENT_LABELS)
     cmap = ListedColormap([JUDGEMENT_COLOURS[c] for c in codes])
-    fig, axes = plt.subplots(1, len(matrices), figsize=(4.2 * len(matrices) + 1.6, 3.4), squeeze=False)
-    for i, (ax, m) in enumerate(zip(axes[0], matrices, strict=True)):
+    fig, axes = plt.subplots(len(matrices), 1, figsize=(7.8, 2.7 * len(matrices) + 0.5), squeeze=False)
+    for ax, m in zip(axes[:, 0], matrices, strict=True):
         grid = m.grid
         ax.imshow(grid.map(codes.index).to_numpy(dtype=float), cmap=cmap, vmin=-0.5, vmax=len(codes) - 0.5,
                   aspect="auto")
         for (y, x), code in pd.DataFrame(grid.to_numpy()).stack().items():
-            ax.text(x, y, JUDGEMENT_LABELS[code].replace(" ", "\n", 1), ha="center", va="center", fontsize=8)
-        ax.set_xticks(range(grid.shape[1]), [EVIDENCE_SHORT[e] for e in grid.columns], fontsize=8)
-        ax.set_yticks(range(grid.shape[0]), [FACTOR_LABELS[f] for f in grid.index] if i == 0 else [], fontsize=9)
+            ax.text(x, y, JUDGEMENT_LABELS[code].replace(" ", "\n", 1), ha="center", va="center", fontsize=9)
+        ax.set_xticks(range(grid.shape[1]), [EVIDENCE_SHORT[e] for e in grid.columns], fontsize=9)
+        ax.set_yticks(range(grid.shape[0]), [FACTOR_LABELS[f] for f in grid.index], fontsize=9)
         ax.set_xticks([x - 0.5 for x in range(1, grid.shape[1])], minor=True)
         ax.set_yticks([y - 0.5 for y in range(1, grid.shape[0])], minor=True)
         ax.grid(False)  # no lines through the cells; white lines between them
@@ -287,7 +313,5 @@ def heatmap(matrices: list[ProgrammeMatrix], labels: dict):
         ax.set_title(labels[m.programme]["title"], fontsize=10)
     handles = [Patch(facecolor=JUDGEMENT_COLOURS[c], edgecolor=figures.NEUTRAL, linewidth=0.5,
                      label=JUDGEMENT_LABELS[c]) for c in codes]
-    fig.legend(handles=handles, loc="lower center", ncol=len(codes), frameon=False, fontsize=8)
-    fig.tight_layout(rect=(0, 0.08, 1, 1))  # room for the legend below the panels
-    plt.close(fig)  # shown once, by the notebook's display of the returned figure
-    return fig
+    fig.legend(handles=handles, loc="upper center", ncol=len(codes), frameon=False, fontsize=9)
+    return figures.finish(fig, legend_above=True)

@@ -16,7 +16,7 @@ from . import figures
 from . import format as fmt
 from .survey import SUPPRESSED
 from .tables import Table
-from .text import join, month
+from .text import join, month, readable, section
 
 CATEGORY_LABELS = {"promoters": "promotors (9–10)", "passives": "passief (7–8)", "detractors": "criticasters (0–6)"}
 TOTAL_LABEL = "totaal"
@@ -116,8 +116,9 @@ def glue_values(released: ReleasedNps) -> dict[str, str]:
     return values
 
 
-def published_context_display(published: pd.DataFrame) -> Table:
-    """The published figures around the NPS (no NPS values): what the report says about the team."""
-    rows = [{"Gepubliceerd": r["printed"], "Citaat": r["quote"], "Bron": f"{r['source']}, {r['section']}"}
-            for _, r in published.iterrows()]
+def published_context_display(published: pd.DataFrame, report: str) -> Table:
+    """The published figures around the NPS (no NPS values): what the report says about the
+    team, with the passage and where it stands in ``report`` (the report's name)."""
+    rows = [{"Gepubliceerd": readable(r["printed"]), "Citaat": readable(r["quote"]),
+             "Vindplaats": f"{report}, {section(r['section'])}"} for _, r in published.iterrows()]
     return Table(pd.DataFrame(rows))

@@ -24,7 +24,7 @@ from ..schemas.survey import DONT_KNOW, GROUPS, option_labels, split_list
 from . import figures
 from . import format as fmt
 from .tables import Table
-from .text import join, lower_first
+from .text import join, lower_first, readable
 from .verdict import AFTER_HOLM, SIGNIFICANCE_LABELS, holm_label, label, significance, verdict
 
 SUPPRESSED = "onderdrukt"
@@ -46,6 +46,26 @@ def indicator_label(entry) -> str:
         labels = option_labels(entry["options"])
         return f"{entry['label']} ({' of '.join(labels[c] for c in split_list(positive))})"
     return entry["label"]
+
+
+def measure_text(item: str, codebook: pd.DataFrame) -> str:
+    """How an indicator is measured, as a phrase after "gemeten als" (``codebook`` indexed by
+    item): ``het aandeel dat het (helemaal) eens is met de uitspraak '...'``; a composite
+    names its parts."""
+    entry = codebook.loc[item]
+    if entry["scale"] == "composite":
+        parts = [codebook.loc[m] for m in members(codebook, item)]
+        statements = [p["label"].removeprefix("Uitspraak ") for p in parts if p["scale"] == "agreement"]
+        if statements and len(statements) == len(parts) and len({p["positive"] for p in parts}) == 1:
+            count = {2: "twee", 3: "drie", 4: "vier"}.get(len(parts), fmt.number(len(parts)))
+            return (f"het aandeel dat het met alle {count} uitspraken {CATEGORY_LABELS[parts[0]['positive']]} is: "
+                    f"{join(statements)}")
+        named = join([lower_first(p["label"]) for p in parts])
+        return f"het aandeel dat op alle onderdelen positief antwoordt: {named}"
+    if entry["scale"] == "agreement":
+        return (f"het aandeel dat het {CATEGORY_LABELS[entry['positive']]} is met de "
+                f"{lower_first(entry['label'])}")
+    return f"het aandeel met {lower_first(indicator_label(entry))}"
 
 
 def answer_label(entry, category: str) -> str:
@@ -72,23 +92,23 @@ def download_table(released: ReleasedSurvey) -> pd.DataFrame:
 # -- tables ------------------------------------------------------------------------------------------
 
 def indicator_display(released: ReleasedSurvey) -> Table:
-    """The indicators in Dutch notation: share (count) with its Wilson interval per group,
-    difference with 95% interval, p, Holm-adjusted p and the verdict."""
+    """The indicators in Dutch notation (in the codebook's order, which keeps a topic's
+    indicators together): share with its Wilson interval and n per group,
+    difference with 95% interval, the verdict (before the p-values, so that it shows in a
+    narrow column), p and Holm-adjusted p."""
     names = labels(released)
     rows = []
     for _, r in released.indicators.iterrows():
+        diff = fmt.pp(r["diff"], 1)
+        diff = diff if pd.isna(r["ci_low"]) else f"{diff} ({fmt.interval(r['ci_low'], r['ci_high'], 1)})"
         rows.append({
-            "Onderwerp": r["topic"],
             "Indicator": names[r["quantity"]],
-            "Programmagroep": _share_cell(r, "programme"),
-            "n prog.": fmt.number(r["n_programme"]),
-            "Controlegroep": _share_cell(r, "control"),
-            "n contr.": fmt.number(r["n_control"]),
-            "Verschil": fmt.pp(r["diff"], 1),
-            "95%-BI verschil": fmt.interval(r["ci_low"], r["ci_high"], 1),
+            "Programmagroep": f"{_share_cell(r, 'programme')}; n = {fmt.number(r['n_programme'])}",
+            "Controlegroep": f"{_share_cell(r, 'control')}; n = {fmt.number(r['n_control'])}",
+            "Verschil (95%-BI)": diff,
+            "Oordeel": significance(r["p_value"], released.alpha, r["p_holm"]),
             "p": fmt.p_value(r["p_value"]).removeprefix("p = "),
             "p (Holm)": fmt.p_value(r["p_holm"]).removeprefix("p = "),
-            "Oordeel": significance(r["p_value"], released.alpha, r["p_holm"]),
         })
     return Table(pd.DataFrame(rows))
 
@@ -132,7 +152,7 @@ def comparison_display(released: ReleasedSurvey) -> Table:
         rows.append({
             "Cijfer": name,
             "Groep": GROUP_LABELS.get(r["group"], fmt.MISSING),
-            "Gepubliceerd": r["printed"],
+            "Gepubliceerd": readable(r["printed"]),
             "Toegestaan": fmt.MISSING if claim else f"{fmt.number(r['lower'], 1)} – {fmt.number(r['upper'], 1)}",
             "Gereproduceerd": fmt.MISSING if claim else reproduced,
             "Overeenkomst": CLAIM_STATUS if claim else r["status"],
@@ -153,14 +173,15 @@ CLAIM_STATUS = "alleen een oordeel, geen cijfer"
 
 # -- glued values --------------------------------------------------------------------------------------
 
-GLUE_SUFFIXES = ("programme", "control", "total", "diff", "ci", "p", "holm", "verdict", "label")
+GLUE_SUFFIXES = ("programme", "control", "total", "diff", "ci", "p", "holm", "verdict", "label", "measure")
 
 
 def glue_values(released: ReleasedSurvey, aliases: dict[str, str] | None = None) -> dict[str, str]:
     """Every number the chapter's prose states, in Dutch notation.
 
     Per quantity ``q``: ``q_programme``, ``q_control``, ``q_total``, ``q_diff``, ``q_ci``,
-    ``q_p``, ``q_holm`` (indicators), ``q_verdict``, ``q_label``; respondents per group
+    ``q_p``, ``q_holm`` (indicators), ``q_verdict``, ``q_label``, ``q_measure`` (indicators:
+    :func:`measure_text`); respondents per group
     (``n_programme``, ``n_control``) and the assumed numbers of the synthetic data
     (``assumed_programme``, ``assumed_control``, ``assumed_match``); summary lists and counts
     of the comparison with the published figures. ``aliases``: ``{alias: quantity}``, the
@@ -168,6 +189,7 @@ def glue_values(released: ReleasedSurvey, aliases: dict[str, str] | None = None)
     are named differently).
     """
     alpha, names = released.alpha, labels(released)
+    book = released.codebook.set_index("item")
     values: dict[str, str] = {}
     for _, r in released.table.iterrows():
         q = r["quantity"]
@@ -179,6 +201,8 @@ def glue_values(released: ReleasedSurvey, aliases: dict[str, str] | None = None)
         values[f"{q}_holm"] = fmt.p_value(r["p_holm"])
         values[f"{q}_verdict"] = verdict(r["diff"], r["p_value"], alpha, r["p_holm"])
         values[f"{q}_label"] = lower_first(names[q])
+        if r["primary"]:
+            values[f"{q}_measure"] = measure_text(q, book)
     for alias, quantity in (aliases or {}).items():
         values |= {alias + key[len(quantity):]: text for key, text in list(values.items())
                    if key.startswith(quantity + "_") and key[len(quantity) + 1:] in GLUE_SUFFIXES}
@@ -239,7 +263,7 @@ def _comparison_values(released: ReleasedSurvey, names: pd.Series) -> dict[str, 
         rows = numbers[numbers["status"] == key]
         values[f"published_{name}_list"] = _list(
             f"{lower_first(names.get(r['quantity'], r['quantity']))}, {GROUP_LABELS.get(r['group'], '')} "
-            f"('{r['printed']}')" for _, r in rows.iterrows())
+            f"('{readable(r['printed'])}')" for _, r in rows.iterrows())
     alpha = released.alpha
     p_holm = released.table.set_index("quantity")["p_holm"]
     values["claims_total"] = str(len(claims))

@@ -29,6 +29,12 @@ def lower_first(text: str) -> str:
 
 def readable(quote: str) -> str:
     """A quote without the hyphenation of the source's line breaks (``werkzoe- kenden`` →
-    ``werkzoekenden``), for display. A hyphen before ``en``/``of``/``tot`` is kept: there it
-    usually belongs to the text (``motivatie- en krachtgestuurd``)."""
-    return re.sub(r"(?<=[a-zà-ÿ])- (?!(?:en|of|tot)\b)(?=[a-zà-ÿ])", "", quote)
+    ``werkzoekenden``), for display. A hyphen before ``en``/``én``/``of``/``tot`` is kept:
+    there it usually belongs to the text (``motivatie- en krachtgestuurd``, ``in- én uitstroom``)."""
+    return re.sub(r"(?<=[a-zà-ÿ])- (?!(?:en|én|of|tot)\b)(?=[a-zà-ÿ])", "", quote)
+
+
+def section(where: str) -> str:
+    """A place in a report as the transcriptions write it (``ch. 3 Klantgerichtheid``), in
+    Dutch: ``hoofdstuk 3 Klantgerichtheid``."""
+    return re.sub(r"\bch\. ?(?=\d)", "hoofdstuk ", where)

@@ -12,11 +12,12 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from ..analysis import published
+from ..analysis.wwatwork import BASE
 from ..disclosure.wwatwork import Released
 from . import figures as style
 from . import format as fmt
 from .tables import Table
-from .text import lower_first, month
+from .text import lower_first, month, readable
 from .verdict import significance
 
 STEP_LABELS = {
@@ -27,6 +28,12 @@ STEP_LABELS = {
     "found_work": "Gecoacht en werk gevonden",
     "bijstand": "Gecoacht en toch in de Bijstand",
 }
+BASE_NAMES = {  # the base of a step's percentage, as the table names it
+    "cohort": "einde WW in de periode", "invited": "uitgenodigd", "attended": "naar de voorlichting",
+    "coached": "gecoacht",
+}
+BASE_SHORT = {"cohort": "van het cohort", "invited": "van de uitgenodigden", "attended": "van de opgekomenen",
+              "coached": "van de gecoachten"}
 REGION_LABELS = {"noord": "Noord", "zuid": "Zuid"}
 GROUP_LABELS = {"total": "Iedereen", "coached": "Gecoacht", "not_coached": "Niet gecoacht", **REGION_LABELS}
 CITY_LABELS = {"den_bosch": "Den Bosch", "rotterdam": "Rotterdam", "did": "Verschil Den Bosch − Rotterdam"}
@@ -89,7 +96,7 @@ def comparison_display(side: pd.DataFrame) -> Table:
     rows = []
     for _, r in side.iterrows():
         decimals = (1 if float(r["value"]).is_integer() else 2) if r["unit"] == "percent" else 0
-        row = {"Cijfer": FIGURE_LABELS.get(r["figure_id"], r["figure_id"]), "Gepubliceerd": r["printed"],
+        row = {"Cijfer": FIGURE_LABELS.get(r["figure_id"], r["figure_id"]), "Gepubliceerd": readable(r["printed"]),
                "Toegestaan": f"{_bound(r['lower'])} – {_bound(r['upper'])}",
                "Gereproduceerd": _value(r["reproduced"], r["unit"], decimals)}
         if "low" in side:
@@ -107,7 +114,7 @@ def derived_display(derived: pd.DataFrame) -> Table:
     rows = []
     for _, r in derived.iterrows():
         decimals = 1 if r["unit"] == "percent" else 0
-        rows.append({"Cijfer": FIGURE_LABELS[r["figure_id"]], "Gepubliceerd": r["printed"],
+        rows.append({"Cijfer": FIGURE_LABELS[r["figure_id"]], "Gepubliceerd": readable(r["printed"]),
                      "Toegestaan (afgerond)": _range(r["claim_low"], r["claim_high"], r["unit"], 1),
                      "Uit 6,6% en 4,7%": _value(r["reproduced"], r["unit"], decimals),
                      "Mogelijk door afronding": _range(r["low"], r["high"], r["unit"], decimals),
@@ -137,11 +144,13 @@ def funnel_table(funnel: pd.DataFrame) -> pd.DataFrame:
 
 
 def funnel_display(funnel: pd.DataFrame) -> Table:
-    """The funnel in Dutch notation: count, percentage of the previous step, per region."""
+    """The funnel in Dutch notation: count and the percentage of the step it follows from (its
+    base, named in the table), in all of Rotterdam and per region."""
     rows = []
     for _, r in funnel.iterrows():
-        row = {"Stap": STEP_LABELS[r["step"]], "Aantal": fmt.number(r["count"]),
-               "% van vorige stap": fmt.percent(r["percent"], 1)}
+        base = BASE[r["step"]]
+        row = {"Stap": STEP_LABELS[r["step"]], "Percentage van": BASE_NAMES[base] if base else fmt.MISSING,
+               "Aantal": fmt.number(r["count"]), "%": fmt.percent(r["percent"], 1)}
         for region, label in REGION_LABELS.items():
             row |= {label: fmt.number(r[f"count_{region}"]), f"% {label}": fmt.percent(r[f"percent_{region}"], 1)}
         rows.append(row)
@@ -176,18 +185,25 @@ def did_display(did: pd.DataFrame) -> Table:
 
 
 def assumptions_display(frame: pd.DataFrame) -> Table:
-    """The assumptions behind the synthetic cohort, with their reasons."""
-    return Table(frame[["parameter", "value", "reason"]].rename(
-        columns={"parameter": "Parameter", "value": "Waarde", "reason": "Reden"}))
+    """The assumptions behind the synthetic cohort: what each is (its Dutch ``label``), its
+    value in Dutch notation and the reason."""
+    def value(r) -> str:  # a number with as many decimals as written
+        if r["kind"] != "number":
+            return r["value"]
+        return fmt.number(float(r["value"]), len(r["value"].partition(".")[2]))
+
+    labels = frame["label"] if "label" in frame else frame["parameter"]
+    return Table(pd.DataFrame({"Aanname": labels.fillna(frame["parameter"]),
+                               "Waarde": [value(r) for _, r in frame.iterrows()], "Reden": frame["reason"]}))
 
 
 # -- figures ------------------------------------------------------------------------------
 
 def funnel_plot(funnel: pd.DataFrame):
-    """Horizontal bars per funnel step, split by region, labelled with the total count and
-    the percentage of the previous step (hidden cells get no bar and no label)."""
+    """Horizontal bars per funnel step, split by region, labelled with the total count and the
+    percentage of the step it follows from (hidden cells get no bar and no label)."""
     data = funnel.iloc[::-1].reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(8, 0.55 * len(data) + 1.2))
+    fig, ax = plt.subplots(figsize=(7.8, 0.55 * len(data) + 1.4))
     left = None
     for region, colour in zip(REGION_LABELS, ("#4393c3", "#d6604d"), strict=True):
         width = data[f"count_{region}"].astype("Float64").fillna(0).to_numpy(dtype=float)
@@ -196,12 +212,13 @@ def funnel_plot(funnel: pd.DataFrame):
     for y, (_, r) in enumerate(data.iterrows()):
         if pd.isna(r["count"]):
             continue
-        share = "" if pd.isna(r["percent"]) else f" ({fmt.percent(r['percent'], 0)})"
+        base = BASE[r["step"]]
+        share = "" if pd.isna(r["percent"]) or not base else f" ({fmt.percent(r['percent'], 0)} {BASE_SHORT[base]})"
         ax.text(left[y], y, f"  {fmt.number(r['count'])}{share}", va="center", fontsize="small")
     ax.set_yticks(range(len(data)), data["step"].map(STEP_LABELS))
-    ax.set_xlabel("Aantal personen (tussen haakjes: % van de vorige stap)")
+    ax.set_xlabel("Aantal personen (tussen haakjes: percentage van de stap waaruit zij volgen)")
     style.dutch_axis(ax.xaxis)
-    ax.set_xlim(0, 1.25 * float(left.max()))
+    ax.set_xlim(0, 1.45 * float(left.max()))
     ax.legend(loc="lower right")
     return style.finish(fig)
 
@@ -209,7 +226,7 @@ def funnel_plot(funnel: pd.DataFrame):
 def did_plot(did: pd.DataFrame):
     """Left: predicted and realised doorstroom per city. Right: the differences (pp) with
     their 95% intervals, the difference in differences last."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.2), gridspec_kw={"width_ratios": [1, 1.3]})
+    fig, (left, right) = plt.subplots(2, 1, figsize=(7.8, 5.6))
     cities = did[did["unit"] != "did"].reset_index(drop=True)
     for y, (_, r) in enumerate(cities.iterrows()):
         left.annotate("", xy=(r["realised"], y), xytext=(r["predicted"], y),
@@ -218,6 +235,7 @@ def did_plot(did: pd.DataFrame):
         left.plot(r["realised"], y, "o", color=style.HIGHLIGHT, label="gerealiseerd" if y == 0 else None)
     left.set_yticks(range(len(cities)), cities["unit"].map(CITY_LABELS))
     left.set_ylim(-0.6, len(cities) - 0.4)
+    left.set_xlim(0, 1.15 * float(cities[["predicted", "realised"]].to_numpy().max()))
     left.set_xlabel("Doorstroom WW → Bijstand (%)")
     style.dutch_axis(left.xaxis)
     left.legend(loc="upper left", fontsize="small")
@@ -266,11 +284,11 @@ def glue_values(released: Released, did: pd.DataFrame, did_side: pd.DataFrame, l
         for name, text in status_counts(side).items():
             values[f"{key}_{name}"] = text
         for _, r in side.iterrows():
-            values[f"pub_{r['figure_id']}"] = lower_first(r["printed"])
+            values[f"pub_{r['figure_id']}"] = lower_first(readable(r["printed"]))
     for _, r in transitions.iterrows():
-        values[f"pub_{r['rate_id']}"] = lower_first(r["rate_printed"])
+        values[f"pub_{r['rate_id']}"] = lower_first(readable(r["rate_printed"]))
         if pd.notna(r["count_id"]):
-            values[f"pub_{r['count_id']}"] = r["count_printed"]
+            values[f"pub_{r['count_id']}"] = readable(r["count_printed"])
     o = released.ovp.set_index("group")
     for g in o.index:
         values[f"ovp_{g}_realised"] = fmt.percent(o.loc[g, "realised"], 1)

@@ -20,6 +20,7 @@ ASSUMPTIONS = Contract(
         Column("programme", "string", "the part of book.yml the assumption serves, e.g. route3"),
         Column("chapter", "string", "the chapter that needs the number, e.g. effect_study"),
         Column("parameter", "string", "snake_case; for the effect study <quantity>_<group>[_<target group>]"),
+        Column("label", "string", "what the parameter is, in Dutch (shown to readers)", required=False),
         Column("kind", "string", "number, or text for a rule in words", categories=KINDS),
         Column("value", "string", "a number with a decimal point (kind number) or a rule in words (kind text)"),
         Column("reason", "string", "why this value"),

@@ -1,0 +1,93 @@
+"""The provenance box at the top of every chapter, in Dutch: what made the chapter.
+
+:mod:`evalbook.book.provenance` gathers the facts (book version, content key, the files read
+and their fingerprint, the parameters with their Dutch labels from ``book.yml``); this module
+writes them for a reader: one row per fact, every parameter under its Dutch name with its
+value in Dutch notation (outcomes and target groups by name, choices in words, files and
+keys as code). The plain-text twin is what nbval compares and a terminal shows.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+
+from . import format as fmt
+from .audit import QUANTITY_LABELS
+from .effect import outcome_label
+from .text import join, lower_first
+
+TITLE = "Herkomst van dit hoofdstuk"
+CHOICE_LABELS = {  # the values of choice parameters, in words
+    ("outflow_measure", "event"): "elke uitstroom binnen de volgperiode",
+    ("outflow_measure", "status"): "geen uitkering meer aan het eind van de volgperiode",
+    ("published_total", "pooled"): "alle werkzoekenden samen",
+    ("published_total", "unweighted_mean"): "ongewogen gemiddelde van de doelgroepen",
+}
+Segment = tuple[str, bool]  # a piece of a row's value and whether it is code (a file, a key)
+
+
+def parameter_value(
+    name: str, kind: str, value, parameters: Mapping, target_groups: Mapping[str, str]
+) -> list[Segment]:
+    """The value of parameter ``name`` (of type ``kind``) for a reader: numbers in Dutch
+    notation, yes or no, outcomes and target groups by their Dutch names (``parameters``: the
+    chapter's, for the reading of outflow; ``target_groups``: the part's labels), a path as code."""
+    if kind == "path":
+        return [(str(value), True)]
+    if kind == "bool":
+        return [("ja" if value else "nee", False)]
+    if kind == "int":
+        return [(fmt.number(value), False)]
+    if kind == "float":
+        return [(f"{value:g}".replace(".", ","), False)]
+    if kind == "list":
+        if name == "outcomes":
+            names = [lower_first(outcome_label(o, parameters.get("outflow_measure", "event"))) for o in value]
+        else:
+            names = [target_groups.get(v, v) for v in value]
+        return [(join(names, "geen", "; "), False)]
+    if (name, value) in CHOICE_LABELS:
+        return [(CHOICE_LABELS[name, value], False)]
+    if value in QUANTITY_LABELS:  # a survey item
+        return [(f"{QUANTITY_LABELS[value].lower()} (", False), (str(value), True), (")", False)]
+    return [(str(value), True)]
+
+
+def made_with(version: str, key: str) -> list[Segment]:
+    """The book version and the chapter's content key."""
+    return [("boekversie ", False), (version, True), (", inhoudssleutel ", False), (key, True)]
+
+
+def data_read(fingerprint: str | None, files: Sequence[str]) -> list[Segment]:
+    """The files the chapter read, with one fingerprint of their contents."""
+    if not files:
+        return [("geen bestanden", False)]
+    segments: list[Segment] = [
+        (f"{fmt.number(len(files))} {'bestand' if len(files) == 1 else 'bestanden'}, vingerafdruk (sha256) ", False),
+        (fingerprint or "", True),
+        (": ", False),
+    ]
+    for i, file in enumerate(files):
+        segments += [(", " if i else "", False), (file, True)]
+    return segments
+
+
+class Box:
+    """The box: rows of (Dutch label, value segments); HTML for the book, text for nbval."""
+
+    def __init__(self, rows: Sequence[tuple[str, Sequence[Segment]]]):
+        self.rows = list(rows)
+
+    def __repr__(self) -> str:
+        return "\n".join([TITLE, *(f"{label}: {''.join(t for t, _ in value)}" for label, value in self.rows)])
+
+    def _repr_html_(self) -> str:
+        def cell(value: Sequence[Segment]) -> str:
+            return "".join(f"<code>{html.escape(t)}</code>" if code else html.escape(t) for t, code in value if t)
+
+        rows = "".join(f"<tr><th>{html.escape(label)}</th><td>{cell(value)}</td></tr>" for label, value in self.rows)
+        return (
+            f'<div class="admonition note provenance"><p class="admonition-title">{TITLE}</p>'
+            f'<table class="provenance-table">{rows}</table></div>'
+        )
