@@ -21,8 +21,9 @@ def copy_repo(dest: Path) -> Path:
 
 
 def evalbook(workdir: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "evalbook", *args], cwd=workdir, capture_output=True, text=True,
-                          timeout=900, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "evalbook", *args], cwd=workdir, capture_output=True, text=True, timeout=900, env=env
+    )
 
 
 @pytest.fixture(scope="session")
@@ -42,9 +43,11 @@ def root() -> Path:
     return ROOT
 
 
-REGISTER_HEADER = ("person_id,group,target_group,sex,age,education,benefit_months,start_date,end_date,"
-                   "outflow_date,outflow_reason,returned_date,parttime_months,contacts_total,"
-                   "contacts_selected,no_show,handover")
+REGISTER_HEADER = (
+    "person_id,group,target_group,sex,age,education,benefit_months,start_date,end_date,"
+    "outflow_date,outflow_reason,returned_date,parttime_months,contacts_total,"
+    "contacts_selected,no_show,handover"
+)
 
 # Four persons whose outcomes are known by hand (follow-up 12 months from 2017-09-01):
 #  P1 programme: to work on 2018-01-15, back on benefit 2018-05-01, 2 part-time months

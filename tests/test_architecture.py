@@ -8,6 +8,7 @@ import shutil
 import grimp
 import pytest
 import yaml
+
 from conftest import ROOT, copy_repo, evalbook
 
 PACKAGE = ROOT / "src" / "evalbook"
@@ -48,12 +49,20 @@ def test_a_new_programme_is_configuration_and_data(tmp_path):
     a block in book.yml plus its data, nothing else."""
     work = copy_repo(tmp_path / "repo")
     config = yaml.safe_load((work / "book.yml").read_text(encoding="utf-8"))
-    config["parts"].insert(3, {
-        "key": "jobhub", "title": "Jobhub Noord", "short": "Jobhub", "programme_group": "Jobhub-groep",
-        "source": {"file": "000_aaf9a774a8635906.txt", "cite": "obi2018wgw", "label": "WGW-rapport"},
-        "chapters": [{"template": "effect_study", "parameters": {"outflow_measure": "event"}},
-                     {"template": "phone_survey", "parameters": {"outlook_item": "outlook_chance_low"}}],
-    })
+    config["parts"].insert(
+        3,
+        {
+            "key": "jobhub",
+            "title": "Jobhub Noord",
+            "short": "Jobhub",
+            "programme_group": "Jobhub-groep",
+            "source": {"file": "000_aaf9a774a8635906.txt", "cite": "obi2018wgw", "label": "WGW-rapport"},
+            "chapters": [
+                {"template": "effect_study", "parameters": {"outflow_measure": "event"}},
+                {"template": "phone_survey", "parameters": {"outlook_item": "outlook_chance_low"}},
+            ],
+        },
+    )
     (work / "book.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     shutil.copytree(work / "data" / "synthetic" / "wgw", work / "data" / "synthetic" / "jobhub")
     for name in ("effect_study", "phone_survey"):
@@ -61,8 +70,10 @@ def test_a_new_programme_is_configuration_and_data(tmp_path):
         shutil.copy(work / "data" / "published" / "wgw" / f"{name}.csv", work / "data" / "published" / "jobhub")
     assert evalbook(work, "toc").returncode == 0
     toc = yaml.safe_load((work / "_toc.yml").read_text(encoding="utf-8"))
-    assert {"caption": "Jobhub Noord", "chapters": [{"file": "book/jobhub/effect_study"},
-                                                     {"file": "book/jobhub/phone_survey"}]} in toc["parts"]
+    assert {
+        "caption": "Jobhub Noord",
+        "chapters": [{"file": "book/jobhub/effect_study"}, {"file": "book/jobhub/phone_survey"}],
+    } in toc["parts"]
     proc = evalbook(work, "build", "--programme", "jobhub", "--no-html")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     for name in ("effect_study", "phone_survey"):

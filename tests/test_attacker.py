@@ -39,29 +39,36 @@ def mean_of_shares() -> CountSystem:
     """(c) four group counts, their pooled total and the unweighted mean of the four shares
     (30 %, 41.67 %, 40 %, 7.5 %: mean 29.79, printed 29.8)."""
     system = one_way({**K_MEAN, "total": sum(K_MEAN.values())})
-    return system.combination(("mean",), {(g,): 100 / (4 * N_MEAN[g]) for g in N_MEAN},
-                              printed=printed_interval(29.8, 1))
+    return system.combination(
+        ("mean",), {(g,): 100 / (4 * N_MEAN[g]) for g in N_MEAN}, printed=printed_interval(29.8, 1)
+    )
 
 
 def arms_with_status(yes: dict, n: dict) -> CountSystem:
     """An outcome by arm (programme, control, total) and status (yes, no, n); ``no`` is never printed."""
-    rows = [(arm, status, value) for arm in yes
-            for status, value in (("yes", yes[arm]), ("no", n[arm] - yes[arm]), ("n", n[arm]))]
+    rows = [
+        (arm, status, value)
+        for arm in yes
+        for status, value in (("yes", yes[arm]), ("no", n[arm] - yes[arm]), ("n", n[arm]))
+    ]
     frame = pd.DataFrame(rows, columns=["arm", "status", "count"])
-    return CountSystem.from_margins(frame, ["arm", "status"], totals={"arm": "total", "status": "n"},
-                                    unpublished={"status": ["no"]})
+    return CountSystem.from_margins(
+        frame, ["arm", "status"], totals={"arm": "total", "status": "n"}, unpublished={"status": ["no"]}
+    )
 
 
 def zero_cell() -> CountSystem:
     """(d) nobody in the programme had a no-show (0 of 50); 25 of 60 in the control group."""
-    return arms_with_status({"programme": 0, "control": 25, "total": 25},
-                            {"programme": 50, "control": 60, "total": 110})
+    return arms_with_status(
+        {"programme": 0, "control": 25, "total": 25}, {"programme": 50, "control": 60, "total": 110}
+    )
 
 
 def everyone() -> CountSystem:
     """(e) every programme person (40 of 40) has the outcome: the complement 0 is the leak."""
-    return arms_with_status({"programme": 40, "control": 30, "total": 70},
-                            {"programme": 40, "control": 50, "total": 90})
+    return arms_with_status(
+        {"programme": 40, "control": 30, "total": 70}, {"programme": 40, "control": 50, "total": 90}
+    )
 
 
 # case: system, cells a naive gate hides, the primary cell, its interval then (by hand),
@@ -74,8 +81,13 @@ CASES = {
     # g4 = 143 - 30 - 50 - 60
     "mean_of_shares": (mean_of_shares, [("g4",)], ("g4",), (3, 3), [{("g1",), ("mean",)}]),
     # programme yes = 25 - 25; hiding the control's or the total's 25 gives [0, 25]
-    "zero_cell": (zero_cell, [("programme", "yes")], ("programme", "yes"), (0, 0),
-                  [{("control", "yes")}, {("total", "yes")}]),
+    "zero_cell": (
+        zero_cell,
+        [("programme", "yes")],
+        ("programme", "yes"),
+        (0, 0),
+        [{("control", "yes")}, {("total", "yes")}],
+    ),
     # programme no = 40 - 40 although nothing is hidden: the complement is never printed
     "everyone": (everyone, [], ("programme", "no"), (0, 0), [{("programme", "yes"), ("control", "yes")}]),
 }

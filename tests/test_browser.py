@@ -29,8 +29,15 @@ from conftest import ROOT
 from evalbook.book import config, html
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = ROOT / "_build" / "test-artifacts"
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
 BASE = "/evalbook/"  # the book is served under a base path, as on a project site
@@ -49,16 +56,57 @@ PAGES = [TOC["root"]] + [entry["file"] for part in TOC["parts"] for entry in par
 # single words only in the interface (outside the article) and in labels and tooltips, since the
 # bibliography quotes English titles.
 ENGLISH_PHRASES = [
-    "Skip to main content", "Back to top", "Show code cell", "Hide code cell", "Toggle hidden content",
-    "Choose version", "Version switcher", "Search this book", "Toggle primary sidebar",
-    "Toggle secondary sidebar", "Toggle navigation", "Print to PDF", "Download this page", "Download source file",
-    "Download notebook file", "Fullscreen mode", "Color mode", "System Settings", "Site navigation",
-    "Section Navigation", "On this page", "previous page", "next page", "Copy to clipboard", "Click to show",
-    "Click to hide", "Click to expand", "Click to collapse", "Search Results", "Search finished",
-    "Please activate JavaScript", "Version warning", "Switch to stable version",
+    "Skip to main content",
+    "Back to top",
+    "Show code cell",
+    "Hide code cell",
+    "Toggle hidden content",
+    "Choose version",
+    "Version switcher",
+    "Search this book",
+    "Toggle primary sidebar",
+    "Toggle secondary sidebar",
+    "Toggle navigation",
+    "Print to PDF",
+    "Download this page",
+    "Download source file",
+    "Download notebook file",
+    "Fullscreen mode",
+    "Color mode",
+    "System Settings",
+    "Site navigation",
+    "Section Navigation",
+    "On this page",
+    "previous page",
+    "next page",
+    "Copy to clipboard",
+    "Click to show",
+    "Click to hide",
+    "Click to expand",
+    "Click to collapse",
+    "Search Results",
+    "Search finished",
+    "Please activate JavaScript",
+    "Version warning",
+    "Switch to stable version",
 ]
-ENGLISH_WORDS = ["Search", "Contents", "Light", "Dark", "Copy", "Copied", "Main", "Page", "Home",
-                 "Breadcrumb", "Edit", "Announcement", "Searching", "previous", "next"]
+ENGLISH_WORDS = [
+    "Search",
+    "Contents",
+    "Light",
+    "Dark",
+    "Copy",
+    "Copied",
+    "Main",
+    "Page",
+    "Home",
+    "Breadcrumb",
+    "Edit",
+    "Announcement",
+    "Searching",
+    "previous",
+    "next",
+]
 
 # The interface text of a page: labels and tooltips everywhere, visible text outside the article.
 _INTERFACE_TEXT = """() => {
@@ -77,7 +125,7 @@ class BasePathHandler(SimpleHTTPRequestHandler):
     def translate_path(self, path):
         if not path.startswith(BASE):
             return str(ROOT / "does-not-exist")
-        return super().translate_path("/" + path[len(BASE):])
+        return super().translate_path("/" + path[len(BASE) :])
 
     def log_message(self, *args):
         pass
@@ -144,8 +192,7 @@ def test_page_for_a_reader(site, browser, name, width):
 
     text = page.evaluate(_INTERFACE_TEXT)
     phrases = [p for p in ENGLISH_PHRASES if p.lower() in (text["page"] + " ".join(text["labels"])).lower()]
-    words = [w for w in ENGLISH_WORDS
-             if re.search(rf"\b{w}\b", text["chrome"] + "\n" + "\n".join(text["labels"]))]
+    words = [w for w in ENGLISH_WORDS if re.search(rf"\b{w}\b", text["chrome"] + "\n" + "\n".join(text["labels"]))]
     assert not phrases + words, f"{name}: English interface text: {phrases + words}"
 
     header = page.evaluate("""() => {
@@ -209,13 +256,21 @@ def page_text(browser, site, name):
 
 @pytest.mark.parametrize("word", ["uitkering", "gemiddelde"])
 def test_search_finds_a_dutch_word_on_every_page_that_has_it(site, browser, word):
-    expected = {name for name in PAGES if name != "search"
-                if re.search(rf"\b{word}\b", page_text(browser, site, name), re.IGNORECASE)}
+    expected = {
+        name
+        for name in PAGES
+        if name != "search"
+        if re.search(rf"\b{word}\b", page_text(browser, site, name), re.IGNORECASE)
+    }
     assert expected, f"no page has {word!r}: pick another word"
     page, errors = open_page(browser, urljoin(site, f"html/search.html?q={word}"), WIDTHS["desktop"])
     page.wait_for_function("document.querySelector('#search-results p.search-summary')?.textContent.trim()")
-    found = {href.split(".html")[0] for href in page.evaluate(
-        "[...document.querySelectorAll('#search-results ul.search li a')].map(a => a.getAttribute('href'))")}
+    found = {
+        href.split(".html")[0]
+        for href in page.evaluate(
+            "[...document.querySelectorAll('#search-results ul.search li a')].map(a => a.getAttribute('href'))"
+        )
+    }
     summary = page.locator("#search-results").inner_text()
     assert expected <= found, f"search for {word!r} misses {sorted(expected - found)}"
     assert not [p for p in ENGLISH_PHRASES if p in summary], summary
@@ -226,8 +281,14 @@ def test_search_finds_a_dutch_word_on_every_page_that_has_it(site, browser, word
 def test_index_and_browser_stem_every_word_of_the_book_alike(site, browser):
     """The search index is stemmed in Python; queries are stemmed by the JavaScript stemmer
     Sphinx ships. They must agree on every word of the book, or a word is not found."""
-    words = sorted({w.lower() for name in PAGES if name != "search"
-                    for w in re.findall(r"[^\W\d_]{3,}", page_text(browser, site, name))})
+    words = sorted(
+        {
+            w.lower()
+            for name in PAGES
+            if name != "search"
+            for w in re.findall(r"[^\W\d_]{3,}", page_text(browser, site, name))
+        }
+    )
     python = snowballstemmer.stemmer("dutch_porter").stemWords(words)
     page, _ = open_page(browser, urljoin(site, "html/search.html"), WIDTHS["desktop"])
     browser_stems = page.evaluate("words => { const s = new Stemmer(); return words.map(w => s.stemWord(w)); }", words)

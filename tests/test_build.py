@@ -56,8 +56,11 @@ def test_html_shows_the_reproduced_figures_and_the_version_box(built):
     work, _ = built
     page = (work / "_build" / "html" / "book" / "wgw" / "effect_study.html").read_text(encoding="utf-8")
     assert "Herkomst van dit hoofdstuk" in page and "0.1.0" in page
-    assert re.search(r"<span class=\"pasted-text\">19%</span> in de programmagroep en "
-                     r"<span class=\"pasted-text\">13%</span> in de controlegroep", page)
+    assert re.search(
+        r"<span class=\"pasted-text\">19%</span> in de programmagroep en "
+        r"<span class=\"pasted-text\">13%</span> in de controlegroep",
+        page,
+    )
 
 
 def test_rerun_on_other_data_rewrites_tables_and_prose(tmp_path):
@@ -68,8 +71,9 @@ def test_rerun_on_other_data_rewrites_tables_and_prose(tmp_path):
     programme = register.index[register["group"] == "programme"]
     register.drop(programme[:50]).to_csv(data / "wgw" / "register.csv", index=False)
 
-    proc = evalbook(work, "build", "--programme", "wgw", "--chapter", "effect_study", "--data-dir", str(data),
-                    "--no-html")
+    proc = evalbook(
+        work, "build", "--programme", "wgw", "--chapter", "effect_study", "--data-dir", str(data), "--no-html"
+    )
     assert proc.returncode == 0, proc.stderr
     table = pd.read_csv(work / "book" / "wgw" / "tables" / "effect_study.csv")
     assert table.loc[table["outcome"] == "outflow", "n_programme"].item() == 250
@@ -120,8 +124,9 @@ def test_privacy_guard_stops_a_chapter_that_shows_an_identifier(tmp_path):
     register.to_csv(data / "wgw" / "register.csv", index=False)
     before = (work / "book" / "wgw" / "effect_study.ipynb").read_bytes()
 
-    proc = evalbook(work, "build", "--programme", "wgw", "--chapter", "effect_study", "--data-dir", str(data),
-                    "--no-html")
+    proc = evalbook(
+        work, "build", "--programme", "wgw", "--chapter", "effect_study", "--data-dir", str(data), "--no-html"
+    )
     assert proc.returncode == 1
     assert "person-level identifiers in the output" in proc.stderr and "Ove*******" in proc.stderr
     assert (work / "book" / "wgw" / "effect_study.ipynb").read_bytes() == before
@@ -149,12 +154,17 @@ def test_switcher_json_at_every_build_root_with_urls_relative_to_it(tmp_path):
     (tmp_path / "versions" / "notes").mkdir()  # not a version: ignored
     (tmp_path / "html").mkdir()
     listed = json.loads(write_switcher(tmp_path).read_text())
-    assert [(e["version"], e["url"]) for e in listed] == [("0.10.0", "0.10.0/"), ("0.2.0", "0.2.0/"),
-                                                           ("dev", "../html/")]
+    assert [(e["version"], e["url"]) for e in listed] == [
+        ("0.10.0", "0.10.0/"),
+        ("0.2.0", "0.2.0/"),
+        ("dev", "../html/"),
+    ]
     assert listed[0]["preferred"] is True and listed[0]["name"] == "0.10.0 (nieuwste)"
     assert "preferred" not in listed[1] and listed[2]["name"] == "in ontwikkeling"
-    expected = {"html": ["../versions/0.10.0/", "../versions/0.2.0/", "./"],
-                "versions/0.2.0": ["../0.10.0/", "./", "../../html/"]}
+    expected = {
+        "html": ["../versions/0.10.0/", "../versions/0.2.0/", "./"],
+        "versions/0.2.0": ["../0.10.0/", "./", "../../html/"],
+    }
     for root, urls in expected.items():
         entries = json.loads((tmp_path / root / "switcher.json").read_text())
         assert [e["url"] for e in entries] == urls, root

@@ -4,8 +4,8 @@ and the build says why; the committed chapters are current."""
 import json
 
 import pytest
-from conftest import ROOT, copy_repo, evalbook
 
+from conftest import ROOT, copy_repo, evalbook
 from evalbook.book import cache, config
 
 
@@ -20,8 +20,9 @@ def test_the_committed_chapters_are_current():
     book = config.load(ROOT)
     stale = {}
     for job in config.jobs(book):
-        reason = cache.why_stale(cache.chapter_key(job.chapter, job.parameters, ROOT),
-                                 cache.recorded(ROOT / "book" / f"{job.label}.ipynb"))
+        reason = cache.why_stale(
+            cache.chapter_key(job.chapter, job.parameters, ROOT), cache.recorded(ROOT / "book" / f"{job.label}.ipynb")
+        )
         if reason:
             stale[job.label] = reason
     assert stale == {}, f"rebuild with `make book` and commit book/: {stale}"
@@ -52,8 +53,14 @@ def test_a_build_reruns_only_what_changed_and_says_why(work):
 
 
 def test_why_stale_names_the_changed_parts():
-    parts = {"template": "a", "parameters": "b", "configuration": "c", "inputs": {"register.csv": "d"},
-             "code": "e", "environment": "f"}
+    parts = {
+        "template": "a",
+        "parameters": "b",
+        "configuration": "c",
+        "inputs": {"register.csv": "d"},
+        "code": "e",
+        "environment": "f",
+    }
     old = {"key": "old", "parts": parts}
     assert cache.why_stale(cache.Key("old", parts), old) is None
     new = parts | {"inputs": {"register.csv": "x"}, "code": "y"}

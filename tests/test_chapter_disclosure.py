@@ -77,13 +77,14 @@ class Reader:
         if value is not None and pd.notna(value):
             if decimals is None:
                 decimals = 5 - math.floor(math.log10(abs(value))) if value else 6
-            shown = round_half_up(value * 10 ** decimals) / 10 ** decimals
+            shown = round_half_up(value * 10**decimals) / 10**decimals
             self.printed[key] = printed_interval(shown, decimals)
         self.sum(key, list(terms), list(terms.values()))
 
     def system(self) -> CountSystem:
-        return CountSystem(self.cells, tuple(self.relations), frozenset(self.derived), frozenset(self.unknown),
-                           self.printed)
+        return CountSystem(
+            self.cells, tuple(self.relations), frozenset(self.derived), frozenset(self.unknown), self.printed
+        )
 
 
 def count_from_share(value, n):
@@ -93,20 +94,30 @@ def count_from_share(value, n):
 
 # -- the effect study -----------------------------------------------------------------------------
 
-def effect_reader(table: pd.DataFrame, measure: str, comparison: pd.DataFrame | None = None,
-                  unweighted: bool = False, balance: pd.DataFrame | None = None) -> CountSystem:
+
+def effect_reader(
+    table: pd.DataFrame,
+    measure: str,
+    comparison: pd.DataFrame | None = None,
+    unweighted: bool = False,
+    balance: pd.DataFrame | None = None,
+) -> CountSystem:
     """The effect study's published counts: ``table`` as its CSV (``target_group`` empty for
     everyone), the comparison's reproduced totals (unweighted means printed with one decimal)
     and the balance table's shares."""
     r = Reader()
-    t = table.assign(target_group=table["target_group"].astype(object).where(table["target_group"].notna(), "")
-                     .replace("", TOTAL))
+    t = table.assign(
+        target_group=table["target_group"].astype(object).where(table["target_group"].notna(), "").replace("", TOTAL)
+    )
     scopes = list(dict.fromkeys(t["target_group"]))
     groups = [s for s in scopes if s != TOTAL]
     outcomes = list(dict.fromkeys(t["outcome"]))
     rows = t.set_index(["target_group", "outcome"])
-    alt = {s for s in scopes if "k_programme_alt" in t and rows.loc[(s, "outflow"),
-                                                                   ["k_programme_alt", "k_control_alt"]].notna().any()}
+    alt = {
+        s
+        for s in scopes
+        if "k_programme_alt" in t and rows.loc[(s, "outflow"), ["k_programme_alt", "k_control_alt"]].notna().any()
+    }
     for s in scopes:
         for a in ARMS:
             for o in outcomes:
@@ -160,6 +171,7 @@ def _outcome_relations(r: Reader, s, a, outcomes, measure: str, alt: bool) -> No
 def _unweighted(r: Reader, t: pd.DataFrame, groups: list, comparison: pd.DataFrame | None) -> None:
     """The unweighted means of the target groups' shares: the table's ``um_`` (exact) and the
     comparison's reproduced totals (one decimal), with the group sizes the reader sees."""
+
     def terms(o, a):
         among = BY_NAME[o].among
         sizes = {g: r.cells.get(("k", g, among, a) if among else ("n", g, a), math.nan) for g in groups}
@@ -204,15 +216,21 @@ def _balance(r: Reader, table: pd.DataFrame) -> None:
 
 # -- the telephone survey -------------------------------------------------------------------------
 
-def survey_reader(table: pd.DataFrame, codebook: pd.DataFrame, respondents: pd.Series | None = None,
-                  distributions: dict | None = None) -> tuple[CountSystem, list]:
+
+def survey_reader(
+    table: pd.DataFrame, codebook: pd.DataFrame, respondents: pd.Series | None = None, distributions: dict | None = None
+) -> tuple[CountSystem, list]:
     """The survey's published counts; also the cells counting who did not answer (or said
     weet niet where that is left out), which are protected only when they are not zero."""
     r = Reader()
     book = codebook.set_index("item")
     groups = (*ARMS, "total")
-    table = table.assign(category=[None if primary else q.removeprefix(f"{item}_") for q, item, primary in
-                                   zip(table["quantity"], table["item"], table["primary"], strict=True)])
+    table = table.assign(
+        category=[
+            None if primary else q.removeprefix(f"{item}_")
+            for q, item, primary in zip(table["quantity"], table["item"], table["primary"], strict=True)
+        ]
+    )
     for _, row in table.iterrows():
         for g in groups:
             n, k = ("n", row["item"], g), ("k", row["quantity"], g)
@@ -226,12 +244,17 @@ def survey_reader(table: pd.DataFrame, codebook: pd.DataFrame, respondents: pd.S
         if categories.empty:
             continue
         entry = book.loc[item]
-        positive = {c if entry["scale"] != "agreement" else c.replace("strongly_", "")
-                    for c in str(entry["positive"]).split("|")}
+        positive = {
+            c if entry["scale"] != "agreement" else c.replace("strongly_", "")
+            for c in str(entry["positive"]).split("|")
+        }
         for g in groups:
             r.sum(("n", item, g), [("k", q, g) for q in categories["quantity"]])
-            chosen = [("k", q, g) for q, c in zip(categories["quantity"], categories["category"], strict=True)
-                      if c in positive]
+            chosen = [
+                ("k", q, g)
+                for q, c in zip(categories["quantity"], categories["category"], strict=True)
+                if c in positive
+            ]
             r.sum(("k", item, g), chosen)
     for key in [k for k in r.cells if k[-1] == "total"]:
         r.sum(key, [key[:-1] + (a,) for a in ARMS])
@@ -251,8 +274,14 @@ def survey_reader(table: pd.DataFrame, codebook: pd.DataFrame, respondents: pd.S
         for _, row in frame[frame["category"] == "middle"].iterrows():
             key = ("mid", row["item"], row["group"])
             r.know(key, count_from_share(row["value"], r.cells.get(("n", row["item"], row["group"]))))
-            r.sum(key, [("k", f"{row['item']}_{c}", row["group"]) for c in ("neutral", "dont_know")
-                        if ("k", f"{row['item']}_{c}", row["group"]) in r.cells])
+            r.sum(
+                key,
+                [
+                    ("k", f"{row['item']}_{c}", row["group"])
+                    for c in ("neutral", "dont_know")
+                    if ("k", f"{row['item']}_{c}", row["group"]) in r.cells
+                ],
+            )
     return r.system(), answered
 
 
@@ -273,13 +302,16 @@ def _asked(table, book, item, group) -> list | None:
 def survey_leaks(system: CountSystem, answered: list, rules: Rules) -> pd.DataFrame:
     """:func:`leaks` plus the non-answers: a positive count of them narrowed below the minimum."""
     found = leaks(system, rules)
-    extra = [{"cell": key, "low": iv.low, "high": iv.high}
-             for key, iv in intervals(system, cells=answered, integer=rules.integer_attacker).items()
-             if not iv.protects(rules.min_cell_size) and iv.high > 0 and iv.low < rules.min_cell_size]
+    extra = [
+        {"cell": key, "low": iv.low, "high": iv.high}
+        for key, iv in intervals(system, cells=answered, integer=rules.integer_attacker).items()
+        if not iv.protects(rules.min_cell_size) and iv.high > 0 and iv.low < rules.min_cell_size
+    ]
     return pd.concat([found, pd.DataFrame(extra, columns=found.columns)], ignore_index=True)
 
 
 # -- the client survey ----------------------------------------------------------------------------
+
 
 def nps_reader(table: pd.DataFrame) -> CountSystem:
     """The NPS tables (everyone, teams, months) with their categories and totals."""
@@ -303,13 +335,20 @@ def nps_reader(table: pd.DataFrame) -> CountSystem:
 
 # -- WW@Work --------------------------------------------------------------------------------------
 
-STEPS = {"cohort": None, "invited": "cohort", "attended": "invited", "coached": "attended",
-         "found_work": "coached", "bijstand": "coached"}
+STEPS = {
+    "cohort": None,
+    "invited": "cohort",
+    "attended": "invited",
+    "coached": "attended",
+    "found_work": "coached",
+    "bijstand": "coached",
+}
 REGIONS = ("noord", "zuid")
 
 
-def wwatwork_reader(funnel: pd.DataFrame, ovp: pd.DataFrame, comparison: pd.DataFrame | None = None,
-                    months: int | None = None) -> CountSystem:
+def wwatwork_reader(
+    funnel: pd.DataFrame, ovp: pd.DataFrame, comparison: pd.DataFrame | None = None, months: int | None = None
+) -> CountSystem:
     """The funnel (Rotterdam and its regions), realised against predicted inflow and the
     reproduced published funnel figures."""
     r = Reader()
@@ -327,8 +366,12 @@ def wwatwork_reader(funnel: pd.DataFrame, ovp: pd.DataFrame, comparison: pd.Data
             r.hidden(("missed", step, area))
             r.sum((base, area), [(step, area), ("missed", step, area)])
     o = ovp.set_index("group")
-    same = {("total", "n"): ("cohort", ""), ("coached", "n"): ("coached", ""), ("coached", "k"): ("bijstand", ""),
-            **{(g, "n"): ("cohort", f"_{g}") for g in REGIONS}}
+    same = {
+        ("total", "n"): ("cohort", ""),
+        ("coached", "n"): ("coached", ""),
+        ("coached", "k"): ("bijstand", ""),
+        **{(g, "n"): ("cohort", f"_{g}") for g in REGIONS},
+    }
     for group in o.index:
         n, k = same.get((group, "n"), ("ovp", group, "n")), same.get((group, "k"), ("ovp", group, "k"))
         r.know(n, o.at[group, "n"])
@@ -338,8 +381,10 @@ def wwatwork_reader(funnel: pd.DataFrame, ovp: pd.DataFrame, comparison: pd.Data
         r.sum(n, [k, ("ovp", group, "not")])
     for parts in (("coached", "not_coached"), REGIONS):
         for what in ("n", "k"):
-            r.sum(same.get(("total", what), ("ovp", "total", what)),
-                  [same.get((g, what), ("ovp", g, what)) for g in parts])
+            r.sum(
+                same.get(("total", what), ("ovp", "total", what)),
+                [same.get((g, what), ("ovp", g, what)) for g in parts],
+            )
     if comparison is not None:
         _funnel_figures(r, comparison, months)
     return r.system()
@@ -364,16 +409,25 @@ def _funnel_figures(r: Reader, comparison: pd.DataFrame, months: int | None) -> 
 
 # -- the chapters, run as their notebooks run them ------------------------------------------------
 
+
 @functools.cache
 def effect_run(part: str, data_dir=None):
     """The effect study of ``part`` up to the gate: (raw study, released study, rules)."""
     chapter = Chapter("effect_study", part, {"data_dir": str(data_dir)} if data_dir else {})
     p = chapter.parameters
     register = chapter.read("register")
-    study = effect.analyse(register, chapter.read("published"), chapter.read("pool"), chapter.assumptions(),
-                           follow_up_months=p["follow_up_months"], alpha=p["alpha"], outcomes_shown=p["outcomes"],
-                           target_groups=p["target_groups"], outflow_measure=p["outflow_measure"],
-                           published_total=p["published_total"])
+    study = effect.analyse(
+        register,
+        chapter.read("published"),
+        chapter.read("pool"),
+        chapter.assumptions(),
+        follow_up_months=p["follow_up_months"],
+        alpha=p["alpha"],
+        outcomes_shown=p["outcomes"],
+        target_groups=p["target_groups"],
+        outflow_measure=p["outflow_measure"],
+        published_total=p["published_total"],
+    )
     rules = Rules.from_parameters(p)
     persons = effect.with_covariates(register, p["follow_up_months"], outflow_measure=p["outflow_measure"])
     return study, effect_gate.release(study, persons, rules), rules
@@ -382,8 +436,12 @@ def effect_run(part: str, data_dir=None):
 @functools.cache
 def survey_run(part: str, data_dir=None):
     chapter = Chapter("phone_survey", part, {"data_dir": str(data_dir)} if data_dir else {})
-    result = survey.analyse(Survey(chapter.read("survey"), chapter.read("codebook")), chapter.read("published"),
-                            alpha=chapter.alpha, assumed=survey.assumed_respondents(chapter.assumptions()))
+    result = survey.analyse(
+        Survey(chapter.read("survey"), chapter.read("codebook")),
+        chapter.read("published"),
+        alpha=chapter.alpha,
+        assumed=survey.assumed_respondents(chapter.assumptions()),
+    )
     rules = Rules.from_parameters(chapter.parameters)
     return result, survey_gate.release(result, rules), rules
 
@@ -404,8 +462,16 @@ def wwatwork_run(data_dir=None):
 
 
 def effect_attack(csv: pd.DataFrame, study, released, rules: Rules) -> pd.DataFrame:
-    return leaks(effect_reader(csv, study.outflow_measure, released.comparison,
-                               study.published_total == "unweighted_mean", released.balance.table), rules)
+    return leaks(
+        effect_reader(
+            csv,
+            study.outflow_measure,
+            released.comparison,
+            study.published_total == "unweighted_mean",
+            released.balance.table,
+        ),
+        rules,
+    )
 
 
 def shown_counts_are_safe(frame: pd.DataFrame, columns, rules: Rules) -> None:
@@ -427,6 +493,7 @@ COUNT_COLUMNS = [f"{c}_{g}" for c in ("n", "k") for g in (*ARMS, "total")] + ["k
 
 
 # -- the embedded data: the book as it is ---------------------------------------------------------
+
 
 @pytest.mark.parametrize("part", ["wgw", "route3"])
 def test_the_effect_study_leaks_no_hidden_count(part):
@@ -461,6 +528,7 @@ def test_the_client_survey_and_the_funnel_leak_no_hidden_count():
 
 # -- planted leaks: the attacker finds what it should -----------------------------------------------
 
+
 def test_a_planted_leak_is_found():
     """Show one cell the gate hid to protect Team 6 and OAP (the total minus the groups shown):
     the attacker pins the small cells."""
@@ -481,8 +549,9 @@ def test_a_gate_that_forgets_the_unweighted_means_is_caught(monkeypatch):
     assert any(s.table == "comparison" for s in released.suppressions)  # the real gate hid some means
     monkeypatch.setattr(effect_cells, "_with_unweighted", lambda system, study, parts: system)
     monkeypatch.setattr(effect_cells, "_with_means", lambda system, study, parts: system)
-    persons = effect.with_covariates(Chapter("effect_study", "route3", {}).read("register"), 12,
-                                     outflow_measure=study.outflow_measure)
+    persons = effect.with_covariates(
+        Chapter("effect_study", "route3", {}).read("register"), 12, outflow_measure=study.outflow_measure
+    )
     blind = effect_gate.release(study, persons, rules)
     found = effect_attack(effect_report.download_table(blind), study, blind, rules)
     assert not found.empty and any(cell[1] in ("team6", "oap") for cell in found["cell"])
@@ -502,6 +571,7 @@ def test_a_total_shown_beside_a_hidden_arm_is_found():
 
 # -- hidden outputs are published -------------------------------------------------------------------
 
+
 def test_no_template_hides_an_output():
     """A collapsed output is complete in the downloadable notebook: no template hides one."""
     for template in (ROOT / "notebooks").glob("*.md"):
@@ -517,14 +587,17 @@ def test_the_assumptions_show_nothing_of_a_hidden_cell():
     assert "één persoon" not in text and "de ene persoon" not in text
     study, released, _ = effect_run("route3")
     shown = released.assumptions.set_index("parameter")
-    assert pd.isna(shown.at["parttime_programme_oap", "value"]) and pd.isna(shown.at["outflow_work_programme_team6",
-                                                                                     "value"])
-    assert shown.at["n_programme_oap", "value"] == study.assumptions.set_index("parameter").at["n_programme_oap",
-                                                                                              "value"]
+    assert pd.isna(shown.at["parttime_programme_oap", "value"]) and pd.isna(
+        shown.at["outflow_work_programme_team6", "value"]
+    )
+    assert (
+        shown.at["n_programme_oap", "value"] == study.assumptions.set_index("parameter").at["n_programme_oap", "value"]
+    )
     assert shown["reason"].isna().all()
 
 
 # -- adversarial registers, built as a researcher builds them ----------------------------------------
+
 
 def adversarial_data(dest):
     """Registers made to break the gate, in ``dest/<part>/`` (the embedded data, cut down):
@@ -540,27 +613,36 @@ def adversarial_data(dest):
         (dest / part).mkdir(parents=True)
     register = pd.read_csv(source / "route3" / "register.csv", dtype=str, keep_default_na=False)
     sizes = {"team6": 12, "oap": 1}
-    register = pd.concat([rows.head(sizes.get(tg, len(rows)))
-                          for (tg, _), rows in register.groupby(["target_group", "group"], sort=False)])
-    register.loc[(register["target_group"] == "stilstaand_water") & (register["group"] == "programme"),
-                 "no_show"] = "false"
+    register = pd.concat(
+        [
+            rows.head(sizes.get(tg, len(rows)))
+            for (tg, _), rows in register.groupby(["target_group", "group"], sort=False)
+        ]
+    )
+    register.loc[(register["target_group"] == "stilstaand_water") & (register["group"] == "programme"), "no_show"] = (
+        "false"
+    )
     everyone = (register["target_group"] == "nieuwe_instroom") & (register["group"] == "control")
     register.loc[everyone & (register["parttime_months"] == "0"), "parttime_months"] = "2"
     register.to_csv(dest / "route3" / "register.csv", index=False)
     answers = pd.read_csv(source / "route3" / "survey.csv", dtype=str, keep_default_na=False)
     twelve = answers.loc[answers["group"] == "programme", "respondent"].drop_duplicates().head(12)
     answers[(answers["group"] == "control") | answers["respondent"].isin(twelve)].to_csv(
-        dest / "route3" / "survey.csv", index=False)
+        dest / "route3" / "survey.csv", index=False
+    )
     shutil.copy(source / "route3" / "codebook.csv", dest / "route3" / "codebook.csv")
     register = pd.read_csv(source / "wgw" / "register.csv", dtype=str, keep_default_na=False)
     pd.concat([register[register["group"] == "programme"].head(12), register[register["group"] == "control"]]).to_csv(
-        dest / "wgw" / "register.csv", index=False)
+        dest / "wgw" / "register.csv", index=False
+    )
     cohort = pd.read_csv(source / "wwatwork" / "cohort.csv", dtype=str, keep_default_na=False)
     pd.concat([cohort[cohort["region"] == "noord"].head(12), cohort[cohort["region"] == "zuid"]]).to_csv(
-        dest / "wwatwork" / "cohort.csv", index=False)
+        dest / "wwatwork" / "cohort.csv", index=False
+    )
     scores = pd.read_csv(source / "wwatwork" / "survey_nps.csv", dtype=str, keep_default_na=False)
     pd.concat([scores[scores["team"] == "noord"].head(3), scores[scores["team"] == "zuid"]]).to_csv(
-        dest / "wwatwork" / "survey_nps.csv", index=False)
+        dest / "wwatwork" / "survey_nps.csv", index=False
+    )
     return dest
 
 
@@ -572,8 +654,12 @@ def adversarial(tmp_path_factory):
     data = adversarial_data(tmp_path_factory.mktemp("adversarial") / "data")
     work = copy_repo(tmp_path_factory.mktemp("adversarial-build") / "repo")
     builds = {}
-    for part, chapter in (("route3", "effect_study"), ("route3", "phone_survey"), ("wgw", "effect_study"),
-                          ("wwatwork", None)):
+    for part, chapter in (
+        ("route3", "effect_study"),
+        ("route3", "phone_survey"),
+        ("wgw", "effect_study"),
+        ("wwatwork", None),
+    ):
         args = ["build", "--programme", part, "--data-dir", str(data), "--no-html", "--force"]
         builds[(part, chapter)] = evalbook(work, *args, *(["--chapter", chapter] if chapter else []))
     return data, work, builds

@@ -6,6 +6,7 @@ import shutil
 import subprocess
 
 import pytest
+
 from conftest import ROOT, copy_repo, evalbook
 
 
@@ -13,20 +14,23 @@ def run(*args, cwd=ROOT):
     return evalbook(cwd, *args)
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["-p", "min_cel_size", "50"], "unknown parameter 'min_cel_size'; did you mean 'min_cell_size'?"),
-    (["-p", "min_cell_size", "True"], "parameter 'min_cell_size': expected a whole number, got 'True'"),
-    (["-p", "min_cell_size", "5.5"], "parameter 'min_cell_size': expected a whole number, got '5.5'"),
-    (["-p", "min_cell_size", "0"], "parameter 'min_cell_size': 0 is outside the allowed range 3 to 1000"),
-    (["-p", "alpha", "abc"], "parameter 'alpha': expected a number, got 'abc'"),
-    (["-p", "alpha", "1.5"], "parameter 'alpha': 1.5 is outside the allowed range"),
-    (["-p", "outflow_measure", "ever"], "parameter 'outflow_measure': expected one of event, status, got 'ever'"),
-    (["--data-dir", ""], "--data-dir is empty"),
-    (["--data-dir", "no/such/dir"], "--data-dir no/such/dir: no such directory"),
-    (["--programme", "wgx"], "unknown programme 'wgx'"),
-    (["--chapter", "efect_study"], "unknown chapter 'efect_study' (did you mean 'effect_study'?)"),
-    (["--chapter", "audit", "-p", "follow_up_months", "6"], "not used by the selected chapter"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-p", "min_cel_size", "50"], "unknown parameter 'min_cel_size'; did you mean 'min_cell_size'?"),
+        (["-p", "min_cell_size", "True"], "parameter 'min_cell_size': expected a whole number, got 'True'"),
+        (["-p", "min_cell_size", "5.5"], "parameter 'min_cell_size': expected a whole number, got '5.5'"),
+        (["-p", "min_cell_size", "0"], "parameter 'min_cell_size': 0 is outside the allowed range 3 to 1000"),
+        (["-p", "alpha", "abc"], "parameter 'alpha': expected a number, got 'abc'"),
+        (["-p", "alpha", "1.5"], "parameter 'alpha': 1.5 is outside the allowed range"),
+        (["-p", "outflow_measure", "ever"], "parameter 'outflow_measure': expected one of event, status, got 'ever'"),
+        (["--data-dir", ""], "--data-dir is empty"),
+        (["--data-dir", "no/such/dir"], "--data-dir no/such/dir: no such directory"),
+        (["--programme", "wgx"], "unknown programme 'wgx'"),
+        (["--chapter", "efect_study"], "unknown chapter 'efect_study' (did you mean 'effect_study'?)"),
+        (["--chapter", "audit", "-p", "follow_up_months", "6"], "not used by the selected chapter"),
+    ],
+)
 def test_bad_options_are_refused_before_anything_runs(args, message):
     for command in ("check", "build"):
         proc = run(command, *args)
@@ -98,8 +102,19 @@ def test_an_unreadable_input_is_one_line_naming_the_path(data, tmp_path, target)
     try:
         import sys
 
-        cmd = [*_without_read_capabilities(), sys.executable, "-m", "evalbook", "check", "--programme", "wgw",
-               "--chapter", "effect_study", "--data-dir", str(tmp_path / "raw")]
+        cmd = [
+            *_without_read_capabilities(),
+            sys.executable,
+            "-m",
+            "evalbook",
+            "check",
+            "--programme",
+            "wgw",
+            "--chapter",
+            "effect_study",
+            "--data-dir",
+            str(tmp_path / "raw"),
+        ]
         proc = subprocess.run(cmd, cwd=data, capture_output=True, text=True)
     finally:
         locked.chmod(0o755)
@@ -129,8 +144,9 @@ def test_an_identifier_in_a_label_column_is_refused_naming_file_column_and_line(
     cells[columns.index("target_group")] = "111 222 333"  # a BSN (eleven-test) written with spaces
     lines[3] = ",".join(cells)
     (raw / "register.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    proc = evalbook(data, "check", "--programme", "wgw", "--chapter", "effect_study", "--data-dir",
-                    str(tmp_path / "raw"))
+    proc = evalbook(
+        data, "check", "--programme", "wgw", "--chapter", "effect_study", "--data-dir", str(tmp_path / "raw")
+    )
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "register.csv" in proc.stderr and "target_group" in proc.stderr and "line 4" in proc.stderr
     assert "111 222 333" not in proc.stderr and "Traceback" not in proc.stderr

@@ -20,8 +20,12 @@ from evalbook.schemas.published import PUBLISHED
 
 CONTEXT = ROOT / "data" / "context"
 # every file of data/context with its contract, as book.yml declares them
-FILES = {Path(i.path).name: CONTRACTS[i.contract] for t in config.load().templates.values()
-         for i in t.inputs.values() if i.path.startswith("{context_dir}/")}
+FILES = {
+    Path(i.path).name: CONTRACTS[i.contract]
+    for t in config.load().templates.values()
+    for i in t.inputs.values()
+    if i.path.startswith("{context_dir}/")
+}
 
 
 def read(stem: str) -> pd.DataFrame:
@@ -33,6 +37,7 @@ def labour_market_figures() -> pd.DataFrame:
 
 
 # -- the files ----------------------------------------------------------------------------
+
 
 def test_every_file_has_a_contract():
     assert {p.stem for p in CONTEXT.glob("*.csv")} == set(FILES)
@@ -105,8 +110,17 @@ def test_every_diagram_number_is_a_row_and_the_sankey_draws_the_placed_ones():
     flows = read("arnhem_flows")
     assert len(flows) == 14  # 15 numbers in the stroomschema; the 1.300 in its box is in arnhem_figures
     nodes, bands = diagrams.sankey_layout(flows)
-    placed = {"aanvraag_intake", "intake_diagnose", "intake_bap", "intake_bz", "intake_uitval", "bap_diagnose",
-              "bap_matching", "diagnose_binnen_jaar", "diagnose_bestand"}  # the arrows placed by hand (data README)
+    placed = {
+        "aanvraag_intake",
+        "intake_diagnose",
+        "intake_bap",
+        "intake_bz",
+        "intake_uitval",
+        "bap_diagnose",
+        "bap_matching",
+        "diagnose_binnen_jaar",
+        "diagnose_bestand",
+    }  # the arrows placed by hand (data README)
     assert set(bands) == placed
     assert all(y >= 0 and y + h <= 1 + 1e-9 for _, y, h in nodes.values())
 
@@ -152,6 +166,7 @@ def test_tabel2_shares_and_parts_against_independent_arithmetic():
 
 # -- the checks on hand-made cases ----------------------------------------------------------
 
+
 def test_sum_agrees_uses_the_intervals():
     assert arnhem.sum_agrees([28.5, 30.5], [29.5, 31.5], 59.5, 60.5)
     assert not arnhem.sum_agrees([20, 20], [21, 21], 59.5, 60.5)  # 40-42 cannot make 60
@@ -160,10 +175,29 @@ def test_sum_agrees_uses_the_intervals():
 
 
 def _units(child_fte: list[float]) -> pd.DataFrame:
-    rows = [{"unit_id": "all", "unit": "Alles", "level": "cluster", "parent": None, "fte": 254.0,
-             "lower": 253.5, "upper": 254.5}]
-    rows += [{"unit_id": f"u{i}", "unit": f"U{i}", "level": "afdeling", "parent": "all", "fte": v,
-              "lower": v - 0.5, "upper": v + 0.5} for i, v in enumerate(child_fte)]
+    rows = [
+        {
+            "unit_id": "all",
+            "unit": "Alles",
+            "level": "cluster",
+            "parent": None,
+            "fte": 254.0,
+            "lower": 253.5,
+            "upper": 254.5,
+        }
+    ]
+    rows += [
+        {
+            "unit_id": f"u{i}",
+            "unit": f"U{i}",
+            "level": "afdeling",
+            "parent": "all",
+            "fte": v,
+            "lower": v - 0.5,
+            "upper": v + 0.5,
+        }
+        for i, v in enumerate(child_fte)
+    ]
     return pd.DataFrame(rows)
 
 
@@ -173,9 +207,22 @@ def test_parts_check_fails_when_departments_do_not_add_up():
 
 
 def _flows(rows) -> pd.DataFrame:
-    return pd.DataFrame([{"flow_id": f"f{i}", "from_node": a, "to_node": b, "value": v, "lower": lo, "upper": hi,
-                          "kind": "exact", "printed": str(v), "basis": "reconstructed"}
-                         for i, (a, b, v, lo, hi) in enumerate(rows)])
+    return pd.DataFrame(
+        [
+            {
+                "flow_id": f"f{i}",
+                "from_node": a,
+                "to_node": b,
+                "value": v,
+                "lower": lo,
+                "upper": hi,
+                "kind": "exact",
+                "printed": str(v),
+                "basis": "reconstructed",
+            }
+            for i, (a, b, v, lo, hi) in enumerate(rows)
+        ]
+    )
 
 
 def test_flow_balance_fails_when_more_leaves_than_enters():
@@ -200,21 +247,32 @@ def test_node_depths_follow_the_longest_path_and_refuse_cycles():
 
 
 def test_disagreements_find_only_incompatible_statements():
-    figures = pd.DataFrame({"quantity": ["x", "x", "y", "y"], "unit": ["count"] * 4, "subgroup": [None] * 4,
-                            "lower": [3.0, 4.0, 3.6, 4.0], "upper": [3.0, 4.0, 4.4, 4.0],
-                            "printed": ["3", "4", "circa 4", "4"], "section": ["s1", "s2", "s3", "s4"]})
+    figures = pd.DataFrame(
+        {
+            "quantity": ["x", "x", "y", "y"],
+            "unit": ["count"] * 4,
+            "subgroup": [None] * 4,
+            "lower": [3.0, 4.0, 3.6, 4.0],
+            "upper": [3.0, 4.0, 4.4, 4.0],
+            "printed": ["3", "4", "circa 4", "4"],
+            "section": ["s1", "s2", "s3", "s4"],
+        }
+    )
     assert list(journey.disagreements(figures)["quantity"]) == ["x"]
 
 
 def test_journey_check_reports_unknown_and_unlinked_steps_and_cycles():
     steps = pd.DataFrame({"step_id": ["a", "b", "c"]})
     links = pd.DataFrame({"from_step": ["a", "b"], "to_step": ["b", "z"]})
-    assert journey.check(steps, links) == [journey.Problem(journey.UNKNOWN_STEP, "z"),
-                                           journey.Problem(journey.UNLINKED_STEP, "c")]
+    assert journey.check(steps, links) == [
+        journey.Problem(journey.UNKNOWN_STEP, "z"),
+        journey.Problem(journey.UNLINKED_STEP, "c"),
+    ]
     circle = pd.DataFrame({"from_step": ["a", "b", "c"], "to_step": ["b", "c", "b"]})
     assert [p.kind for p in journey.check(steps, circle)] == [journey.CYCLE]
     assert report.journey_problems(journey.check(steps, links)) == (
-        "the client journey does not hold together: link to unknown step 'z'; step 'c' has no link")
+        "the client journey does not hold together: link to unknown step 'z'; step 'c' has no link"
+    )
 
 
 def test_marks_in_quote_counts_trailing_marks_only():
@@ -226,17 +284,18 @@ def test_marks_in_quote_counts_trailing_marks_only():
 def test_tabel2_checks_fail_on_a_wrong_share_or_a_wrong_part():
     labour = labour_market_figures()
     wrong = labour.copy()
-    row = (wrong["figure_id"] == "t2_ww_share_rijnmond")
+    row = wrong["figure_id"] == "t2_ww_share_rijnmond"
     wrong.loc[row, ["value", "lower", "upper"]] = [5.8, 5.75, 5.85]
     assert not labour_market.check(wrong).shares.set_index("benefit").loc["ww", "agrees"]
     broken = labour.copy()
-    row = (broken["figure_id"] == "t2_wia_count_rijnmond")
+    row = broken["figure_id"] == "t2_wia_count_rijnmond"
     broken.loc[row, ["value", "lower", "upper"]] = [19710, 19710, 19710]
     parts = labour_market.check(broken).parts.set_index(["quantity", "region"])["agrees"]
     assert not parts[("disability_recipients", "rijnmond")] and parts.drop(("disability_recipients", "rijnmond")).all()
 
 
 # -- the contracts refuse bad transcriptions ---------------------------------------------------
+
 
 def _rewrite(tmp_path: Path, stem: str, old: str, new: str) -> Path:
     text = (CONTEXT / f"{stem}.csv").read_text(encoding="utf-8")
@@ -253,8 +312,9 @@ def test_flow_contract_refuses_an_approximate_count_marked_exact(tmp_path):
 
 
 def test_matrix_contract_refuses_marks_that_differ_from_the_quote(tmp_path):
-    path = _rewrite(tmp_path, "arnhem_matrix", "Vraag met aanbod kunnen matchen,4,",
-                    "Vraag met aanbod kunnen matchen,3,")
+    path = _rewrite(
+        tmp_path, "arnhem_matrix", "Vraag met aanbod kunnen matchen,4,", "Vraag met aanbod kunnen matchen,3,"
+    )
     with pytest.raises(ContractError, match="column 'marks'"):
         contract.read(path, schemas.MATRIX)
 

@@ -2,8 +2,8 @@
 
 import pandas as pd
 import pytest
-from conftest import REGISTER_HEADER, REGISTER_ROWS, write_register
 
+from conftest import REGISTER_HEADER, REGISTER_ROWS, write_register
 from evalbook.core import contract
 from evalbook.core.errors import ContractError
 from evalbook.schemas.register import REGISTER
@@ -94,8 +94,10 @@ def test_missing_and_empty_files(tmp_path):
 
 
 def test_dutch_export_is_detected_not_misread(tmp_path):
-    rows = [r.replace("2017-09-01", "01-09-2017").replace("2018-10-31", "31-10-2018").replace("2018-01-15", "15-01-2018")
-            for r in REGISTER_ROWS]
+    rows = [
+        r.replace("2017-09-01", "01-09-2017").replace("2018-10-31", "31-10-2018").replace("2018-01-15", "15-01-2018")
+        for r in REGISTER_ROWS
+    ]
     dutch = load(write_register(tmp_path / "nl.csv", rows, sep=";"))
     standard = load(write_register(tmp_path / "en.csv"))
     pd.testing.assert_frame_equal(dutch, standard)
@@ -130,6 +132,7 @@ def test_dates_out_of_order(tmp_path):
 
 # -- the second battery of hostile inputs (issue: bad input and odd use, round two) -------------
 
+
 def test_a_duplicated_column_is_refused_not_renamed(tmp_path):
     msg = error_for(tmp_path, [r + ",33" for r in REGISTER_ROWS], header=REGISTER_HEADER + ",age")
     assert "a column name appears more than once ('age' at columns 5, 18); keep one of each" in msg
@@ -140,8 +143,10 @@ def test_implausible_dates_are_refused(tmp_path, year):
     path = write_register(tmp_path / "register.csv", replace(0, "end_date", f"{year}-10-31"))
     with pytest.raises(ContractError) as info:
         load(path, date_window=("2010-01-01", "2030-12-31"))
-    assert (f"column 'end_date' at line 2 (found '{year}-10-31'); expected a date between 2010-01-01 and "
-            "2030-12-31 (date_window in book.yml)") in str(info.value)
+    assert (
+        f"column 'end_date' at line 2 (found '{year}-10-31'); expected a date between 2010-01-01 and "
+        "2030-12-31 (date_window in book.yml)"
+    ) in str(info.value)
 
 
 @pytest.mark.parametrize("word", ["null", "NULL", "NA", "NaN", "#N/A"])
@@ -155,12 +160,15 @@ def test_missing_words_in_a_required_column_are_reported_as_empty(tmp_path):
     assert "column 'sex'" in msg and "not empty" in msg
 
 
-@pytest.mark.parametrize(("typed", "hint"), [
-    ("01-09-2017", "a Dutch dd-mm-jjjj date in a file with ',' separators? use jjjj-mm-dd"),
-    ("42979", "an Excel serial date? format the column as a date before exporting"),
-    ("9/1/2017", "a m/d/jjjj or d/m/jjjj date? use jjjj-mm-dd"),
-    ("2017-09-01 13:45:00", "a date without a time of day"),
-])
+@pytest.mark.parametrize(
+    ("typed", "hint"),
+    [
+        ("01-09-2017", "a Dutch dd-mm-jjjj date in a file with ',' separators? use jjjj-mm-dd"),
+        ("42979", "an Excel serial date? format the column as a date before exporting"),
+        ("9/1/2017", "a m/d/jjjj or d/m/jjjj date? use jjjj-mm-dd"),
+        ("2017-09-01 13:45:00", "a date without a time of day"),
+    ],
+)
 def test_an_unparseable_date_is_the_only_problem_reported_with_a_hint(tmp_path, typed, hint):
     """Two rows of an ISO file with another date format: the message names those cells, as
     typed, and no follow-on breach of the rules that use the date (end after start, ...)."""

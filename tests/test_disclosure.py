@@ -69,10 +69,18 @@ def run(part: str, rules: Rules = DEFAULTS, parameters: dict | None = None, **ch
     chapter = Chapter("effect_study", part, parameters or {})
     p = chapter.parameters
     register = chapter.read("register")
-    study = effect.analyse(register, chapter.read("published"), chapter.read("pool"), chapter.assumptions(),
-                           follow_up_months=p["follow_up_months"], alpha=p["alpha"], outcomes_shown=p["outcomes"],
-                           target_groups=p["target_groups"], outflow_measure=p["outflow_measure"],
-                           published_total=p["published_total"])
+    study = effect.analyse(
+        register,
+        chapter.read("published"),
+        chapter.read("pool"),
+        chapter.assumptions(),
+        follow_up_months=p["follow_up_months"],
+        alpha=p["alpha"],
+        outcomes_shown=p["outcomes"],
+        target_groups=p["target_groups"],
+        outflow_measure=p["outflow_measure"],
+        published_total=p["published_total"],
+    )
     study = effect.EffectStudy(**(vars(study) | changes))
     persons = effect.with_covariates(register, p["follow_up_months"], outflow_measure=p["outflow_measure"])
     return study, gate.release(study, persons, rules)
@@ -87,16 +95,22 @@ def test_small_counts_and_complements_are_hidden(route3):
     study, released = route3
     shown = released.table.set_index(["target_group", "outcome"])
     raw = study.table.set_index(["target_group", "outcome"])
-    assert raw.loc[("team6", "outflow_work"), "k_programme"] == 9 and raw.loc[("oap", "outflow_work"),
-                                                                               "k_programme"] == 1
-    assert shown.loc[[("team6", "outflow_work"), ("oap", "outflow_work")], ["k_programme", "value_programme"]] \
-        .isna().all().all()
+    assert (
+        raw.loc[("team6", "outflow_work"), "k_programme"] == 9 and raw.loc[("oap", "outflow_work"), "k_programme"] == 1
+    )
+    assert (
+        shown.loc[[("team6", "outflow_work"), ("oap", "outflow_work")], ["k_programme", "value_programme"]]
+        .isna()
+        .all()
+        .all()
+    )
     for group in ("programme", "control"):
         k, n = shown[f"k_{group}"].astype(float), shown[f"n_{group}"].astype(float)
         assert (k.dropna() >= 10).all() and (n.dropna() >= 10).all() and ((n - k).dropna() >= 10).all()
         hidden = raw[f"k_{group}"].notna() & shown[f"k_{group}"].isna()
-        assert ((raw.loc[hidden, f"k_{group}"] < 10) | (raw.loc[hidden, f"n_{group}"] - raw.loc[hidden, f"k_{group}"]
-                                                         < 10)).sum() < hidden.sum()  # secondary cells too
+        assert (
+            (raw.loc[hidden, f"k_{group}"] < 10) | (raw.loc[hidden, f"n_{group}"] - raw.loc[hidden, f"k_{group}"] < 10)
+        ).sum() < hidden.sum()  # secondary cells too
     assert {s.reason for s in released.suppressions} >= {"primary", "secondary", "derived", "curve"}
 
 
@@ -149,8 +163,11 @@ def test_assumed_values_follow_their_cells_and_reasons_go_with_any(route3):
     assert pd.isna(shown.at["no_return_after_work_programme_oap", "value"])  # 1 of 1 back: hidden
     assert shown.at["n_control_team6", "value"] == raw.at["n_control_team6", "value"]  # 59: shown
     assert shown["reason"].isna().all()  # a reason may restate a hidden value in words
-    safe = effect.parse_assumptions(pd.DataFrame({"parameter": ["n_programme", "contacts_total_programme"],
-                                                  "value": ["300", "29"], "reason": ["a", "b"]}))
+    safe = effect.parse_assumptions(
+        pd.DataFrame(
+            {"parameter": ["n_programme", "contacts_total_programme"], "value": ["300", "29"], "reason": ["a", "b"]}
+        )
+    )
     _, kept = run("wgw", assumptions=safe)  # WGW hides counts too, but none these fix
     assert kept.assumptions["reason"].tolist() == ["a", "b"] and not kept.assumptions["suppressed"].any()
 
@@ -176,10 +193,12 @@ def test_a_column_without_a_release_rule_is_refused(route3):
 
 
 def test_the_chapters_note_says_what_and_why_without_giving_a_cell_away():
-    held = [Suppression("outcomes", "team6/outflow_work", "k_programme", "primary"),
-            Suppression("outcomes", "team6/outflow_work", "value_programme", "primary"),
-            Suppression("outcomes", "oap/parttime", "k_control", "secondary"),
-            Suppression("km", "programme", "days", "curve")]
+    held = [
+        Suppression("outcomes", "team6/outflow_work", "k_programme", "primary"),
+        Suppression("outcomes", "team6/outflow_work", "value_programme", "primary"),
+        Suppression("outcomes", "oap/parttime", "k_control", "secondary"),
+        Suppression("km", "programme", "days", "curve"),
+    ]
     text = note.summary(held, Rules(min_cell_size=15))
     assert "onder de 15" in text and "2 rijen van de tabellen met uitkomsten" in text
     assert "secundaire onderdrukking" in text and "stappen" in text

@@ -227,7 +227,8 @@ def test_the_wgw_chapter_runs_without_a_candidate_pool(tmp_path):
     (tmp_path / "data" / "wgw").mkdir(parents=True)
     shutil.copy(ROOT / "data" / "synthetic" / "wgw" / "register.csv", tmp_path / "data" / "wgw" / "register.csv")
     template = ROOT / "notebooks" / "effect_study.md"
-    parameters = {"part": "wgw", "parameters": {"data_dir": str(tmp_path / "data")}}
+    wgw = BOOK.resolve(BOOK.chapter("wgw", "effect_study"), {"data_dir": str(tmp_path / "data")})
+    parameters = {"part": "wgw", "parameters": wgw}
     result = execute.execute(template, tmp_path / "run", parameters, "wgw", "Effectstudie WGW")
     assert result.error is None, result.error
     glued = glued_texts(tmp_path / "run" / "effect_study.ipynb")

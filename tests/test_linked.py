@@ -15,9 +15,13 @@ def two_way(rows: dict) -> CountSystem:
     """A two-way table with its margins: ``rows`` maps a row to its interior counts; totals are added."""
     records = [(r, f"c{j}", v) for r, values in rows.items() for j, v in enumerate(values)]
     frame = pd.DataFrame(records, columns=["r", "c", "count"])
-    margins = pd.concat([frame.groupby("c", as_index=False)["count"].sum().assign(r="t"),
-                         frame.groupby("r", as_index=False)["count"].sum().assign(c="t"),
-                         pd.DataFrame({"r": ["t"], "c": ["t"], "count": [frame["count"].sum()]})])
+    margins = pd.concat(
+        [
+            frame.groupby("c", as_index=False)["count"].sum().assign(r="t"),
+            frame.groupby("r", as_index=False)["count"].sum().assign(c="t"),
+            pd.DataFrame({"r": ["t"], "c": ["t"], "count": [frame["count"].sum()]}),
+        ]
+    )
     return CountSystem.from_margins(pd.concat([frame, margins]), ["r", "c"], totals={"r": "t", "c": "t"})
 
 
@@ -50,17 +54,38 @@ def test_missing_key_values_are_refused():
 
 
 def test_comparison_cells_adds_complements_and_skips_means():
-    table = pd.DataFrame([
-        {"outcome": "work", "kind": "proportion", "n_programme": 50, "k_programme": 12, "n_control": 40,
-         "k_control": 9},
-        {"outcome": "contacts", "kind": "mean", "n_programme": 50, "k_programme": None, "n_control": 40,
-         "k_control": None}])
+    table = pd.DataFrame(
+        [
+            {
+                "outcome": "work",
+                "kind": "proportion",
+                "n_programme": 50,
+                "k_programme": 12,
+                "n_control": 40,
+                "k_control": 9,
+            },
+            {
+                "outcome": "contacts",
+                "kind": "mean",
+                "n_programme": 50,
+                "k_programme": None,
+                "n_control": 40,
+                "k_control": None,
+            },
+        ]
+    )
     cells = comparison_cells(table, ["outcome"])
     counts = {tuple(r[:3]): r[3] for r in cells.itertuples(index=False)}
-    assert counts == {("work", "programme", "yes"): 12, ("work", "programme", "no"): 38,
-                      ("work", "programme", "n"): 50, ("work", "control", "yes"): 9, ("work", "control", "no"): 31,
-                      ("work", "control", "n"): 40, ("contacts", "programme", "n"): 50,
-                      ("contacts", "control", "n"): 40}
+    assert counts == {
+        ("work", "programme", "yes"): 12,
+        ("work", "programme", "no"): 38,
+        ("work", "programme", "n"): 50,
+        ("work", "control", "yes"): 9,
+        ("work", "control", "no"): 31,
+        ("work", "control", "n"): 40,
+        ("contacts", "programme", "n"): 50,
+        ("contacts", "control", "n"): 40,
+    }
 
 
 def test_percent_bounds():
@@ -108,11 +133,20 @@ def test_objective_cells_or_count():
 def test_links_between_outcomes_are_followed():
     # "no return after work" has as denominator the count of "outflow to work": hiding only
     # the first outcome's small complement leaves it derivable through the second
-    frame = pd.DataFrame([("work", "yes", 12), ("work", "no", 88), ("work", "n", 100),
-                          ("no_return", "yes", 10), ("no_return", "no", 2), ("no_return", "n", 12)],
-                         columns=["outcome", "status", "count"])
-    system = CountSystem.from_margins(frame, ["outcome", "status"], totals={"status": "n"},
-                                      unpublished={"status": ["no"]})
+    frame = pd.DataFrame(
+        [
+            ("work", "yes", 12),
+            ("work", "no", 88),
+            ("work", "n", 100),
+            ("no_return", "yes", 10),
+            ("no_return", "no", 2),
+            ("no_return", "n", 12),
+        ],
+        columns=["outcome", "status", "count"],
+    )
+    system = CountSystem.from_margins(
+        frame, ["outcome", "status"], totals={"status": "n"}, unpublished={"status": ["no"]}
+    )
     linked = system.equal(("work", "yes"), ("no_return", "n"))
     result = protect(linked)
     assert result.cells("primary") == [("no_return", "no")]
@@ -124,8 +158,9 @@ def test_links_between_outcomes_are_followed():
 
 
 def test_extra_primary_cells_and_zeros_rule():
-    system = CountSystem.from_margins(pd.DataFrame({"g": ["a", "b", "c", "t"], "count": [0, 40, 50, 90]}), ["g"],
-                                      totals={"g": "t"})
+    system = CountSystem.from_margins(
+        pd.DataFrame({"g": ["a", "b", "c", "t"], "count": [0, 40, 50, 90]}), ["g"], totals={"g": "t"}
+    )
     assert protect(system, Rules(zeros_disclosive=False)).suppressed == {}
     result = protect(system, Rules(zeros_disclosive=False), primary=[("b",)])  # e.g. a dominated magnitude
     assert result.suppressed == {("b",): "primary", ("a",): "secondary"}  # b in [0, 40]
@@ -148,9 +183,12 @@ def test_secondary_suppression_is_minimal_by_exhaustive_search():
     result = protect(system, rules)
     primary = result.cells("primary")
     free = [k for k in system.cells if k not in primary]
-    smallest = next(size for size in range(len(free) + 1) for extra in itertools.combinations(free, size)
-                    if all(iv.protects(10) for iv in intervals(system, [*primary, *extra], cells=primary,
-                                                                 integer=False).values()))
+    smallest = next(
+        size
+        for size in range(len(free) + 1)
+        for extra in itertools.combinations(free, size)
+        if all(iv.protects(10) for iv in intervals(system, [*primary, *extra], cells=primary, integer=False).values())
+    )
     # 3 and 2 sit on a diagonal: hiding the rectangle's other two corners is the least (3 in [1, 23])
     assert len(result.cells("secondary")) == smallest == 2
 
@@ -162,16 +200,32 @@ def effect_table() -> pd.DataFrame:
         "sw": (180, 63, 14, 176, 76, 18),
         "ni": (200, 36, 22, 197, 35, 30),
         "team6": (5, 1, 0, 59, 12, 10),
-        "oap": (60, 12, 10, 58, 11, 11)}
+        "oap": (60, 12, 10, 58, 11, 11),
+    }
     counts["total"] = tuple(sum(v[i] for v in counts.values()) for i in range(6))
     rows = []
     for group, (n1, w1, s1, n0, w0, s0) in counts.items():
-        rows += [{"outcome": "work", "target_group": group, "kind": "proportion", "n_programme": n1,
-                  "k_programme": w1, "n_control": n0, "k_control": w0},
-                 {"outcome": "no_show", "target_group": group, "kind": "proportion", "n_programme": n1,
-                  "k_programme": s1, "n_control": n0, "k_control": s0},
-                 {"outcome": "contacts", "target_group": group, "kind": "mean", "n_programme": n1,
-                  "n_control": n0}]
+        rows += [
+            {
+                "outcome": "work",
+                "target_group": group,
+                "kind": "proportion",
+                "n_programme": n1,
+                "k_programme": w1,
+                "n_control": n0,
+                "k_control": w0,
+            },
+            {
+                "outcome": "no_show",
+                "target_group": group,
+                "kind": "proportion",
+                "n_programme": n1,
+                "k_programme": s1,
+                "n_control": n0,
+                "k_control": s0,
+            },
+            {"outcome": "contacts", "target_group": group, "kind": "mean", "n_programme": n1, "n_control": n0},
+        ]
     return pd.DataFrame(rows)
 
 
@@ -179,13 +233,17 @@ def effect_system(table: pd.DataFrame) -> CountSystem:
     """The usage documented for the adapters: cells from the comparison table, margins over
     target groups and statuses, one n per target group and arm across outcomes."""
     cells = comparison_cells(table, ["outcome", "target_group"], groups=("programme", "control"))
-    system = CountSystem.from_margins(cells, ["outcome", "target_group", "group", "status"],
-                                      totals={"target_group": "total", "status": "n"},
-                                      unpublished={"status": ["no"]})
+    system = CountSystem.from_margins(
+        cells,
+        ["outcome", "target_group", "group", "status"],
+        totals={"target_group": "total", "status": "n"},
+        unpublished={"status": ["no"]},
+    )
     for group in table["target_group"].unique():
         for arm in ("programme", "control"):
-            system = system.equal(("work", group, arm, "n"), ("no_show", group, arm, "n"),
-                                  ("contacts", group, arm, "n"))
+            system = system.equal(
+                ("work", group, arm, "n"), ("no_show", group, arm, "n"), ("contacts", group, arm, "n")
+            )
     return system
 
 
@@ -212,8 +270,9 @@ def test_a_released_long_table_is_audited_with_its_printed_percentages():
     flagged = leaks(system).set_index("cell")
     assert list(flagged.index) == [("team6",)]
     assert tuple(flagged.loc[[("team6",)]].iloc[0]) == (5, 5)
-    assert leaks(system, Rules(integer_attacker=False)).iloc[0][["low", "high"]].tolist() == \
-        pytest.approx([4.7025, 5.1475])
+    assert leaks(system, Rules(integer_attacker=False)).iloc[0][["low", "high"]].tolist() == pytest.approx(
+        [4.7025, 5.1475]
+    )
 
 
 def test_weights_steer_which_cell_protects():

@@ -35,11 +35,15 @@ def bib_keys() -> set[str]:
 
 # -- the coded data -----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", ["assessment", "principles", "success_factors"])
 def test_every_row_quotes_a_passage_of_its_source(name):
     frame = raw(name)
-    missing = [(i + 2, r["source"], r["quote"][:60]) for i, r in frame.iterrows()
-               if " ".join(r["quote"].split()) not in seed_text(r["source"])]
+    missing = [
+        (i + 2, r["source"], r["quote"][:60])
+        for i, r in frame.iterrows()
+        if " ".join(r["quote"].split()) not in seed_text(r["source"])
+    ]
     assert not missing, f"{name}.csv: quotes not found in their source: {missing}"
 
 
@@ -48,7 +52,8 @@ def test_each_programme_has_a_complete_matrix():
     for programme in ("wgw", "route3", "wwatwork"):
         cells = frame[frame["programme"] == programme]
         assert sorted(zip(cells["factor"], cells["evidence"], strict=True)) == sorted(
-            (f, e) for f in FACTORS for e in EVIDENCE), programme
+            (f, e) for f in FACTORS for e in EVIDENCE
+        ), programme
 
 
 def read_scan() -> tuple[literature.Scan, Chapter]:
@@ -115,6 +120,7 @@ def test_an_unknown_judgement_and_a_duplicate_cell_stop_the_load(tmp_path):
 
 # -- the bibliography ---------------------------------------------------------------------
 
+
 def cited_keys() -> dict[str, set[str]]:
     """Every citation key in the book's Markdown pages and notebook Markdown cells (executed
     chapters and templates), by file."""
@@ -146,8 +152,17 @@ def test_the_citation_scanner_reads_roles():
 
 def test_the_bibliography_holds_the_required_sources_and_nothing_invented():
     data = parse_file(str(BIB))
-    required = {"wesdorp2009", "tno2015", "divosa2016", "uwv2016", "erasmus2014", "nadeww2016",
-                "obi2018wgw", "obi2018route3", "verstegen_rotterdamzuid"}
+    required = {
+        "wesdorp2009",
+        "tno2015",
+        "divosa2016",
+        "uwv2016",
+        "erasmus2014",
+        "nadeww2016",
+        "obi2018wgw",
+        "obi2018route3",
+        "verstegen_rotterdamzuid",
+    }
     assert required <= set(data.entries)
     assert set(data.entries) == bib_keys()
     for key, entry in data.entries.items():
@@ -167,15 +182,22 @@ def test_the_references_column_cites_known_keys():
 
 # -- generated text on hand-made matrices -------------------------------------------------
 
-LABELS = {"wgw": {"title": "Wijkgestuurd Werken", "source": {"file": "a.txt", "label": "A-rapport"}},
-          "route3": {"title": "Leerlandschap Route 3", "source": {"file": "b.txt", "label": "B-rapport"}},
-          "wwatwork": {"title": "WW@Work", "source": {"file": "c.txt", "label": "C-rapport"}}}
+LABELS = {
+    "wgw": {"title": "Wijkgestuurd Werken", "source": {"file": "a.txt", "label": "A-rapport"}},
+    "route3": {"title": "Leerlandschap Route 3", "source": {"file": "b.txt", "label": "B-rapport"}},
+    "wwatwork": {"title": "WW@Work", "source": {"file": "c.txt", "label": "C-rapport"}},
+}
 
 
 def assessment(cells: dict, programme: str = "wgw") -> pd.DataFrame:
     """``cells``: factor -> (professionals, survey, effect_study, case_study) judgements."""
-    return pd.DataFrame([{"programme": programme, "factor": f, "evidence": e, "judgement": j}
-                         for f, judgements in cells.items() for e, j in zip(EVIDENCE, judgements, strict=True)])
+    return pd.DataFrame(
+        [
+            {"programme": programme, "factor": f, "evidence": e, "judgement": j}
+            for f, judgements in cells.items()
+            for e, j in zip(EVIDENCE, judgements, strict=True)
+        ]
+    )
 
 
 def comparisons(cells: dict):
@@ -201,8 +223,10 @@ def test_agreeing_sources_are_reported_as_agreeing():
     assert [c.status for c in result] == ["agree"] * 3
     assert result[0].agree == ("survey", "effect_study") and result[0].not_measured == ("case_study",)
     sentence = report.factor_sentence(result[0])
-    assert sentence == ("Positieve bejegening: de professionals oordelen positief, en de enquête onder "
-                        "werkzoekenden en de effectstudie bevestigen dat.")
+    assert sentence == (
+        "Positieve bejegening: de professionals oordelen positief, en de enquête onder "
+        "werkzoekenden en de effectstudie bevestigen dat."
+    )
     central = report.central_sentence(result)
     assert "is bij 0 van de 3 factoren minder positief" in central
     assert "bevestigt hun oordeel bij positieve bejegening, professioneel handelen en passende instrumenten" in central
@@ -213,24 +237,31 @@ def test_professionals_more_positive_than_the_measurements_is_a_divergence():
     assert [c.status for c in result] == ["professionals_more_positive"] * 3
     assert report.factor_sentence(result[1]) == (
         "Professioneel handelen: de professionals oordelen positief; minder positief zijn de enquête onder "
-        "werkzoekenden (geen verschil) en de effectstudie (geen verschil).")
+        "werkzoekenden (geen verschil) en de effectstudie (geen verschil)."
+    )
     assert report.central_sentence(result) == (
         "De enquête onder werkzoekenden is bij 3 van de 3 factoren minder positief dan de professionals; "
-        "de effectstudie is bij 3 van de 3 factoren minder positief dan de professionals.")
+        "de effectstudie is bij 3 van de 3 factoren minder positief dan de professionals."
+    )
 
 
 def test_a_partly_confirmed_view_names_both_sides():
-    cells = dict(DIVERGE, positieve_bejegening=("positive", "positive", "no_difference", "not_measured"),
-                 passende_instrumenten=("mixed", "positive", "mixed", "positive"))
+    cells = dict(
+        DIVERGE,
+        positieve_bejegening=("positive", "positive", "no_difference", "not_measured"),
+        passende_instrumenten=("mixed", "positive", "mixed", "positive"),
+    )
     bejegening, _, instrumenten = comparisons(cells)
     assert bejegening.status == "professionals_more_positive"
     assert report.factor_sentence(bejegening) == (
         "Positieve bejegening: de professionals oordelen positief; de enquête onder werkzoekenden bevestigt dat; "
-        "minder positief is de effectstudie (geen verschil).")
+        "minder positief is de effectstudie (geen verschil)."
+    )
     # professionals less positive than the survey and the case study: a difference, not the central finding
     assert instrumenten.status == "differ" and instrumenten.more_positive == ("survey", "case_study")
     assert "positiever zijn de enquête onder werkzoekenden (positief) en de casestudy (positief)" in (
-        report.factor_sentence(instrumenten))
+        report.factor_sentence(instrumenten)
+    )
 
 
 def test_only_qualitative_sources_cannot_test_the_professionals_view():
@@ -240,18 +271,25 @@ def test_only_qualitative_sources_cannot_test_the_professionals_view():
     assert report.central_sentence(result).startswith("Met een enquête of effectstudie is bij dit programma niets")
     lonely = comparisons(dict.fromkeys(FACTORS, ("positive", "not_measured", "not_measured", "not_measured")))
     assert lonely[0].status == "insufficient"
-    assert report.factor_sentence(lonely[0]) == ("Positieve bejegening: alleen de interviews met professionals "
-                                                 "geven een oordeel (positief); de andere bronnen zijn niet gemeten.")
+    assert report.factor_sentence(lonely[0]) == (
+        "Positieve bejegening: alleen de interviews met professionals "
+        "geven een oordeel (positief); de andere bronnen zijn niet gemeten."
+    )
     (matrix,) = literature.analyse(assessment(cells), ["wgw"]).values()
     assert matrix.unused == ("survey", "effect_study") and not matrix.measured
     assert report.not_measured_sentence(matrix) == (
-        "Niet gemeten bij dit programma: enquête onder werkzoekenden en effectstudie.")
+        "Niet gemeten bij dit programma: enquête onder werkzoekenden en effectstudie."
+    )
 
 
 def across_programmes() -> pd.DataFrame:
-    return pd.concat([assessment(AGREE, "route3"), assessment(DIVERGE, "wgw"),
-                      assessment(dict.fromkeys(FACTORS, ("positive", "not_measured", "not_measured", "positive")),
-                                 "wwatwork")])
+    return pd.concat(
+        [
+            assessment(AGREE, "route3"),
+            assessment(DIVERGE, "wgw"),
+            assessment(dict.fromkeys(FACTORS, ("positive", "not_measured", "not_measured", "positive")), "wwatwork"),
+        ]
+    )
 
 
 def test_programmes_follow_the_given_order_and_are_summarised():
@@ -269,7 +307,8 @@ def test_comparison_across_programmes():
         "voor Wijkgestuurd Werken en 0 van de 3 factoren voor Leerlandschap Route 3. Een positief meetresultaat "
         "is er alleen bij Leerlandschap Route 3 (positieve bejegening, professioneel handelen en passende "
         "instrumenten). Bij WW@Work is geen enquête of effectstudie met vergelijkingsgroep gedaan: daar rust "
-        "het oordeel op de professionals en de casestudy.")
+        "het oordeel op de professionals en de casestudy."
+    )
     shown = report.comparison_display(matrices, LABELS).frame
     assert list(shown["Bronnen"]) == ["professionals positiever dan metingen"] * 3 + ["bronnen eens"] * 6
     fig = report.heatmap(list(matrices.values()), LABELS)
@@ -277,8 +316,13 @@ def test_comparison_across_programmes():
 
 
 def test_principles_come_from_the_own_report_or_the_one_describing_the_scan():
-    principles = pd.DataFrame({"factor": ["f", "f", "g", "f"], "principle": ["p", "q", "r", "q"],
-                               "source": ["a.txt", "a.txt", "a.txt", "b.txt"]})
+    principles = pd.DataFrame(
+        {
+            "factor": ["f", "f", "g", "f"],
+            "principle": ["p", "q", "r", "q"],
+            "source": ["a.txt", "a.txt", "a.txt", "b.txt"],
+        }
+    )
     assert literature.scan_source(principles) == "a.txt"  # quotes all three principles
     assert list(literature.principles_of(principles, "b.txt")["principle"]) == ["q"]
     assert list(literature.principles_of(principles, "c.txt")["principle"]) == ["p", "q", "r"]
@@ -287,7 +331,8 @@ def test_principles_come_from_the_own_report_or_the_one_describing_the_scan():
 def test_readable_removes_line_break_hyphens_only():
     assert readable("de werkzoe- kende en de contro- legroep") == "de werkzoekende en de controlegroep"
     assert readable("motivatie- en krachtgestuurd, praktijk- of werk") == (
-        "motivatie- en krachtgestuurd, praktijk- of werk")
+        "motivatie- en krachtgestuurd, praktijk- of werk"
+    )
     assert readable("uit WGW- en de reguliere praktijk") == "uit WGW- en de reguliere praktijk"
 
 
@@ -308,4 +353,5 @@ def test_glue_values_are_text_for_every_programme():
     shown = report.principles_display(scan.principles, "wwatwork", labels).frame
     assert shown["Vindplaats"].str.startswith("WGW-rapport, ").all()
     assert set(report.principles_display(scan.principles, "route3", labels).frame["Vindplaats"].str[:15]) == {
-        "Route 3-rapport"}
+        "Route 3-rapport"
+    }

@@ -256,3 +256,14 @@ def test_scale_copies_persons_under_new_ids():
     assert scale(register, pool, 3, seed=2)[1].equals(big_pool)  # the seed fixes the ids
     with pytest.raises(ValueError, match="not in the pool"):
         scale(register.assign(person_id="nobody"), pool, 2)
+
+
+def test_a_register_that_lost_programme_persons_is_not_the_pools_matching(root):
+    """A register from which programme persons were removed (a new extract beside an old pool)
+    keeps the pool's control group, yet is not what matching the pool gives: the chapter must
+    not use the pool's pairs for it."""
+    register = contract.read(root / "data" / "synthetic" / "wgw" / "register.csv", REGISTER)
+    pool = contract.read(root / "data" / "synthetic" / "wgw" / "pool.csv", POOL)
+    assert matching.reproduces(register, pool)
+    fewer = register.drop(register.index[register["group"] == "programme"][:30])
+    assert not matching.reproduces(fewer, pool)

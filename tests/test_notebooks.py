@@ -7,8 +7,8 @@ import json
 import jupytext
 import pytest
 import yaml
-from conftest import ROOT
 
+from conftest import ROOT
 from evalbook.book import cli, config
 
 BOOK = config.load()
@@ -48,6 +48,7 @@ def test_executed_chapter_ran_cleanly_with_configured_parameters(job):
     assert outputs, f"{path} has no outputs: run `evalbook build`"
     assert not [o for o in outputs if o["output_type"] == "error"]
     assert nb["metadata"]["papermill"]["parameters"] == {"part": job.chapter.part.key, "parameters": job.parameters}, (
-        f"{path} was not built with the configured parameters (embedded synthetic data): rebuild it")
+        f"{path} was not built with the configured parameters (embedded synthetic data): rebuild it"
+    )
     table = ROOT / "book" / job.chapter.part.key / "tables" / f"{job.chapter.template.name}.csv"
     assert table.is_file()

@@ -52,8 +52,14 @@ def test_nps_of_no_respondents_is_missing():
 
 def responses() -> pd.DataFrame:
     scores = [10, 9, 8, 7, 6, 0] + [10, 9, 9, 8, 7, 3]
-    return pd.DataFrame({"respondent": [f"R{i}" for i in range(12)], "period": ["2017-07"] * 6 + ["2017-08"] * 6,
-                         "team": ["noord"] * 6 + ["zuid"] * 6, "score": scores})
+    return pd.DataFrame(
+        {
+            "respondent": [f"R{i}" for i in range(12)],
+            "period": ["2017-07"] * 6 + ["2017-08"] * 6,
+            "team": ["noord"] * 6 + ["zuid"] * 6,
+            "score": scores,
+        }
+    )
 
 
 def test_nps_table_splits_categories_by_hand():
@@ -75,8 +81,14 @@ def nps_reader(released: gate.ReleasedNps) -> CountSystem:
     columns = {"n": "n", **{c: f"k_{c}" for c in analysis.CATEGORIES}}
     cells = {(r["by"], r["group"], what): r[column] for r in rows for what, column in columns.items()}
     cells = {key: float(v) if pd.notna(v) else math.nan for key, v in cells.items()}
-    relations = [Relation((r["by"], r["group"], "n"), tuple((r["by"], r["group"], c) for c in analysis.CATEGORIES),
-                          (1.0,) * len(analysis.CATEGORIES)) for r in rows]
+    relations = [
+        Relation(
+            (r["by"], r["group"], "n"),
+            tuple((r["by"], r["group"], c) for c in analysis.CATEGORIES),
+            (1.0,) * len(analysis.CATEGORIES),
+        )
+        for r in rows
+    ]
     total = released.overall.iloc[0]
     for frame in (released.by_team, released.by_period):
         for what in columns:
@@ -99,9 +111,13 @@ def test_the_gate_suppresses_a_row_with_a_small_category():
     # its row, costs four cells), and a second cell of everyone's row, the passives (4). Six cells;
     # Zuid's 1 then lies anywhere in 0..3.
     assert {(s.table, s.row, s.column, s.reason) for s in released.suppressions} == {
-        ("nps", "team/zuid", "detractors", PRIMARY), ("nps", "period/2017-08", "detractors", PRIMARY),
-        ("nps", "team/zuid", "passives", SECONDARY), ("nps", "period/2017-08", "passives", SECONDARY),
-        ("nps", "total/total", "detractors", SECONDARY), ("nps", "total/total", "passives", SECONDARY)}
+        ("nps", "team/zuid", "detractors", PRIMARY),
+        ("nps", "period/2017-08", "detractors", PRIMARY),
+        ("nps", "team/zuid", "passives", SECONDARY),
+        ("nps", "period/2017-08", "passives", SECONDARY),
+        ("nps", "total/total", "detractors", SECONDARY),
+        ("nps", "total/total", "passives", SECONDARY),
+    }
     assert released.overall["suppressed"].all() and pd.isna(released.overall.loc[0, "nps"])
     assert released.overall.loc[0, "n"] == 12 and released.overall.loc[0, "k_promoters"] == 5
     # the attacker, on what a reader sees, narrows no hidden count below the minimum ...
@@ -127,13 +143,14 @@ def test_nps_contract_refuses_a_score_of_11(tmp_path):
 
 
 def test_row_names_and_signed_scores_in_dutch():
-    assert [report.group_label(g) for g in (analysis.TOTAL, "2017-03", "zuid")] == ["totaal", "maart 2017",
-                                                                                    "team Zuid"]
+    assert [report.group_label(g) for g in (analysis.TOTAL, "2017-03", "zuid")] == ["totaal", "maart 2017", "team Zuid"]
     assert [report.signed(x) for x in (21.66, -6.8, 0.04, np.nan)] == ["+21,7", "−6,8", "0,0", "–"]
 
 
 def test_committed_scores_equal_a_fresh_generation(tmp_path):
-    write_csv(synthetic.wwatwork_nps(read_assumptions(programme="wwatwork", chapter="client_survey")),
-              tmp_path / "survey_nps.csv")
+    write_csv(
+        synthetic.wwatwork_nps(read_assumptions(programme="wwatwork", chapter="client_survey")),
+        tmp_path / "survey_nps.csv",
+    )
     committed = (ROOT / "data" / "synthetic" / "wwatwork" / "survey_nps.csv").read_text(encoding="utf-8")
     assert (tmp_path / "survey_nps.csv").read_text(encoding="utf-8") == committed

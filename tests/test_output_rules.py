@@ -37,8 +37,15 @@ def no_censoring_curve() -> pd.DataFrame:
     """30 persons, nobody censored before day 10: 4 leave on day 1, 3 on day 2, 5 on day 3,
     2 on day 5, 10 on day 8, 3 on day 9; the other 3 are censored on day 10. Without earlier
     censoring the Kaplan–Meier estimate after day t is (persons left) / 30."""
-    rows = [(1, True)] * 4 + [(2, True)] * 3 + [(3, True)] * 5 + [(5, True)] * 2 + [(8, True)] * 10 + \
-        [(9, True)] * 3 + [(10, False)] * 3
+    rows = (
+        [(1, True)] * 4
+        + [(2, True)] * 3
+        + [(3, True)] * 5
+        + [(5, True)] * 2
+        + [(8, True)] * 10
+        + [(9, True)] * 3
+        + [(10, False)] * 3
+    )
     steps = step_table(persons(("x", rows)), by="group")
     steps["survival"] = (steps["at_risk"] - steps["events"]) / 30
     return steps
@@ -56,8 +63,9 @@ def test_steps_are_merged_until_they_hold_the_minimum():
 
 
 def test_a_remainder_below_the_minimum_is_not_shown_and_flat_rows_are_kept_when_exact():
-    base = pd.DataFrame({"time": [0, 4, 6, 7], "at_risk": [25, 25, 15, 13], "events": [0, 10, 0, 0],
-                         "survival": [1.0, 0.6, 0.6, 0.6]})
+    base = pd.DataFrame(
+        {"time": [0, 4, 6, 7], "at_risk": [25, 25, 15, 13], "events": [0, 10, 0, 0], "survival": [1.0, 0.6, 0.6, 0.6]}
+    )
     assert list(release_curve(base)["time"]) == [0, 4, 6, 7]  # the end of follow-up, nothing pending
     tail = base.assign(events=[0, 10, 2, 0])
     assert list(release_curve(tail)["time"]) == [0, 4]  # 2 events pending: nothing after day 4 is exact
@@ -71,9 +79,16 @@ def test_small_groups_and_groups_with_few_events_show_no_curve():
 
 
 def test_competing_causes_close_a_step_only_when_every_cause_is_safe():
-    steps = pd.DataFrame({"time": [0, 1, 2, 3, 4], "at_risk": [100, 100, 93, 88, 78],
-                          "events_work": [0, 6, 5, 0, 3], "events_other": [0, 1, 0, 9, 0],
-                          "cif_work": [0, .06, .11, .11, .14], "cif_other": [0, .01, .01, .1, .1]})
+    steps = pd.DataFrame(
+        {
+            "time": [0, 1, 2, 3, 4],
+            "at_risk": [100, 100, 93, 88, 78],
+            "events_work": [0, 6, 5, 0, 3],
+            "events_other": [0, 1, 0, 9, 0],
+            "cif_work": [0, 0.06, 0.11, 0.11, 0.14],
+            "cif_other": [0, 0.01, 0.01, 0.1, 0.1],
+        }
+    )
     shown = release_curve(steps, events=("events_work", "events_other"))
     # day 1: (6, 1); day 2: (11, 1) - the single 'other' exit still pending; day 3: (11, 10): a step
     assert list(shown["time"]) == [0, 3]
@@ -81,11 +96,16 @@ def test_competing_causes_close_a_step_only_when_every_cause_is_safe():
 
 
 def test_step_table_counts_causes():
-    frame = pd.DataFrame({"time": [1, 1, 2, 3], "event": [True, True, True, False],
-                          "cause": ["work", "other", "work", None]})
+    frame = pd.DataFrame(
+        {"time": [1, 1, 2, 3], "event": [True, True, True, False], "cause": ["work", "other", "work", None]}
+    )
     steps = step_table(frame, cause="cause")
-    assert steps.to_dict("list") == {"time": [0, 1, 2], "at_risk": [4, 4, 2], "events_work": [0, 1, 1],
-                                     "events_other": [0, 1, 0]}
+    assert steps.to_dict("list") == {
+        "time": [0, 1, 2],
+        "at_risk": [4, 4, 2],
+        "events_work": [0, 1, 1],
+        "events_other": [0, 1, 0],
+    }
 
 
 def test_the_minimum_is_a_parameter():
@@ -95,18 +115,21 @@ def test_the_minimum_is_a_parameter():
 BALANCED = [12, 9, 15, 11, 10, 14, 8, 13, 9, 11]
 
 
-@pytest.mark.parametrize("values,rules,expected", [
-    (BALANCED, Rules(), (True, "ok")),
-    (BALANCED[:9], Rules(), (False, "threshold")),  # 9 persons
-    (BALANCED[:9] + [None], Rules(), (False, "threshold")),  # a missing value is no contributor
-    ([50, 45] + [1] * 8, Rules(), (False, "dominance")),  # 95 of 103 = 92 % > 90 %
-    ([45, 45] + [1.25] * 8, Rules(), (True, "ok")),  # 90 of 100: exactly 90 % is allowed
-    ([100, 95] + [1] * 8, Rules(dominance_k=0.99), (False, "p_ratio")),  # rest 8 < 10 % of 100
-    ([100, 95] + [2] * 8, Rules(dominance_k=0.99), (True, "ok")),  # rest 16 >= 10
-    ([-1] + BALANCED, Rules(), (False, "negative")),
-    ([0] * 10, Rules(), (False, "zero")),
-    ([0] * 10, Rules(zeros_disclosive=False), (True, "ok")),
-])
+@pytest.mark.parametrize(
+    "values,rules,expected",
+    [
+        (BALANCED, Rules(), (True, "ok")),
+        (BALANCED[:9], Rules(), (False, "threshold")),  # 9 persons
+        (BALANCED[:9] + [None], Rules(), (False, "threshold")),  # a missing value is no contributor
+        ([50, 45] + [1] * 8, Rules(), (False, "dominance")),  # 95 of 103 = 92 % > 90 %
+        ([45, 45] + [1.25] * 8, Rules(), (True, "ok")),  # 90 of 100: exactly 90 % is allowed
+        ([100, 95] + [1] * 8, Rules(dominance_k=0.99), (False, "p_ratio")),  # rest 8 < 10 % of 100
+        ([100, 95] + [2] * 8, Rules(dominance_k=0.99), (True, "ok")),  # rest 16 >= 10
+        ([-1] + BALANCED, Rules(), (False, "negative")),
+        ([0] * 10, Rules(), (False, "zero")),
+        ([0] * 10, Rules(zeros_disclosive=False), (True, "ok")),
+    ],
+)
 def test_magnitude_rules(values, rules, expected):
     assert tuple(check_magnitude(values, rules)) == expected
 
@@ -130,10 +153,12 @@ def test_regression_needs_ten_residual_degrees_of_freedom(n_obs, ok):
 
 # -- the rules as the gates apply them -------------------------------------------------------------
 
+
 def km_frames(times_events: dict[str, list[tuple[int, bool, str | None]]]):
     """Kaplan–Meier and cumulative-incidence frames (evalbook.stats.survival) of hand-made persons."""
-    tte = pd.DataFrame([{"group": g, "days": t, "event": e, "cause": c}
-                        for g, rows in times_events.items() for t, e, c in rows])
+    tte = pd.DataFrame(
+        [{"group": g, "days": t, "event": e, "cause": c} for g, rows in times_events.items() for t, e, c in rows]
+    )
     return survival.kaplan_meier(tte), survival.cumulative_incidence(tte)
 
 
@@ -144,8 +169,11 @@ def test_released_curves_have_only_steps_of_the_minimum():
     none for other reasons: S = 190/200, 5 % to work) and on day 200 (10 for other reasons:
     S = 180/200); nothing in between."""
     programme = [(40, True, "work")] + [(365, False, None)] * 11
-    control = [(10 * d, True, "work") for d in range(1, 11)] + [(10 * d, True, "other") for d in range(11, 21)] + \
-        [(365, False, None)] * 180
+    control = (
+        [(10 * d, True, "work") for d in range(1, 11)]
+        + [(10 * d, True, "other") for d in range(11, 21)]
+        + [(365, False, None)] * 180
+    )
     km, cif = km_frames({"programme": programme, "control": control})
     shown_km, shown_cif = release_survival(km, cif)
     assert "programme" not in set(shown_km["group"]) | set(shown_cif["group"])
@@ -160,8 +188,10 @@ def test_released_curves_have_only_steps_of_the_minimum():
 def test_means_dominated_by_one_person_are_hidden_with_a_total_that_would_give_them_back():
     spread = [20, 25, 30, 22, 28, 26, 24, 27, 23, 25]
     dominated = [400, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]  # 401 of 411: one person is the mean
-    hidden = protect_means({"a": spread * 3, "b": dominated, "c": spread * 2, "total": spread * 5 + dominated},
-                           [("total", ["a", "b", "c"])])
+    hidden = protect_means(
+        {"a": spread * 3, "b": dominated, "c": spread * 2, "total": spread * 5 + dominated},
+        [("total", ["a", "b", "c"])],
+    )
     # b by the dominance rule; then the pooled total minus a and c gives b's sum: c (the fewest
     # contributors still shown) goes too, and b with c together pass
     assert hidden == {"b": "dominance", "c": "secondary"}
@@ -180,15 +210,15 @@ def test_the_thresholds_are_chapter_parameters_with_these_defaults():
     declared = config.load().parameters
     for name in ("min_cell_size", "zeros_disclosive", "dominance_n", "dominance_k", "p_ratio", "min_residual_df"):
         assert declared[name].default == getattr(Rules(), name)
-    assert Rules.from_parameters({"min_cell_size": 5, "dominance_k": 0.8, "alpha": 0.05}) == \
-        Rules(min_cell_size=5, dominance_k=0.8)
+    assert Rules.from_parameters({"min_cell_size": 5, "dominance_k": 0.8, "alpha": 0.05}) == Rules(
+        min_cell_size=5, dominance_k=0.8
+    )
 
 
 def small_register(n: int) -> pd.DataFrame:
     """``n`` programme and ``n`` control persons of WGW's embedded register."""
     register = Chapter("effect_study", "wgw", {}).read("register")
-    return pd.concat([register[register["group"] == g].head(n) for g in ("programme", "control")],
-                     ignore_index=True)
+    return pd.concat([register[register["group"] == g].head(n) for g in ("programme", "control")], ignore_index=True)
 
 
 @pytest.mark.parametrize("min_df,shown", [(10, True), (30, False)])

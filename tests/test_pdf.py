@@ -16,8 +16,9 @@ from test_browser import CHROMIUM
 PDFTOTEXT = shutil.which("pdftotext")
 if (CHROMIUM is None or PDFTOTEXT is None) and os.environ.get("CI"):
     pytest.fail("chromium or pdftotext is missing: `make test` installs chromium and poppler-utils", pytrace=False)
-pytestmark = pytest.mark.skipif(CHROMIUM is None or PDFTOTEXT is None,
-                                reason="chromium or pdftotext (poppler-utils) not installed")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None or PDFTOTEXT is None, reason="chromium or pdftotext (poppler-utils) not installed"
+)
 
 
 class Tables(HTMLParser):

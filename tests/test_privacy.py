@@ -16,8 +16,10 @@ from evalbook.disclosure import identifiers as privacy
 from evalbook.schemas import CONTRACTS
 
 
-@pytest.mark.parametrize("number,valid", [("123456782", True), ("111222333", True), ("123456789", False),
-                                          ("000000000", False), ("12345678", False)])
+@pytest.mark.parametrize(
+    "number,valid",
+    [("123456782", True), ("111222333", True), ("123456789", False), ("000000000", False), ("12345678", False)],
+)
 def test_eleven_test(number, valid):
     assert privacy.is_bsn(number) is valid
 
@@ -49,19 +51,28 @@ def test_identifiers_are_matched_as_whole_tokens_and_only_when_distinctive():
 
 
 def test_findings_show_only_the_first_two_characters():
-    assert str(privacy.Finding("c.csv", "bsn", "111 222 333")) == \
-        "c.csv: a 9-digit number passing the BSN eleven-test (11*********)"
+    assert (
+        str(privacy.Finding("c.csv", "bsn", "111 222 333"))
+        == "c.csv: a 9-digit number passing the BSN eleven-test (11*********)"
+    )
     assert str(privacy.Finding("c.csv", "identifier", "R17")) == "c.csv: an input identifier (R1*)"
 
 
 def test_label_columns_of_inputs_refuse_identifiers_and_bsn():
-    frame = pd.DataFrame({"person_id": ["R17", "R18", "R19"], "team": ["Noord", "Zuid", "team 111 222 333"],
-                          "region": ["Noord", "R18", None]})
+    frame = pd.DataFrame(
+        {
+            "person_id": ["R17", "R18", "R19"],
+            "team": ["Noord", "Zuid", "team 111 222 333"],
+            "region": ["Noord", "R18", None],
+        }
+    )
     with pytest.raises(PrivacyError) as info:
         privacy.scan_inputs(frame, ["team", "region", "target_group"], {"R17", "R18", "R19"}, "data/raw/x/nps.csv")
     message = str(info.value)
-    assert "data/raw/x/nps.csv, column 'team', line 4: a 9-digit number passing the BSN eleven-test (11*********)" \
+    assert (
+        "data/raw/x/nps.csv, column 'team', line 4: a 9-digit number passing the BSN eleven-test (11*********)"
         in message
+    )
     assert "data/raw/x/nps.csv, column 'region', line 3: an input identifier (R1*)" in message
     assert "111 222 333" not in message and "R18" not in message
 
@@ -72,8 +83,15 @@ def test_clean_label_columns_pass():
 
 
 def test_guard_names_the_file_and_masks_the_value(tmp_path):
-    nb = {"cells": [{"cell_type": "code", "source": "x", "outputs": [
-        {"output_type": "stream", "name": "stdout", "text": "person W00017\n"}]}]}
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "source": "x",
+                "outputs": [{"output_type": "stream", "name": "stdout", "text": "person W00017\n"}],
+            }
+        ]
+    }
     (tmp_path / "c.ipynb").write_text(json.dumps(nb))
     with pytest.raises(PrivacyError) as info:
         privacy.guard([tmp_path], {"W00017"})
@@ -82,8 +100,17 @@ def test_guard_names_the_file_and_masks_the_value(tmp_path):
 
 
 def test_images_in_notebooks_are_not_scanned(tmp_path):
-    nb = {"cells": [{"cell_type": "code", "source": "", "outputs": [
-        {"output_type": "display_data", "data": {"image/png": "+123456782/", "text/plain": "<Figure>"}}]}]}
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "source": "",
+                "outputs": [
+                    {"output_type": "display_data", "data": {"image/png": "+123456782/", "text/plain": "<Figure>"}}
+                ],
+            }
+        ]
+    }
     (tmp_path / "c.ipynb").write_text(json.dumps(nb))
     assert privacy.scan([tmp_path]) == []
 
@@ -93,12 +120,14 @@ def test_built_chapters_and_tables_are_clean():
 
 
 IDENTIFIER_COLUMNS = {"person_id", "respondent", "respondent_id", "bsn"} | {
-    column for contract in CONTRACTS.values() for column in contract.identifiers}
+    column for contract in CONTRACTS.values() for column in contract.identifiers
+}
 
 
 def test_no_person_level_file_outside_synthetic_data():
-    tracked = subprocess.run(["git", "ls-files", "*.csv", "*.parquet"], cwd=ROOT, capture_output=True, text=True,
-                             check=True).stdout.split()
+    tracked = subprocess.run(
+        ["git", "ls-files", "*.csv", "*.parquet"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
     for name in tracked:
         if name.startswith("data/synthetic/"):
             continue
@@ -118,6 +147,7 @@ def test_raw_data_is_ignored_by_git():
 
 # -- label columns of the inputs, through the chapter's own input path ----------------------------------
 
+
 def data_dir_with(tmp_path, part: str, name: str, change) -> str:
     """A data directory holding ``part``'s embedded ``name``.csv changed by ``change(frame)``."""
     frame = pd.read_csv(ROOT / "data" / "synthetic" / part / f"{name}.csv", dtype=str, keep_default_na=False)
@@ -134,8 +164,11 @@ def test_a_formatted_bsn_as_a_target_group_stops_the_chapter(tmp_path):
     with pytest.raises(PrivacyError) as info:
         Chapter("effect_study", "route3", {"data_dir": data_dir_with(tmp_path, "route3", "register", change)})
     message = str(info.value)
-    assert "register.csv, column 'target_group', line 5: a 9-digit number passing the BSN eleven-test (11*********)" \
-        in message and "111 222 333" not in message
+    assert (
+        "register.csv, column 'target_group', line 5: a 9-digit number passing the BSN eleven-test (11*********)"
+        in message
+        and "111 222 333" not in message
+    )
 
 
 def test_a_short_respondent_key_as_a_team_name_stops_the_chapter(tmp_path):

@@ -55,18 +55,23 @@ def test_holm_is_monotone_bounded_and_never_below_raw(p):
 def test_dutch_numbers_read_back(x, decimals):
     text = formatting.number(x, decimals)
     value = float(text.replace(".", "").replace(",", "."))
-    assert abs(value - x) <= 0.5 * 10 ** -decimals + 1e-9 * abs(x)
+    assert abs(value - x) <= 0.5 * 10**-decimals + 1e-9 * abs(x)
 
 
-tables = st.integers(2, 3).flatmap(lambda rows: st.integers(2, 3).flatmap(
-    lambda columns: st.lists(st.lists(st.integers(0, 30), min_size=columns, max_size=columns),
-                             min_size=rows, max_size=rows)))
+tables = st.integers(2, 3).flatmap(
+    lambda rows: st.integers(2, 3).flatmap(
+        lambda columns: st.lists(
+            st.lists(st.integers(0, 30), min_size=columns, max_size=columns), min_size=rows, max_size=rows
+        )
+    )
+)
 
 
 def with_margins(table: list[list[int]]) -> pd.DataFrame:
     """A count table with its row and column totals and the grand total, as a long frame."""
-    frame = pd.DataFrame(table, index=[f"r{i}" for i in range(len(table))],
-                         columns=[f"c{j}" for j in range(len(table[0]))])
+    frame = pd.DataFrame(
+        table, index=[f"r{i}" for i in range(len(table))], columns=[f"c{j}" for j in range(len(table[0]))]
+    )
     frame.loc["total"] = frame.sum()
     frame["total"] = frame.sum(axis=1)
     return frame.stack().rename_axis(["row", "column"]).rename("count").reset_index()
@@ -79,8 +84,9 @@ def test_protect_never_leaves_a_small_count(table, minimum):
     sees only what is shown (the hidden values removed) and knows the margins and that counts are
     whole numbers, cannot narrow any of them to an interval shorter than the minimum."""
     rules = Rules(min_cell_size=minimum)
-    system = CountSystem.from_margins(with_margins(table), ["row", "column"],
-                                      totals={"row": "total", "column": "total"})
+    system = CountSystem.from_margins(
+        with_margins(table), ["row", "column"], totals={"row": "total", "column": "total"}
+    )
     small = [key for key, value in system.cells.items() if value < minimum]  # zeros too
     protection = protect(system, rules)
     assert set(small) <= set(protection.suppressed)
@@ -89,16 +95,27 @@ def test_protect_never_leaves_a_small_count(table, minimum):
     assert all(iv.high - iv.low >= minimum - 1e-6 for iv in found.values()), found
     # the attacker is not blind: a small count hidden alone in a row or column of shown counts it
     # gets back exactly, so the margins do force secondary suppression there
-    alone = [key for key in small if any(key in r.members and not set(r.members) & (set(small) - {key})
-                                         for r in system.relations)]
+    alone = [
+        key
+        for key in small
+        if any(key in r.members and not set(r.members) & (set(small) - {key}) for r in system.relations)
+    ]
     if alone:
         exact = intervals(system.hide(small), cells=alone)
         assert all(iv.high == iv.low for iv in exact.values())
 
 
 COLUMNS = REGISTER_HEADER.split(",")
-BAD_VALUES = {"age": "abc", "sex": "x", "group": "both", "contacts_total": "-1", "no_show": "misschien",
-              "start_date": "2017-13-01", "parttime_months": "1.5", "education": "phd"}
+BAD_VALUES = {
+    "age": "abc",
+    "sex": "x",
+    "group": "both",
+    "contacts_total": "-1",
+    "no_show": "misschien",
+    "start_date": "2017-13-01",
+    "parttime_months": "1.5",
+    "education": "phd",
+}
 
 
 @given(st.sampled_from(sorted(BAD_VALUES)), st.integers(0, len(REGISTER_ROWS) - 1))

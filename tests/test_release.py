@@ -13,15 +13,19 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pandas as pd
 import pytest
 import yaml
-from conftest import copy_repo, evalbook
-from test_build import outputs
 
+from conftest import copy_repo, evalbook
 from evalbook.book import config as chapters
 from evalbook.book import release
+from test_build import outputs
 
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org"]
-GIT_ENV = os.environ | {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
-                        "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org"}
+GIT_ENV = os.environ | {
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.org",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.org",
+}
 
 
 def git(repo, *args):
@@ -38,9 +42,11 @@ def repo(tmp_path_factory):
     repository."""
     work = copy_repo(tmp_path_factory.mktemp("release") / "repo")
     book = yaml.safe_load((work / "book.yml").read_text(encoding="utf-8"))
-    book["parts"] = [part | {"chapters": [c for c in part["chapters"]
-                                          if c.get("template") in KEEP[part["key"]] or "page" in c]}
-                     for part in book["parts"] if part["key"] in KEEP]
+    book["parts"] = [
+        part | {"chapters": [c for c in part["chapters"] if c.get("template") in KEEP[part["key"]] or "page" in c]}
+        for part in book["parts"]
+        if part["key"] in KEEP
+    ]
     (work / "book.yml").write_text(yaml.safe_dump(book, sort_keys=False, allow_unicode=True), encoding="utf-8")
     labels = [job.label for job in chapters.jobs(chapters.load(work))]
     for notebook in (work / "book").glob("*/*.ipynb"):
@@ -130,8 +136,13 @@ def test_both_versions_are_browsable_through_the_switcher(two_releases):
 def test_no_test_pins_the_book_version(root):
     """After a release the version changes; a test that names today's version would then fail."""
     version = (root / "_config.yml").read_text(encoding="utf-8").split("\nversion:", 1)[1].split()[0]
-    pinned = [p.name for p in (root / "tests").glob("*.py") if f'"{version}"' in p.read_text(encoding="utf-8")
-              or f"'{version}'" in p.read_text(encoding="utf-8") or f" {version} " in p.read_text(encoding="utf-8")]
+    pinned = [
+        p.name
+        for p in (root / "tests").glob("*.py")
+        if f'"{version}"' in p.read_text(encoding="utf-8")
+        or f"'{version}'" in p.read_text(encoding="utf-8")
+        or f" {version} " in p.read_text(encoding="utf-8")
+    ]
     assert pinned == [], f"tests that name the book version {version}: {pinned}"
 
 

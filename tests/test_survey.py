@@ -51,14 +51,16 @@ ANSWERS = {
 
 
 def survey_lines(answers=ANSWERS) -> list[str]:
-    return ["respondent,group,item,value"] + [f"{r},{g},{item},{v}" for (r, g), given in answers.items()
-                                               for item, v in given.items()]
+    return ["respondent,group,item,value"] + [
+        f"{r},{g},{item},{v}" for (r, g), given in answers.items() for item, v in given.items()
+    ]
 
 
 def read(survey_path, codebook_path) -> Survey:
     """Both files through their contracts, then their cross-checks (what the build does)."""
-    return validate(contract.read(survey_path, SURVEY), contract.read(codebook_path, CODEBOOK_CONTRACT),
-                    survey_path, codebook_path)
+    return validate(
+        contract.read(survey_path, SURVEY), contract.read(codebook_path, CODEBOOK_CONTRACT), survey_path, codebook_path
+    )
 
 
 def load(tmp_path, lines=None, codebook=CODEBOOK) -> Survey:
@@ -74,8 +76,21 @@ def error_for(tmp_path, lines=None, codebook=CODEBOOK) -> str:
 
 
 def no_figures() -> pd.DataFrame:
-    return pd.DataFrame(columns=["figure_id", "quantity", "group", "subgroup", "printed", "value", "lower", "upper",
-                                 "significance", "section", "note"])
+    return pd.DataFrame(
+        columns=[
+            "figure_id",
+            "quantity",
+            "group",
+            "subgroup",
+            "printed",
+            "value",
+            "lower",
+            "upper",
+            "significance",
+            "section",
+            "note",
+        ]
+    )
 
 
 def synthetic_survey(programme: str) -> Survey:
@@ -87,11 +102,15 @@ def assumptions(programme: str, chapter: str = "phone_survey") -> pd.DataFrame:
 
 
 def analysed(programme: str) -> analysis.SurveyResult:
-    return analysis.analyse(synthetic_survey(programme), published.load(programme, "phone_survey"),
-                            assumed=analysis.assumed_respondents(assumptions(programme)))
+    return analysis.analyse(
+        synthetic_survey(programme),
+        published.load(programme, "phone_survey"),
+        assumed=analysis.assumed_respondents(assumptions(programme)),
+    )
 
 
 # -- Wilson interval ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("k,n", [(0, 10), (10, 10), (3, 17), (105, 118), (1, 22), (94, 150)])
 @pytest.mark.parametrize("alpha", [0.05, 0.10])
@@ -112,6 +131,7 @@ def test_wilson_of_an_empty_group_is_missing():
 
 
 # -- shares, composites, routing, "weet niet" ----------------------------------------------------------
+
 
 def test_shares_composites_routing_and_dont_know_by_hand(tmp_path):
     counts = analysis.counts(load(tmp_path)).set_index(["quantity", "group"])
@@ -175,9 +195,23 @@ def leak_survey(tmp_path) -> Survey:
 
 
 def test_the_total_does_not_give_a_suppressed_group_back(tmp_path):
-    figures = pd.DataFrame([{"figure_id": "n_y_total", "quantity": "n_y", "group": "total", "subgroup": None,
-                             "printed": "13 respondenten", "value": 13.0, "lower": 13.0, "upper": 13.0,
-                             "significance": None, "section": "", "note": ""}])
+    figures = pd.DataFrame(
+        [
+            {
+                "figure_id": "n_y_total",
+                "quantity": "n_y",
+                "group": "total",
+                "subgroup": None,
+                "printed": "13 respondenten",
+                "value": 13.0,
+                "lower": 13.0,
+                "upper": 13.0,
+                "significance": None,
+                "section": "",
+                "note": "",
+            }
+        ]
+    )
     result = analysis.analyse(leak_survey(tmp_path), figures)
     raw = result.table.set_index("quantity").loc["y"]
     # the leak: the total alone passes the cell rule (13 of 37, 24 not), and total minus programme is the control count
@@ -187,8 +221,9 @@ def test_the_total_does_not_give_a_suppressed_group_back(tmp_path):
     released = gate.release(result, minimum)
     row = released.table.set_index("quantity").loc["y"]
     assert (row["k_programme"], row["n_programme"], row["n_control"], row["n_total"]) == (12, 25, 12, 37)  # safe
-    giving_back = [c for c in row.index
-                   if c.startswith(("k_", "value_", "wilson_")) and c.endswith(("_total", "_control"))]
+    giving_back = [
+        c for c in row.index if c.startswith(("k_", "value_", "wilson_")) and c.endswith(("_total", "_control"))
+    ]
     assert len(giving_back) == 8 and row[giving_back + ["diff", "ci_low", "ci_high", "p_value"]].isna().all()
     # nothing released holds 13 (the total count) or 35.1% (its share) from which the 1 follows
     download = report.download_table(released)
@@ -199,9 +234,12 @@ def test_the_total_does_not_give_a_suppressed_group_back(tmp_path):
     # beside the other), and the gate prefers the total (hiding it costs half a group's figure); then
     # the control's k lies anywhere in 0..12 (its n less its hidden n - k), wide enough
     assert {(s.table, s.row, s.column, s.reason) for s in released.suppressions} == {
-        ("indicators", "y", "k_control", PRIMARY), ("indicators", "y", "k_total", SECONDARY),
-        ("indicators", "y", "value_control", DERIVED), ("indicators", "y", "value_total", DERIVED),
-        ("indicators", "y", "p_value", DERIVED)}
+        ("indicators", "y", "k_control", PRIMARY),
+        ("indicators", "y", "k_total", SECONDARY),
+        ("indicators", "y", "value_control", DERIVED),
+        ("indicators", "y", "value_total", DERIVED),
+        ("indicators", "y", "p_value", DERIVED),
+    }
 
 
 def test_the_total_does_not_give_a_small_group_size_back(tmp_path):
@@ -224,6 +262,7 @@ def test_no_released_total_sits_beside_a_suppressed_group():
 
 # -- Holm ------------------------------------------------------------------------------------------------
 
+
 def holm_by_hand(p: np.ndarray) -> np.ndarray:
     """Holm's step-down adjustment: the running maximum of (m - rank) p over the sorted p, capped at 1."""
     m = len(p)
@@ -240,8 +279,12 @@ def test_holm_adjustment_over_the_indicators_by_hand():
     data = synthetic_survey("wgw")
     result = analysis.analyse(data, published.load("wgw", "phone_survey"))
     counts = analysis.counts(data).set_index(["quantity", "group"])
-    p = np.array([proportions(*(int(counts.loc[(q, g), c]) for g in ("programme", "control") for c in ("k", "n")))
-                  ["p_value"] for q in result.indicators["quantity"]])
+    p = np.array(
+        [
+            proportions(*(int(counts.loc[(q, g), c]) for g in ("programme", "control") for c in ("k", "n")))["p_value"]
+            for q in result.indicators["quantity"]
+        ]
+    )
     assert result.indicators["p_holm"].to_numpy() == pytest.approx(holm_by_hand(p))
     assert result.table.loc[~result.table["primary"], "p_holm"].isna().all()
     released = gate.release(result, Rules(min_cell_size=10)).indicators
@@ -262,6 +305,7 @@ def test_holm_adjustment_over_the_indicators_by_hand():
 
 
 # -- contract errors -------------------------------------------------------------------------------------
+
 
 def test_valid_files_load(tmp_path):
     data = load(tmp_path)
@@ -312,9 +356,11 @@ def test_answer_outside_a_choice_items_options(tmp_path):
 
 
 def test_codebook_breaches(tmp_path):
-    codebook = (CODEBOOK.replace("s,Begeleiding,Uitspraak,agreement,,disagree",
-                                 "s,Begeleiding,Uitspraak,agreement,,oneens")
-                .replace("y=yes", "nothing=yes").replace(",both,\n", ",bothh,\n", 1))
+    codebook = (
+        CODEBOOK.replace("s,Begeleiding,Uitspraak,agreement,,disagree", "s,Begeleiding,Uitspraak,agreement,,oneens")
+        .replace("y=yes", "nothing=yes")
+        .replace(",both,\n", ",bothh,\n", 1)
+    )
     msg = error_for(tmp_path, codebook=codebook)
     assert "`codebook` contract" in msg
     assert "column 'positive' at line 5 (found 'oneens')" in msg
@@ -324,6 +370,7 @@ def test_codebook_breaches(tmp_path):
 
 
 # -- Dutch labels -----------------------------------------------------------------------------------------
+
 
 def test_labels_say_what_is_counted(tmp_path):
     released = gate.release(analysis.analyse(load(tmp_path), no_figures()), Rules(min_cell_size=1))
@@ -338,16 +385,24 @@ def test_labels_say_what_is_counted(tmp_path):
 
 # -- assumptions -------------------------------------------------------------------------------------------
 
+
 def test_assumed_respondents_come_from_the_chapters_assumptions():
-    frame = pd.DataFrame({"programme": "wgw", "chapter": "phone_survey", "reason": "",
-                          "parameter": ["respondents_programme", "respondents_control", "note"],
-                          "value": ["150", "149", "a rule in words"]})
+    frame = pd.DataFrame(
+        {
+            "programme": "wgw",
+            "chapter": "phone_survey",
+            "reason": "",
+            "parameter": ["respondents_programme", "respondents_control", "note"],
+            "value": ["150", "149", "a rule in words"],
+        }
+    )
     assert analysis.assumed(frame) == {"respondents_programme": 150.0, "respondents_control": 149.0}
     assert analysis.assumed_respondents(frame) == {"programme": 150, "control": 149}
     assert analysis.assumed_respondents(frame.iloc[:0]) is None
 
 
 # -- synthetic surveys against the published figures ----------------------------------------------------
+
 
 @pytest.mark.parametrize("programme,generate", [("wgw", synthetic.wgw_survey), ("route3", synthetic.route3_survey)])
 def test_committed_survey_equals_a_fresh_generation(programme, generate, tmp_path):
@@ -383,15 +438,22 @@ def test_wgw_survey_reproduces_the_published_figures():
         attention = wide[["grade7plus_time", "grade7plus_say_work", "grade7plus_privacy"]].map(seven).all(axis=1)
         assert within(figures, f"grade7plus_attention_composite_{g}", 100 * attention.mean())
         assert within(figures, f"grade7plus_privacy_{g}", share(df, "grade7plus_privacy", g, seven, False))
-        assert within(figures, f"statement_does_little_disagree_{g}",
-                      share(df, "statement_does_little", g, lambda v: v.endswith("disagree")))
-        assert within(figures, f"selfconfidence_{g}",
-                      share(df, "selfconfidence", g, lambda v: v in ("agree", "strongly_agree")))
+        assert within(
+            figures,
+            f"statement_does_little_disagree_{g}",
+            share(df, "statement_does_little", g, lambda v: v.endswith("disagree")),
+        )
+        assert within(
+            figures, f"selfconfidence_{g}", share(df, "selfconfidence", g, lambda v: v in ("agree", "strongly_agree"))
+        )
         assert (wide["other_trajectories"] == "yes").sum() == figures.loc[f"n_other_trajectories_{g}", "value"]
         treated = share(df, "psych_treatment", g, lambda v: v == "yes")
         assert within(figures, f"psych_treatment_{g}", treated)
-        for option, fid in (("exit_within_1y", "expect_exit_within_1y"), ("never_work", "expect_never_work"),
-                            ("dont_know", "expect_dont_know")):
+        for option, fid in (
+            ("exit_within_1y", "expect_exit_within_1y"),
+            ("never_work", "expect_never_work"),
+            ("dont_know", "expect_dont_know"),
+        ):
             assert within(figures, f"{fid}_{g}", share(df, "expect", g, lambda v, o=option: v == o))
     volunteer = df[df["item"] == "activity_volunteer_work"]["value"].eq("yes").mean()
     assert within(figures, "activity_volunteer_work_total", 100 * volunteer)
@@ -403,12 +465,18 @@ def test_route3_survey_reproduces_the_published_figures():
     for g, n in (("programme", 118), ("control", 121)):
         wide = df[df["group"] == g].pivot(index="respondent", columns="item", values="value")
         assert len(wide) == n
-        assert within(figures, f"grade7plus_overall_{g}",
-                      share(df, "grade7plus_overall", g, lambda v: v != "dont_know" and int(v) >= 7, False))
+        assert within(
+            figures,
+            f"grade7plus_overall_{g}",
+            share(df, "grade7plus_overall", g, lambda v: v != "dont_know" and int(v) >= 7, False),
+        )
         agree = wide[["knows_wants", "knows_strengths", "future_confidence"]].isin(["agree", "strongly_agree"])
         assert within(figures, f"selfconfidence_{g}", 100 * agree.all(axis=1).mean())
-        assert within(figures, f"outlook_chance_high_{g}",
-                      share(df, "outlook_chance_high", g, lambda v: v in ("large", "very_large")))
+        assert within(
+            figures,
+            f"outlook_chance_high_{g}",
+            share(df, "outlook_chance_high", g, lambda v: v in ("large", "very_large")),
+        )
         assert within(figures, f"activities_useful_{g}", share(df, "activities_useful", g, lambda v: v == "yes"))
 
 

@@ -19,7 +19,8 @@ def test_committed_data_equal_a_fresh_generation(root, tmp_path):
         write_csv(make(), tmp_path / "fresh.csv")
         committed = (root / "data" / "synthetic" / relative).read_text(encoding="utf-8")
         assert (tmp_path / "fresh.csv").read_text(encoding="utf-8") == committed, (
-            f"data/synthetic/{relative} is stale: run `python -m synthetic`")
+            f"data/synthetic/{relative} is stale: run `python -m synthetic`"
+        )
 
 
 def half_up(x):
@@ -28,8 +29,9 @@ def half_up(x):
 
 def test_wgw_register_reproduces_every_published_percentage(root):
     """Computed here with plain pandas from the raw columns, independently of evalbook.outcomes."""
-    raw = pd.read_csv(root / "data" / "synthetic" / "wgw" / "register.csv",
-                      parse_dates=["outflow_date", "returned_date"])
+    raw = pd.read_csv(
+        root / "data" / "synthetic" / "wgw" / "register.csv", parse_dates=["outflow_date", "returned_date"]
+    )
     figures = published.load("wgw", "effect_study").set_index("figure_id")
     for group in ("programme", "control"):
         g = raw[raw["group"] == group]
@@ -72,7 +74,8 @@ def route3_shares(g: pd.DataFrame) -> dict:
     """Shares in percent from the raw columns, independently of evalbook.outcomes: outflow is
     'off benefit at the end of the 12-month window' (returned within it counts as not off)."""
     end = (g["start_date"] + pd.DateOffset(months=12)).where(
-        g["start_date"] + pd.DateOffset(months=12) < g["end_date"], g["end_date"])
+        g["start_date"] + pd.DateOffset(months=12) < g["end_date"], g["end_date"]
+    )
     left = g["outflow_date"].notna() & (g["outflow_date"] <= end)
     back = g["returned_date"].notna() & (g["returned_date"] <= end)
     work = left & (g["outflow_reason"] == "work")
@@ -89,10 +92,16 @@ def route3_shares(g: pd.DataFrame) -> dict:
 
 
 def test_route3_register_reproduces_every_published_figure(root):
-    raw = pd.read_csv(root / "data" / "synthetic" / "route3" / "register.csv", dtype={"no_show": str},
-                      parse_dates=["start_date", "end_date", "outflow_date", "returned_date"])
-    shares = {(group, tg): route3_shares(raw[(raw["group"] == group) & (raw["target_group"] == tg)])
-              for group in ("programme", "control") for tg in TARGET_GROUPS}
+    raw = pd.read_csv(
+        root / "data" / "synthetic" / "route3" / "register.csv",
+        dtype={"no_show": str},
+        parse_dates=["start_date", "end_date", "outflow_date", "returned_date"],
+    )
+    shares = {
+        (group, tg): route3_shares(raw[(raw["group"] == group) & (raw["target_group"] == tg)])
+        for group in ("programme", "control")
+        for tg in TARGET_GROUPS
+    }
     figures = published.load("route3", "effect_study")
     figures = figures[figures["unit"] != "claim"]  # a claim is a significance label only: no number to reproduce
     checked = 0
@@ -117,10 +126,23 @@ def test_route3_group_sizes_are_the_assumed_ones(root):
 
 def test_solve_refuses_impossible_published_combinations():
     # outflow measured as an event must be at least outflow to work: 42% vs 43% of 100 cannot be
-    values = {q: (v, True) for q, v in {"n": 100, "outflow": 42, "outflow_work": 43, "outflow_other": 10,
-                                        "no_return_after_work": 79, "parttime": 37, "active": 61, "no_show": 10,
-                                        "handover_matching": 0, "handover_mo": 0, "contacts_total": 20,
-                                        "contacts_selected": 3}.items()}
+    values = {
+        q: (v, True)
+        for q, v in {
+            "n": 100,
+            "outflow": 42,
+            "outflow_work": 43,
+            "outflow_other": 10,
+            "no_return_after_work": 79,
+            "parttime": 37,
+            "active": 61,
+            "no_show": 10,
+            "handover_matching": 0,
+            "handover_mo": 0,
+            "contacts_total": 20,
+            "contacts_selected": 3,
+        }.items()
+    }
     with pytest.raises(ValueError, match="outflow 42 of 100 is outside the feasible 43..100"):
         synthetic.solve(values, "control", outflow_measure="event")
     # as a status at the end it holds: 34 of the 43 stay off benefit after work, 8 of the 10 others
@@ -129,8 +151,9 @@ def test_solve_refuses_impossible_published_combinations():
 
 
 def test_a_missing_value_is_named():
-    with pytest.raises(ValueError,
-                       match="programme / team6: no published figure or assumption for outflow, outflow_work, "):
+    with pytest.raises(
+        ValueError, match="programme / team6: no published figure or assumption for outflow, outflow_work, "
+    ):
         synthetic.solve({"n": (60, True)}, "programme", "team6", outflow_measure="status")
 
 

@@ -18,14 +18,18 @@ RECORD = "application/papermill.record/text/plain"
 
 # -- the wording ------------------------------------------------------------------------------------
 
+
 def test_three_cases_of_holm():
     assert verdict.verdict(5.0, 0.001, ALPHA, p_holm=0.01) == (
-        "significant hoger, ook na correctie voor meervoudig toetsen (Holm)")
+        "significant hoger, ook na correctie voor meervoudig toetsen (Holm)"
+    )
     assert verdict.verdict(5.0, 0.01, ALPHA, p_holm=0.2) == (
-        "significant hoger, maar niet na correctie voor meervoudig toetsen (Holm)")
+        "significant hoger, maar niet na correctie voor meervoudig toetsen (Holm)"
+    )
     assert verdict.verdict(5.0, 0.2, ALPHA, p_holm=1.0) == "hoger, maar niet significant"
     assert verdict.verdict(-5.0, 0.01, ALPHA, p_holm=0.2) == (
-        "significant lager, maar niet na correctie voor meervoudig toetsen (Holm)")
+        "significant lager, maar niet na correctie voor meervoudig toetsen (Holm)"
+    )
 
 
 def test_the_boundaries_are_strict():
@@ -38,12 +42,14 @@ def test_the_words_for_no_p_and_no_difference_stay():
     assert verdict.verdict(5.0, math.nan, ALPHA, p_holm=math.nan) == "niet te toetsen (onderdrukt)"
     assert verdict.verdict(0.04, 0.6, ALPHA, p_holm=1.0) == "vrijwel gelijk"
     assert verdict.verdict(0.0, 0.01, ALPHA, p_holm=0.03) == (
-        "significant verschillend, ook na correctie voor meervoudig toetsen (Holm)")
+        "significant verschillend, ook na correctie voor meervoudig toetsen (Holm)"
+    )
 
 
 def test_a_difference_outside_the_holm_family_says_so():
     assert verdict.verdict(5.0, 0.01, ALPHA, p_holm=math.nan) == (
-        "significant hoger (zonder correctie voor meervoudig toetsen)")
+        "significant hoger (zonder correctie voor meervoudig toetsen)"
+    )
     assert verdict.significance(0.01, ALPHA, math.nan) == "significant, zonder correctie"
 
 
@@ -67,6 +73,7 @@ def test_short_labels_and_colours():
 
 # -- the executed chapters ----------------------------------------------------------------------------
 
+
 def glued_values(notebook: Path) -> dict[str, str]:
     """Every ``{glue:text}`` value an executed chapter recorded, by name."""
     values = {}
@@ -78,8 +85,9 @@ def glued_values(notebook: Path) -> dict[str, str]:
     return values
 
 
-def holm_problems(glued: dict[str, str], table: pd.DataFrame, key: str, alpha: float,
-                  suffix: str = "_verdict") -> list[str]:
+def holm_problems(
+    glued: dict[str, str], table: pd.DataFrame, key: str, alpha: float, suffix: str = "_verdict"
+) -> list[str]:
     """The glued verdicts (``<row key><suffix>``) that call a result significant without the
     Holm status the table's ``p_value`` and ``p_holm`` give: after Holm it must say "ook na
     correctie", only before Holm "maar niet na correctie", outside the Holm family (no
@@ -97,8 +105,13 @@ def holm_problems(glued: dict[str, str], table: pd.DataFrame, key: str, alpha: f
             if claims:
                 problems.append(f"{name}: {text!r} but p = {p}")
             continue
-        expected = ("zonder correctie" if pd.isna(p_holm) else "ook na correctie" if p_holm < alpha
-                    else "maar niet na correctie")
+        expected = (
+            "zonder correctie"
+            if pd.isna(p_holm)
+            else "ook na correctie"
+            if p_holm < alpha
+            else "maar niet na correctie"
+        )
         if not claims or expected not in text:
             problems.append(f"{name}: {text!r} but p = {p}, p_holm = {p_holm} (expected {expected!r})")
     return problems
@@ -106,8 +119,12 @@ def holm_problems(glued: dict[str, str], table: pd.DataFrame, key: str, alpha: f
 
 def test_the_check_finds_a_verdict_without_holm():
     table = pd.DataFrame({"quantity": ["a", "b", "c"], "p_value": [0.01, 0.01, 0.3], "p_holm": [0.02, 0.2, 0.9]})
-    glued = {"a_verdict": "significant hoger", "b_verdict": "significant hoger, ook na correctie voor meervoudig "
-             "toetsen (Holm)", "c_verdict": "hoger, maar niet significant", "c_label": "significant"}
+    glued = {
+        "a_verdict": "significant hoger",
+        "b_verdict": "significant hoger, ook na correctie voor meervoudig toetsen (Holm)",
+        "c_verdict": "hoger, maar niet significant",
+        "c_label": "significant",
+    }
     assert [p.split(":")[0] for p in holm_problems(glued, table, "quantity", ALPHA)] == ["a_verdict", "b_verdict"]
 
 

@@ -23,8 +23,10 @@ from synthetic import cohort as generator
 from synthetic import generate
 from synthetic import register as synthetic
 
-HEADER = ("person_id,cohort_month,region,invited,attended,coached,found_work,work_month,attribution,"
-          "bijstand_inflow,predicted_inflow")
+HEADER = (
+    "person_id,cohort_month,region,invited,attended,coached,found_work,work_month,attribution,"
+    "bijstand_inflow,predicted_inflow"
+)
 # Eight persons; the funnel below is counted from this list by hand.
 ROWS = [
     "P01,2017-01-01,noord,true,true,true,true,2016-12-01,team,false,0.2",
@@ -58,6 +60,7 @@ def replace(row_index: int, field: str, value: str) -> list[str]:
 
 # -- contract -------------------------------------------------------------------------------------
 
+
 def test_a_valid_cohort_is_read_with_types(tmp_path):
     df = read(tmp_path)
     assert len(df) == 8
@@ -67,9 +70,11 @@ def test_a_valid_cohort_is_read_with_types(tmp_path):
 
 
 def test_unknown_region_is_refused(tmp_path):
-    with pytest.raises(ContractError,
-                       match=r"cohort.csv does not meet the `cohort` contract:\n  - column 'region' at line 5 "
-                             r"\(found 'west'\); expected one of: noord, zuid"):
+    with pytest.raises(
+        ContractError,
+        match=r"cohort.csv does not meet the `cohort` contract:\n  - column 'region' at line 5 "
+        r"\(found 'west'\); expected one of: noord, zuid",
+    ):
         read(tmp_path, replace(3, "region", "west"))
 
 
@@ -84,8 +89,9 @@ def test_attended_without_invitation_is_refused(tmp_path):
 
 
 def test_probability_above_one_is_refused(tmp_path):
-    with pytest.raises(ContractError,
-                       match=r"column 'predicted_inflow' at line 2 \(found 1.2\); expected a number between 0 and 1"):
+    with pytest.raises(
+        ContractError, match=r"column 'predicted_inflow' at line 2 \(found 1.2\); expected a number between 0 and 1"
+    ):
         read(tmp_path, replace(0, "predicted_inflow", "1.2"))
 
 
@@ -125,22 +131,37 @@ def test_work_month_is_optional(tmp_path, figures):
 
 # -- funnel ---------------------------------------------------------------------------------------
 
+
 def test_funnel_counts_match_a_hand_count(tmp_path):
     table = analysis.funnel(read(tmp_path)).set_index("step")
     # by hand from ROWS: (total, noord, zuid) per step
-    expected = {"cohort": (8, 4, 4), "invited": (7, 3, 4), "attended": (5, 2, 3), "coached": (4, 2, 2),
-                "found_work": (2, 1, 1), "bijstand": (2, 1, 1)}
+    expected = {
+        "cohort": (8, 4, 4),
+        "invited": (7, 3, 4),
+        "attended": (5, 2, 3),
+        "coached": (4, 2, 2),
+        "found_work": (2, 1, 1),
+        "bijstand": (2, 1, 1),
+    }
     for step, (total, noord, zuid) in expected.items():
-        assert (table.loc[step, "count"], table.loc[step, "count_noord"], table.loc[step, "count_zuid"]) == \
-            (total, noord, zuid), step
+        assert (table.loc[step, "count"], table.loc[step, "count_noord"], table.loc[step, "count_zuid"]) == (
+            total,
+            noord,
+            zuid,
+        ), step
     assert table.loc["attended", "percent"] == pytest.approx(100 * 5 / 7)
     assert table.loc["coached", "n"] == 5 and table.loc["coached", "percent"] == pytest.approx(80)
     assert table.loc["found_work", "percent"] == pytest.approx(50)
     assert table.loc["attended", "percent_noord"] == pytest.approx(100 * 2 / 3)
 
 
-FUNNEL_BASE = {"invited": "cohort", "attended": "invited", "coached": "attended", "found_work": "coached",
-               "bijstand": "coached"}  # the chapter's funnel: each step counted among the persons of its base
+FUNNEL_BASE = {
+    "invited": "cohort",
+    "attended": "invited",
+    "coached": "attended",
+    "found_work": "coached",
+    "bijstand": "coached",
+}  # the chapter's funnel: each step counted among the persons of its base
 
 
 def cohort_reader(funnel: pd.DataFrame, ovp: pd.DataFrame, comparison: pd.DataFrame) -> CountSystem:
@@ -170,13 +191,20 @@ def cohort_reader(funnel: pd.DataFrame, ovp: pd.DataFrame, comparison: pd.DataFr
     for step, base in FUNNEL_BASE.items():
         for area in areas:
             hidden(("missed", step, area))
-            relations.append(Relation(("funnel", base, area), (("funnel", step, area), ("missed", step, area)),
-                                      (1.0, 1.0)))
+            relations.append(
+                Relation(("funnel", base, area), (("funnel", step, area), ("missed", step, area)), (1.0, 1.0))
+            )
     for step in funnel["step"]:
-        relations.append(Relation(("funnel", step, ""), (("funnel", step, "_noord"), ("funnel", step, "_zuid")),
-                                  (1.0, 1.0)))
-    same = {("total", "n"): ("cohort", ""), ("coached", "n"): ("coached", ""), ("coached", "k"): ("bijstand", ""),
-            ("noord", "n"): ("cohort", "_noord"), ("zuid", "n"): ("cohort", "_zuid")}
+        relations.append(
+            Relation(("funnel", step, ""), (("funnel", step, "_noord"), ("funnel", step, "_zuid")), (1.0, 1.0))
+        )
+    same = {
+        ("total", "n"): ("cohort", ""),
+        ("coached", "n"): ("coached", ""),
+        ("coached", "k"): ("bijstand", ""),
+        ("noord", "n"): ("cohort", "_noord"),
+        ("zuid", "n"): ("cohort", "_zuid"),
+    }
     for group, row in ovp.set_index("group").iterrows():
         for column in ("n", "k"):
             know(("ovp", group, column), row[column])
@@ -190,8 +218,13 @@ def cohort_reader(funnel: pd.DataFrame, ovp: pd.DataFrame, comparison: pd.DataFr
     half = comparison.set_index("figure_id").loc["found_work_jan_jun_2017", "reproduced"]
     know(("figure", "found_work_jan_jun_2017"), half)
     hidden(("figure", "found_work_later"))
-    relations.append(Relation(("funnel", "found_work", ""), (("figure", "found_work_jan_jun_2017"),
-                                                             ("figure", "found_work_later")), (1.0, 1.0)))
+    relations.append(
+        Relation(
+            ("funnel", "found_work", ""),
+            (("figure", "found_work_jan_jun_2017"), ("figure", "found_work_later")),
+            (1.0, 1.0),
+        )
+    )
     return CountSystem(cells, tuple(relations), unpublished=frozenset(unknown))
 
 
@@ -213,8 +246,14 @@ def test_funnel_gate_on_a_hand_count(tmp_path, figures):
     released = gate.release(study, rules)
     table = released.funnel.set_index("step")
     shown = {step: (None if pd.isna(c) else int(c)) for step, c in table["count"].items()}
-    assert shown == {"cohort": 8, "invited": None, "attended": None, "coached": None, "found_work": None,
-                     "bijstand": None}
+    assert shown == {
+        "cohort": 8,
+        "invited": None,
+        "attended": None,
+        "coached": None,
+        "found_work": None,
+        "bijstand": None,
+    }
     assert table[["count_noord", "count_zuid"]].isna().all().all()
     assert table["percent"].isna().all()  # no step is shown together with its base
     assert table["suppressed"].all()
@@ -235,13 +274,21 @@ def small_region_cohort(tmp_path):
             i += 1
             is_coached = j < coached
             found = is_coached and j < work
-            rows.append({"person_id": f"P{i:03d}", "cohort_month": pd.Timestamp("2017-01-01"), "region": region,
-                         "invited": j < invited, "attended": j < attended, "coached": is_coached,
-                         "found_work": found if is_coached else pd.NA,
-                         "work_month": pd.Timestamp("2017-01-01") if found else pd.NaT,
-                         "attribution": "team" if found else None,
-                         "bijstand_inflow": (is_coached and not found) or (coached <= j < coached + other_bijstand),
-                         "predicted_inflow": 0.3})
+            rows.append(
+                {
+                    "person_id": f"P{i:03d}",
+                    "cohort_month": pd.Timestamp("2017-01-01"),
+                    "region": region,
+                    "invited": j < invited,
+                    "attended": j < attended,
+                    "coached": is_coached,
+                    "found_work": found if is_coached else pd.NA,
+                    "work_month": pd.Timestamp("2017-01-01") if found else pd.NaT,
+                    "attribution": "team" if found else None,
+                    "bijstand_inflow": (is_coached and not found) or (coached <= j < coached + other_bijstand),
+                    "predicted_inflow": 0.3,
+                }
+            )
     assert sum(r["coached"] and r["bijstand_inflow"] for r in rows) == 6 + 25
     write_csv(pd.DataFrame(rows), tmp_path / "cohort.csv")
     return contract.read(tmp_path / "cohort.csv", COHORT)
@@ -274,8 +321,11 @@ def test_a_small_region_is_not_given_back_by_subtraction(tmp_path, figures):
     # published figure, 19) beside all work found (19) says nobody found work later, a zero; one of the
     # two goes (either protects it: the later ones lie in 0..31 or 0..19), not both
     half = released.comparison.set_index("figure_id").loc["found_work_jan_jun_2017", "reproduced"]
-    assert raw.loc["found_work", "count"] == study.comparison.set_index("figure_id").loc[
-        "found_work_jan_jun_2017", "reproduced"] == 19
+    assert (
+        raw.loc["found_work", "count"]
+        == study.comparison.set_index("figure_id").loc["found_work_jan_jun_2017", "reproduced"]
+        == 19
+    )
     assert pd.isna(table.loc["found_work", "count"]) != pd.isna(half)
     # attended in Noord (11) beside Noord's 12 would put Noord's invited at 11 or 12, the 1 not invited
     # within 0..1; and all 11 invited attended (a zero who did not)
@@ -288,7 +338,7 @@ def test_a_small_region_is_not_given_back_by_subtraction(tmp_path, figures):
     assert side.loc["outflow_share_noord", "status"] == published.STATUS_SUPPRESSED  # rests on hidden cells
     assert pd.isna(side.loc["outflow_share_zuid", "reproduced"])
     conversion = side.loc["conversion_work", "reproduced"]  # 19 of 50: shown when both are
-    assert (pd.isna(conversion) if pd.isna(table.loc["found_work", "count"]) else conversion == pytest.approx(38))
+    assert pd.isna(conversion) if pd.isna(table.loc["found_work", "count"]) else conversion == pytest.approx(38)
     ovp = released.ovp.set_index("group")
     assert pd.isna(ovp.loc["noord", "k"]) and ovp.loc["noord", "n"] == 12  # 7 into Bijstand
     assert pd.isna(ovp.loc["zuid", "k"]) and pd.isna(ovp.loc["zuid", "realised"])  # 52 - 45 would give 7 back
@@ -315,6 +365,7 @@ def test_funnel_figures_match_a_hand_count(tmp_path):
 
 # -- realised against predicted -------------------------------------------------------------------
 
+
 def test_observed_vs_predicted_matches_a_hand_computation(tmp_path):
     table = analysis.observed_vs_predicted(read(tmp_path), alpha=0.05).set_index("group")
     row = table.loc["coached"]
@@ -331,6 +382,7 @@ def test_observed_vs_predicted_matches_a_hand_computation(tmp_path):
 
 # -- Den Bosch and Rotterdam ----------------------------------------------------------------------
 
+
 def test_populations_are_count_over_rate(figures):
     assert analysis.populations(figures) == {"den_bosch": 5106, "rotterdam": 23438}  # 240/0.047, 2250/0.096
 
@@ -338,7 +390,7 @@ def test_populations_are_count_over_rate(figures):
 def test_did_matches_a_hand_computation(figures):
     did = analysis.doorstroom_did(figures, alpha=0.05).set_index("unit")
     n_db, n_r = 5106, 23438
-    var = (0.066 * 0.934 / n_db + 0.047 * 0.953 / n_db + 0.102 * 0.898 / n_r + 0.096 * 0.904 / n_r)
+    var = 0.066 * 0.934 / n_db + 0.047 * 0.953 / n_db + 0.102 * 0.898 / n_r + 0.096 * 0.904 / n_r
     estimate = (4.7 - 6.6) - (9.6 - 10.2)
     half = 1.959963985 * 100 * math.sqrt(var)
     assert did.loc["did", "diff"] == pytest.approx(-1.3)
@@ -384,6 +436,7 @@ def test_a_claim_outside_the_rounding_differs(figures):
 
 # -- labour market --------------------------------------------------------------------------------
 
+
 def test_labour_market_shares_and_totals_match_a_hand_computation():
     labour = published.load("wwatwork", "labour_market")
     rep = labour_market.check(labour).reproduced.set_index(["quantity", "subgroup"])["value"]
@@ -411,8 +464,9 @@ def test_a_mistyped_share_in_table_2_is_caught():
 
 
 def test_transitions_imply_the_ww_leavers():
-    t = labour_market.transitions(published.load("wwatwork", "labour_market"),
-                                  published.load("wwatwork", "effect_study"))
+    t = labour_market.transitions(
+        published.load("wwatwork", "labour_market"), published.load("wwatwork", "effect_study")
+    )
     rates = t.set_index("rate_id")
     assert rates.loc["doorstroom_rate_rotterdam_2016", "leavers"] == pytest.approx(1860 / 0.088)
     assert pd.isna(rates.loc["doorstroom_rate_westvoorne", "leavers"])
@@ -422,6 +476,7 @@ def test_transitions_imply_the_ww_leavers():
 
 
 # -- synthetic cohort -----------------------------------------------------------------------------
+
 
 def half_up(x):
     return math.floor(x + 0.5)
@@ -437,8 +492,9 @@ def test_targets_are_solved_from_the_published_figures(figures):
 
 def test_synthetic_cohort_reproduces_the_published_funnel(figures):
     """Computed with plain pandas from the committed file, independently of evalbook.analysis.wwatwork."""
-    raw = pd.read_csv(ROOT / "data" / "synthetic" / "wwatwork" / "cohort.csv",
-                      parse_dates=["cohort_month", "work_month"])
+    raw = pd.read_csv(
+        ROOT / "data" / "synthetic" / "wwatwork" / "cohort.csv", parse_dates=["cohort_month", "work_month"]
+    )
     pub = figures.set_index("figure_id")
     coached = raw[raw["coached"]]
     work = coached[coached["found_work"] == True]  # noqa: E712 (nullable column read as object)
@@ -478,7 +534,8 @@ def test_committed_cohort_equals_a_fresh_generation(tmp_path):
     write_csv(generator.generate(), tmp_path / "cohort.csv")
     committed = (ROOT / "data" / "synthetic" / "wwatwork" / "cohort.csv").read_text(encoding="utf-8")
     assert (tmp_path / "cohort.csv").read_text(encoding="utf-8") == committed, (
-        "data/synthetic/wwatwork/cohort.csv is stale: run `python -m synthetic`")
+        "data/synthetic/wwatwork/cohort.csv is stale: run `python -m synthetic`"
+    )
 
 
 def test_assumptions_file_states_the_generator_constants(figures):

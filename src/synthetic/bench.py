@@ -61,8 +61,12 @@ def build_ratios(work: Path) -> list[tuple[str, float]]:
     page = work / "book" / "methods.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     html_only, _ = _evalbook(work, "build")
-    return [("forced (all chapters + HTML)", forced), ("no-op", noop),
-            ("one data file changed", one_input), ("one Markdown page changed", html_only)]
+    return [
+        ("forced (all chapters + HTML)", forced),
+        ("no-op", noop),
+        ("one data file changed", one_input),
+        ("one Markdown page changed", html_only),
+    ]
 
 
 def scaled_effect_study(work: Path, factors=FACTORS) -> list[tuple[str, float, float]]:
@@ -82,12 +86,14 @@ def scaled_effect_study(work: Path, factors=FACTORS) -> list[tuple[str, float, f
 
 def _evalbook_isolated(work: Path, data: Path) -> tuple[float, float]:
     """The effect study on ``data`` in a process of its own, so its peak memory is its own."""
-    code = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
-            "p = subprocess.run([sys.executable, '-m', 'evalbook', 'build', '--force', '--no-html', '--programme', "
-            f"'wgw', '--chapter', 'effect_study', '--data-dir', {str(data)!r}], capture_output=True, text=True); "
-            "s = time.perf_counter() - t; "
-            "print(p.returncode, s, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
-            "sys.stderr.write(p.stderr[-3000:])")
+    code = (
+        "import resource, subprocess, sys, time; t = time.perf_counter(); "
+        "p = subprocess.run([sys.executable, '-m', 'evalbook', 'build', '--force', '--no-html', '--programme', "
+        f"'wgw', '--chapter', 'effect_study', '--data-dir', {str(data)!r}], capture_output=True, text=True); "
+        "s = time.perf_counter() - t; "
+        "print(p.returncode, s, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+        "sys.stderr.write(p.stderr[-3000:])"
+    )
     proc = subprocess.run([sys.executable, "-c", code], cwd=work, capture_output=True, text=True)
     returncode, seconds, kilobytes = proc.stdout.split()
     if returncode != "0":
@@ -96,8 +102,9 @@ def _evalbook_isolated(work: Path, data: Path) -> tuple[float, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m synthetic.bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m synthetic.bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--skip-build", action="store_true", help="only the scaled effect study")
     parser.add_argument("--skip-scale", action="store_true", help="only the book builds")
     args = parser.parse_args(argv)

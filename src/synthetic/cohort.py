@@ -71,8 +71,13 @@ def cohort_targets(figures: pd.DataFrame) -> CohortTargets:
     n = months * per_month
     invited = round_half_up(n * (1 - NOT_INVITED_SHARE))
     return CohortTargets(
-        months=months, n=n, noord=round_half_up(n * v["maxww_share_noord"] / 100), invited=invited,
-        attended=count_for_percent(attend, invited), coached=coached, found_work=work,
+        months=months,
+        n=n,
+        noord=round_half_up(n * v["maxww_share_noord"] / 100),
+        invited=invited,
+        attended=count_for_percent(attend, invited),
+        coached=coached,
+        found_work=work,
         work_in_window=int(v["found_work_jan_jun_2017"]),
         work_noord=round_half_up(work * v["outflow_share_noord"] / 100),
         mean_predicted=v["doorstroom_predicted_count_rotterdam_2017"] / (PREDICTION_YEAR_MONTHS * per_month),
@@ -135,11 +140,20 @@ def generate(seed: int = SEED) -> pd.DataFrame:
     work_month = np.full(t.n, np.datetime64("NaT"), dtype="datetime64[ns]")
     work_month[work] = _work_months(pd.DatetimeIndex(cohort_month[work]), t, rng)
 
-    frame = pd.DataFrame({
-        "cohort_month": pd.DatetimeIndex(cohort_month), "region": region, "invited": invited,
-        "attended": attended, "coached": coached, "found_work": found_work, "work_month": work_month,
-        "attribution": attribution, "bijstand_inflow": bijstand, "predicted_inflow": predicted,
-    })
+    frame = pd.DataFrame(
+        {
+            "cohort_month": pd.DatetimeIndex(cohort_month),
+            "region": region,
+            "invited": invited,
+            "attended": attended,
+            "coached": coached,
+            "found_work": found_work,
+            "work_month": work_month,
+            "attribution": attribution,
+            "bijstand_inflow": bijstand,
+            "predicted_inflow": predicted,
+        }
+    )
     frame.insert(0, "person_id", [f"WW{i:05d}" for i in rng.permutation(t.n) + 1])
     return frame.sort_values("person_id", ignore_index=True)
 
@@ -155,8 +169,10 @@ def _work_months(cohort_month: pd.DatetimeIndex, t: CohortTargets, rng: np.rando
     """A month of finding work per person: the cohort month or up to ``coaching_months``
     before, not before the team started; exactly ``t.work_in_window`` in the published window."""
     start, (w_from, w_to) = pd.Timestamp(TEAM_START), pd.to_datetime(WORK_WINDOW)
-    options = [[m for m in (c - pd.DateOffset(months=k) for k in range(t.coaching_months + 1)) if m >= start]
-               for c in cohort_month]
+    options = [
+        [m for m in (c - pd.DateOffset(months=k) for k in range(t.coaching_months + 1)) if m >= start]
+        for c in cohort_month
+    ]
     inside = [[w_from <= m <= w_to for m in opts] for opts in options]
     must = np.array([all(i) for i in inside])
     flexible = np.flatnonzero(np.array([any(i) and not all(i) for i in inside]))

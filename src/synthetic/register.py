@@ -44,12 +44,23 @@ REFERENCE_DATE = "2018-10-31"  # peildatum
 FOLLOW_UP_MONTHS = 12
 CANDIDATES_PER_PERSON = 6  # the pool of candidates per programme person, per target group
 
-PROPORTIONS = ("outflow", "outflow_work", "outflow_other", "no_return_after_work", "parttime", "active",
-               "no_show", "handover_matching", "handover_mo")
+PROPORTIONS = (
+    "outflow",
+    "outflow_work",
+    "outflow_other",
+    "no_return_after_work",
+    "parttime",
+    "active",
+    "no_show",
+    "handover_matching",
+    "handover_mo",
+)
 MEANS = ("contacts_total", "contacts_selected")
 
-def read_assumptions(path: str | Path | None = None, programme: str | None = None,
-                     chapter: str | None = None) -> pd.DataFrame:
+
+def read_assumptions(
+    path: str | Path | None = None, programme: str | None = None, chapter: str | None = None
+) -> pd.DataFrame:
     """The assumptions (numbers the analysis needs but the reports do not publish), validated,
     optionally only those of one programme and chapter. Default path: the synthetic data's."""
     path = Path(path) if path is not None else paths.repo_root() / "data" / "synthetic" / ASSUMPTIONS_FILE
@@ -91,9 +102,14 @@ class GroupTargets:
     returned_after_other: int = 0  # matters only when outflow is measured as a status at the end
 
 
-def resolve_values(figures: pd.DataFrame, group: str, target_group: str | None = None,
-                   assumed: dict[str, float] | None = None, like: dict[str, float] | None = None,
-                   fixed: dict[str, float] | None = None) -> dict[str, tuple[float, bool]]:
+def resolve_values(
+    figures: pd.DataFrame,
+    group: str,
+    target_group: str | None = None,
+    assumed: dict[str, float] | None = None,
+    like: dict[str, float] | None = None,
+    fixed: dict[str, float] | None = None,
+) -> dict[str, tuple[float, bool]]:
     """Every value a group needs, as ``quantity -> (value, exact)``, taken in this order:
 
     1. the published figure of this group and target group (``exact``: its count must round to it);
@@ -102,24 +118,31 @@ def resolve_values(figures: pd.DataFrame, group: str, target_group: str | None =
     4. ``like``: the value of the programme group of the same target group, for a control group
        the report gives no figure for (not exact: the nearest count).
     """
-    rows = figures[(figures["group"] == group)
-                   & (figures["subgroup"].fillna("") == (target_group or ""))]
+    rows = figures[(figures["group"] == group) & (figures["subgroup"].fillna("") == (target_group or ""))]
     printed = rows.set_index("quantity")["value"].to_dict()
     assumed, like, fixed = assumed or {}, like or {}, fixed or {}
     values = {}
     for quantity in ("n", *PROPORTIONS, *MEANS):
-        for source, key, exact in ((printed, quantity, True),
-                                   (assumed, parameter_name(quantity, group, target_group), True),
-                                   (assumed, parameter_name(quantity, group), True),
-                                   (fixed, quantity, True), (like, quantity, False)):
+        for source, key, exact in (
+            (printed, quantity, True),
+            (assumed, parameter_name(quantity, group, target_group), True),
+            (assumed, parameter_name(quantity, group), True),
+            (fixed, quantity, True),
+            (like, quantity, False),
+        ):
             if key in source:
                 values[quantity] = (float(source[key]), exact)
                 break
     return values
 
 
-def solve(values: dict[str, tuple[float, bool]], group: str, target_group: str | None = None,
-          n: int | None = None, outflow_measure: str = "event") -> GroupTargets:
+def solve(
+    values: dict[str, tuple[float, bool]],
+    group: str,
+    target_group: str | None = None,
+    n: int | None = None,
+    outflow_measure: str = "event",
+) -> GroupTargets:
     """The counts of one group from its values (:func:`resolve_values`).
 
     ``outflow_measure`` (see :mod:`evalbook.outcomes`): with ``"event"`` outflow for other
@@ -159,18 +182,32 @@ def solve(values: dict[str, tuple[float, bool]], group: str, target_group: str |
     parttime = count("parttime", n)
     active = bounded("active", n, max(work, parttime), min(n, work + parttime))
     return GroupTargets(
-        group=group, n=n, outflow_work=work, outflow_other=other, returned_after_work=work - no_return,
-        parttime=parttime, parttime_and_work=work + parttime - active,
+        group=group,
+        n=n,
+        outflow_work=work,
+        outflow_other=other,
+        returned_after_work=work - no_return,
+        parttime=parttime,
+        parttime_and_work=work + parttime - active,
         no_show=count("no_show", n),
-        handover_matching=count("handover_matching", n), handover_mo=count("handover_mo", n),
-        contacts_total_mean=values["contacts_total"][0], contacts_selected_mean=values["contacts_selected"][0],
-        target_group=target_group, returned_after_other=returned_other,
+        handover_matching=count("handover_matching", n),
+        handover_mo=count("handover_mo", n),
+        contacts_total_mean=values["contacts_total"][0],
+        contacts_selected_mean=values["contacts_selected"][0],
+        target_group=target_group,
+        returned_after_other=returned_other,
     )
 
 
-def targets_from_published(figures: pd.DataFrame, group: str, target_group: str | None = None,
-                           assumed: dict[str, float] | None = None, like: dict[str, float] | None = None,
-                           fixed: dict[str, float] | None = None, outflow_measure: str = "event") -> GroupTargets:
+def targets_from_published(
+    figures: pd.DataFrame,
+    group: str,
+    target_group: str | None = None,
+    assumed: dict[str, float] | None = None,
+    like: dict[str, float] | None = None,
+    fixed: dict[str, float] | None = None,
+    outflow_measure: str = "event",
+) -> GroupTargets:
     """Solve the counts of one group (of one target group) from its published figures,
     completed by assumptions and the resemblance rule (:func:`resolve_values`)."""
     values = resolve_values(figures, group, target_group, assumed, like, fixed)
@@ -178,6 +215,7 @@ def targets_from_published(figures: pd.DataFrame, group: str, target_group: str 
 
 
 # -- persons ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -197,14 +235,17 @@ EDUCATION = ("low", "middle", "high", "unknown")
 
 def covariates(n: int, profile: Profile, rng: np.random.Generator) -> pd.DataFrame:
     """Sex, age, education, months on benefit and start date of ``n`` persons."""
-    return pd.DataFrame({
-        "sex": rng.choice(["female", "male"], size=n, p=[profile.female, 1 - profile.female]),
-        "age": np.clip(rng.normal(profile.age_mean, profile.age_sd, size=n).round().astype(int), 18, 66),
-        "education": rng.choice(EDUCATION, size=n, p=profile.education),
-        "benefit_months": np.clip(profile.months_min + rng.gamma(1.6, profile.months_scale, size=n).round().astype(int),
-                                  0, 360),
-        "start_date": pd.to_datetime(rng.choice(profile.start_months, size=n)),
-    })
+    return pd.DataFrame(
+        {
+            "sex": rng.choice(["female", "male"], size=n, p=[profile.female, 1 - profile.female]),
+            "age": np.clip(rng.normal(profile.age_mean, profile.age_sd, size=n).round().astype(int), 18, 66),
+            "education": rng.choice(EDUCATION, size=n, p=profile.education),
+            "benefit_months": np.clip(
+                profile.months_min + rng.gamma(1.6, profile.months_scale, size=n).round().astype(int), 0, 360
+            ),
+            "start_date": pd.to_datetime(rng.choice(profile.start_months, size=n)),
+        }
+    )
 
 
 def _ranked(score: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -221,15 +262,19 @@ def outcomes(t: GroupTargets, persons: pd.DataFrame, rng: np.random.Generator) -
         raise ValueError(f"{t.group}: {len(persons)} persons for a target of {n}")
     start = pd.DatetimeIndex(persons["start_date"])
     end = (start + pd.DateOffset(months=FOLLOW_UP_MONTHS)).where(
-        start + pd.DateOffset(months=FOLLOW_UP_MONTHS) < pd.Timestamp(REFERENCE_DATE), pd.Timestamp(REFERENCE_DATE))
+        start + pd.DateOffset(months=FOLLOW_UP_MONTHS) < pd.Timestamp(REFERENCE_DATE), pd.Timestamp(REFERENCE_DATE)
+    )
     window_days = (end - start).days.to_numpy()
-    prospects = (-0.03 * (persons["age"].to_numpy(float) - 40) - 0.01 * persons["benefit_months"].to_numpy(float)
-                 + 0.4 * persons["education"].isin(["middle", "high"]).to_numpy())
+    prospects = (
+        -0.03 * (persons["age"].to_numpy(float) - 40)
+        - 0.01 * persons["benefit_months"].to_numpy(float)
+        + 0.4 * persons["education"].isin(["middle", "high"]).to_numpy()
+    )
     order = _ranked(prospects, rng)
     work = order[: t.outflow_work]
-    rest = rng.permutation(order[t.outflow_work:])
+    rest = rng.permutation(order[t.outflow_work :])
     other = rest[: t.outflow_other]
-    stay = rest[t.outflow_other:]
+    stay = rest[t.outflow_other :]
 
     outflow_day = np.full(n, -1)
     outflow_reason = np.full(n, None, dtype=object)
@@ -237,52 +282,68 @@ def outcomes(t: GroupTargets, persons: pd.DataFrame, rng: np.random.Generator) -
     for idx, reason in ((work, "work"), (other, "other")):
         outflow_day[idx] = (14 + rng.beta(1.2, 1.6, size=len(idx)) * (window_days[idx] - 60)).astype(int)
         outflow_reason[idx] = reason
-    returned = np.concatenate([rng.choice(work, size=t.returned_after_work, replace=False),
-                               rng.choice(other, size=t.returned_after_other, replace=False)])
+    returned = np.concatenate(
+        [
+            rng.choice(work, size=t.returned_after_work, replace=False),
+            rng.choice(other, size=t.returned_after_other, replace=False),
+        ]
+    )
     returned_day = np.full(n, -1)
-    returned_day[returned] = outflow_day[returned] + 1 + (
-        rng.random(len(returned)) * (window_days[returned] - outflow_day[returned] - 2)).astype(int)
+    returned_day[returned] = (
+        outflow_day[returned]
+        + 1
+        + (rng.random(len(returned)) * (window_days[returned] - outflow_day[returned] - 2)).astype(int)
+    )
 
     not_work = np.concatenate([other, stay])
-    parttime = np.concatenate([rng.choice(work, size=t.parttime_and_work, replace=False),
-                               not_work[_ranked(prospects[not_work], rng)[: t.parttime - t.parttime_and_work]]])
+    parttime = np.concatenate(
+        [
+            rng.choice(work, size=t.parttime_and_work, replace=False),
+            not_work[_ranked(prospects[not_work], rng)[: t.parttime - t.parttime_and_work]],
+        ]
+    )
     parttime_months = np.zeros(n, dtype=int)
     parttime_months[parttime] = rng.integers(1, 7, size=len(parttime))
 
     handover = np.full(n, None, dtype=object)
     handed = rng.choice(stay, size=t.handover_matching + t.handover_mo, replace=False)
     handover[handed[: t.handover_matching]] = "matching"
-    handover[handed[t.handover_matching:]] = "mo"
+    handover[handed[t.handover_matching :]] = "mo"
     no_show = np.zeros(n, dtype=bool)
     no_show[rng.choice(n, size=t.no_show, replace=False)] = True
 
-    selected = _with_mean(rng.negative_binomial(2, 2 / (2 + t.contacts_selected_mean), size=n),
-                          t.contacts_selected_mean, rng)
+    selected = _with_mean(
+        rng.negative_binomial(2, 2 / (2 + t.contacts_selected_mean), size=n), t.contacts_selected_mean, rng
+    )
     other_contacts = t.contacts_total_mean - t.contacts_selected_mean
     total = selected + _with_mean(rng.negative_binomial(3, 3 / (3 + other_contacts), size=n), other_contacts, rng)
 
     def date(days):
-        return pd.Series([s + pd.Timedelta(days=int(d)) if d >= 0 else pd.NaT for s, d in zip(start, days)],
-                         dtype="datetime64[ns]")
+        return pd.Series(
+            [s + pd.Timedelta(days=int(d)) if d >= 0 else pd.NaT for s, d in zip(start, days, strict=True)],
+            dtype="datetime64[ns]",
+        )
 
-    return pd.DataFrame({
-        "group": t.group,
-        "target_group": t.target_group,
-        "sex": persons["sex"].to_numpy(),
-        "age": persons["age"].to_numpy(),
-        "education": persons["education"].to_numpy(),
-        "benefit_months": persons["benefit_months"].to_numpy(),
-        "start_date": start,
-        "end_date": pd.Timestamp(REFERENCE_DATE),
-        "outflow_date": date(outflow_day),
-        "outflow_reason": outflow_reason,
-        "returned_date": date(returned_day),
-        "parttime_months": parttime_months,
-        "contacts_total": total,
-        "contacts_selected": selected,
-        "no_show": no_show,
-        "handover": handover,
-    })
+    return pd.DataFrame(
+        {
+            "group": t.group,
+            "target_group": t.target_group,
+            "sex": persons["sex"].to_numpy(),
+            "age": persons["age"].to_numpy(),
+            "education": persons["education"].to_numpy(),
+            "benefit_months": persons["benefit_months"].to_numpy(),
+            "start_date": start,
+            "end_date": pd.Timestamp(REFERENCE_DATE),
+            "outflow_date": date(outflow_day),
+            "outflow_reason": outflow_reason,
+            "returned_date": date(returned_day),
+            "parttime_months": parttime_months,
+            "contacts_total": total,
+            "contacts_selected": selected,
+            "no_show": no_show,
+            "handover": handover,
+        }
+    )
 
 
 def _with_mean(values: np.ndarray, mean: float, rng: np.random.Generator) -> np.ndarray:
@@ -300,6 +361,7 @@ def _with_mean(values: np.ndarray, mean: float, rng: np.random.Generator) -> np.
 
 
 # -- a study: programme group, candidate pool, matched control group -------------------------------
+
 
 @dataclass(frozen=True)
 class Stratum:
@@ -328,7 +390,8 @@ def pool(strata: list[Stratum], prefix: str, outflow_measure: str, seed: int = S
     for s in strata:
         treated = covariates(s.programme.n, s.profile, rng).assign(group="programme", target_group=s.target_group)
         others = covariates(CANDIDATES_PER_PERSON * s.programme.n, s.candidates, rng).assign(
-            group=matching.CANDIDATE, target_group=s.target_group)
+            group=matching.CANDIDATE, target_group=s.target_group
+        )
         persons.append(_make_matchable(treated, others, s.programme.n - s.n_control, rng))
     frame = pd.concat(persons, ignore_index=True)
     frame["person_id"] = [f"{prefix}{i:05d}" for i in rng.permutation(len(frame)) + 1]
@@ -342,18 +405,28 @@ def pool(strata: list[Stratum], prefix: str, outflow_measure: str, seed: int = S
         others = frame[in_stratum & (frame["group"] == matching.CANDIDATE) & ~frame["person_id"].isin(matched)]
         if len(controls) != s.n_control:
             raise ValueError(f"{s.target_group}: matching found {len(controls)} controls, expected {s.n_control}")
-        for part, targets in ((treated, s.programme),
-                              (controls, solve(s.control, matching.CANDIDATE, s.target_group, len(controls),
-                                               outflow_measure)),
-                              (others, solve({q: (v, False) for q, (v, _) in s.control.items()}, matching.CANDIDATE,
-                                             s.target_group, len(others), outflow_measure))):
+        for part, targets in (
+            (treated, s.programme),
+            (controls, solve(s.control, matching.CANDIDATE, s.target_group, len(controls), outflow_measure)),
+            (
+                others,
+                solve(
+                    {q: (v, False) for q, (v, _) in s.control.items()},
+                    matching.CANDIDATE,
+                    s.target_group,
+                    len(others),
+                    outflow_measure,
+                ),
+            ),
+        ):
             parts.append(outcomes(targets, part, rng).assign(person_id=part["person_id"].to_numpy()))
     columns = ["person_id", *[c for c in REGISTER.names if c != "person_id"]]
     return pd.concat(parts, ignore_index=True)[columns].sort_values("person_id", ignore_index=True)
 
 
-def _make_matchable(treated: pd.DataFrame, others: pd.DataFrame, unmatched: int,
-                    rng: np.random.Generator) -> pd.DataFrame:
+def _make_matchable(
+    treated: pd.DataFrame, others: pd.DataFrame, unmatched: int, rng: np.random.Generator
+) -> pd.DataFrame:
     """``treated`` and ``others`` (one stratum) such that exactly ``unmatched`` programme
     persons have no candidate in their matching cell and every other cell has enough."""
     cell_t, cell_o = matching.cells(treated), matching.cells(others)
@@ -387,10 +460,23 @@ def _within(values: pd.Series, bands, rng: np.random.Generator) -> np.ndarray:
 
 # -- the programmes -------------------------------------------------------------------------------
 
-WGW_PROGRAMME = Profile(female=0.55, age_mean=42, education=(0.55, 0.25, 0.08, 0.12), months_min=0,
-                        months_scale=30, start_months=START_MONTHS)
-WGW_CANDIDATES = Profile(female=0.47, age_mean=38, education=(0.47, 0.30, 0.11, 0.12), months_min=0,
-                         months_scale=22, start_months=START_MONTHS, age_sd=12)
+WGW_PROGRAMME = Profile(
+    female=0.55,
+    age_mean=42,
+    education=(0.55, 0.25, 0.08, 0.12),
+    months_min=0,
+    months_scale=30,
+    start_months=START_MONTHS,
+)
+WGW_CANDIDATES = Profile(
+    female=0.47,
+    age_mean=38,
+    education=(0.47, 0.30, 0.11, 0.12),
+    months_min=0,
+    months_scale=22,
+    start_months=START_MONTHS,
+    age_sd=12,
+)
 
 # Route 3's target groups (ch. 3.1): when they entered, and who they are. Stilstaand water had
 # been 9+ months in Matching in March 2017; Nieuwe instroom entered Prematching through the
@@ -398,21 +484,51 @@ WGW_CANDIDATES = Profile(female=0.47, age_mean=38, education=(0.47, 0.30, 0.11, 
 ROUTE3_TARGET_GROUPS = {
     "stilstaand_water": (
         Profile(0.50, 43, (0.60, 0.24, 0.05, 0.11), 9, 25, ("2017-04-01",)),
-        Profile(0.44, 40, (0.52, 0.28, 0.08, 0.12), 9, 18, ("2017-04-01",), age_sd=12)),
+        Profile(0.44, 40, (0.52, 0.28, 0.08, 0.12), 9, 18, ("2017-04-01",), age_sd=12),
+    ),
     "nieuwe_instroom": (
-        Profile(0.55, 36, (0.50, 0.30, 0.09, 0.11), 0, 2.5,
-                ("2017-04-01", "2017-05-01", "2017-06-01", "2017-07-01", "2017-08-01", "2017-09-01", "2017-10-01")),
-        Profile(0.47, 33, (0.42, 0.34, 0.13, 0.11), 0, 2.0,
-                ("2017-04-01", "2017-05-01", "2017-06-01", "2017-07-01", "2017-08-01", "2017-09-01", "2017-10-01"),
-                age_sd=12)),
+        Profile(
+            0.55,
+            36,
+            (0.50, 0.30, 0.09, 0.11),
+            0,
+            2.5,
+            ("2017-04-01", "2017-05-01", "2017-06-01", "2017-07-01", "2017-08-01", "2017-09-01", "2017-10-01"),
+        ),
+        Profile(
+            0.47,
+            33,
+            (0.42, 0.34, 0.13, 0.11),
+            0,
+            2.0,
+            ("2017-04-01", "2017-05-01", "2017-06-01", "2017-07-01", "2017-08-01", "2017-09-01", "2017-10-01"),
+            age_sd=12,
+        ),
+    ),
     "team6": (
         Profile(0.45, 46, (0.65, 0.20, 0.04, 0.11), 12, 35, ("2017-11-01", "2017-12-01", "2018-01-01", "2018-02-01")),
-        Profile(0.40, 42, (0.58, 0.24, 0.06, 0.12), 12, 28, ("2017-11-01", "2017-12-01", "2018-01-01", "2018-02-01"),
-                age_sd=12)),
+        Profile(
+            0.40,
+            42,
+            (0.58, 0.24, 0.06, 0.12),
+            12,
+            28,
+            ("2017-11-01", "2017-12-01", "2018-01-01", "2018-02-01"),
+            age_sd=12,
+        ),
+    ),
     "oap": (
         Profile(0.58, 48, (0.68, 0.16, 0.03, 0.13), 24, 40, ("2017-11-01", "2017-12-01", "2018-01-01", "2018-02-01")),
-        Profile(0.50, 45, (0.60, 0.22, 0.05, 0.13), 24, 30, ("2017-11-01", "2017-12-01", "2018-01-01", "2018-02-01"),
-                age_sd=12)),
+        Profile(
+            0.50,
+            45,
+            (0.60, 0.22, 0.05, 0.13),
+            24,
+            30,
+            ("2017-11-01", "2017-12-01", "2018-01-01", "2018-02-01"),
+            age_sd=12,
+        ),
+    ),
 }
 # Not reported for Route 3 (the experiment chose not to hand over; the chapter leaves these out).
 ROUTE3_FIXED = {"handover_matching": 0.0, "handover_mo": 0.0}
@@ -420,7 +536,7 @@ ROUTE3_FIXED = {"handover_matching": 0.0, "handover_mo": 0.0}
 
 def _assumed(programme: str) -> dict[str, float]:
     frame = read_assumptions(programme=programme, chapter="effect_study")
-    return {p: float(v) for p, v in zip(frame["parameter"], frame["value"])}
+    return {p: float(v) for p, v in zip(frame["parameter"], frame["value"], strict=True)}
 
 
 @functools.cache

@@ -49,11 +49,15 @@ class _Targets:
         ``agree``, ``disagree``, ``dont_know``."""
         item, scale = entry.name, entry["scale"]
         if scale == "grade":
-            return {"positive": self.count(target[0], n, item),
-                    DONT_KNOW: self.count(target[1], n, f"{item}_{DONT_KNOW}") if len(target) > 1 else 0}
+            return {
+                "positive": self.count(target[0], n, item),
+                DONT_KNOW: self.count(target[1], n, f"{item}_{DONT_KNOW}") if len(target) > 1 else 0,
+            }
         if scale == "agreement":
-            out = {side: self.count(pct, n, f"{item}_{side}", *([item] if entry["positive"] == side else []))
-                   for side, pct in zip(("agree", "disagree"), target[:2], strict=True)}
+            out = {
+                side: self.count(pct, n, f"{item}_{side}", *([item] if entry["positive"] == side else []))
+                for side, pct in zip(("agree", "disagree"), target[:2], strict=True)
+            }
             out[DONT_KNOW] = self.count(target[2], n, f"{item}_{DONT_KNOW}") if len(target) > 2 else 0
             return out | {"positive": out[entry["positive"]]}
         return {"positive": self.count(target, n, item)}
@@ -63,8 +67,9 @@ def _codebook(programme: str) -> pd.DataFrame:
     return contract.read(paths.repo_root() / "data" / "synthetic" / programme / "codebook.csv", CODEBOOK)
 
 
-def generate(programme: str, targets: dict, prefix: str, sizes: dict[str, int], nested: dict | None = None,
-             seed: int = SEED) -> pd.DataFrame:
+def generate(
+    programme: str, targets: dict, prefix: str, sizes: dict[str, int], nested: dict | None = None, seed: int = SEED
+) -> pd.DataFrame:
     """A long-form survey whose counts meet ``targets`` (percentages, per item and group).
 
     ``targets[item][group]``: grade items ``(pct 7+, pct dont_know)``; agreement items
@@ -103,12 +108,20 @@ def generate(programme: str, targets: dict, prefix: str, sizes: dict[str, int], 
                 flags = _choose(rng, base, item_counts[0]["positive"], prefer)[:, None]
             for j, m in enumerate(items):
                 answers[m] = dict(zip(base, _values(rng, book.loc[m], flags[:, j], item_counts[j]), strict=True))
-        frames.append(pd.DataFrame([{"respondent": r, "group": group, "item": item, "value": v}
-                                    for item, given in answers.items() for r, v in given.items()]))
+        frames.append(
+            pd.DataFrame(
+                [
+                    {"respondent": r, "group": group, "item": item, "value": v}
+                    for item, given in answers.items()
+                    for r, v in given.items()
+                ]
+            )
+        )
     order = {item: i for i, item in enumerate(book.index)}
     frame = pd.concat(frames, ignore_index=True)
-    return frame.sort_values(["respondent", "item"], key=lambda s: s.map(order) if s.name == "item" else s,
-                             ignore_index=True)
+    return frame.sort_values(
+        ["respondent", "item"], key=lambda s: s.map(order) if s.name == "item" else s, ignore_index=True
+    )
 
 
 def _base(ids: list[str], entry, answers: dict) -> list[str]:
@@ -140,7 +153,7 @@ def _joint_positive(rng, n: int, k_all: int, ks: list[int]) -> np.ndarray:
         room = sorted((r for r in rest if flags[r].sum() < len(ks) - 1), key=lambda r: (flags[r].sum(), rng.random()))
         if not 0 <= k - k_all <= len(room):
             raise ValueError(f"a composite of {k_all} does not fit an item count of {k} out of {n}")
-        flags[room[:k - k_all], j] = True
+        flags[room[: k - k_all], j] = True
     return flags
 
 
@@ -151,16 +164,18 @@ def _values(rng, entry, flags: np.ndarray, counts: dict[str, int]) -> list[str]:
     negative = rng.permutation(np.flatnonzero(~flags))
     if entry["scale"] == "grade":
         threshold = int(entry["positive"])
-        values[flags] = rng.choice(np.arange(threshold, 11), size=int(flags.sum()),
-                                   p=_weights(11 - threshold, rising=False)).astype(str)
-        values[negative] = rng.choice(np.arange(1, threshold), size=len(negative),
-                                      p=_weights(threshold - 1, rising=True)).astype(str)
-        values[negative[:counts[DONT_KNOW]]] = DONT_KNOW
+        values[flags] = rng.choice(
+            np.arange(threshold, 11), size=int(flags.sum()), p=_weights(11 - threshold, rising=False)
+        ).astype(str)
+        values[negative] = rng.choice(
+            np.arange(1, threshold), size=len(negative), p=_weights(threshold - 1, rising=True)
+        ).astype(str)
+        values[negative[: counts[DONT_KNOW]]] = DONT_KNOW
     elif entry["scale"] == "agreement":
         other = "disagree" if entry["positive"] == "agree" else "agree"
         values[:] = "neutral"
-        values[negative[:counts[other]]] = other
-        values[negative[counts[other]:counts[other] + counts[DONT_KNOW]]] = DONT_KNOW
+        values[negative[: counts[other]]] = other
+        values[negative[counts[other] : counts[other] + counts[DONT_KNOW]]] = DONT_KNOW
         values[flags] = entry["positive"]
         strong = rng.random(n) < 0.3
         for side in ("agree", "disagree"):
@@ -191,8 +206,10 @@ def _choice(rng, t: _Targets, item: str, target: dict, n: int) -> list[str]:
 # only a direction ("significant vaker", "verschillen weinig"), to show that direction.
 WGW_TARGETS = {
     # contact: the WGW group talks more often in its own neighbourhood and about psychological problems
-    "contact_location": {"programme": {"own_neighbourhood": 60, "office": 30, "elsewhere": REST},
-                         "control": {"own_neighbourhood": 20, "office": 65, "elsewhere": REST}},
+    "contact_location": {
+        "programme": {"own_neighbourhood": 60, "office": 30, "elsewhere": REST},
+        "control": {"own_neighbourhood": 20, "office": 65, "elsewhere": REST},
+    },
     "contact_monthly": {"programme": 56, "control": 52},
     "topic_work": {"programme": 84, "control": 82},
     "topic_psych": {"programme": 40, "control": 24},
@@ -220,17 +237,23 @@ WGW_TARGETS = {
     "psych_treatment": {"programme": PUB, "control": PUB},
     # outlook (respondents still on benefit)
     "on_benefit": {"programme": 85, "control": 83},
-    "outlook_chance_low": {"programme": {"very_small": 32, "small": 28, "large": 20, "very_large": 9, DONT_KNOW: REST},
-                           "control": {"very_small": 30, "small": 30, "large": 22, "very_large": 9, DONT_KNOW: REST}},
+    "outlook_chance_low": {
+        "programme": {"very_small": 32, "small": 28, "large": 20, "very_large": 9, DONT_KNOW: REST},
+        "control": {"very_small": 30, "small": 30, "large": 22, "very_large": 9, DONT_KNOW: REST},
+    },
     "reason_health": {"programme": 55, "control": 53},
     "reason_education": {"programme": 18, "control": 42},
     "reason_language": {"programme": 26, "control": 30},
     "reason_age": {"programme": 30, "control": 28},
-    "expect": {group: {"exit_within_1y": PUB, "exit_2y": PUB, "exit_more_2y": PUB, "never_work": PUB, DONT_KNOW: REST}
-               for group in GROUPS},
+    "expect": {
+        group: {"exit_within_1y": PUB, "exit_2y": PUB, "exit_more_2y": PUB, "never_work": PUB, DONT_KNOW: REST}
+        for group in GROUPS
+    },
 }
-WGW_NESTED = {f"activity_{a}": "activities_participated"
-              for a in ("volunteer_work", "application_course", "language_course", "work_placement")}
+WGW_NESTED = {
+    f"activity_{a}": "activities_participated"
+    for a in ("volunteer_work", "application_course", "language_course", "work_placement")
+}
 
 ROUTE3_TARGETS = {
     "grade7plus_overall": {"programme": (PUB,), "control": (PUB,)},
@@ -246,8 +269,10 @@ ROUTE3_TARGETS = {
     "future_confidence": {"programme": (71, 14, 0), "control": (50, 28, 0)},
     "selfconfidence": {"programme": PUB, "control": PUB},
     "activities_useful": {"programme": PUB, "control": PUB},
-    "outlook_chance_high": {"programme": {"large": 31, "very_large": 12, "very_small": 25, "small": REST},
-                            "control": {"large": 25, "very_large": 8, "very_small": 25, "small": REST}},
+    "outlook_chance_high": {
+        "programme": {"large": 31, "very_large": 12, "very_small": 25, "small": REST},
+        "control": {"large": 25, "very_large": 8, "very_small": 25, "small": REST},
+    },
 }
 
 
@@ -284,9 +309,15 @@ def wwatwork_nps(assumptions: pd.DataFrame) -> pd.DataFrame:
         for team, (promoters, detractors) in NPS_SHARES.items():
             drift = 0.01 * NPS_PERIODS.index(period)  # a slow improvement after the team started calling back
             cats = rng.choice(3, size=per_cell, p=[promoters + drift, 1 - promoters - detractors, detractors - drift])
-            scores = np.where(cats == 0, rng.choice([9, 10], size=per_cell, p=[0.6, 0.4]),
-                              np.where(cats == 1, rng.choice([7, 8], size=per_cell),
-                                       rng.choice(np.arange(7), size=per_cell, p=_weights(7, rising=True))))
+            scores = np.where(
+                cats == 0,
+                rng.choice([9, 10], size=per_cell, p=[0.6, 0.4]),
+                np.where(
+                    cats == 1,
+                    rng.choice([7, 8], size=per_cell),
+                    rng.choice(np.arange(7), size=per_cell, p=_weights(7, rising=True)),
+                ),
+            )
             rows += [{"period": period, "team": team, "score": int(s)} for s in scores]
     frame = pd.DataFrame(rows)
     frame.insert(0, "respondent", [f"NPS{i:05d}" for i in rng.permutation(len(frame)) + 1])

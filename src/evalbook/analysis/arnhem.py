@@ -80,11 +80,16 @@ def parts_check(units: pd.DataFrame) -> pd.DataFrame:
         children = units[units["parent"] == parent["unit_id"]]
         if children.empty:
             continue
-        rows.append({
-            "unit_id": parent["unit_id"], "unit": parent["unit"], "fte": float(parent["fte"]),
-            "parts": len(children), "parts_fte": float(children["fte"].sum()),
-            "agrees": sum_agrees(children["lower"], children["upper"], parent["lower"], parent["upper"]),
-        })
+        rows.append(
+            {
+                "unit_id": parent["unit_id"],
+                "unit": parent["unit"],
+                "fte": float(parent["fte"]),
+                "parts": len(children),
+                "parts_fte": float(children["fte"].sum()),
+                "agrees": sum_agrees(children["lower"], children["upper"], parent["lower"], parent["upper"]),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -120,9 +125,16 @@ def flow_balance(flows: pd.DataFrame, totals: pd.DataFrame | None = None) -> pd.
     rows = []
     for node in dict.fromkeys([*flows["from_node"], *flows["to_node"]]):
         into, out = flows[flows["to_node"] == node], flows[flows["from_node"] == node]
-        row = {"node": node, "in_lower": into["lower"].sum(), "in_upper": into["upper"].sum(),
-               "out_lower": out["lower"].sum(), "out_upper": out["upper"].sum(), "total": None,
-               "in_flows": len(into), "out_flows": len(out)}
+        row = {
+            "node": node,
+            "in_lower": into["lower"].sum(),
+            "in_upper": into["upper"].sum(),
+            "out_lower": out["lower"].sum(),
+            "out_upper": out["upper"].sum(),
+            "total": None,
+            "in_flows": len(into),
+            "out_flows": len(out),
+        }
         consistent = True
         if len(into) and len(out):
             consistent = row["out_lower"] <= row["in_upper"]
@@ -145,17 +157,26 @@ def text_against_diagram(flows: pd.DataFrame, figures: pd.DataFrame) -> pd.DataF
     rows = []
     for _, f in stated.iterrows():
         t = text.loc[f["stated_in_text"]]
-        rows.append({"flow_id": f["flow_id"], "from_node": f["from_node"], "to_node": f["to_node"],
-                     "diagram": f["printed"], "text": t["printed"], "section": t["section"],
-                     "agrees": overlaps(f["lower"], f["upper"], t["lower"], t["upper"])})
+        rows.append(
+            {
+                "flow_id": f["flow_id"],
+                "from_node": f["from_node"],
+                "to_node": f["to_node"],
+                "diagram": f["printed"],
+                "text": t["printed"],
+                "section": t["section"],
+                "agrees": overlaps(f["lower"], f["upper"], t["lower"], t["upper"]),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def text_parts(figures: pd.DataFrame, parts: tuple[str, ...], total: str) -> bool:
     """Whether figures ``parts`` (figure_ids) can add up to figure ``total``."""
     f = figures.set_index("figure_id")
-    return sum_agrees(f.loc[list(parts), "lower"], f.loc[list(parts), "upper"],
-                      f.loc[total, "lower"], f.loc[total, "upper"])
+    return sum_agrees(
+        f.loc[list(parts), "lower"], f.loc[list(parts), "upper"], f.loc[total, "lower"], f.loc[total, "upper"]
+    )
 
 
 # -- randvoorwaarden ----------------------------------------------------------------------
@@ -164,8 +185,13 @@ def text_parts(figures: pd.DataFrame, parts: tuple[str, ...], total: str) -> boo
 def matrix_check(matrix: pd.DataFrame, randvoorwaarden: pd.DataFrame) -> pd.Series:
     """Per matrix row: whether its rv_id is a randvoorwaarde of Bijlage A with the same text."""
     text = randvoorwaarden.set_index("rv_id")["text"].map(_plain_text)
-    return pd.Series([r in text.index and text[r] == _plain_text(label)
-                      for r, label in zip(matrix["rv_id"], matrix["label"], strict=True)], index=matrix.index)
+    return pd.Series(
+        [
+            r in text.index and text[r] == _plain_text(label)
+            for r, label in zip(matrix["rv_id"], matrix["label"], strict=True)
+        ],
+        index=matrix.index,
+    )
 
 
 def _plain_text(text: str) -> str:
@@ -196,7 +222,11 @@ def analyse(units: pd.DataFrame, figures: pd.DataFrame, flows: pd.DataFrame, mat
     """Every check of the Arnhem chapter."""
     totals = node_totals(figures)
     return Startfoto(
-        parts=parts_check(units), units_fte=float(units[units["level"].isin(("afdeling", "staf"))]["fte"].sum()),
-        totals=totals, balance=flow_balance(flows, totals), comparison=text_against_diagram(flows, figures),
+        parts=parts_check(units),
+        units_fte=float(units[units["level"].isin(("afdeling", "staf"))]["fte"].sum()),
+        totals=totals,
+        balance=flow_balance(flows, totals),
+        comparison=text_against_diagram(flows, figures),
         conclusion_two_adds_up=text_parts(figures, *CONCLUSION_TWO),
-        marked_for_all=matrix[matrix["marks"] == len(CHALLENGES)])
+        marked_for_all=matrix[matrix["marks"] == len(CHALLENGES)],
+    )

@@ -83,12 +83,15 @@ class ShareSet:
 
 SHARE_SETS = (
     ShareSet(("statement_does_little_disagree", "statement_does_little_agree"), complete=False),
-    ShareSet(("expect_exit_within_1y", "expect_exit_2y", "expect_exit_more_2y", "expect_never_work",
-              "expect_dont_know"), complete=True),
+    ShareSet(
+        ("expect_exit_within_1y", "expect_exit_2y", "expect_exit_more_2y", "expect_never_work", "expect_dont_know"),
+        complete=True,
+    ),
 )
 
 
 # -- the published comparisons ------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Side:
@@ -149,8 +152,13 @@ class Stratified:
     evaluation: Evaluation | None
 
 
-def comparisons(figures: pd.DataFrame, source: str, alpha: float = 0.05, n_range: tuple[int, int] = N_RANGE,
-                assumed_sizes: dict | None = None) -> list[Check]:
+def comparisons(
+    figures: pd.DataFrame,
+    source: str,
+    alpha: float = 0.05,
+    n_range: tuple[int, int] = N_RANGE,
+    assumed_sizes: dict | None = None,
+) -> list[Check]:
     """Every labelled comparison in one file of published figures, checked, and every claim
     without a number. ``assumed_sizes``: ``{(group, subgroup): n}`` for this file (see
     :func:`assumed_group_sizes`), used where the report gives no sizes of target groups."""
@@ -165,27 +173,47 @@ def comparisons(figures: pd.DataFrame, source: str, alpha: float = 0.05, n_range
                 check = _with_strata(check, stratified(frame, quantity, alpha, assumed_sizes or {}))
             checks.append(check)
     for _, r in frame[frame["unit"] == CLAIM].iterrows():
-        checks.append(Check(source=source, quantity=r["quantity"], subgroup=r["subgroup"], section="", unit=CLAIM,
-                            label=r["significance"], programme=None, control=None, base=BASES.get(r["quantity"], "n"),
-                            verdict=UNTESTABLE, reason="no_numbers"))
+        checks.append(
+            Check(
+                source=source,
+                quantity=r["quantity"],
+                subgroup=r["subgroup"],
+                section="",
+                unit=CLAIM,
+                label=r["significance"],
+                programme=None,
+                control=None,
+                base=BASES.get(r["quantity"], "n"),
+                verdict=UNTESTABLE,
+                reason="no_numbers",
+            )
+        )
     return checks
 
 
 def stratified(frame: pd.DataFrame, quantity: str, alpha: float, assumed_sizes: dict) -> Stratified | None:
     """The CMH test over the target groups that print both percentages of ``quantity`` (None
     when fewer than two do), with their published sizes, or else the assumed ones."""
-    rows = frame[(frame["quantity"] == quantity) & (frame["subgroup"] != "") & (frame["unit"] == "percent")
-                 & frame["group"].isin(["programme", "control"])]
+    rows = frame[
+        (frame["quantity"] == quantity)
+        & (frame["subgroup"] != "")
+        & (frame["unit"] == "percent")
+        & frame["group"].isin(["programme", "control"])
+    ]
     printed = rows.groupby("subgroup", sort=False)["group"].nunique()
     strata = tuple(printed.index[printed == 2])
     if len(strata) < 2:
         return None
     bounds = {(r["subgroup"], r["group"]): (float(r["lower"]), float(r["upper"])) for _, r in rows.iterrows()}
-    for where, sizes in (("published", _published_sizes(frame, quantity, strata)),
-                         ("assumed", _assumed_sizes(assumed_sizes, strata))):
+    for where, sizes in (
+        ("published", _published_sizes(frame, quantity, strata)),
+        ("assumed", _assumed_sizes(assumed_sizes, strata)),
+    ):
         if sizes is not None:
-            layers = [(bounds[s, "programme"], n1, bounds[s, "control"], n0) for s, (n1, n0) in zip(strata, sizes,
-                                                                                                     strict=True)]
+            layers = [
+                (bounds[s, "programme"], n1, bounds[s, "control"], n0)
+                for s, (n1, n0) in zip(strata, sizes, strict=True)
+            ]
             return Stratified(strata, sizes, where, cmh_p_range(layers, alpha))
     return Stratified(strata, None, None, None)
 
@@ -223,7 +251,7 @@ def assumed_group_sizes(assumptions: pd.DataFrame) -> dict[str, dict[tuple[str, 
             prefix = f"n_{group}_"
             if str(r["parameter"]).startswith(prefix):
                 key = f"{r['programme']}/{r['chapter']}"
-                found.setdefault(key, {})[group, r["parameter"][len(prefix):]] = int(float(r["value"]))
+                found.setdefault(key, {})[group, r["parameter"][len(prefix) :]] = int(float(r["value"]))
     return found
 
 
@@ -241,17 +269,33 @@ def _check(frame, source, quantity, subgroup, section, pair: pd.DataFrame, alpha
         rows = pair[pair["group"] == group]
         if len(rows):
             r = rows.iloc[0]
-            sides[group] = Side(r["figure_id"], r["printed"], float(r["lower"]), float(r["upper"]),
-                                group_sizes(frame, quantity, group, subgroup))
+            sides[group] = Side(
+                r["figure_id"],
+                r["printed"],
+                float(r["lower"]),
+                float(r["upper"]),
+                group_sizes(frame, quantity, group, subgroup),
+            )
     first = pair.iloc[0]
-    common = {"source": source, "quantity": quantity, "subgroup": subgroup, "section": section,
-              "unit": first["unit"], "label": first["significance"], "programme": sides.get("programme"),
-              "control": sides.get("control"), "base": BASES.get(quantity, "n")}
+    common = {
+        "source": source,
+        "quantity": quantity,
+        "subgroup": subgroup,
+        "section": section,
+        "unit": first["unit"],
+        "label": first["significance"],
+        "programme": sides.get("programme"),
+        "control": sides.get("control"),
+        "base": BASES.get(quantity, "n"),
+    }
     if len(sides) < 2:
         return Check(**common, verdict=UNTESTABLE, reason="no_control" if "programme" in sides else "no_programme")
     if first["unit"] != "percent":
-        return Check(**common, verdict=UNTESTABLE,
-                     reason="no_spread" if first["unit"] in ("mean", "grade", "score") else "not_percent")
+        return Check(
+            **common,
+            verdict=UNTESTABLE,
+            reason="no_spread" if first["unit"] in ("mean", "grade", "score") else "not_percent",
+        )
     p, c = sides["programme"], sides["control"]
     if p.sizes is not None and c.sizes is not None:
         evaluation = evaluate((p.lower, p.upper), p.sizes, (c.lower, c.upper), c.sizes, alpha)
@@ -268,8 +312,9 @@ def _check(frame, source, quantity, subgroup, section, pair: pd.DataFrame, alpha
     return Check(**common, verdict=code, reason=reason, checks=checks)
 
 
-def group_sizes(frame: pd.DataFrame, quantity: str, group: str, subgroup: str,
-                _seen: frozenset = frozenset()) -> tuple[int, ...] | None:
+def group_sizes(
+    frame: pd.DataFrame, quantity: str, group: str, subgroup: str, _seen: frozenset = frozenset()
+) -> tuple[int, ...] | None:
     """The possible sizes of the denominator of ``quantity`` in one group: the published
     ``n`` (or the count named in :data:`BASES`), or every count consistent with the base
     percentage when the base is itself a share. None when it is not published."""
@@ -289,6 +334,7 @@ def group_sizes(frame: pd.DataFrame, quantity: str, group: str, subgroup: str,
 
 
 # -- internal arithmetic ------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ArithmeticCheck:
@@ -333,28 +379,52 @@ def arithmetic(figures: pd.DataFrame, source: str) -> list[ArithmeticCheck]:
             if total in bounds and all(p in bounds for p in parts):
                 low, high = (sum(bounds[p][i] for p in parts) for i in (0, 1))
                 t_low, t_high = bounds[total]
-                found.append(ArithmeticCheck(
-                    "sum", **where, quantities=(total, *parts), ok=low <= t_high and t_low <= high,
-                    bounds=(low, high), total=(t_low, t_high),
-                    exceeding=tuple(p for p in parts if bounds[p][0] > t_high)))
+                found.append(
+                    ArithmeticCheck(
+                        "sum",
+                        **where,
+                        quantities=(total, *parts),
+                        ok=low <= t_high and t_low <= high,
+                        bounds=(low, high),
+                        total=(t_low, t_high),
+                        exceeding=tuple(p for p in parts if bounds[p][0] > t_high),
+                    )
+                )
         for share_set in SHARE_SETS:
             if all(q in bounds for q in share_set.quantities):
                 low, high = (sum(bounds[q][i] for q in share_set.quantities) for i in (0, 1))
-                found.append(ArithmeticCheck(
-                    "shares", **where, quantities=share_set.quantities,
-                    ok=low <= 100 and (high >= 100 or not share_set.complete), bounds=(low, high),
-                    complete=share_set.complete))
+                found.append(
+                    ArithmeticCheck(
+                        "shares",
+                        **where,
+                        quantities=share_set.quantities,
+                        ok=low <= 100 and (high >= 100 or not share_set.complete),
+                        bounds=(low, high),
+                        complete=share_set.complete,
+                    )
+                )
     for _, r in pct.iterrows():
         sizes = group_sizes(frame, r["quantity"], r["group"], r["subgroup"])
         if sizes is not None:
             possible = possible_sizes(r["lower"], r["upper"], sizes)
-            found.append(ArithmeticCheck(
-                "grim", source=source, group=r["group"], subgroup=r["subgroup"], quantities=(r["quantity"],),
-                ok=bool(possible), bounds=(r["lower"], r["upper"]), sizes=sizes, possible=possible))
+            found.append(
+                ArithmeticCheck(
+                    "grim",
+                    source=source,
+                    group=r["group"],
+                    subgroup=r["subgroup"],
+                    quantities=(r["quantity"],),
+                    ok=bool(possible),
+                    bounds=(r["lower"], r["upper"]),
+                    sizes=sizes,
+                    possible=possible,
+                )
+            )
     return found
 
 
 # -- the whole audit ----------------------------------------------------------------------------
+
 
 @dataclass
 class Audit:
@@ -375,25 +445,42 @@ class Audit:
         rows = []
         for c in self.checks:
             e, p, k = c.evaluation, c.programme, c.control
-            rows.append({
-                "source": c.source, "quantity": c.quantity, "subgroup": c.subgroup, "section": c.section,
-                "unit": c.unit, "label": c.label,
-                "figure_programme": p.figure_id if p else None, "figure_control": k.figure_id if k else None,
-                "printed_programme": p.printed if p else None, "printed_control": k.printed if k else None,
-                "lower_programme": p.lower if p else None, "upper_programme": p.upper if p else None,
-                "lower_control": k.lower if k else None, "upper_control": k.upper if k else None,
-                "base": c.base,
-                "n_programme": _runs_csv(runs(p.sizes)) if p and p.sizes else "",
-                "n_control": _runs_csv(runs(k.sizes)) if k and k.sizes else "",
-                "pairs": e.pairs if e else None,
-                **{f"p_{t}_{end}": e.p[t][i] if e and e.p[t] else None
-                   for t in TESTS for i, end in enumerate(("min", "max"))},
-                "label_possible_n": _runs_csv(sizes_where(c.statuses, {CONSISTENT, AMBIGUOUS})) if c.checks else "",
-                "label_certain_n": _runs_csv(sizes_where(c.statuses, {CONSISTENT})) if c.checks else "",
-                **{f"label_possible_n_{t}": _runs_csv(sizes_for_test(c.checks, t)) if c.checks else "" for t in TESTS},
-                **_strata_columns(c.stratified),
-                "verdict": c.verdict, "reason": c.reason,
-            })
+            rows.append(
+                {
+                    "source": c.source,
+                    "quantity": c.quantity,
+                    "subgroup": c.subgroup,
+                    "section": c.section,
+                    "unit": c.unit,
+                    "label": c.label,
+                    "figure_programme": p.figure_id if p else None,
+                    "figure_control": k.figure_id if k else None,
+                    "printed_programme": p.printed if p else None,
+                    "printed_control": k.printed if k else None,
+                    "lower_programme": p.lower if p else None,
+                    "upper_programme": p.upper if p else None,
+                    "lower_control": k.lower if k else None,
+                    "upper_control": k.upper if k else None,
+                    "base": c.base,
+                    "n_programme": _runs_csv(runs(p.sizes)) if p and p.sizes else "",
+                    "n_control": _runs_csv(runs(k.sizes)) if k and k.sizes else "",
+                    "pairs": e.pairs if e else None,
+                    **{
+                        f"p_{t}_{end}": e.p[t][i] if e and e.p[t] else None
+                        for t in TESTS
+                        for i, end in enumerate(("min", "max"))
+                    },
+                    "label_possible_n": _runs_csv(sizes_where(c.statuses, {CONSISTENT, AMBIGUOUS})) if c.checks else "",
+                    "label_certain_n": _runs_csv(sizes_where(c.statuses, {CONSISTENT})) if c.checks else "",
+                    **{
+                        f"label_possible_n_{t}": _runs_csv(sizes_for_test(c.checks, t)) if c.checks else ""
+                        for t in TESTS
+                    },
+                    **_strata_columns(c.stratified),
+                    "verdict": c.verdict,
+                    "reason": c.reason,
+                }
+            )
         return pd.DataFrame(rows)
 
 
@@ -401,16 +488,24 @@ def _strata_columns(found: Stratified | None) -> dict:
     """The CMH columns of the saved table: strata, where their sizes come from, p range."""
     e = found.evaluation if found else None
     p = e.p["cmh"] if e else None
-    return {"cmh_strata": " ".join(found.strata) if found else "", "cmh_sizes": (found.source or "") if found else "",
-            "p_cmh_min": p[0] if p else None, "p_cmh_max": p[1] if p else None}
+    return {
+        "cmh_strata": " ".join(found.strata) if found else "",
+        "cmh_sizes": (found.source or "") if found else "",
+        "p_cmh_min": p[0] if p else None,
+        "p_cmh_max": p[1] if p else None,
+    }
 
 
 def _runs_csv(found: list[tuple[int, int]]) -> str:
     return " ".join(f"{a}-{b}" for a, b in found)
 
 
-def run(published: dict[str, pd.DataFrame], alpha: float = 0.05, n_range: tuple[int, int] = N_RANGE,
-        assumed_sizes: dict[str, dict[tuple[str, str], int]] | None = None) -> Audit:
+def run(
+    published: dict[str, pd.DataFrame],
+    alpha: float = 0.05,
+    n_range: tuple[int, int] = N_RANGE,
+    assumed_sizes: dict[str, dict[tuple[str, str], int]] | None = None,
+) -> Audit:
     """Audit every file of validated published figures, ``{"<dir>/<programme>/<chapter>.csv": frame}``;
     ``assumed_sizes`` (:func:`assumed_group_sizes`) supply the target groups' sizes a report
     does not publish, for the CMH test."""

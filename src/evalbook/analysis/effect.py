@@ -12,11 +12,11 @@ excludes 0 exactly when p < alpha): proportions by the Miettinen–Nurminen scor
 interval (:func:`evalbook.stats.proportions.proportions`), means by Welch's t-test and its
 interval. Differences are programme minus control, in percentage points for proportions.
 Beside them: Holm-adjusted p-values over every row, the effect adjusted for the matching
-variables (:func:`adjusted_table`) and the minimum detectable effect (:func:`mde_table`); for
-everyone, with target groups, the Cochran–Mantel–Haenszel test and the unweighted mean of the
-target groups (:func:`~evalbook.analysis.effect_checks.stratified_table`); the sensitivity to hidden bias (E-values, and
-Rosenbaum's Γ from the matched pairs: :func:`~evalbook.analysis.effect_checks.sensitivity_table`); and outflow in the reading
-not chosen where the report prints outflow (:func:`~evalbook.analysis.effect_checks.other_reading`).
+variables (:func:`adjusted_table`) and the minimum detectable effect (:func:`mde_table`); and
+the checks of :mod:`evalbook.analysis.effect_checks`: for everyone, with target groups, the
+Cochran–Mantel–Haenszel test and the unweighted mean of the target groups; the sensitivity to
+hidden bias (E-values, and Rosenbaum's Γ from the matched pairs); and outflow in the reading
+not chosen where the report prints outflow.
 """
 
 from __future__ import annotations
@@ -91,9 +91,9 @@ class EffectStudy:
     ``table``: one row per target group (``TOTAL`` for everyone) and outcome
     (:func:`outcome_table`) with ``p_holm`` over all rows, the adjusted effect (``ame``…,
     total rows only), the minimum detectable effect ``mde``, the stratified tests
-    (``cmh_p``, ``um_``…: :func:`~evalbook.analysis.effect_checks.stratified_table`) and the sensitivity to hidden bias
-    (``rr``…, ``e_value``…, ``gamma``: :func:`~evalbook.analysis.effect_checks.sensitivity_table`) of the total rows, and the
-    other reading of outflow (``k_programme_alt``…: :func:`~evalbook.analysis.effect_checks.other_reading`); ``gamma`` needs
+    (``cmh_p``, ``um_``…) and the sensitivity to hidden bias (``rr``…, ``e_value``…, ``gamma``)
+    of the total rows, and the other reading of outflow (``k_programme_alt``…), all from
+    :mod:`evalbook.analysis.effect_checks`; ``gamma`` needs
     the matched pairs: a pool whose matching gives the register's control group
     (``balance``); ``figures``: the published
     figures of the chosen outcomes; ``total_means``: when the report's totals are unweighted
@@ -175,7 +175,9 @@ def analyse(
     printed = figures[(figures["quantity"] == "outflow") & (figures["unit"] == "percent")]
     scopes = [s for s in printed["subgroup"].fillna(TOTAL).unique() if s in present or (s == TOTAL and not unweighted)]
     table = table.merge(
-        checks.other_reading(register, scopes, follow_up_months, outflow_measure), on=["target_group", "outcome"], how="left"
+        checks.other_reading(register, scopes, follow_up_months, outflow_measure),
+        on=["target_group", "outcome"],
+        how="left",
     )
 
     sizes = table[table["outcome"] == published.OUTCOME_FOR_N].set_index("target_group")[["n_programme", "n_control"]]

@@ -47,6 +47,13 @@ def disagreements(figures: pd.DataFrame) -> pd.DataFrame:
     keyed = figures.assign(subgroup=figures["subgroup"].fillna(""))
     for (quantity, unit, _), group in keyed.groupby(["quantity", "unit", "subgroup"], sort=False):
         if len(group) > 1 and group["lower"].max() > group["upper"].min():
-            rows.append({"quantity": quantity, "unit": unit, "statements": len(group),
-                         "printed": list(group["printed"]), "sections": list(group["section"])})
+            rows.append(
+                {
+                    "quantity": quantity,
+                    "unit": unit,
+                    "statements": len(group),
+                    "printed": list(group["printed"]),
+                    "sections": list(group["section"]),
+                }
+            )
     return pd.DataFrame(rows, columns=["quantity", "unit", "statements", "printed", "sections"])

@@ -30,10 +30,18 @@ BENEFITS = ("ww", "bijstand", "disability", "wajong", "wao", "wia")  # the rows 
 DISABILITY_PARTS = ("wajong", "wao", "wia")
 LABOUR_FORCE = "t2_labour_force_rijnmond"
 FIGURES = (  # the published figures ``reproduced`` recomputes, in the order the chapter shows them
-    "t2_labour_force_rijnmond", "labour_force_rijnmond_text", "unemployment_rate_rijnmond",
-    "labour_force_rijnmond_2018", "gross_participation_rate_2018",
-    "t2_ww_share_rijnmond", "t2_bijstand_share_rijnmond", "t2_disability_count_rijnmond",
-    "t2_disability_share_rijnmond", "t2_wajong_share_rijnmond", "t2_wao_share_rijnmond", "t2_wia_share_rijnmond",
+    "t2_labour_force_rijnmond",
+    "labour_force_rijnmond_text",
+    "unemployment_rate_rijnmond",
+    "labour_force_rijnmond_2018",
+    "gross_participation_rate_2018",
+    "t2_ww_share_rijnmond",
+    "t2_bijstand_share_rijnmond",
+    "t2_disability_count_rijnmond",
+    "t2_disability_share_rijnmond",
+    "t2_wajong_share_rijnmond",
+    "t2_wao_share_rijnmond",
+    "t2_wia_share_rijnmond",
     "t2_disability_share_nederland",
 )
 
@@ -70,23 +78,38 @@ def check(labour: pd.DataFrame) -> LabourMarket:
         count, share = _row(f, f"t2_{key}_count_rijnmond"), _row(f, f"t2_{key}_share_rijnmond")
         national = _row(f, f"t2_{key}_share_nederland")
         low, high = 100 * count["lower"] / force["upper"], 100 * count["upper"] / force["lower"]
-        shares.append({"benefit": key, "recipients": float(count["value"]),
-                       "share_rijnmond": float(share["value"]), "share_nederland": float(national["value"]),
-                       "recomputed": 100 * float(count["value"]) / float(force["value"]),
-                       "agrees": overlaps(low, high, share["lower"], share["upper"]),
-                       "diff_pp": float(share["value"] - national["value"])})
+        shares.append(
+            {
+                "benefit": key,
+                "recipients": float(count["value"]),
+                "share_rijnmond": float(share["value"]),
+                "share_nederland": float(national["value"]),
+                "recomputed": 100 * float(count["value"]) / float(force["value"]),
+                "agrees": overlaps(low, high, share["lower"], share["upper"]),
+                "diff_pp": float(share["value"] - national["value"]),
+            }
+        )
     parts = pd.DataFrame([_parts(total, list(ids), f, quantity, region) for total, ids, quantity, region in PARTS])
     shares = pd.DataFrame(shares)
-    return LabourMarket(labour_force=float(force["value"]), shares=shares, parts=parts,
-                        reproduced=_reproduced(f, shares, parts))
+    return LabourMarket(
+        labour_force=float(force["value"]), shares=shares, parts=parts, reproduced=_reproduced(f, shares, parts)
+    )
 
 
 PARTS = (  # (total, its parts, quantity, region): totals that are the sum of printed parts
-    *((f"t2_disability_{measure}_{region}", tuple(f"t2_{p}_{measure}_{region}" for p in DISABILITY_PARTS),
-       quantity, region)
-      for measure, quantity, region in (("count", "disability_recipients", "rijnmond"),
-                                        ("share", "disability_share_labour_force", "rijnmond"),
-                                        ("share", "disability_share_labour_force", "nederland"))),
+    *(
+        (
+            f"t2_disability_{measure}_{region}",
+            tuple(f"t2_{p}_{measure}_{region}" for p in DISABILITY_PARTS),
+            quantity,
+            region,
+        )
+        for measure, quantity, region in (
+            ("count", "disability_recipients", "rijnmond"),
+            ("share", "disability_share_labour_force", "rijnmond"),
+            ("share", "disability_share_labour_force", "nederland"),
+        )
+    ),
     (LABOUR_FORCE, ("employed_rijnmond", "unemployed_rijnmond"), "labour_force", "rijnmond"),
 )
 
@@ -99,10 +122,14 @@ def published_interval(row) -> Interval:
 
 def _parts(total_id: str, part_ids: list[str], f: pd.DataFrame, quantity: str, region: str) -> dict:
     total, parts = _row(f, total_id), [_row(f, p) for p in part_ids]
-    return {"quantity": quantity, "region": region, "total": float(total["value"]), "unit": total["unit"],
-            "parts_sum": float(sum(p["value"] for p in parts)),
-            "agrees": sum_agrees([p["lower"] for p in parts], [p["upper"] for p in parts],
-                                 total["lower"], total["upper"])}
+    return {
+        "quantity": quantity,
+        "region": region,
+        "total": float(total["value"]),
+        "unit": total["unit"],
+        "parts_sum": float(sum(p["value"] for p in parts)),
+        "agrees": sum_agrees([p["lower"] for p in parts], [p["upper"] for p in parts], total["lower"], total["upper"]),
+    }
 
 
 def _reproduced(f: pd.DataFrame, shares: pd.DataFrame, parts: pd.DataFrame) -> pd.DataFrame:
@@ -116,21 +143,36 @@ def _reproduced(f: pd.DataFrame, shares: pd.DataFrame, parts: pd.DataFrame) -> p
         return published_interval(_row(f, figure_id))
 
     force_2018 = printed("labour_force_rijnmond_text") + printed("labour_force_growth_2017_2018")
-    rows = [(f"{b}_share_labour_force", "rijnmond", s, 100 * printed(f"t2_{b}_count_rijnmond") / printed(LABOUR_FORCE))
-            for b, s in zip(shares["benefit"], shares["recomputed"], strict=True)]
+    rows = [
+        (f"{b}_share_labour_force", "rijnmond", s, 100 * printed(f"t2_{b}_count_rijnmond") / printed(LABOUR_FORCE))
+        for b, s in zip(shares["benefit"], shares["recomputed"], strict=True)
+    ]
     shown = {(q, r) for q, r, _, _ in rows}
-    rows += [(quantity, region, total, sum((printed(p) for p in ids), Interval.point(0)))
-             for (_, ids, quantity, region), total in zip(PARTS, parts["parts_sum"], strict=True)
-             if (quantity, region) not in shown]
+    rows += [
+        (quantity, region, total, sum((printed(p) for p in ids), Interval.point(0)))
+        for (_, ids, quantity, region), total in zip(PARTS, parts["parts_sum"], strict=True)
+        if (quantity, region) not in shown
+    ]
     force_text = v["labour_force_rijnmond_text"]
-    rows += [("unemployment_rate", "rijnmond", 100 * v["unemployed_rijnmond"] / force_text,
-              100 * printed("unemployed_rijnmond") / printed("labour_force_rijnmond_text")),
-             ("labour_force_2018", "rijnmond", force_text + v["labour_force_growth_2017_2018"], force_2018),
-             ("gross_participation_rate", "rijnmond",
-              100 * (force_text + v["labour_force_growth_2017_2018"]) / v["potential_labour_force_rijnmond"],
-              100 * force_2018 / printed("potential_labour_force_rijnmond"))]
-    frame = pd.DataFrame([(q, r, value, i.low, i.high) for q, r, value, i in rows],
-                         columns=["quantity", "subgroup", "value", "low", "high"])
+    rows += [
+        (
+            "unemployment_rate",
+            "rijnmond",
+            100 * v["unemployed_rijnmond"] / force_text,
+            100 * printed("unemployed_rijnmond") / printed("labour_force_rijnmond_text"),
+        ),
+        ("labour_force_2018", "rijnmond", force_text + v["labour_force_growth_2017_2018"], force_2018),
+        (
+            "gross_participation_rate",
+            "rijnmond",
+            100 * (force_text + v["labour_force_growth_2017_2018"]) / v["potential_labour_force_rijnmond"],
+            100 * force_2018 / printed("potential_labour_force_rijnmond"),
+        ),
+    ]
+    frame = pd.DataFrame(
+        [(q, r, value, i.low, i.high) for q, r, value, i in rows],
+        columns=["quantity", "subgroup", "value", "low", "high"],
+    )
     frame["group"] = ""
     return frame
 
@@ -159,10 +201,17 @@ def transitions(labour: pd.DataFrame, effect: pd.DataFrame) -> pd.DataFrame:
         f = files[source]
         rate = f.loc[rate_id, "value"]
         count = f.loc[count_id, "value"] if count_id else np.nan
-        rows.append({"rate_id": rate_id, "rate": rate, "rate_printed": f.loc[rate_id, "printed"],
-                     "count_id": count_id, "count": count,
-                     "count_printed": f.loc[count_id, "printed"] if count_id else None,
-                     "leavers": count / (rate / 100)})
+        rows.append(
+            {
+                "rate_id": rate_id,
+                "rate": rate,
+                "rate_printed": f.loc[rate_id, "printed"],
+                "count_id": count_id,
+                "count": count,
+                "count_printed": f.loc[count_id, "printed"] if count_id else None,
+                "leavers": count / (rate / 100),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -171,5 +220,8 @@ def rotterdam_2016(transitions_table: pd.DataFrame) -> dict[str, float]:
     its rate implies (a year and a month)."""
     t = transitions_table.set_index("rate_id")
     rotterdam = t.loc["doorstroom_rate_rotterdam_2016"]
-    return {"share_of_rijnmond": 100 * rotterdam["count"] / t.loc["doorstroom_rate_rijnmond", "count"],
-            "leavers": rotterdam["leavers"], "leavers_per_month": rotterdam["leavers"] / 12}
+    return {
+        "share_of_rijnmond": 100 * rotterdam["count"] / t.loc["doorstroom_rate_rijnmond", "count"],
+        "leavers": rotterdam["leavers"],
+        "leavers_per_month": rotterdam["leavers"] / 12,
+    }

@@ -86,13 +86,17 @@ def factor_comparisons(grid: pd.DataFrame) -> list[FactorComparison]:
         others = {e: row[e] for e in grid.columns if e != "professionals"}
         judged = {e: j for e, j in others.items() if j != NOT_MEASURED}
         has_view = prof != NOT_MEASURED
-        out.append(FactorComparison(
-            factor=factor, professionals=prof, judgements=others,
-            agree=tuple(e for e, j in judged.items() if has_view and j == prof),
-            less_positive=tuple(e for e, j in judged.items() if has_view and RANK[j] < RANK[prof]),
-            more_positive=tuple(e for e, j in judged.items() if has_view and RANK[j] > RANK[prof]),
-            not_measured=tuple(e for e, j in others.items() if j == NOT_MEASURED),
-        ))
+        out.append(
+            FactorComparison(
+                factor=factor,
+                professionals=prof,
+                judgements=others,
+                agree=tuple(e for e, j in judged.items() if has_view and j == prof),
+                less_positive=tuple(e for e, j in judged.items() if has_view and RANK[j] < RANK[prof]),
+                more_positive=tuple(e for e, j in judged.items() if has_view and RANK[j] > RANK[prof]),
+                not_measured=tuple(e for e, j in others.items() if j == NOT_MEASURED),
+            )
+        )
     return out
 
 

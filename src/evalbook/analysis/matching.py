@@ -191,10 +191,17 @@ def register_from_pool(pool: pd.DataFrame, pairs: pd.DataFrame | None = None) ->
 
 
 def reproduces(register: pd.DataFrame, pool: pd.DataFrame) -> bool:
-    """Whether the register's control group is exactly what :func:`match` selects from ``pool``."""
+    """Whether the register is exactly what matching ``pool`` gives: the same programme group,
+    and as control group exactly the candidates :func:`match` selects for it."""
+
+    def ids(frame: pd.DataFrame, group: str) -> np.ndarray:
+        return np.sort(frame.loc[frame["group"] == group, "person_id"].to_numpy(dtype=object))
+
     matched = np.sort(match(pool)["control_id"].to_numpy(dtype=object))
-    controls = np.sort(register.loc[register["group"] == "control", "person_id"].to_numpy(dtype=object))
-    return bool(np.array_equal(matched, controls))
+    return bool(
+        np.array_equal(ids(register, "programme"), ids(pool, "programme"))
+        and np.array_equal(matched, ids(register, "control"))
+    )
 
 
 # -- balance ----------------------------------------------------------------------------------

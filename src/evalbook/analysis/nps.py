@@ -21,8 +21,10 @@ BREAKDOWNS = (None, "team", "period")  # overall, per team, per month
 
 def category(score: pd.Series) -> pd.Series:
     """The NPS category of each score (promoters, passives, detractors)."""
-    return pd.Series(np.select([score >= PROMOTER_MIN, score <= DETRACTOR_MAX], ["promoters", "detractors"],
-                               "passives"), index=score.index)
+    return pd.Series(
+        np.select([score >= PROMOTER_MIN, score <= DETRACTOR_MAX], ["promoters", "detractors"], "passives"),
+        index=score.index,
+    )
 
 
 def table(responses: pd.DataFrame, by: str | None = None, alpha: float = 0.05) -> pd.DataFrame:
@@ -59,6 +61,11 @@ class NpsResult:
 def analyse(responses: pd.DataFrame, alpha: float = 0.05) -> NpsResult:
     """The NPS tables of a client survey (contract ``nps_responses``)."""
     overall, by_team, by_period = (table(responses, by, alpha) for by in BREAKDOWNS)
-    return NpsResult(overall=overall, by_team=by_team, by_period=by_period,
-                     teams=tuple(sorted(responses["team"].unique())),
-                     periods=tuple(sorted(responses["period"].unique())), alpha=alpha)
+    return NpsResult(
+        overall=overall,
+        by_team=by_team,
+        by_period=by_period,
+        teams=tuple(sorted(responses["team"].unique())),
+        periods=tuple(sorted(responses["period"].unique())),
+        alpha=alpha,
+    )

@@ -27,6 +27,7 @@ import pandas as pd
 GROUPS = ("programme", "control")
 TOTAL = ""  # the target_group of the rows about everyone
 
+
 @dataclass(frozen=True)
 class Outcome:
     """An outcome of the effect study (the report gives it its Dutch label).

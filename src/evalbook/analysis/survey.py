@@ -33,6 +33,7 @@ MIDDLE = "middle"  # neutral and dont_know together, in the agreement distributi
 
 # -- scoring and counting ------------------------------------------------------------------------
 
+
 def scored(survey: Survey) -> pd.DataFrame:
     """The counted answers (``dont_know`` dropped where the codebook excludes it) with their
     ``category`` (agreement side, option, grade) and whether they are ``positive``."""
@@ -47,6 +48,7 @@ def scored(survey: Survey) -> pd.DataFrame:
         if row["scale"] == "grade":
             return int(row["value"]) >= int(row["positive"])
         return row["category"] in split_list(row["positive"])
+
     frame["positive"] = frame.apply(positive, axis=1).astype(bool)
     return frame
 
@@ -70,8 +72,9 @@ def counts(survey: Survey) -> pd.DataFrame:
         if book.at[item, "scale"] in DISTRIBUTION_SCALES:
             present = [c for c in _category_order(book.loc[item]) if (answers["category"] == c).any()]
             for category in present:
-                rows += _count_rows(f"{item}_{category}", item, category, answers["category"] == category,
-                                    answers["group"])
+                rows += _count_rows(
+                    f"{item}_{category}", item, category, answers["category"] == category, answers["group"]
+                )
     wide = frame.pivot(index="respondent", columns="item", values="positive")
     group = frame.drop_duplicates("respondent").set_index("respondent")["group"]
     for composite in book.index[book["scale"] == "composite"]:
@@ -88,8 +91,16 @@ def _count_rows(quantity: str, item: str, category, hits: pd.Series, groups: pd.
     rows = []
     for group in ALL_GROUPS:
         mask = (groups == group) if group != TOTAL else pd.Series(True, index=groups.index)
-        rows.append({"quantity": quantity, "item": item, "category": category, "group": group,
-                     "k": int(hits[mask.to_numpy()].sum()), "n": int(mask.sum())})
+        rows.append(
+            {
+                "quantity": quantity,
+                "item": item,
+                "category": category,
+                "group": group,
+                "k": int(hits[mask.to_numpy()].sum()),
+                "n": int(mask.sum()),
+            }
+        )
     return rows
 
 
@@ -107,14 +118,16 @@ def distributions(long: pd.DataFrame, codebook: pd.DataFrame, scale: str) -> pd.
     long = long[long["category"].notna() & (long["group"] != TOTAL)]
     if scale == "agreement":
         long = long.assign(category=long["category"].replace({"neutral": MIDDLE, DONT_KNOW: MIDDLE}))
-        long = long.groupby(["item", "category", "group"], sort=False, as_index=False).agg(k=("k", "sum"),
-                                                                                           n=("n", "first"))
+        long = long.groupby(["item", "category", "group"], sort=False, as_index=False).agg(
+            k=("k", "sum"), n=("n", "first")
+        )
     long = long[long.groupby(["item", "category"])["k"].transform("sum") > 0].copy()
     long["value"] = 100 * long["k"] / long["n"]
     return long[["item", "category", "group", "k", "n", "value"]].reset_index(drop=True)
 
 
 # -- the analysis ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class SurveyResult:
@@ -149,8 +162,9 @@ class SurveyResult:
         return all(self.respondents.get(g) == self.assumed.get(g) for g in GROUPS)
 
 
-def analyse(survey: Survey, figures: pd.DataFrame, alpha: float = 0.05,
-            assumed: dict[str, int] | None = None) -> SurveyResult:
+def analyse(
+    survey: Survey, figures: pd.DataFrame, alpha: float = 0.05, assumed: dict[str, int] | None = None
+) -> SurveyResult:
     """Shares, Wilson intervals, group differences, Holm, and the published figures beside the
     reproduction. ``assumed``: the respondents per group the data are assumed to hold
     (:func:`assumed_respondents`), checked against the data."""
@@ -162,23 +176,40 @@ def analyse(survey: Survey, figures: pd.DataFrame, alpha: float = 0.05,
         item, category = block["item"].iloc[0], block["category"].iloc[0]
         entry = book.loc[item]
         primary = category is None or pd.isna(category)
-        row = {"quantity": quantity, "item": item, "category": None if primary else category, "primary": primary,
-               "topic": entry["topic"], "scale": entry["scale"], "kind": "proportion"}
+        row = {
+            "quantity": quantity,
+            "item": item,
+            "category": None if primary else category,
+            "primary": primary,
+            "topic": entry["topic"],
+            "scale": entry["scale"],
+            "kind": "proportion",
+        }
         for group in ALL_GROUPS:
             k, n = int(c.at[group, "k"]), int(c.at[group, "n"])
             low, high = wilson(k, n, alpha)
-            row |= {f"n_{group}": n, f"k_{group}": k, f"value_{group}": 100 * k / n if n else np.nan,
-                    f"wilson_low_{group}": 100 * low, f"wilson_high_{group}": 100 * high}
+            row |= {
+                f"n_{group}": n,
+                f"k_{group}": k,
+                f"value_{group}": 100 * k / n if n else np.nan,
+                f"wilson_low_{group}": 100 * low,
+                f"wilson_high_{group}": 100 * high,
+            }
         difference = proportions(row["k_programme"], row["n_programme"], row["k_control"], row["n_control"], alpha)
         rows.append(row | {key: difference[key] for key in ("diff", "ci_low", "ci_high", "p_value")})
     table = pd.DataFrame(rows)
     table["p_holm"] = np.nan
     table.loc[table["primary"], "p_holm"] = holm(table.loc[table["primary"], "p_value"])
-    return SurveyResult(table=table,
-                        distributions={s: distributions(long, survey.codebook, s) for s in DISTRIBUTION_SCALES},
-                        figures=figures, comparison=comparison(figures, table, alpha),
-                        respondents=survey.respondents().reindex(list(GROUPS)), codebook=survey.codebook,
-                        alpha=alpha, assumed=assumed)
+    return SurveyResult(
+        table=table,
+        distributions={s: distributions(long, survey.codebook, s) for s in DISTRIBUTION_SCALES},
+        figures=figures,
+        comparison=comparison(figures, table, alpha),
+        respondents=survey.respondents().reindex(list(GROUPS)),
+        codebook=survey.codebook,
+        alpha=alpha,
+        assumed=assumed,
+    )
 
 
 def reproduced_values(table: pd.DataFrame, alpha: float) -> pd.DataFrame:
@@ -193,8 +224,14 @@ def reproduced_values(table: pd.DataFrame, alpha: float) -> pd.DataFrame:
             rows.append({"quantity": r["quantity"], "group": group, "value": value, "suppressed": bool(pd.isna(value))})
             if r["primary"]:
                 k = r[f"k_{group}"]
-                rows.append({"quantity": f"n_{r['quantity']}", "group": group,
-                             "value": np.nan if pd.isna(k) else float(k), "suppressed": bool(pd.isna(k))})
+                rows.append(
+                    {
+                        "quantity": f"n_{r['quantity']}",
+                        "group": group,
+                        "value": np.nan if pd.isna(k) else float(k),
+                        "suppressed": bool(pd.isna(k)),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -204,12 +241,15 @@ def comparison(figures: pd.DataFrame, table: pd.DataFrame, alpha: float) -> pd.D
     p-value (``reproduced_p``)."""
     out = published.side_by_side(figures, reproduced_values(table, alpha))
     p_values = table.set_index("quantity")["p_value"]
-    out["reproduced_p"] = [p_values.get(q, np.nan) if isinstance(sig, str) else np.nan
-                           for q, sig in zip(out["quantity"], out["significance"], strict=True)]
+    out["reproduced_p"] = [
+        p_values.get(q, np.nan) if isinstance(sig, str) else np.nan
+        for q, sig in zip(out["quantity"], out["significance"], strict=True)
+    ]
     return out
 
 
 # -- assumptions -----------------------------------------------------------------------------------
+
 
 def assumed(assumptions: pd.DataFrame) -> dict[str, float]:
     """``{parameter: value}`` of the numeric rows of a chapter's assumptions

@@ -74,8 +74,7 @@ def funnel(cohort: pd.DataFrame) -> pd.DataFrame:
         for suffix, persons in areas.items():
             k = int(masks[step][persons].sum())
             n = int(masks[base][persons].sum()) if base else pd.NA
-            row |= {f"count{suffix}": k, f"n{suffix}": n,
-                    f"percent{suffix}": _percent(k, n) if base else np.nan}
+            row |= {f"count{suffix}": k, f"n{suffix}": n, f"percent{suffix}": _percent(k, n) if base else np.nan}
         rows.append(row)
     table = pd.DataFrame(rows)
     for col in [c for c in table if c.startswith(("count", "n"))]:
@@ -85,9 +84,17 @@ def funnel(cohort: pd.DataFrame) -> pd.DataFrame:
 
 WORK_WINDOW = ("2017-01-01", "2017-06-01")  # "In 2017 van januari tot eind juni" (first and last month)
 FUNNEL_FIGURES = (
-    "leaving_ww_per_month", "maxww_share_noord", "maxww_share_zuid", "attended_information_meeting",
-    "coached_cumulative", "found_work_cumulative", "found_work_jan_jun_2017", "conversion_work",
-    "into_bijstand", "outflow_share_noord", "outflow_share_zuid",
+    "leaving_ww_per_month",
+    "maxww_share_noord",
+    "maxww_share_zuid",
+    "attended_information_meeting",
+    "coached_cumulative",
+    "found_work_cumulative",
+    "found_work_jan_jun_2017",
+    "conversion_work",
+    "into_bijstand",
+    "outflow_share_noord",
+    "outflow_share_zuid",
 )
 
 
@@ -111,8 +118,14 @@ def funnel_figures(cohort: pd.DataFrame) -> pd.DataFrame:
         k = int((cohort["region"] == r).sum())
         rows.append(("maxww_share", r, _percent(k, n), k, n, tuple(("cohort", c) for c in areas)))
     rows += [
-        ("attended_information_meeting", "", _percent(attended, invited), attended, invited,
-         (("attended", "percent"),)),
+        (
+            "attended_information_meeting",
+            "",
+            _percent(attended, invited),
+            attended,
+            invited,
+            (("attended", "percent"),),
+        ),
         ("coached_cumulative", "", coached, coached, None, (("coached", "count"),)),
         ("found_work_cumulative", "", k_work, k_work, None, (("found_work", "count"),)),
         ("found_work", "", window, window, None, ()),
@@ -151,10 +164,12 @@ def comparison(figures: pd.DataFrame, figure_ids, reproduced: pd.DataFrame) -> p
         side = side.merge(bounds, on=keys, how="left", validate="many_to_one")
         shown = side["status"].isin([published.STATUS_AGREES, published.STATUS_DIFFERS]) & side["low"].notna()
         side.loc[shown, "status"] = [
-            published.STATUS_AGREES if published_interval(r).overlaps(Interval(r["low"], r["high"]))
-            else published.STATUS_DIFFERS for _, r in side[shown].iterrows()]
+            published.STATUS_AGREES
+            if published_interval(r).overlaps(Interval(r["low"], r["high"]))
+            else published.STATUS_DIFFERS
+            for _, r in side[shown].iterrows()
+        ]
     return side
-
 
 
 # -- realised against predicted inflow within the cohort ----------------------------------
@@ -173,8 +188,12 @@ def observed_vs_predicted(cohort: pd.DataFrame, alpha: float = 0.05) -> pd.DataF
     """
     z = stats.norm.ppf(1 - alpha / 2)
     coached = cohort["coached"].astype(bool)
-    masks = {"total": pd.Series(True, index=cohort.index), "coached": coached, "not_coached": ~coached,
-             **{r: cohort["region"] == r for r in REGIONS}}
+    masks = {
+        "total": pd.Series(True, index=cohort.index),
+        "coached": coached,
+        "not_coached": ~coached,
+        **{r: cohort["region"] == r for r in REGIONS},
+    }
     rows = []
     for name in OVP_GROUPS:
         p = cohort.loc[masks[name], "predicted_inflow"].astype(float).to_numpy()
@@ -184,12 +203,18 @@ def observed_vs_predicted(cohort: pd.DataFrame, alpha: float = 0.05) -> pd.DataF
         expected, var = p.sum(), (p * (1 - p)).sum()
         if n and var > 0:
             diff, half = 100 * (k - expected) / n, 100 * z * math.sqrt(var) / n
-            row |= {"realised": 100 * k / n, "predicted": 100 * expected / n, "diff": diff,
-                    "ci_low": diff - half, "ci_high": diff + half,
-                    "p_value": float(2 * stats.norm.sf(abs(k - expected) / math.sqrt(var)))}
+            row |= {
+                "realised": 100 * k / n,
+                "predicted": 100 * expected / n,
+                "diff": diff,
+                "ci_low": diff - half,
+                "ci_high": diff + half,
+                "p_value": float(2 * stats.norm.sf(abs(k - expected) / math.sqrt(var))),
+            }
         rows.append(row)
-    table = pd.DataFrame(rows).reindex(columns=["group", "n", "k", "realised", "predicted", "diff",
-                                                "ci_low", "ci_high", "p_value"])
+    table = pd.DataFrame(rows).reindex(
+        columns=["group", "n", "k", "realised", "predicted", "diff", "ci_low", "ci_high", "p_value"]
+    )
     table[["n", "k"]] = table[["n", "k"]].astype("Int64")
     return table
 
@@ -211,10 +236,15 @@ def analyse(cohort: pd.DataFrame, published_figures: pd.DataFrame, alpha: float 
     """The funnel, its published figures side by side, and realised against predicted inflow."""
     figures = funnel_figures(cohort)
     month = cohort["cohort_month"]
-    return CohortStudy(funnel=funnel(cohort), figures=figures,
-                       comparison=comparison(published_figures, FUNNEL_FIGURES, figures),
-                       ovp=observed_vs_predicted(cohort, alpha), first_month=month.min(), last_month=month.max(),
-                       months=int(month.dt.to_period("M").nunique()))
+    return CohortStudy(
+        funnel=funnel(cohort),
+        figures=figures,
+        comparison=comparison(published_figures, FUNNEL_FIGURES, figures),
+        ovp=observed_vs_predicted(cohort, alpha),
+        first_month=month.min(),
+        last_month=month.max(),
+        months=int(month.dt.to_period("M").nunique()),
+    )
 
 
 # -- Den Bosch and Rotterdam: predicted against realised doorstroom (2014) ----------------
@@ -226,8 +256,10 @@ def populations(figures: pd.DataFrame) -> dict[str, int]:
     """The WW leavers behind the published 2014 rates: the realised doorstroom count divided
     by the realised rate (the report gives the count, ``240`` and ``2.250``, not the base)."""
     value = figures.set_index("figure_id")["value"]
-    return {city: round_half_up(value[f"doorstroom_count_{city}"] / (value[f"doorstroom_realised_{city}"] / 100))
-            for city in CITIES}
+    return {
+        city: round_half_up(value[f"doorstroom_count_{city}"] / (value[f"doorstroom_realised_{city}"] / 100))
+        for city in CITIES
+    }
 
 
 def doorstroom_did(figures: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
@@ -247,14 +279,27 @@ def doorstroom_did(figures: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     for city in CITIES:
         pred, real = value[f"doorstroom_predicted_{city}"] / 100, value[f"doorstroom_realised_{city}"] / 100
         n = pops[city]
-        rows.append({"unit": city, "predicted": 100 * pred, "realised": 100 * real,
-                     "count": int(value[f"doorstroom_count_{city}"]), "population": n,
-                     "diff": 100 * (real - pred),
-                     "var": (pred * (1 - pred) + real * (1 - real)) / n * 1e4,
-                     "var_known": real * (1 - real) / n * 1e4})
+        rows.append(
+            {
+                "unit": city,
+                "predicted": 100 * pred,
+                "realised": 100 * real,
+                "count": int(value[f"doorstroom_count_{city}"]),
+                "population": n,
+                "diff": 100 * (real - pred),
+                "var": (pred * (1 - pred) + real * (1 - real)) / n * 1e4,
+                "var_known": real * (1 - real) / n * 1e4,
+            }
+        )
     db, rd = rows
-    rows.append({"unit": "did", "diff": db["diff"] - rd["diff"],
-                 "var": db["var"] + rd["var"], "var_known": db["var_known"] + rd["var_known"]})
+    rows.append(
+        {
+            "unit": "did",
+            "diff": db["diff"] - rd["diff"],
+            "var": db["var"] + rd["var"],
+            "var_known": db["var_known"] + rd["var_known"],
+        }
+    )
     table = pd.DataFrame(rows)
     se, se_known = np.sqrt(table["var"]), np.sqrt(table["var_known"])
     table["ci_low"], table["ci_high"] = table["diff"] - z * se, table["diff"] + z * se
@@ -281,8 +326,9 @@ def derived_figures(figures: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     leavers; the persons: the interval of the difference times those leavers) and ``status``:
     agrees when the rounding interval overlaps the claim's."""
     rows = figures.set_index("figure_id")
-    predicted, realised = (published_interval(rows.loc[f"doorstroom_{kind}_den_bosch"]) for kind in ("predicted",
-                                                                                                     "realised"))
+    predicted, realised = (
+        published_interval(rows.loc[f"doorstroom_{kind}_den_bosch"]) for kind in ("predicted", "realised")
+    )
     count = published_interval(rows.loc["doorstroom_count_den_bosch"])
     value = rows["value"]
     p0, p1 = value["doorstroom_predicted_den_bosch"] / 100, value["doorstroom_realised_den_bosch"] / 100
@@ -290,21 +336,41 @@ def derived_figures(figures: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     katz = risk_ratio(value["doorstroom_count_den_bosch"], leavers, p0 * leavers, leavers, alpha).reduction()
     did = doorstroom_did(figures, alpha).set_index("unit").loc["den_bosch"]
     derived = {
-        "inflow_rate_reduction_den_bosch": (100 * (1 - p1 / p0), 100 * relative_reduction(predicted, realised),
-                                            100 * katz.low, 100 * katz.high),
-        "bijstand_reduction_per_year_den_bosch": ((p0 - p1) * leavers,
-                                                  difference_in_persons(predicted, realised, count),
-                                                  -did["ci_high"] / 100 * leavers, -did["ci_low"] / 100 * leavers),
+        "inflow_rate_reduction_den_bosch": (
+            100 * (1 - p1 / p0),
+            100 * relative_reduction(predicted, realised),
+            100 * katz.low,
+            100 * katz.high,
+        ),
+        "bijstand_reduction_per_year_den_bosch": (
+            (p0 - p1) * leavers,
+            difference_in_persons(predicted, realised, count),
+            -did["ci_high"] / 100 * leavers,
+            -did["ci_low"] / 100 * leavers,
+        ),
     }
     out = []
     for figure_id in DID_FIGURES:
         r = rows.loc[figure_id]
         point, rounding, sampling_low, sampling_high = derived[figure_id]
         claim = printed_range(float(r["lower"]), float(r["upper"]))
-        out.append({"figure_id": figure_id, "quantity": r["quantity"], "printed": r["printed"], "unit": r["unit"],
-                    "value": r["value"], "lower": r["lower"], "upper": r["upper"],
-                    "claim_low": claim.low, "claim_high": claim.high, "reproduced": point,
-                    "low": rounding.low, "high": rounding.high, "sampling_low": sampling_low,
-                    "sampling_high": sampling_high,
-                    "status": published.STATUS_AGREES if rounding.overlaps(claim) else published.STATUS_DIFFERS})
+        out.append(
+            {
+                "figure_id": figure_id,
+                "quantity": r["quantity"],
+                "printed": r["printed"],
+                "unit": r["unit"],
+                "value": r["value"],
+                "lower": r["lower"],
+                "upper": r["upper"],
+                "claim_low": claim.low,
+                "claim_high": claim.high,
+                "reproduced": point,
+                "low": rounding.low,
+                "high": rounding.high,
+                "sampling_low": sampling_low,
+                "sampling_high": sampling_high,
+                "status": published.STATUS_AGREES if rounding.overlaps(claim) else published.STATUS_DIFFERS,
+            }
+        )
     return pd.DataFrame(out)

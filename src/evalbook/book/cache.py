@@ -33,8 +33,14 @@ from .files import locate
 KEY_FIELD = "evalbook"  # notebook metadata field holding the key and its parts
 CODE_DIR = Path("src") / "evalbook"
 ENVIRONMENT_FILES = ("requirements.lock", "requirements-test.lock")
-HTML_SOURCES = ("_config.yml", "_toc.yml", "book", "data/literature/references.bib",
-                "src/evalbook/book/sphinx_ext.py", "requirements.lock")
+HTML_SOURCES = (
+    "_config.yml",
+    "_toc.yml",
+    "book",
+    "data/literature/references.bib",
+    "src/evalbook/book/sphinx_ext.py",
+    "requirements.lock",
+)
 
 
 def sha256_file(path: Path) -> str:
@@ -111,9 +117,16 @@ def chapter_key(chapter: config.Chapter, parameters: dict, root: Path | None = N
     parts = {
         "template": sha256_file(root / template.source),
         "parameters": _sha256_text(_canonical({"part": chapter.part.key, "parameters": parameters})),
-        "configuration": _sha256_text(_canonical({"labels": chapter.part.labels(), "title": chapter.title,
-                                                  "inputs": {k: vars(v) for k, v in template.inputs.items()},
-                                                  "check": template.check})),
+        "configuration": _sha256_text(
+            _canonical(
+                {
+                    "labels": chapter.part.labels(),
+                    "title": chapter.title,
+                    "inputs": {k: vars(v) for k, v in template.inputs.items()},
+                    "check": template.check,
+                }
+            )
+        ),
         "inputs": input_digests(chapter, parameters, root),
         "code": code_digest(root),
         "environment": environment_digest(root),
@@ -139,12 +152,19 @@ def why_stale(key: Key, previous: dict | None) -> str | None:
         return None
     old, new = previous["parts"], key.parts
     reasons = []
-    changed_inputs = sorted(name for name in set(new["inputs"]) | set(old.get("inputs", {}))
-                            if new["inputs"].get(name) != old.get("inputs", {}).get(name))
+    changed_inputs = sorted(
+        name
+        for name in set(new["inputs"]) | set(old.get("inputs", {}))
+        if new["inputs"].get(name) != old.get("inputs", {}).get(name)
+    )
     reasons += [f"{name} changed" for name in changed_inputs]
-    for part, words in (("template", "template changed"), ("parameters", "parameters changed"),
-                        ("configuration", "book.yml changed"), ("code", "package code changed"),
-                        ("environment", "environment or book version changed")):
+    for part, words in (
+        ("template", "template changed"),
+        ("parameters", "parameters changed"),
+        ("configuration", "book.yml changed"),
+        ("code", "package code changed"),
+        ("environment", "environment or book version changed"),
+    ):
         if old.get(part) != new[part]:
             reasons.append(words)
     return ", ".join(reasons) or "key changed"

@@ -24,8 +24,15 @@ class Chapter:
     missing ones take their configured values). ``table_dir`` is where the aggregate table
     goes (default: ``tables/`` beside the executed notebook)."""
 
-    def __init__(self, template: str, part: str, parameters: dict | None = None, *, table_dir: str = "tables",
-                 root: Path | None = None):
+    def __init__(
+        self,
+        template: str,
+        part: str,
+        parameters: dict | None = None,
+        *,
+        table_dir: str = "tables",
+        root: Path | None = None,
+    ):
         self.root = root or paths.repo_root()
         book = config.load(self.root)
         spec = book.chapter(part, template)
@@ -37,9 +44,13 @@ class Chapter:
         self.parameters = book.resolve(spec, parameters)
         self.table_dir = Path(table_dir)
         self._inputs = inputs.read(spec, self.parameters, self.root)
-        self.provenance = Provenance(chapter=template, programme=part, parameters=self.parameters,
-                                     key=cache.chapter_key(spec, self.parameters, self.root).digest,
-                                     inputs=self._inputs.paths())
+        self.provenance = Provenance(
+            chapter=template,
+            programme=part,
+            parameters=self.parameters,
+            key=cache.chapter_key(spec, self.parameters, self.root).digest,
+            inputs=self._inputs.paths(),
+        )
 
     @property
     def alpha(self) -> float:
@@ -55,8 +66,10 @@ class Chapter:
         """The declared input ``name``: a validated frame, None for a missing optional input,
         or ``{file: frame}`` for an input of many files."""
         if name not in self._inputs.frames:
-            raise ConfigError(f"chapter {self.name!r} reads {name!r}, which book.yml does not declare as its input; "
-                              f"declared: {', '.join(self._inputs.frames)}")
+            raise ConfigError(
+                f"chapter {self.name!r} reads {name!r}, which book.yml does not declare as its input; "
+                f"declared: {', '.join(self._inputs.frames)}"
+            )
         return self._inputs.frames[name]
 
     @property

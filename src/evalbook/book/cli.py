@@ -25,8 +25,10 @@ from . import cache, config
 # Commands import the heavy parts of the package (pandas, pandera, Papermill, Sphinx) when they
 # run, so that `evalbook build` on an unchanged book answers in a fraction of a second.
 
-TOC_HEADER = ("# Generated from book.yml by `evalbook toc`: edit book.yml, not this file.\n"
-              "# Table of contents (Jupyter Book 1); chapters under book/<part>/ are executed by `evalbook build`.\n")
+TOC_HEADER = (
+    "# Generated from book.yml by `evalbook toc`: edit book.yml, not this file.\n"
+    "# Table of contents (Jupyter Book 1); chapters under book/<part>/ are executed by `evalbook build`.\n"
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,20 +42,28 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="evalbook", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="evalbook", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="run chapter notebooks with Papermill and build the HTML book")
     _selection(b)
     b.add_argument("--jobs", type=int, default=None, help="chapters run in parallel (default: number of cores)")
     b.add_argument("--force", action="store_true", help="rerun every selected chapter and rebuild the HTML")
-    b.add_argument("--verbose", action="store_true",
-                   help="also show each chapter's content key and what changed, and Jupyter Book's own output")
+    b.add_argument(
+        "--verbose",
+        action="store_true",
+        help="also show each chapter's content key and what changed, and Jupyter Book's own output",
+    )
     b.add_argument("--no-html", action="store_true", help="run the chapters only, do not build the HTML book")
     b.add_argument("--html-only", action="store_true", help="build the HTML book from the chapters in book/")
-    b.add_argument("--version", dest="rebuild_version", metavar="VERSION",
-                   help="rebuild released VERSION from its git tag into _build/versions/VERSION")
+    b.add_argument(
+        "--version",
+        dest="rebuild_version",
+        metavar="VERSION",
+        help="rebuild released VERSION from its git tag into _build/versions/VERSION",
+    )
     b.set_defaults(func=_build)
 
     c = sub.add_parser("check", help="validate every input a build would read; runs and writes nothing")
@@ -67,13 +77,19 @@ def _parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("release", help="release a new version of the book (tests, rebuild, archive, tag)")
     r.add_argument("version", help="the new semantic version, e.g. 0.2.0")
-    r.add_argument("--test-command", default="make test",
-                   help="the tests that must pass first (default: make test, the README's test command)")
+    r.add_argument(
+        "--test-command",
+        default="make test",
+        help="the tests that must pass first (default: make test, the README's test command)",
+    )
     r.set_defaults(func=_release)
 
     a = sub.add_parser("audit", help="check the published figures: significance labels, sums, GRIM (the audit chapter)")
-    a.add_argument("--published-dir", default="data/published",
-                   help="directory holding <programme>/<chapter>.csv (default: data/published)")
+    a.add_argument(
+        "--published-dir",
+        default="data/published",
+        help="directory holding <programme>/<chapter>.csv (default: data/published)",
+    )
     a.set_defaults(func=_audit)
 
     t = sub.add_parser("toc", help="write _toc.yml from book.yml (--check: only report whether it is current)")
@@ -86,8 +102,15 @@ def _selection(p: argparse.ArgumentParser) -> None:
     p.add_argument("--programme", help="only this programme's (part's) chapters")
     p.add_argument("--chapter", help="only this chapter (a template in book.yml)")
     p.add_argument("--data-dir", help="directory holding <programme>/<file>.csv (default: data/synthetic)")
-    p.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
-                   help="override a chapter parameter, e.g. -p follow_up_months 6")
+    p.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="override a chapter parameter, e.g. -p follow_up_months 6",
+    )
 
 
 def _jobs(args) -> list[config.Job]:
@@ -120,8 +143,9 @@ def _build(args) -> int:
 
         jobs = _jobs(args)
         print(f"Chapters ({len(jobs)} selected):", flush=True)
-        ran = execute.run_chapters(jobs, root, n_jobs=args.jobs, log=lambda m: print(m, flush=True),
-                                   force=args.force, verbose=args.verbose)
+        ran = execute.run_chapters(
+            jobs, root, n_jobs=args.jobs, log=lambda m: print(m, flush=True), force=args.force, verbose=args.verbose
+        )
         print(f"{ran} chapter(s) run, {len(jobs) - ran} up to date.", flush=True)
     if not args.no_html:
         _html(root, force=args.force or args.html_only, verbose=args.verbose)
@@ -133,8 +157,12 @@ def _html(root, force: bool, verbose: bool = False) -> None:
     """Build the HTML book unless nothing it is made from changed since the last good build."""
     stamp = root / "_build" / ".html-key"
     key = cache.html_key(root)
-    if not force and (root / "_build" / "html" / "index.html").is_file() and stamp.is_file() \
-            and stamp.read_text(encoding="utf-8") == key:
+    if (
+        not force
+        and (root / "_build" / "html" / "index.html").is_file()
+        and stamp.is_file()
+        and stamp.read_text(encoding="utf-8") == key
+    ):
         print("HTML book up to date: _build/html/index.html", flush=True)
         return
     from . import execute, html
@@ -193,10 +221,16 @@ def _audit(args) -> int:
     overrides = config.parse_overrides(book, [("published_dir", args.published_dir)])
     job = config.jobs(book, "verantwoording", "audit", overrides)[0]
     found = inputs.read(job.chapter, job.parameters, root)
-    result = audit.run(found.frames["published"], alpha=job.parameters["alpha"],
-                       n_range=(job.parameters["n_min"], job.parameters["n_max"]))
-    print(audit_report.text(result, {key: part.labels() for key, part in book.parts.items()},
-                            job.parameters["min_cell_size"]))
+    result = audit.run(
+        found.frames["published"],
+        alpha=job.parameters["alpha"],
+        n_range=(job.parameters["n_min"], job.parameters["n_max"]),
+    )
+    print(
+        audit_report.text(
+            result, {key: part.labels() for key, part in book.parts.items()}, job.parameters["min_cell_size"]
+        )
+    )
     return 0
 
 

@@ -64,11 +64,13 @@ class Parameter:
                 raise ParameterError(f"{where}: expected a list of names, got {value!r}")
             unknown = [v for v in value if self.choices and v not in self.choices]
             if unknown:
-                raise ParameterError(f"{where}: unknown value(s) {', '.join(map(repr, unknown))}; "
-                                     f"choose from {', '.join(self.choices)}")
+                raise ParameterError(
+                    f"{where}: unknown value(s) {', '.join(map(repr, unknown))}; choose from {', '.join(self.choices)}"
+                )
             value = list(value)
-        if kind in ("int", "float") and (self.min is not None and value < self.min
-                                         or self.max is not None and value > self.max):
+        if kind in ("int", "float") and (
+            self.min is not None and value < self.min or self.max is not None and value > self.max
+        ):
             raise ParameterError(f"{where}: {value!r} is outside the allowed range {self.min:g} to {self.max:g}")
         return value
 
@@ -155,8 +157,13 @@ class Part:
 
     def labels(self) -> dict:
         """The labels a chapter shows for this part."""
-        return {"title": self.title, "short": self.short or self.title, "programme_group": self.programme_group,
-                "target_groups": dict(self.target_groups), "source": dict(self.source)}
+        return {
+            "title": self.title,
+            "short": self.short or self.title,
+            "programme_group": self.programme_group,
+            "target_groups": dict(self.target_groups),
+            "source": dict(self.source),
+        }
 
 
 @dataclass(frozen=True)
@@ -167,8 +174,11 @@ class Book:
 
     def chapters(self) -> list[Chapter]:
         """Every chapter of the book, in book order."""
-        return [Chapter(self.templates[name], part, values)
-                for part in self.parts.values() for name, values in part.chapter_values]
+        return [
+            Chapter(self.templates[name], part, values)
+            for part in self.parts.values()
+            for name, values in part.chapter_values
+        ]
 
     def chapter(self, part: str, template: str) -> Chapter:
         for c in self.chapters():
@@ -184,8 +194,10 @@ class Book:
         for source, given in (("book.yml", chapter.values), ("the command line", overrides or {})):
             for name, value in given.items():
                 if name not in allowed:
-                    raise ParameterError(f"{chapter.label}: parameter {name!r} (from {source}) is not one of this "
-                                         f"chapter's parameters: {', '.join(allowed)}")
+                    raise ParameterError(
+                        f"{chapter.label}: parameter {name!r} (from {source}) is not one of this "
+                        f"chapter's parameters: {', '.join(allowed)}"
+                    )
                 values[name] = self.parameters[name].check(value, f"{chapter.label}: parameter {name!r}")
         return values
 
@@ -219,8 +231,16 @@ def load(root: Path | None = None) -> Book:
 def _parameter(name: str, spec: dict) -> Parameter:
     if spec.get("type") not in TYPES:
         raise ConfigError(f"{CONFIG_FILE}: parameter {name!r} has type {spec.get('type')!r}; use one of {TYPES}")
-    parameter = Parameter(name, spec["type"], spec.get("default"), spec.get("help", ""), spec.get("label", ""),
-                          spec.get("min"), spec.get("max"), tuple(spec.get("choices", ())))
+    parameter = Parameter(
+        name,
+        spec["type"],
+        spec.get("default"),
+        spec.get("help", ""),
+        spec.get("label", ""),
+        spec.get("min"),
+        spec.get("max"),
+        tuple(spec.get("choices", ())),
+    )
     parameter.check(parameter.default, f"{CONFIG_FILE}: default of parameter {name!r}")
     return parameter
 
@@ -231,8 +251,14 @@ def _template(name: str, spec: dict, parameters: dict[str, Parameter]) -> Templa
         raise ConfigError(f"{CONFIG_FILE}: template {name!r} takes undeclared parameter(s) {', '.join(unknown)}")
     inputs = {}
     for key, item in spec.get("inputs", {}).items():
-        inputs[key] = Input(key, item["path"], item["contract"], bool(item.get("optional", False)),
-                            bool(item.get("many", False)), item.get("without", ""))
+        inputs[key] = Input(
+            key,
+            item["path"],
+            item["contract"],
+            bool(item.get("optional", False)),
+            bool(item.get("many", False)),
+            item.get("without", ""),
+        )
     check = spec.get("check")
     template = Template(name, spec["title"], tuple(spec.get("parameters", [])), inputs, check)
     if not (paths.repo_root() / template.source).is_file():
@@ -265,10 +291,16 @@ def _part(spec: dict, templates: dict[str, Template], default_window: tuple[str,
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ConfigError(f"{CONFIG_FILE}: part {key!r} uses unknown template {name!r}{hint}")
         entries.append(("chapter", name, dict(entry.get("parameters") or {})))
-    return Part(key=key, title=spec["title"], short=spec.get("short", ""),
-                programme_group=spec.get("programme_group", "programmagroep"), source=spec.get("source", {}),
-                target_groups=spec.get("target_groups", {}), entries=tuple(entries),
-                date_window=_window(spec.get("date_window"), f"date_window of part {key!r}") or default_window)
+    return Part(
+        key=key,
+        title=spec["title"],
+        short=spec.get("short", ""),
+        programme_group=spec.get("programme_group", "programmagroep"),
+        source=spec.get("source", {}),
+        target_groups=spec.get("target_groups", {}),
+        entries=tuple(entries),
+        date_window=_window(spec.get("date_window"), f"date_window of part {key!r}") or default_window,
+    )
 
 
 def parse_overrides(book: Book, pairs: list[tuple[str, str]]) -> dict:
@@ -296,8 +328,7 @@ class Job:
         return self.chapter.label
 
 
-def jobs(book: Book, part: str | None = None, template: str | None = None,
-         overrides: dict | None = None) -> list[Job]:
+def jobs(book: Book, part: str | None = None, template: str | None = None, overrides: dict | None = None) -> list[Job]:
     """The selected chapter runs in book order, parameters resolved. An override applies to
     the chapters that take that parameter; one that no selected chapter takes is refused."""
     if part is not None and part not in book.parts:
@@ -313,8 +344,9 @@ def jobs(book: Book, part: str | None = None, template: str | None = None,
     unused = [n for n in overrides if not any(n in c.template.parameters for c in selected)]
     if unused:
         raise ParameterError(f"parameter(s) {', '.join(unused)} are not used by the selected chapter(s)")
-    return [Job(c, book.resolve(c, {k: v for k, v in overrides.items() if k in c.template.parameters}))
-            for c in selected]
+    return [
+        Job(c, book.resolve(c, {k: v for k, v in overrides.items() if k in c.template.parameters})) for c in selected
+    ]
 
 
 def toc(book: Book, root_page: str = "book/intro") -> dict:

@@ -64,8 +64,9 @@ def plan(jobs: list[config.Job], root: Path, force: bool = False) -> list[tuple[
     return stale
 
 
-def run_chapters(jobs: list[config.Job], root: Path, n_jobs: int | None = None, log=print,
-                 force: bool = False, verbose: bool = False) -> int:
+def run_chapters(
+    jobs: list[config.Job], root: Path, n_jobs: int | None = None, log=print, force: bool = False, verbose: bool = False
+) -> int:
     """Execute the selected chapters that are not up to date and move them into ``book/`` when
     all succeeded and passed the privacy guard. Returns the number of chapters run."""
     todo = plan(jobs, root, force)
@@ -73,8 +74,10 @@ def run_chapters(jobs: list[config.Job], root: Path, n_jobs: int | None = None, 
         for job in jobs:
             key = cache.chapter_key(job.chapter, job.parameters, root)
             digests = key.parts["inputs"].items()
-            log(f"  {job.label}: content key {key.digest[:16]}; inputs "
-                + ", ".join(f"{name} {digest[:12] if digest else 'absent'}" for name, digest in digests))
+            log(
+                f"  {job.label}: content key {key.digest[:16]}; inputs "
+                + ", ".join(f"{name} {digest[:12] if digest else 'absent'}" for name, digest in digests)
+            )
     for job in jobs:
         if all(job is not j for j, _, _ in todo):
             log(f"  {job.label:<28} up to date")
@@ -86,10 +89,18 @@ def run_chapters(jobs: list[config.Job], root: Path, n_jobs: int | None = None, 
         n_jobs = max(1, min(n_jobs or os.cpu_count() or 1, len(todo)))
         results = []
         with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-            futures = {pool.submit(execute, root / job.chapter.template.source, staging / job.chapter.part.key,
-                                   {"part": job.chapter.part.key, "parameters": job.parameters}, job.label,
-                                   job.chapter.title, key.as_metadata()): reason
-                       for job, key, reason in todo}
+            futures = {
+                pool.submit(
+                    execute,
+                    root / job.chapter.template.source,
+                    staging / job.chapter.part.key,
+                    {"part": job.chapter.part.key, "parameters": job.parameters},
+                    job.label,
+                    job.chapter.title,
+                    key.as_metadata(),
+                ): reason
+                for job, key, reason in todo
+            }
             for future in as_completed(futures):
                 result = future.result()
                 results.append(result)
@@ -97,8 +108,9 @@ def run_chapters(jobs: list[config.Job], root: Path, n_jobs: int | None = None, 
                 log(f"  {result.label:<28} {mark:<6} {result.seconds:5.1f} s  ({futures[future]})")
         failed = [r for r in results if r.error]
         if failed:
-            raise BuildError("\n\n".join(f"{r.label}: {r.error}" for r in failed)
-                             + "\n\nNo chapter in book/ was changed.")
+            raise BuildError(
+                "\n\n".join(f"{r.label}: {r.error}" for r in failed) + "\n\nNo chapter in book/ was changed."
+            )
         privacy.guard([staging], identifiers)
         for job, _, _ in todo:
             _install(staging / job.chapter.part.key, root / "book" / job.chapter.part.key, job.chapter.template.name)
@@ -118,8 +130,9 @@ class QuietKernelManager(KernelManager):
         self.ip = str(Path(tempfile.gettempdir()) / f"evalbook-kernel-{uuid.uuid4().hex}")
 
 
-def execute(template: Path, workdir: Path, parameters: dict, label: str, title: str,
-            key: dict | None = None) -> ChapterResult:
+def execute(
+    template: Path, workdir: Path, parameters: dict, label: str, title: str, key: dict | None = None
+) -> ChapterResult:
     """Run one chapter template (MyST Markdown) with Papermill into ``workdir`` (its working
     directory too, so the chapter's table lands in ``workdir/tables/``), then tidy it and
     record its cache ``key``. Plain arguments: runs in a worker process."""
@@ -132,12 +145,20 @@ def execute(template: Path, workdir: Path, parameters: dict, label: str, title: 
     try:
         notebook = applicable(jupytext.read(template), parameters["parameters"])
         papermill.execute_notebook(
-            notebook, str(output), parameters=parameters, cwd=str(workdir), kernel_name=KERNEL,
-            progress_bar=False, log_output=False, report_mode=False, kernel_manager_class=QuietKernelManager,
+            notebook,
+            str(output),
+            parameters=parameters,
+            cwd=str(workdir),
+            kernel_name=KERNEL,
+            progress_bar=False,
+            log_output=False,
+            report_mode=False,
+            kernel_manager_class=QuietKernelManager,
         )
     except PapermillExecutionError as exc:
-        return ChapterResult(label, time.monotonic() - start,
-                             f"cell {exc.exec_count} raised {exc.ename}: {strip_ansi(exc.evalue)}")
+        return ChapterResult(
+            label, time.monotonic() - start, f"cell {exc.exec_count} raised {exc.ename}: {strip_ansi(exc.evalue)}"
+        )
     except Exception as exc:  # kernel died, template missing, ...: report, do not crash the pool
         return ChapterResult(label, time.monotonic() - start, f"{type(exc).__name__}: {exc}")
     tidy(output, title, key)
@@ -149,6 +170,7 @@ def applicable(notebook, parameters: dict):
     metadata (``+++ {"if": "target_groups"}`` before a Markdown cell, ``:if: target_groups`` in a
     code cell) is kept only when that parameter is set (not empty, not false), so a
     programme without target groups gets no section about them."""
+
     def keep(cell) -> bool:
         condition = cell.metadata.pop("if", None)
         if condition is None:
@@ -181,7 +203,7 @@ def tidy(path: Path, title: str, key: dict | None = None) -> None:
             cell.metadata["tags"] = [*tags, "remove-cell"]
     first = nb.cells[0]
     if first.cell_type == "markdown" and first.source.startswith("# "):
-        first.source = f"# {title}" + first.source[first.source.find("\n"):] if "\n" in first.source else f"# {title}"
+        first.source = f"# {title}" + first.source[first.source.find("\n") :] if "\n" in first.source else f"# {title}"
     nbformat.write(nb, path)
 
 

@@ -21,8 +21,9 @@ def pattern(spec: Input, parameters: dict, part: str) -> str:
     try:
         return spec.path.format(part=part, **parameters)
     except KeyError as exc:
-        raise InputError(f"input {spec.name!r}: its path {spec.path!r} uses {exc}, which is not a parameter "
-                         "of this chapter") from None
+        raise InputError(
+            f"input {spec.name!r}: its path {spec.path!r} uses {exc}, which is not a parameter of this chapter"
+        ) from None
 
 
 def locate(spec: Input, parameters: dict, part: str, root: Path) -> Path | list[Path] | None:
@@ -32,8 +33,10 @@ def locate(spec: Input, parameters: dict, part: str, root: Path) -> Path | list[
     if spec.many:
         found = sorted(Path(p) for p in glob.glob(str(base) + ".csv"))
         if not found and not spec.optional:
-            raise ContractError(f"{paths.display(base, root)}.csv: no file matches; the `{spec.contract}` "
-                                "contract expects at least one.")
+            raise ContractError(
+                f"{paths.display(base, root)}.csv: no file matches; the `{spec.contract}` "
+                "contract expects at least one."
+            )
         return found
     candidates = [base] if base.suffix in SUFFIXES else [base.with_name(base.name + s) for s in SUFFIXES]
     try:
@@ -47,5 +50,7 @@ def locate(spec: Input, parameters: dict, part: str, root: Path) -> Path | list[
     if spec.optional:
         return None
     shown = paths.display(candidates[0], root)
-    raise ContractError(f"{shown}: file not found (nor {candidates[-1].name}). Put the extract there or point "
-                        f"--data-dir at the directory that holds <programme>/{Path(shown).name}.")
+    raise ContractError(
+        f"{shown}: file not found (nor {candidates[-1].name}). Put the extract there or point "
+        f"--data-dir at the directory that holds <programme>/{Path(shown).name}."
+    )

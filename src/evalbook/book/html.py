@@ -40,8 +40,18 @@ def build_html(root: Path, identifiers: frozenset[str] = frozenset(), log=print,
     guard (no BSN-like number, none of ``identifiers``). Returns the index page."""
     build_dir = ensure_dir(root / "_build")
     sphinx_dir = build_dir / SPHINX_DIR
-    cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(root), "--path-output", str(sphinx_dir),
-           "-n", "-W", "--keep-going", "--builder", "html"]
+    cmd = [
+        str(Path(sys.executable).with_name("jupyter-book")),
+        "build",
+        str(root),
+        "--path-output",
+        str(sphinx_dir),
+        "-n",
+        "-W",
+        "--keep-going",
+        "--builder",
+        "html",
+    ]
     proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
     if verbose:
         log(strip_ansi(proc.stdout + proc.stderr))
@@ -75,10 +85,18 @@ def write_switcher(build_dir: Path) -> Path:
     relative to the file. Returns the list in ``_build/versions/``."""
     versions_dir = build_dir / "versions"
     versions_dir.mkdir(parents=True, exist_ok=True)
-    archived = sorted((p.name for p in versions_dir.iterdir() if p.is_dir() and _SEMVER.match(p.name)),
-                      key=lambda v: tuple(map(int, v.split("."))), reverse=True)
-    builds = [(versions_dir / v, {"name": f"{v} (nieuwste)" if i == 0 else v, "version": v,
-                                  **({"preferred": True} if i == 0 else {})}) for i, v in enumerate(archived)]
+    archived = sorted(
+        (p.name for p in versions_dir.iterdir() if p.is_dir() and _SEMVER.match(p.name)),
+        key=lambda v: tuple(map(int, v.split("."))),
+        reverse=True,
+    )
+    builds = [
+        (
+            versions_dir / v,
+            {"name": f"{v} (nieuwste)" if i == 0 else v, "version": v, **({"preferred": True} if i == 0 else {})},
+        )
+        for i, v in enumerate(archived)
+    ]
     builds.append((build_dir / "html", {"name": "in ontwikkeling", "version": "dev"}))
     for where in [versions_dir] + [path for path, _ in builds if path.is_dir()]:
         entries = [{**entry, "url": _relative_url(path, where)} for path, entry in builds]

@@ -55,8 +55,9 @@ def read(chapter: Chapter, parameters: dict, root: Path | None = None) -> Inputs
         result.files[spec.name] = where
         schema = _contract(spec)
         if isinstance(where, list):
-            result.frames[spec.name] = {paths.display(p, root): contract.read(p, schema, date_window=window)
-                                        for p in where}
+            result.frames[spec.name] = {
+                paths.display(p, root): contract.read(p, schema, date_window=window) for p in where
+            }
         else:
             result.frames[spec.name] = contract.read(where, schema, date_window=window)
     _scan_labels(template, result, root)
@@ -69,8 +70,9 @@ def read(chapter: Chapter, parameters: dict, root: Path | None = None) -> Inputs
 
 def _contract(spec: Input):
     if spec.contract not in CONTRACTS:
-        raise ConfigError(f"book.yml: input {spec.name!r} names an unknown contract {spec.contract!r}; "
-                          f"known: {', '.join(CONTRACTS)}")
+        raise ConfigError(
+            f"book.yml: input {spec.name!r} names an unknown contract {spec.contract!r}; known: {', '.join(CONTRACTS)}"
+        )
     return CONTRACTS[spec.contract]
 
 

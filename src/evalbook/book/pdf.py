@@ -30,8 +30,14 @@ BOOK_TITLE = "Het hele boek"
 OUT_DIR = Path("_downloads") / "pdf"
 CACHE_DIR = ".pdf"  # under _build/: the printed PDFs and what each was printed from
 BIBLIOGRAPHY = "book/bibliography"
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 MM = 96 / 25.4  # CSS pixels per millimetre
 MARGIN_MM = 12  # as the @page rules of evalbook.css
 PORTRAIT_MM, LANDSCAPE_MM = 210 - 2 * MARGIN_MM, 297 - 2 * MARGIN_MM  # usable width
@@ -103,8 +109,9 @@ def parts_of_pages(book: config.Book) -> dict[str, str]:
 def _pages(book: config.Book) -> dict[str, list[str]]:
     """The pages of every PDF, in book order: part key (or ``BOOK``) -> page names."""
     toc = config.toc(book)
-    pages = {key: [entry["file"] for entry in part["chapters"]] for key, part in zip(book.parts, toc["parts"],
-                                                                                       strict=True)}
+    pages = {
+        key: [entry["file"] for entry in part["chapters"]] for key, part in zip(book.parts, toc["parts"], strict=True)
+    }
     pages[BOOK] = [toc["root"]] + [page for key in book.parts for page in pages[key]]
     return pages
 
@@ -153,8 +160,9 @@ def _digest(html_dir: Path, names: list[str]) -> str:
     return digest.hexdigest()
 
 
-def _print(root: Path, html_dir: Path, book: config.Book, pages: dict, todo: dict, cache: Path,
-           executable: str) -> None:
+def _print(
+    root: Path, html_dir: Path, book: config.Book, pages: dict, todo: dict, cache: Path, executable: str
+) -> None:
     """Print the documents in ``todo`` (key -> title, page names, digest) into ``cache``."""
     from playwright.sync_api import Error, sync_playwright
 
@@ -170,7 +178,8 @@ def _print(root: Path, html_dir: Path, book: config.Book, pages: dict, todo: dic
                 page.goto((html_dir / f"{name}.html").as_uri(), wait_until="load")
                 articles[name] = page.evaluate(_EXTRACT, _anchor(name, ""))
                 styles = styles or page.evaluate(
-                    "[...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href)")
+                    "[...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href)"
+                )
             for key, (title, names, digest) in todo.items():
                 heading = meta["title"] if key == BOOK else title
                 source = out_dir / f".{key}.html"
@@ -178,8 +187,14 @@ def _print(root: Path, html_dir: Path, book: config.Book, pages: dict, todo: dic
                 try:
                     page.goto(source.as_uri(), wait_until="load")
                     page.evaluate(_LAYOUT, [PORTRAIT_MM * MM, LANDSCAPE_MM * MM])
-                    page.pdf(path=str(cache / f"{key}.pdf"), format="A4", prefer_css_page_size=True,
-                             print_background=True, outline=True, tagged=True)
+                    page.pdf(
+                        path=str(cache / f"{key}.pdf"),
+                        format="A4",
+                        prefer_css_page_size=True,
+                        print_background=True,
+                        outline=True,
+                        tagged=True,
+                    )
                 finally:
                     source.unlink()
                 (cache / f"{key}.sha256").write_text(digest, encoding="utf-8")
@@ -197,11 +212,17 @@ def _document(meta: dict, heading: str, names: list[str], articles: dict[str, st
     """The print document of the pages ``names`` (their extracted articles), with a cover."""
     links = "\n".join(f'<link rel="stylesheet" href="{html.escape(href)}">' for href in styles)
     book_line = "" if heading == meta["title"] else f'<p class="evalbook-cover__book">{html.escape(meta["title"])}</p>'
-    cover = (f'<section class="evalbook-cover">{book_line}<h1>{html.escape(heading)}</h1>'
-             f'<p>Versie {html.escape(str(meta["version"]))}</p></section>')
-    body = "\n".join(f'<article class="bd-article evalbook-print-page" id="{_anchor(name, "top")}">'
-                     f"{articles[name]}</article>" for name in names)
-    return (f'<!DOCTYPE html>\n<html lang="nl" data-theme="light" data-mode="light">\n<head><meta charset="utf-8">'
-            f"<title>{html.escape(heading)}</title>\n{links}\n</head>\n"
-            '<body class="evalbook-print">'
-            f"{cover}\n{body}\n</body>\n</html>\n")
+    cover = (
+        f'<section class="evalbook-cover">{book_line}<h1>{html.escape(heading)}</h1>'
+        f"<p>Versie {html.escape(str(meta['version']))}</p></section>"
+    )
+    body = "\n".join(
+        f'<article class="bd-article evalbook-print-page" id="{_anchor(name, "top")}">{articles[name]}</article>'
+        for name in names
+    )
+    return (
+        f'<!DOCTYPE html>\n<html lang="nl" data-theme="light" data-mode="light">\n<head><meta charset="utf-8">'
+        f"<title>{html.escape(heading)}</title>\n{links}\n</head>\n"
+        '<body class="evalbook-print">'
+        f"{cover}\n{body}\n</body>\n</html>\n"
+    )

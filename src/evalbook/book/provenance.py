@@ -45,12 +45,15 @@ class Provenance:
         book = config.load(root)
         target_groups = book.parts[self.programme].target_groups if self.programme in book.parts else {}
         files = [paths.display(p, root) for p in self.inputs]
-        rows = [("Gemaakt met", provenance.made_with(book_version(root), self.key[:16])),
-                ("Gelezen data", provenance.data_read(fingerprint(self.inputs)[:16] if self.inputs else None, files))]
+        rows = [
+            ("Gemaakt met", provenance.made_with(book_version(root), self.key[:16])),
+            ("Gelezen data", provenance.data_read(fingerprint(self.inputs)[:16] if self.inputs else None, files)),
+        ]
         for name, value in self.parameters.items():
             spec = book.parameters[name]
-            rows.append((spec.label or name, provenance.parameter_value(name, spec.type, value, self.parameters,
-                                                                         target_groups)))
+            rows.append(
+                (spec.label or name, provenance.parameter_value(name, spec.type, value, self.parameters, target_groups))
+            )
         return rows
 
     def box(self):

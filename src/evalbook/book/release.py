@@ -127,7 +127,8 @@ def _table_changes(old: pd.DataFrame, new: pd.DataFrame) -> list[str]:
     if list(old.columns) != list(new.columns):
         return [f"kolommen gewijzigd ({', '.join(map(str, new.columns))})"]
     keys = [c for c in KEY_COLUMNS if c in new.columns] or [
-        c for c in new.columns if not pd.api.types.is_numeric_dtype(new[c])]
+        c for c in new.columns if not pd.api.types.is_numeric_dtype(new[c])
+    ]
     if not keys or new.duplicated(keys).any() or old.duplicated(keys).any():
         keys = []  # no usable key: compare row by row
     old, new = (frame.set_index(keys) if keys else frame for frame in (old, new))
@@ -163,8 +164,10 @@ def _show(x) -> str:
 def changelog_entry(version: str, date: str, commit: str, fingerprints: dict[str, str], changes: list[str]) -> str:
     rows = "\n".join(f"| data `{part}` (sha256) | `{sha}` |" for part, sha in fingerprints.items())
     body = "\n".join(f"- {line}" for line in changes)
-    return (f"## Versie {version}\n\n| | |\n|---|---|\n| datum | {date} |\n| gebouwd vanaf commit | `{commit}` |\n"
-            f"{rows}\n\nWat veranderde in de resultaten sinds de vorige versie:\n\n{body}\n")
+    return (
+        f"## Versie {version}\n\n| | |\n|---|---|\n| datum | {date} |\n| gebouwd vanaf commit | `{commit}` |\n"
+        f"{rows}\n\nWat veranderde in de resultaten sinds de vorige versie:\n\n{body}\n"
+    )
 
 
 def add_to_versions_page(root: Path, entry: str) -> None:
@@ -205,8 +208,9 @@ def release(root: Path, version: str, test_command: str, log=print) -> str:
     execute.run_chapters(jobs, root, log=log)  # the version is part of every chapter's key: all rerun
     identifiers = execute.check_inputs(jobs, root)
     previous = f"v{existing[-1]}" if existing else None
-    entry = changelog_entry(version, dt.date.today().isoformat(), source_commit, data_fingerprints(root),
-                            result_changes(root, previous))
+    entry = changelog_entry(
+        version, dt.date.today().isoformat(), source_commit, data_fingerprints(root), result_changes(root, previous)
+    )
     add_to_versions_page(root, entry)
     html.build_html(root, identifiers, log=log)
     archive(root, version)

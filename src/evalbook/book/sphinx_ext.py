@@ -64,12 +64,43 @@ class DutchSearch(SearchDutch):
         self.stemmer = snowballstemmer.stemmer("dutch_porter")
 
 
-MONTHS = dict(zip(("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                   "November", "December"),
-                  ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-                   "november", "december"), strict=True))
-DUTCH_STYLES = {"bibtex_reference_style": ("author_year", "author_year_nl"),
-                "bibtex_default_style": ("unsrt", "unsrt_nl")}
+MONTHS = dict(
+    zip(
+        (
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ),
+        (
+            "januari",
+            "februari",
+            "maart",
+            "april",
+            "mei",
+            "juni",
+            "juli",
+            "augustus",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ),
+        strict=True,
+    )
+)
+DUTCH_STYLES = {
+    "bibtex_reference_style": ("author_year", "author_year_nl"),
+    "bibtex_default_style": ("unsrt", "unsrt_nl"),
+}
 
 
 def _round() -> BracketStyle:
@@ -147,8 +178,16 @@ def _pdf_buttons(app, pagename, templatename, context, doctree) -> None:
     for key in (part, pdf.BOOK) if links else ():
         if key is not None:
             path = pdf.relative_path(key)
-            buttons.append({"type": "link", "url": context["pathto"](path, 1), "text": f"{links[path]} (PDF)",
-                            "tooltip": "Downloaden als PDF", "icon": "fas fa-file-pdf", "label": f"pdf-{key}"})
+            buttons.append(
+                {
+                    "type": "link",
+                    "url": context["pathto"](path, 1),
+                    "text": f"{links[path]} (PDF)",
+                    "tooltip": "Downloaden als PDF",
+                    "icon": "fas fa-file-pdf",
+                    "label": f"pdf-{key}",
+                }
+            )
     groups[0]["buttons"] = buttons
 
 
@@ -163,12 +202,21 @@ def _alt_texts(app, doctree, docname) -> None:
 # Markup of the extensions that assistive technology misreads (axe-core), set right in the
 # page body: (pattern, replacement, why).
 _BODY_FIXES = [
-    (re.compile(r"<th(\s[^>]*)?>\s*(?:<p>\s*</p>)?\s*</th>"), r"<td\1></td>",
-     "an empty header cell (a table's index corner) names nothing: a plain cell"),
-    (re.compile(r'role="doc-biblioentry"'), 'role="listitem"',
-     "docutils' bibliography entries in a role=list need role=listitem (doc-biblioentry is deprecated)"),
-    (re.compile(r'<summary aria-label="Toggle hidden content">'), "<summary>",
-     "myst-nb's English label hides the (Dutch) visible prompt: the summary is named by its text"),
+    (
+        re.compile(r"<th(\s[^>]*)?>\s*(?:<p>\s*</p>)?\s*</th>"),
+        r"<td\1></td>",
+        "an empty header cell (a table's index corner) names nothing: a plain cell",
+    ),
+    (
+        re.compile(r'role="doc-biblioentry"'),
+        'role="listitem"',
+        "docutils' bibliography entries in a role=list need role=listitem (doc-biblioentry is deprecated)",
+    ),
+    (
+        re.compile(r'<summary aria-label="Toggle hidden content">'),
+        "<summary>",
+        "myst-nb's English label hides the (Dutch) visible prompt: the summary is named by its text",
+    ),
 ]
 
 
@@ -216,8 +264,13 @@ def _glue_readers(app, env, added, changed, removed):
     """The pages that paste glued values from other pages, when any page changed."""
     if not (added or changed or removed):
         return []
-    return [doc for doc in sorted(env.found_docs) if doc not in changed and doc not in added
-            and _PASTES_FROM_OTHERS.search(Path(env.doc2path(doc)).read_text(encoding="utf-8", errors="ignore"))]
+    return [
+        doc
+        for doc in sorted(env.found_docs)
+        if doc not in changed
+        and doc not in added
+        and _PASTES_FROM_OTHERS.search(Path(env.doc2path(doc)).read_text(encoding="utf-8", errors="ignore"))
+    ]
 
 
 def setup(app):

@@ -116,7 +116,11 @@ class Contract:
             if c.max is not None:
                 checks.append(pa.Check.le(c.max, error=c.expectation()))
             cols[c.name] = pa.Column(
-                dtypes[c.kind], checks=checks, nullable=c.nullable, unique=c.unique, required=c.required,
+                dtypes[c.kind],
+                checks=checks,
+                nullable=c.nullable,
+                unique=c.unique,
+                required=c.required,
             )
         rules = [
             pa.Check(lambda df, r=r: r.check(df).fillna(True).astype(bool), error=f"{r.column}: {r.expected}")
@@ -125,8 +129,9 @@ class Contract:
         return pa.DataFrameSchema(cols, checks=rules, strict=False)
 
 
-def read(path: str | Path, contract: Contract, dialect: str = "auto",
-         date_window: tuple[str, str] | None = None) -> pd.DataFrame:
+def read(
+    path: str | Path, contract: Contract, dialect: str = "auto", date_window: tuple[str, str] | None = None
+) -> pd.DataFrame:
     """Load ``path`` and return it as a typed frame that meets ``contract``.
 
     ``dialect``: ``"auto"`` detects a Dutch export from the header line; ``"standard"`` and
@@ -144,8 +149,9 @@ def read(path: str | Path, contract: Contract, dialect: str = "auto",
                 f"{', '.join(contract.names)}."
             )
         if not path.is_file():
-            raise InputError(f"{shown}: not a file (a directory?); the `{contract.name}` contract expects a CSV or "
-                             "Parquet file.")
+            raise InputError(
+                f"{shown}: not a file (a directory?); the `{contract.name}` contract expects a CSV or Parquet file."
+            )
         file_dialect = _dialect_of(path, dialect)
         raw, line_offset = _read_raw(path, shown, contract, file_dialect)
     except OSError as exc:  # permissions, a vanished file, an unreadable disk: one line, no traceback
@@ -164,6 +170,7 @@ def read(path: str | Path, contract: Contract, dialect: str = "auto",
 
 # -- reading ------------------------------------------------------------------------------
 
+
 def _dialect_of(path: Path, dialect: str) -> str:
     if dialect != "auto" or path.suffix.lower() == ".parquet":
         return "standard" if dialect == "auto" else dialect
@@ -176,7 +183,9 @@ def _read_raw(path: Path, shown: str, contract: Contract, dialect: str) -> tuple
     """All cells as strings (empty cell → missing). Returns the frame and the offset from
     frame index to the line number a researcher sees in a spreadsheet."""
     if path.stat().st_size == 0:
-        raise ContractError(f"{shown}: the file is empty. The `{contract.name}` contract expects a header line and data rows.")
+        raise ContractError(
+            f"{shown}: the file is empty. The `{contract.name}` contract expects a header line and data rows."
+        )
     if path.suffix.lower() == ".parquet":
         try:
             names = pq.read_schema(path).names
@@ -191,8 +200,9 @@ def _read_raw(path: Path, shown: str, contract: Contract, dialect: str) -> tuple
         try:
             with path.open(encoding="utf-8-sig", newline="") as fh:
                 _refuse_duplicates(next(csv.reader(fh, delimiter=sep), []), shown, contract)
-            frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, na_values=MISSING_WORDS,
-                                encoding="utf-8-sig")
+            frame = pd.read_csv(
+                path, sep=sep, dtype=str, keep_default_na=False, na_values=MISSING_WORDS, encoding="utf-8-sig"
+            )
         except UnicodeDecodeError as exc:
             raise ContractError(f"{shown}: not UTF-8 text ({exc.reason}). Save the file as CSV UTF-8.") from None
         except pd.errors.ParserError as exc:
@@ -209,8 +219,9 @@ def _refuse_duplicates(names: list[str], shown: str, contract: Contract) -> None
     names = [str(n).strip() for n in names]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
-        where = "; ".join(f"'{n}' at columns {', '.join(str(i + 1) for i, m in enumerate(names) if m == n)}"
-                          for n in repeated)
+        where = "; ".join(
+            f"'{n}' at columns {', '.join(str(i + 1) for i, m in enumerate(names) if m == n)}" for n in repeated
+        )
         raise breach(shown, contract, [f"a column name appears more than once ({where}); keep one of each"])
 
 
@@ -237,8 +248,14 @@ def _parse(raw: pd.DataFrame, contract: Contract, dialect: str) -> tuple[pd.Data
         parsed = _parse_column(text, col.kind, dialect)
         bad = text.notna() & parsed.isna()
         if bad.any():
-            problems.append((col.name, col.expectation() + _hint(col.kind, text[bad], dialect),
-                             list(raw.index[bad]), list(text[bad])))
+            problems.append(
+                (
+                    col.name,
+                    col.expectation() + _hint(col.kind, text[bad], dialect),
+                    list(raw.index[bad]),
+                    list(text[bad]),
+                )
+            )
         out[col.name] = parsed
     return out, problems
 
@@ -263,7 +280,9 @@ def _parse_column(text: pd.Series, kind: str, dialect: str) -> pd.Series:
         return parsed.astype("datetime64[ns]")
     if kind == "bool":
         lowered = text.str.lower()
-        return lowered.map(lambda v: True if v in TRUE_WORDS else False if v in FALSE_WORDS else pd.NA).astype("boolean")
+        return lowered.map(lambda v: True if v in TRUE_WORDS else False if v in FALSE_WORDS else pd.NA).astype(
+            "boolean"
+        )
     raise ValueError(f"unknown column kind {kind!r}")
 
 
@@ -297,8 +316,14 @@ def _outside_window(frame: pd.DataFrame, contract: Contract, window: tuple[str, 
             dates = frame[col.name]
             bad = dates.notna() & ((dates < earliest) | (dates > latest))
             if bad.any():
-                problems.append((col.name, f"a date between {earliest.date()} and {latest.date()} "
-                                 "(date_window in book.yml)", list(frame.index[bad]), list(dates[bad])))
+                problems.append(
+                    (
+                        col.name,
+                        f"a date between {earliest.date()} and {latest.date()} (date_window in book.yml)",
+                        list(frame.index[bad]),
+                        list(dates[bad]),
+                    )
+                )
     return problems
 
 

@@ -47,6 +47,7 @@ class CountSystem(Protocol):
 
     def shown(self, suppressed: Iterable[Hashable] = ()) -> dict: ...
 
+
 TOLERANCE = 1e-6  # numerical slack when comparing an interval's width with the minimum
 
 
@@ -90,8 +91,9 @@ class Program:
         return cls(keys, index, matrix, integer)
 
 
-def extreme(program: Program, lower: np.ndarray, upper: np.ndarray, j: int, maximise: bool,
-            integer: bool = False) -> tuple[float, np.ndarray | None, np.ndarray | None]:
+def extreme(
+    program: Program, lower: np.ndarray, upper: np.ndarray, j: int, maximise: bool, integer: bool = False
+) -> tuple[float, np.ndarray | None, np.ndarray | None]:
     """The largest (``maximise``) or smallest value of variable ``j`` within the bounds and the
     relations, with the sensitivities of that value to ``lower`` and ``upper`` (the dual
     values; ``None`` for an integer program or an unbounded one). Raises
@@ -112,8 +114,13 @@ def extreme(program: Program, lower: np.ndarray, upper: np.ndarray, j: int, maxi
         if math.isinf(value):
             return value, None, None
         _require_feasible(2 if res.status in (2, 4) else res.status)
-    res = linprog(c, A_eq=program.equalities if rows else None, b_eq=np.zeros(rows) if rows else None,
-                  bounds=np.column_stack([lower, upper]), method="highs")
+    res = linprog(
+        c,
+        A_eq=program.equalities if rows else None,
+        b_eq=np.zeros(rows) if rows else None,
+        bounds=np.column_stack([lower, upper]),
+        method="highs",
+    )
     if res.status == 3:
         return unbounded, None, None
     _require_feasible(res.status)
@@ -123,8 +130,10 @@ def extreme(program: Program, lower: np.ndarray, upper: np.ndarray, j: int, maxi
 
 def _require_feasible(status: int) -> None:
     if status == 2:
-        raise DisclosureError("the published figures contradict each other (no counts fit them all); "
-                              "check the relations of the count system")
+        raise DisclosureError(
+            "the published figures contradict each other (no counts fit them all); "
+            "check the relations of the count system"
+        )
     if status != 0:
         raise DisclosureError(f"the attacker's linear program did not solve (HiGHS status {status})")
 
@@ -139,8 +148,12 @@ def reader_bounds(system: CountSystem, suppressed: Iterable[Hashable] = ()) -> t
     return lower, upper
 
 
-def intervals(system: CountSystem, suppressed: Iterable[Hashable] = (), cells: Iterable[Hashable] | None = None,
-              integer: bool = True) -> dict[Hashable, Interval]:
+def intervals(
+    system: CountSystem,
+    suppressed: Iterable[Hashable] = (),
+    cells: Iterable[Hashable] | None = None,
+    integer: bool = True,
+) -> dict[Hashable, Interval]:
     """The attacker's interval for each of ``cells`` (default: every cell not shown) when the
     cells in ``suppressed`` (and the system's unpublished cells) are hidden and every other
     cell is shown. ``integer``: counts are whole numbers."""
@@ -165,7 +178,9 @@ def leaks(system: CountSystem, rules: Rules = DEFAULT_RULES) -> pd.DataFrame:
     release is safe. For a chapter's released long table: ``leaks(CountSystem.from_margins(
     released, keys, totals=..., unpublished=..., printed=...))`` with the chapter's links added."""
     found = intervals(system, integer=rules.integer_attacker)
-    rows = [{"cell": key, "low": iv.low, "high": iv.high} for key, iv in found.items()
-            if key not in system.derived and not iv.protects(rules.min_cell_size)
-            and iv.low < rules.min_cell_size]
+    rows = [
+        {"cell": key, "low": iv.low, "high": iv.high}
+        for key, iv in found.items()
+        if key not in system.derived and not iv.protects(rules.min_cell_size) and iv.low < rules.min_cell_size
+    ]
     return pd.DataFrame(rows, columns=["cell", "low", "high"])

@@ -33,8 +33,9 @@ import pandas as pd
 from .policy import DEFAULT_RULES, Rules
 
 
-def step_table(frame: pd.DataFrame, time: str = "time", event: str = "event", by: str | None = None,
-               cause: str | None = None) -> pd.DataFrame:
+def step_table(
+    frame: pd.DataFrame, time: str = "time", event: str = "event", by: str | None = None, cause: str | None = None
+) -> pd.DataFrame:
     """Counts for the rule from one row per person (``time`` to event or censoring, ``event``
     a boolean): per group (``by``) a first row at time 0 and one row per distinct event
     time, with ``at_risk`` (persons whose time is at least it) and ``events``; with ``cause``,
@@ -62,8 +63,14 @@ def step_table(frame: pd.DataFrame, time: str = "time", event: str = "event", by
     return steps
 
 
-def release_curve(steps: pd.DataFrame, rules: Rules = DEFAULT_RULES, *, time: str = "time",
-                  events: Sequence[str] = ("events",), by: str | None = None) -> pd.DataFrame:
+def release_curve(
+    steps: pd.DataFrame,
+    rules: Rules = DEFAULT_RULES,
+    *,
+    time: str = "time",
+    events: Sequence[str] = ("events",),
+    by: str | None = None,
+) -> pd.DataFrame:
     """The rows of ``steps`` a reader may see, per group (``by``), by the rule of the module.
 
     ``steps`` has, per group in time order, a row per time at which a curve may change (and
@@ -95,9 +102,15 @@ def release_curve(steps: pd.DataFrame, rules: Rules = DEFAULT_RULES, *, time: st
     return steps.loc[keep].drop(columns=["at_risk", *events]).reset_index(drop=True)
 
 
-def release_survival(km: pd.DataFrame, cif: pd.DataFrame | None, rules: Rules = DEFAULT_RULES, *,
-                     time: str = "days", by: str = "group", cause: str = "cause",
-                     ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+def release_survival(
+    km: pd.DataFrame,
+    cif: pd.DataFrame | None,
+    rules: Rules = DEFAULT_RULES,
+    *,
+    time: str = "days",
+    by: str = "group",
+    cause: str = "cause",
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """The Kaplan–Meier and cumulative-incidence curves of :mod:`evalbook.stats.survival` as
     they may be shown: per group one step table (:func:`release_curve`) holding the all-cause
     curve and every cause's curve, so that all are coarsened together.
@@ -138,8 +151,12 @@ def release_survival(km: pd.DataFrame, cif: pd.DataFrame | None, rules: Rules = 
         return released_km, None
     released_cif = pd.concat(
         [pd.DataFrame(columns=[by, cause, time, *cif_values])]
-        + [rows[[by, time]].assign(**{cause: k}, **{c: rows[f"cif:{k}:{c}"] for c in cif_values})
-           for _, rows in shown.groupby(by, sort=False) for k in causes],
-        ignore_index=True).reindex(columns=[by, cause, time, *cif_values])
+        + [
+            rows[[by, time]].assign(**{cause: k}, **{c: rows[f"cif:{k}:{c}"] for c in cif_values})
+            for _, rows in shown.groupby(by, sort=False)
+            for k in causes
+        ],
+        ignore_index=True,
+    ).reindex(columns=[by, cause, time, *cif_values])
     released_cif = released_cif.astype({time: cif[time].dtype, **{c: cif[c].dtype for c in cif_values}})
     return released_km, released_cif

@@ -65,8 +65,24 @@ from .policy import DEFAULT_RULES, Rules
 # The outcome table's columns by how they are released (a column the gate does not know is refused):
 LABELS = ("target_group", "outcome", "kind", "method", "reason")
 COUNTS = tuple(f"{c}_{arm}" for c in ("n", "k", "value") for arm in GROUPS)
-STATISTICS = ("diff", "ci_low", "ci_high", "p_value", "p_holm", "mde",  # need both arms' cells
-              "ame", "ame_low", "ame_high", "ame_p", "rr", "rr_low", "rr_high", "e_value", "e_value_limit", "gamma")
+STATISTICS = (
+    "diff",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "p_holm",
+    "mde",  # need both arms' cells
+    "ame",
+    "ame_low",
+    "ame_high",
+    "ame_p",
+    "rr",
+    "rr_low",
+    "rr_high",
+    "e_value",
+    "e_value_limit",
+    "gamma",
+)
 ADJUSTED = ("ame", "ame_low", "ame_high", "ame_p")  # also need min_residual_df
 UNWEIGHTED = tuple(f"um_{arm}" for arm in GROUPS)  # cells of the count system (combinations)
 UNWEIGHTED_STATISTICS = ("um_diff", "um_low", "um_high", "um_p")  # need both unweighted means
@@ -131,8 +147,10 @@ def release(study: EffectStudy, persons: pd.DataFrame, rules: Rules = DEFAULT_RU
     mean outcomes; :func:`evalbook.analysis.effect.with_covariates`), for the magnitude rules."""
     unknown = [c for c in study.table.columns if c not in KNOWN]
     if unknown:
-        raise DisclosureError(f"the effect study's gate has no release rule for the column(s) {unknown}: "
-                              "add one to evalbook.disclosure.effect before the chapter shows them")
+        raise DisclosureError(
+            f"the effect study's gate has no release rule for the column(s) {unknown}: "
+            "add one to evalbook.disclosure.effect before the chapter shows them"
+        )
     cells = effect_system(study)
     headline = {key: TOTAL_WEIGHT for key in cells.system.cells if key[0] in ("n", "k", "k_alt") and key[1] == TOTAL}
     protection = protect(cells.system, rules, weights=headline)
@@ -143,9 +161,12 @@ def release(study: EffectStudy, persons: pd.DataFrame, rules: Rules = DEFAULT_RU
     conflicts, more = _conflicts(study.conflicts, table)
     held += more
     km, cif = release_survival(study.km, study.cif, rules)
-    held += [Suppression(name, str(group), "days", CURVE) for name, raw, shown in (("km", study.km, km),
-                                                                                  ("cif", study.cif, cif))
-             for group, rows in raw.groupby("group", sort=False) if len(rows) > (shown["group"] == group).sum()]
+    held += [
+        Suppression(name, str(group), "days", CURVE)
+        for name, raw, shown in (("km", study.km, km), ("cif", study.cif, cif))
+        for group, rows in raw.groupby("group", sort=False)
+        if len(rows) > (shown["group"] == group).sum()
+    ]
     log_rank, more = _log_rank(study, rules)
     held += more
     balance, more = _balance(study.balance, cells, protection)
@@ -153,11 +174,24 @@ def release(study: EffectStudy, persons: pd.DataFrame, rules: Rules = DEFAULT_RU
     assumptions, more = _assumptions(study.assumptions, cells, protection, means)
     held += more
     return ReleasedEffectStudy(
-        table=table, comparison=comparison, conflicts=conflicts, km=km, cif=cif, log_rank=log_rank,
-        balance=balance, assumptions=assumptions, alpha=study.alpha, power=study.power,
-        min_cell_size=rules.min_cell_size, min_events=study.min_events, outflow_measure=study.outflow_measure,
-        published_total=study.published_total, target_groups=study.target_groups, missing=study.missing,
-        suppressions=held)
+        table=table,
+        comparison=comparison,
+        conflicts=conflicts,
+        km=km,
+        cif=cif,
+        log_rank=log_rank,
+        balance=balance,
+        assumptions=assumptions,
+        alpha=study.alpha,
+        power=study.power,
+        min_cell_size=rules.min_cell_size,
+        min_events=study.min_events,
+        outflow_measure=study.outflow_measure,
+        published_total=study.published_total,
+        target_groups=study.target_groups,
+        missing=study.missing,
+        suppressions=held,
+    )
 
 
 def _protect_means(study: EffectStudy, persons: pd.DataFrame, rules: Rules) -> dict:
@@ -172,13 +206,15 @@ def _protect_means(study: EffectStudy, persons: pd.DataFrame, rules: Rules) -> d
             for name in names:
                 values[(scope, name, arm)] = rows.loc[rows["group"] == arm, name].dropna().to_numpy(float)
     parts = [s for s in scopes if s != TOTAL]
-    relations = [((TOTAL, name, arm), [(s, name, arm) for s in parts]) for name in names for arm in GROUPS] \
-        if parts else []
+    relations = (
+        [((TOTAL, name, arm), [(s, name, arm) for s in parts]) for name in names for arm in GROUPS] if parts else []
+    )
     return protect_means(values, relations, rules)
 
 
-def _outcome_table(raw: pd.DataFrame, cells: EffectCells, protection: Protection, means: dict,
-                   rules: Rules) -> tuple[pd.DataFrame, list[Suppression]]:
+def _outcome_table(
+    raw: pd.DataFrame, cells: EffectCells, protection: Protection, means: dict, rules: Rules
+) -> tuple[pd.DataFrame, list[Suppression]]:
     """The outcome table with every hidden cell missing, the figures that rest on one missing
     too, the Holm correction over the released tests and the model rule."""
     out = raw.copy()
@@ -194,23 +230,36 @@ def _outcome_table(raw: pd.DataFrame, cells: EffectCells, protection: Protection
     shown = out[[f"{c}_{arm}" for c in ("n", "value") for arm in GROUPS]].notna().all(axis=1)
     out["p_holm"] = released_holm(raw["p_value"], shown)
     depends = {c: shown for c in STATISTICS if c in raw and c != "p_holm"}
-    depends["mde"] = pd.Series([out.loc[i, list(MDE_INPUTS[k])].notna().all()
-                                for i, k in zip(out.index, out["kind"], strict=True)], index=out.index)
+    depends["mde"] = pd.Series(
+        [out.loc[i, list(MDE_INPUTS[k])].notna().all() for i, k in zip(out.index, out["kind"], strict=True)],
+        index=out.index,
+    )
     if "ame" in raw:
-        fits = pd.Series([pd.isna(a) or check_model(n1 + n0 - MODEL_PARAMETERS, rules).ok for n1, n0, a in
-                          zip(raw["n_programme"], raw["n_control"], raw["ame"], strict=True)], index=out.index)
+        fits = pd.Series(
+            [
+                pd.isna(a) or check_model(n1 + n0 - MODEL_PARAMETERS, rules).ok
+                for n1, n0, a in zip(raw["n_programme"], raw["n_control"], raw["ame"], strict=True)
+            ],
+            index=out.index,
+        )
         out.loc[shown & ~fits, "reason"] = adjusted.TOO_FEW_ROWS
-        held += [Suppression("outcomes", names[i], c, MODEL) for i in out.index[shown & ~fits & raw["ame"].notna()]
-                 for c in ADJUSTED]
+        held += [
+            Suppression("outcomes", names[i], c, MODEL)
+            for i in out.index[shown & ~fits & raw["ame"].notna()]
+            for c in ADJUSTED
+        ]
         depends |= dict.fromkeys(ADJUSTED, shown & fits)
     if "um_programme" in raw:
-        free = {arm: pd.Series([("um", o, arm) not in protection for o in raw["outcome"]], index=out.index)
-                for arm in GROUPS}
+        free = {
+            arm: pd.Series([("um", o, arm) not in protection for o in raw["outcome"]], index=out.index)
+            for arm in GROUPS
+        }
         depends |= {f"um_{arm}": free[arm] for arm in GROUPS}
         depends |= {c: free["programme"] & free["control"] for c in UNWEIGHTED_STATISTICS if c in raw}
     if "cmh_p" in raw:
-        strata = out[out["target_group"] != TOTAL].groupby("outcome")[[f"{c}_{arm}" for c in ("n", "value")
-                                                                          for arm in GROUPS]]
+        strata = out[out["target_group"] != TOTAL].groupby("outcome")[
+            [f"{c}_{arm}" for c in ("n", "value") for arm in GROUPS]
+        ]
         complete = strata.apply(lambda f: f.notna().all().all())
         depends["cmh_p"] = shown & raw["outcome"].map(complete).fillna(False).astype(bool)
     for column, keep in depends.items():
@@ -243,8 +292,9 @@ def _hidden_cells(r, cells: EffectCells, protection: Protection, means: dict) ->
     return why
 
 
-def _comparison(study: EffectStudy, table: pd.DataFrame, cells: EffectCells, protection: Protection,
-                means: dict) -> tuple[pd.DataFrame, list[Suppression]]:
+def _comparison(
+    study: EffectStudy, table: pd.DataFrame, cells: EffectCells, protection: Protection, means: dict
+) -> tuple[pd.DataFrame, list[Suppression]]:
     """The published figures beside their reproduction from the released table; an
     unweighted mean over the target groups where its own cell was released (a mean of means
     where every group's mean was)."""
@@ -276,8 +326,9 @@ def _comparison(study: EffectStudy, table: pd.DataFrame, cells: EffectCells, pro
     p_values = table.set_index(["outcome", "target_group"])["p_value"]
     comparison["reproduced_p"] = [
         p_values.get((q, sub), pd.NA) if pd.notna(sig) else pd.NA
-        for q, sub, sig in zip(comparison["quantity"], comparison["subgroup"].fillna(TOTAL), comparison["significance"],
-                               strict=True)
+        for q, sub, sig in zip(
+            comparison["quantity"], comparison["subgroup"].fillna(TOTAL), comparison["significance"], strict=True
+        )
     ]
     return comparison, held
 
@@ -301,8 +352,7 @@ def _log_rank(study: EffectStudy, rules: Rules) -> tuple[LogRank, list[Suppressi
         n, left = rows["at_risk"].iloc[0], 1 - rows["survival"].iloc[-1]
         events = round(n * left)
         if rules.is_primary(events) or rules.is_primary(n - events):
-            return LogRank(np.nan, study.log_rank.df, np.nan), [Suppression("log_rank", str(group), "p_value",
-                                                                            DERIVED)]
+            return LogRank(np.nan, study.log_rank.df, np.nan), [Suppression("log_rank", str(group), "p_value", DERIVED)]
     return study.log_rank, []
 
 
@@ -313,26 +363,43 @@ def _balance(balance: Balance, cells: EffectCells, protection: Protection) -> tu
     held = []
     for group in BALANCE_GROUPS:
         k, mean = f"k_{group}", f"mean_{group}"
-        hidden = pd.Series([cells.balance(v, lv, group) in protection for v, lv in zip(table["variable"],
-                                                                                        table["level"], strict=True)],
-                           index=table.index) & table[mean].notna()
+        hidden = (
+            pd.Series(
+                [
+                    cells.balance(v, lv, group) in protection
+                    for v, lv in zip(table["variable"], table["level"], strict=True)
+                ],
+                index=table.index,
+            )
+            & table[mean].notna()
+        )
         mask(table, hidden, (k, mean))
         table[f"suppressed_{group}"] = hidden
-        held += [Suppression("balance", f"{v}/{lv}", mean, protection.suppressed[cells.balance(v, lv, group)])
-                 for v, lv in zip(table.loc[hidden, "variable"], table.loc[hidden, "level"], strict=True)]
+        held += [
+            Suppression("balance", f"{v}/{lv}", mean, protection.suppressed[cells.balance(v, lv, group)])
+            for v, lv in zip(table.loc[hidden, "variable"], table.loc[hidden, "level"], strict=True)
+        ]
     table.loc[table["suppressed_programme"] | table["suppressed_candidates"], "smd_before"] = np.nan
     table.loc[table["suppressed_programme"] | table["suppressed_control"], "smd_after"] = np.nan
-    sizes_hidden = [t for t in balance.by_target_group.index
-                    if any(cells.at(t, None, arm, "n") in protection for arm in GROUPS)]
+    sizes_hidden = [
+        t for t in balance.by_target_group.index if any(cells.at(t, None, arm, "n") in protection for arm in GROUPS)
+    ]
     by_group = balance.by_target_group.copy()
     by_group[sizes_hidden] = np.nan
     held += [Suppression("balance", str(t), "smd_after_max", DERIVED) for t in sizes_hidden]
-    return ReleasedBalance(table, table["smd_before"].abs().max(), table["smd_after"].abs().max(), by_group,
-                           balance.has_pool, balance.reproduces_register), held
+    return ReleasedBalance(
+        table,
+        table["smd_before"].abs().max(),
+        table["smd_after"].abs().max(),
+        by_group,
+        balance.has_pool,
+        balance.reproduces_register,
+    ), held
 
 
-def _assumptions(assumptions: pd.DataFrame, cells: EffectCells, protection: Protection,
-                 means: dict) -> tuple[pd.DataFrame, list[Suppression]]:
+def _assumptions(
+    assumptions: pd.DataFrame, cells: EffectCells, protection: Protection, means: dict
+) -> tuple[pd.DataFrame, list[Suppression]]:
     """The assumptions as they may be shown: an assumed value only where the cell it fixes (in
     the target group it names, or in any) is shown. A reason is free text that may restate
     other assumptions in words ("precies één persoon"), so the reasons are shown only when no
@@ -348,8 +415,9 @@ def _assumptions(assumptions: pd.DataFrame, cells: EffectCells, protection: Prot
         elif r["kind"] == "mean":
             hidden.append(any((s, r["quantity"], r["group"]) in means for s in scopes))
         else:
-            hidden.append(any(cells.at(s, r["quantity"], r["group"], what) in protection
-                              for s in scopes for what in ("k", "n")))
+            hidden.append(
+                any(cells.at(s, r["quantity"], r["group"], what) in protection for s in scopes for what in ("k", "n"))
+            )
     out["suppressed"] = hidden
     out.loc[out["suppressed"], "value"] = pd.NA
     held = [Suppression("assumptions", p, "value", DERIVED) for p in out.loc[out["suppressed"], "parameter"]]

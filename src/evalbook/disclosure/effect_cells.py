@@ -122,8 +122,7 @@ def effect_system(study: EffectStudy) -> EffectCells:
                         if pd.isna(r.get(f"k_{arm}{suffix}", pd.NA)):
                             continue
                         k = b.cell(("k" + suffix, scope, o, arm), r[f"k_{arm}{suffix}"])
-                        no = b.cell(("no" + suffix, scope, o, arm), n - float(r[f"k_{arm}{suffix}"]),
-                                    unpublished=True)
+                        no = b.cell(("no" + suffix, scope, o, arm), n - float(r[f"k_{arm}{suffix}"]), unpublished=True)
                         where[(scope, o, arm, "k" + suffix)] = k
                         b.relate(n_key, [k, no])
             _outcome_arithmetic(b, scope, arm, outcomes, study.outflow_measure)
@@ -143,6 +142,7 @@ def effect_system(study: EffectStudy) -> EffectCells:
 
 def _outcome_arithmetic(b: _Builder, scope, arm: str, outcomes: list[str], measure: str) -> None:
     """The relations between outcomes a reader knows from their definitions."""
+
     def k(o):
         return ("k", scope, o, arm)
 
@@ -208,7 +208,7 @@ def _with_means(system: CountSystem, study: EffectStudy, parts: list) -> CountSy
         if any(n == 0 for n in denominators.values()):
             continue
         terms = {("k", g, q, arm): 100 / (len(parts) * denominators[g]) for g in parts}
-        shown = round_half_up(study.total_means.at[q, arm] * 10 ** MEAN_DECIMALS) / 10 ** MEAN_DECIMALS
+        shown = round_half_up(study.total_means.at[q, arm] * 10**MEAN_DECIMALS) / 10**MEAN_DECIMALS
         system = system.combination(("mean", q, arm), terms, printed=printed_interval(shown, MEAN_DECIMALS))
     return system
 

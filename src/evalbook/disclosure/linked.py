@@ -89,8 +89,12 @@ class CountSystem:
     printed: Mapping[Key, tuple[float, float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        unknown = {k for r in self.relations for k in r.members} | set(self.derived) | set(self.unpublished) | set(
-            self.printed)
+        unknown = (
+            {k for r in self.relations for k in r.members}
+            | set(self.derived)
+            | set(self.unpublished)
+            | set(self.printed)
+        )
         unknown -= set(self.cells)
         if unknown:
             raise ValueError(f"relations or marks name cells not in the system: {sorted(map(str, unknown))[:5]}")
@@ -100,14 +104,22 @@ class CountSystem:
                 continue
             total = sum(w * v for w, v in zip(r.weights, values[1:], strict=True))
             if abs(values[0] - total) > 1e-6 * max(1.0, abs(values[0])):
-                raise ValueError(f"the counts do not meet the relation {r.total} = sum of {list(r.parts)} "
-                                 f"({values[0]} against {total})")
+                raise ValueError(
+                    f"the counts do not meet the relation {r.total} = sum of {list(r.parts)} "
+                    f"({values[0]} against {total})"
+                )
 
     @classmethod
-    def from_margins(cls, frame: pd.DataFrame, keys: Sequence[str], count: str = "count", *,
-                     totals: Mapping[str, Hashable] | None = None,
-                     unpublished: Mapping[str, Iterable] | None = None,
-                     printed: tuple[str, str] | None = None) -> CountSystem:
+    def from_margins(
+        cls,
+        frame: pd.DataFrame,
+        keys: Sequence[str],
+        count: str = "count",
+        *,
+        totals: Mapping[str, Hashable] | None = None,
+        unpublished: Mapping[str, Iterable] | None = None,
+        printed: tuple[str, str] | None = None,
+    ) -> CountSystem:
         """A system from a long frame with the ``keys`` columns and a ``count`` column.
 
         ``totals`` maps a key column to its total level (``{"target_group": "total",
@@ -131,19 +143,21 @@ class CountSystem:
             i = keys.index(column)
             levels = [v for v in pd.unique(frame[column]) if v != level]
             for key in [k for k in cells if k[i] == level]:
-                parts = [key[:i] + (v,) + key[i + 1:] for v in levels]
+                parts = [key[:i] + (v,) + key[i + 1 :] for v in levels]
                 present = [p for p in parts if p in cells]
                 if present and len(present) < len(parts):
                     raise ValueError(f"total {key} misses parts {[p for p in parts if p not in cells]}")
                 if present:
                     relations.append(Relation(key, tuple(present), (1.0,) * len(present)))
-        hidden = frozenset(k for k in cells for column, levels in (unpublished or {}).items()
-                           if k[keys.index(column)] in set(levels))
+        hidden = frozenset(
+            k for k in cells for column, levels in (unpublished or {}).items() if k[keys.index(column)] in set(levels)
+        )
         shown_as = {}
         if printed:
             bounds = frame[[*keys, *printed]].dropna(subset=list(printed))
-            shown_as = {tuple(key): (float(lo), float(hi))
-                        for *key, lo, hi in bounds.itertuples(index=False, name=None)}
+            shown_as = {
+                tuple(key): (float(lo), float(hi)) for *key, lo, hi in bounds.itertuples(index=False, name=None)
+            }
         return cls(cells, tuple(relations), unpublished=hidden, printed=shown_as)
 
     def link(self, total: Key, parts: Sequence[Key], weights: Sequence[float] | None = None) -> CountSystem:
@@ -160,8 +174,9 @@ class CountSystem:
         "outflow to work", or one target group's ``n`` in every outcome's row)."""
         return replace(self, relations=(*self.relations, *(Relation(o, (first,), (1.0,)) for o in others)))
 
-    def combination(self, key: Key, terms: Mapping[Key, float],
-                    printed: tuple[float, float] | None = None) -> CountSystem:
+    def combination(
+        self, key: Key, terms: Mapping[Key, float], printed: tuple[float, float] | None = None
+    ) -> CountSystem:
         """The system with a published combination ``key = sum(weight * cell)`` of its cells
         (a derived cell), shown exactly or, with ``printed``, as an interval. An unweighted
         mean of four group shares printed as 29.8 with one decimal is
@@ -170,8 +185,12 @@ class CountSystem:
         values = [self.cells[k] for k in terms]
         known = not any(pd.isna(v) for v in values)
         value = sum(w * v for w, v in zip(terms.values(), values, strict=True)) if known else math.nan
-        system = replace(self, cells={**self.cells, key: value}, derived=self.derived | {key},
-                         printed={**self.printed, **({key: tuple(printed)} if printed else {})})
+        system = replace(
+            self,
+            cells={**self.cells, key: value},
+            derived=self.derived | {key},
+            printed={**self.printed, **({key: tuple(printed)} if printed else {})},
+        )
         return system.link(key, list(terms), list(terms.values()))
 
     def printed_as(self, key: Key, low: float, high: float) -> CountSystem:
@@ -186,10 +205,13 @@ class CountSystem:
             if set(cells) & set(s.cells):
                 raise ValueError(f"systems share cells {sorted(map(str, set(cells) & set(s.cells)))[:5]}")
             cells.update(s.cells)
-        return cls(cells, tuple(r for s in systems for r in s.relations),
-                   frozenset().union(*(s.derived for s in systems)),
-                   frozenset().union(*(s.unpublished for s in systems)),
-                   {k: v for s in systems for k, v in s.printed.items()})
+        return cls(
+            cells,
+            tuple(r for s in systems for r in s.relations),
+            frozenset().union(*(s.derived for s in systems)),
+            frozenset().union(*(s.unpublished for s in systems)),
+            {k: v for s in systems for k, v in s.printed.items()},
+        )
 
     def shown(self, suppressed: Iterable[Key] = ()) -> dict[Key, tuple[float, float]]:
         """What a reader sees when ``suppressed`` cells are hidden: for every shown cell the
@@ -209,16 +231,22 @@ class CountSystem:
         """The system as released with ``keys`` suppressed: their values missing (and not
         printed), for auditing with :func:`evalbook.disclosure.attacker.leaks`."""
         keys = set(keys)
-        return replace(self, cells={k: math.nan if k in keys else v for k, v in self.cells.items()},
-                       printed={k: v for k, v in self.printed.items() if k not in keys})
+        return replace(
+            self,
+            cells={k: math.nan if k in keys else v for k, v in self.cells.items()},
+            printed={k: v for k, v in self.printed.items() if k not in keys},
+        )
 
     def restrict(self, keys: Iterable[Key]) -> CountSystem:
         """The part of the system on ``keys`` (a union of connected parts)."""
         keys = set(keys)
-        return CountSystem({k: v for k, v in self.cells.items() if k in keys},
-                           tuple(r for r in self.relations if r.total in keys),
-                           self.derived & keys, self.unpublished & keys,
-                           {k: v for k, v in self.printed.items() if k in keys})
+        return CountSystem(
+            {k: v for k, v in self.cells.items() if k in keys},
+            tuple(r for r in self.relations if r.total in keys),
+            self.derived & keys,
+            self.unpublished & keys,
+            {k: v for k, v in self.printed.items() if k in keys},
+        )
 
     def components(self) -> list[list[Key]]:
         """The connected parts of the system (cells joined by relations), in cell order."""
@@ -239,8 +267,11 @@ class CountSystem:
         return list(groups.values())
 
 
-def comparison_cells(table: pd.DataFrame, by: Sequence[str], groups: Sequence[str] = ("programme", "control", "total"),
-                     ) -> pd.DataFrame:
+def comparison_cells(
+    table: pd.DataFrame,
+    by: Sequence[str],
+    groups: Sequence[str] = ("programme", "control", "total"),
+) -> pd.DataFrame:
     """A comparison table (one row per outcome, columns ``n_<group>``, ``k_<group>``) as the
     long frame of :meth:`CountSystem.from_margins`: columns ``by``, ``group``, ``status``,
     ``count`` with, per row and group, ``n`` and for a proportion (``kind`` is
@@ -256,8 +287,10 @@ def comparison_cells(table: pd.DataFrame, by: Sequence[str], groups: Sequence[st
             n = record[f"n_{group}"]
             if proportion and f"k_{group}" in record:
                 k = record[f"k_{group}"]
-                rows += [head | {"group": group, "status": "yes", "count": k},
-                         head | {"group": group, "status": "no", "count": n - k}]
+                rows += [
+                    head | {"group": group, "status": "yes", "count": k},
+                    head | {"group": group, "status": "no", "count": n - k},
+                ]
             rows.append(head | {"group": group, "status": "n", "count": n})
     frame = pd.DataFrame(rows, columns=[*by, "group", "status", "count"])
     frame["count"] = pd.to_numeric(frame["count"], errors="coerce").astype(float)
@@ -285,8 +318,13 @@ class Protection:
         return pd.DataFrame([(*k, r) for k, r in self.suppressed.items()], columns=[*names, "reason"])
 
 
-def protect(system: CountSystem, rules: Rules = DEFAULT_RULES, *, primary: Iterable[Key] = (),
-            weights: Mapping[Key, float] | None = None) -> Protection:
+def protect(
+    system: CountSystem,
+    rules: Rules = DEFAULT_RULES,
+    *,
+    primary: Iterable[Key] = (),
+    weights: Mapping[Key, float] | None = None,
+) -> Protection:
     """Primary suppression of every count below the minimum (and of zero counts when
     ``rules.zeros_disclosive``), plus the cells of ``primary`` (suppressed for another reason,
     e.g. a magnitude rule), then the cheapest secondary suppression that leaves every primary
@@ -303,8 +341,7 @@ def protect(system: CountSystem, rules: Rules = DEFAULT_RULES, *, primary: Itera
         members = set(component)
         inside = [p for p in primaries if p in members]
         if inside:
-            suppressed |= dict.fromkeys(_secondary(system.restrict(component), inside, rules, weights or {}),
-                                        SECONDARY)
+            suppressed |= dict.fromkeys(_secondary(system.restrict(component), inside, rules, weights or {}), SECONDARY)
     found = intervals(system, suppressed, cells=primaries, integer=rules.integer_attacker)
     if not all(iv.protects(rules.min_cell_size) for iv in found.values()):  # a defect of the search
         raise DisclosureError("secondary suppression left a suppressed count derivable")
@@ -368,8 +405,9 @@ def _cost(values: np.ndarray, integer: np.ndarray, free: np.ndarray, objective: 
     return np.where(free, cost, 0.0)
 
 
-def _relation_cuts(system: CountSystem, program: Program, primaries: list[Key], free: np.ndarray,
-                   shown: Mapping) -> list[tuple[np.ndarray, float]]:
+def _relation_cuts(
+    system: CountSystem, program: Program, primaries: list[Key], free: np.ndarray, shown: Mapping
+) -> list[tuple[np.ndarray, float]]:
     """Starting cuts: a relation whose other cells are all shown exactly gives a primary cell
     back, so at least one of those cells must be hidden."""
     cuts, primaries = [], set(primaries)
@@ -392,9 +430,7 @@ def _master(cost: np.ndarray, free: np.ndarray, cuts: list[tuple[np.ndarray, flo
         matrix = np.array([g for g, _ in cuts])
         constraints = [LinearConstraint(matrix, np.array([rhs for _, rhs in cuts]), np.inf)]
     lower = np.where(free, 0.0, 1.0)
-    res = milp(cost, integrality=np.ones(len(cost)), bounds=Bounds(lower, np.ones(len(cost))),
-               constraints=constraints)
+    res = milp(cost, integrality=np.ones(len(cost)), bounds=Bounds(lower, np.ones(len(cost))), constraints=constraints)
     if res.status != 0:
-        raise DisclosureError("no secondary suppression can protect the suppressed counts (HiGHS status "
-                              f"{res.status})")
+        raise DisclosureError(f"no secondary suppression can protect the suppressed counts (HiGHS status {res.status})")
     return (res.x > 0.5) & free | ~free

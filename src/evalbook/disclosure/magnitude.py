@@ -55,7 +55,7 @@ def check_magnitude(values: Iterable[float], rules: Rules = DEFAULT_RULES) -> Ru
     if total == 0:
         return RuleCheck(not rules.zeros_disclosive, ZERO if rules.zeros_disclosive else OK)
     top = np.sort(v)[::-1]
-    if top[:rules.dominance_n].sum() > rules.dominance_k * total:
+    if top[: rules.dominance_n].sum() > rules.dominance_k * total:
         return RuleCheck(False, DOMINANCE)
     if total - top[0] - top[1] < rules.p_ratio * top[0]:
         return RuleCheck(False, P_RATIO)
@@ -70,8 +70,11 @@ def check_model(residual_df: float, rules: Rules = DEFAULT_RULES) -> RuleCheck:
     return RuleCheck(True, OK)
 
 
-def protect_means(values: Mapping[Hashable, Iterable[float]], relations: Iterable[tuple[Hashable, Sequence]] = (),
-                  rules: Rules = DEFAULT_RULES) -> dict[Hashable, str]:
+def protect_means(
+    values: Mapping[Hashable, Iterable[float]],
+    relations: Iterable[tuple[Hashable, Sequence]] = (),
+    rules: Rules = DEFAULT_RULES,
+) -> dict[Hashable, str]:
     """The means (or sums) of a table to hide, each with its reason code: those failing
     :func:`check_magnitude` (primary), then further ones (``"secondary"``) wherever a shown
     total and the shown parts of a relation ``(total, parts)`` (a pooled mean beside the means
@@ -94,7 +97,10 @@ def protect_means(values: Mapping[Hashable, Iterable[float]], relations: Iterabl
             shown = sorted((p for p in parts if p not in hidden), key=lambda p: (len(contributions[p]), str(p)))
             if total in hidden and not gone and shown:
                 hidden[shown[0]], changed = SECONDARY, True
-            elif gone and total not in hidden and not check_magnitude(
-                    np.concatenate([contributions[p] for p in gone]), rules).ok:
+            elif (
+                gone
+                and total not in hidden
+                and not check_magnitude(np.concatenate([contributions[p] for p in gone]), rules).ok
+            ):
                 hidden[shown[0] if shown else total], changed = SECONDARY, True
     return hidden

@@ -83,10 +83,17 @@ def release(result: SurveyResult, rules: Rules = DEFAULT_RULES) -> ReleasedSurve
     held += [Suppression("respondents", g, "n", protection.suppressed[("resp", g)]) for g in GROUPS if hidden[g]]
     assumed = None if result.assumed is None else {g: v for g, v in result.assumed.items() if not hidden.get(g)}
     return ReleasedSurvey(
-        table=table, comparison=analysis.comparison(result.figures, table, result.alpha),
-        distributions=distributions, respondents=respondents.astype("Int64"), codebook=result.codebook,
-        alpha=result.alpha, min_cell_size=rules.min_cell_size, assumed=assumed,
-        assumed_match=None if any(hidden.values()) else result.assumed_match, suppressions=held)
+        table=table,
+        comparison=analysis.comparison(result.figures, table, result.alpha),
+        distributions=distributions,
+        respondents=respondents.astype("Int64"),
+        codebook=result.codebook,
+        alpha=result.alpha,
+        min_cell_size=rules.min_cell_size,
+        assumed=assumed,
+        assumed_match=None if any(hidden.values()) else result.assumed_match,
+        suppressions=held,
+    )
 
 
 def survey_system(result: SurveyResult) -> tuple[CountSystem, dict]:
@@ -159,8 +166,9 @@ def _positive(entry, categories) -> set:
     return set(codes) & set(categories)
 
 
-def _asked(book: pd.DataFrame, table: pd.DataFrame, item: str, group: str,
-           respondents: float) -> tuple[dict, float] | None:
+def _asked(
+    book: pd.DataFrame, table: pd.DataFrame, item: str, group: str, respondents: float
+) -> tuple[dict, float] | None:
     """Who was asked ``item`` in ``group``, as cells (weights) and their value: the
     ``respondents``, or the answers its ``asked_if`` selects where the table counts them
     exactly; None where it does not (a routing on a grade)."""
@@ -191,14 +199,20 @@ def _table(raw: pd.DataFrame, where: dict, protection: Protection) -> tuple[pd.D
     held = []
     arm_hidden = {"n": False, "k": False}
     for g in ALL_GROUPS:
-        hidden = {key: pd.Series([where[(q, g, key)] in protection for q in raw["quantity"]], index=raw.index)
-                  for key in ("n", "k")}
+        hidden = {
+            key: pd.Series([where[(q, g, key)] in protection for q in raw["quantity"]], index=raw.index)
+            for key in ("n", "k")
+        }
         for key, rows in hidden.items():
-            held += [Suppression("indicators", q, f"{key}_{g}", protection.suppressed[where[(q, g, key)]])
-                     for q in raw.loc[rows, "quantity"]]
+            held += [
+                Suppression("indicators", q, f"{key}_{g}", protection.suppressed[where[(q, g, key)]])
+                for q in raw.loc[rows, "quantity"]
+            ]
             if g == TOTAL:
-                held += [Suppression("indicators", q, f"{key}_{g}", DERIVED)
-                         for q in raw.loc[arm_hidden[key] & ~rows, "quantity"]]
+                held += [
+                    Suppression("indicators", q, f"{key}_{g}", DERIVED)
+                    for q in raw.loc[arm_hidden[key] & ~rows, "quantity"]
+                ]
                 rows = rows | arm_hidden[key]
             else:
                 arm_hidden[key] = arm_hidden[key] | rows
@@ -218,16 +232,24 @@ def _table(raw: pd.DataFrame, where: dict, protection: Protection) -> tuple[pd.D
 
 def _distribution(frame: pd.DataFrame, where: dict, protection: Protection) -> tuple[pd.DataFrame, list]:
     """An answer distribution: a group's bar only when none of its segments is hidden."""
-    hidden = pd.Series([where[key] in protection or where.get((key[0], key[2], "n")) in protection
-                        for key in zip(frame["item"], frame["category"], frame["group"], strict=True)],
-                       index=frame.index)
+    hidden = pd.Series(
+        [
+            where[key] in protection or where.get((key[0], key[2], "n")) in protection
+            for key in zip(frame["item"], frame["category"], frame["group"], strict=True)
+        ],
+        index=frame.index,
+    )
     bar = hidden.groupby([frame["item"], frame["group"]]).transform("any")
-    held = [Suppression("distributions", item, group, DERIVED)
-            for (item, group), gone in bar.groupby([frame["item"], frame["group"]], sort=False).any().items() if gone]
+    held = [
+        Suppression("distributions", item, group, DERIVED)
+        for (item, group), gone in bar.groupby([frame["item"], frame["group"]], sort=False).any().items()
+        if gone
+    ]
     return frame.assign(value=frame["value"].where(~bar))[["item", "category", "group", "value"]], held
 
 
 # -- the client survey (NPS) ------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ReleasedNps:
@@ -266,9 +288,16 @@ def release_nps(result: NpsResult, rules: Rules = DEFAULT_RULES) -> ReleasedNps:
     protection = protect(CountSystem(cells, tuple(relations)), rules)
     released = [_mask_nps(frame, protection) for frame in tables]
     held = [Suppression("nps", f"{key[1]}/{key[2]}", key[3], reason) for key, reason in protection.suppressed.items()]
-    return ReleasedNps(overall=released[0], by_team=released[1], by_period=released[2], teams=result.teams,
-                       periods=result.periods, alpha=result.alpha, min_cell_size=rules.min_cell_size,
-                       suppressions=held)
+    return ReleasedNps(
+        overall=released[0],
+        by_team=released[1],
+        by_period=released[2],
+        teams=result.teams,
+        periods=result.periods,
+        alpha=result.alpha,
+        min_cell_size=rules.min_cell_size,
+        suppressions=held,
+    )
 
 
 def _mask_nps(raw: pd.DataFrame, protection: Protection) -> pd.DataFrame:
@@ -279,8 +308,9 @@ def _mask_nps(raw: pd.DataFrame, protection: Protection) -> pd.DataFrame:
     n_hidden = pd.Series([("nps", b, g, "n") in protection for b, g in key], index=raw.index)
     mask(out, n_hidden, ("n", *(f"share_{c}" for c in CATEGORIES)))
     for c in CATEGORIES:
-        mask(out, pd.Series([("nps", b, g, c) in protection for b, g in key], index=raw.index),
-             (f"k_{c}", f"share_{c}"))
+        mask(
+            out, pd.Series([("nps", b, g, c) in protection for b, g in key], index=raw.index), (f"k_{c}", f"share_{c}")
+        )
     out["suppressed"] = out[["n", *(f"share_{c}" for c in CATEGORIES)]].isna().any(axis=1)
     mask(out, out["suppressed"], NPS_STATISTICS)
     for column in ["n", *(f"k_{c}" for c in CATEGORIES)]:

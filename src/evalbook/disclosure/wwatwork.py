@@ -61,8 +61,15 @@ def release(study: CohortStudy, rules: Rules = DEFAULT_RULES) -> Released:
     funnel, held = _mask_funnel(study.funnel, protection)
     ovp, more = _mask_ovp(study, protection)
     comparison, figures_held = _mask_comparison(study, figure_cells, protection)
-    return Released(funnel=funnel, comparison=comparison, ovp=ovp, first_month=study.first_month,
-                    last_month=study.last_month, months=study.months, suppressions=held + more + figures_held)
+    return Released(
+        funnel=funnel,
+        comparison=comparison,
+        ovp=ovp,
+        first_month=study.first_month,
+        last_month=study.last_month,
+        months=study.months,
+        suppressions=held + more + figures_held,
+    )
 
 
 def funnel_key(step: str, suffix: str) -> tuple:
@@ -72,8 +79,12 @@ def funnel_key(step: str, suffix: str) -> tuple:
 
 def _ovp_key(study: CohortStudy, group: str, column: str) -> tuple:
     """The cell of an inflow-table count, the funnel's where both count the same persons."""
-    shared = {("total", "n"): ("cohort", ""), ("coached", "n"): ("coached", ""), ("coached", "k"): ("bijstand", ""),
-              **{(r, "n"): ("cohort", f"_{r}") for r in REGIONS}}
+    shared = {
+        ("total", "n"): ("cohort", ""),
+        ("coached", "n"): ("coached", ""),
+        ("coached", "k"): ("bijstand", ""),
+        **{(r, "n"): ("cohort", f"_{r}") for r in REGIONS},
+    }
     if (group, column) in shared:
         step, suffix = shared[(group, column)]
         value = study.ovp.set_index("group").at[group, column]
@@ -90,8 +101,9 @@ def cohort_system(study: CohortStudy) -> tuple[CountSystem, dict]:
     for step in f.index:
         for suffix in AREAS:
             cells[funnel_key(step, suffix)] = float(f.at[step, f"count{suffix}"])
-        relations.append(Relation(funnel_key(step, ""), tuple(funnel_key(step, f"_{r}") for r in REGIONS),
-                                  (1.0,) * len(REGIONS)))
+        relations.append(
+            Relation(funnel_key(step, ""), tuple(funnel_key(step, f"_{r}") for r in REGIONS), (1.0,) * len(REGIONS))
+        )
         for suffix in AREAS if BASE[step] else ():
             missed = ("missed", step, suffix)
             cells[missed] = cells[funnel_key(BASE[step], suffix)] - cells[funnel_key(step, suffix)]
@@ -106,8 +118,13 @@ def cohort_system(study: CohortStudy) -> tuple[CountSystem, dict]:
         relations.append(Relation(n, (k, ("ovp", group, "not")), (1.0, 1.0)))
     for column in ("n", "k"):
         for parts in (("coached", "not_coached"), REGIONS):
-            relations.append(Relation(_ovp_key(study, "total", column),
-                                      tuple(_ovp_key(study, g, column) for g in parts), (1.0,) * len(parts)))
+            relations.append(
+                Relation(
+                    _ovp_key(study, "total", column),
+                    tuple(_ovp_key(study, g, column) for g in parts),
+                    (1.0,) * len(parts),
+                )
+            )
     figure_cells = {}
     for _, fig in study.figures.iterrows():
         keys = set()

@@ -33,8 +33,12 @@ from .tables import Table
 from .text import join, lower_first
 from .verdict import SIGNIFICANCE_LABELS
 
-VERDICT_LABELS = {CONSISTENT: "consistent", AMBIGUOUS: "onbeslist", INCONSISTENT: "inconsistent",
-                  UNTESTABLE: "niet te toetsen"}
+VERDICT_LABELS = {
+    CONSISTENT: "consistent",
+    AMBIGUOUS: "onbeslist",
+    INCONSISTENT: "inconsistent",
+    UNTESTABLE: "niet te toetsen",
+}
 REASONS = {
     "all_pairs": "elk passend paar aantallen geeft dit oordeel",
     "impossible": "percentages onmogelijk bij deze groepsgroottes",
@@ -58,8 +62,12 @@ TEST_COLUMNS = {"mn_score": "p (score)", "pearson": "p (χ²)", "yates": "p (Yat
 ARITHMETIC_KINDS = {"sum": "optelling", "shares": "samen ≤ 100%", "grim": "mogelijk bij n (GRIM)"}
 GROUP_LABELS = fmt.GROUP_LABELS | {"total": "totaal"}
 # The files of published figures per programme (data/published/<programme>/<file>.csv).
-FILE_LABELS = {"effect_study": "effectstudie", "phone_survey": "telefonische enquête",
-               "client_survey": "klantonderzoek", "labour_market": "arbeidsmarkt"}
+FILE_LABELS = {
+    "effect_study": "effectstudie",
+    "phone_survey": "telefonische enquête",
+    "client_survey": "klantonderzoek",
+    "labour_market": "arbeidsmarkt",
+}
 # Dutch names of the survey quantities (the effect-study ones come from evalbook.analysis.outcomes).
 QUANTITY_LABELS = {
     "grade7plus_attention_composite": "Rapportcijfer 7+ voor persoonlijke aandacht",
@@ -97,37 +105,53 @@ QUANTITY_LABELS = {
 
 # -- tables -------------------------------------------------------------------------------------
 
-def comparison_display(audit: Audit, labels: dict,
-                       min_cell_size: int = disclosure.DEFAULT_MIN_CELL_SIZE) -> Table:
+
+def comparison_display(audit: Audit, labels: dict, min_cell_size: int = disclosure.DEFAULT_MIN_CELL_SIZE) -> Table:
     """Every published comparison with its verdict."""
     rows = []
     for c in audit.checks:
         e = c.evaluation
-        rows.append({
-            "Bron": _source(c.source, labels),
-            "Uitkomst": _outcome(c),
-            "Programmagroep": _bounds_text(c.programme.lower, c.programme.upper, c.unit) if c.programme else "–",
-            "Controlegroep": _bounds_text(c.control.lower, c.control.upper, c.unit) if c.control else "–",
-            "n": _sizes_pair(c, min_cell_size),
-            **{column: _p_range_text(e.p[t]) if e and e.p[t] else "–" for t, column in TEST_COLUMNS.items()},
-            "Rapport": SIGNIFICANCE_LABELS[c.label],
-            "Oordeel": VERDICT_LABELS[c.verdict],
-            "Toelichting": REASONS[c.reason],
-        })
+        rows.append(
+            {
+                "Bron": _source(c.source, labels),
+                "Uitkomst": _outcome(c),
+                "Programmagroep": _bounds_text(c.programme.lower, c.programme.upper, c.unit) if c.programme else "–",
+                "Controlegroep": _bounds_text(c.control.lower, c.control.upper, c.unit) if c.control else "–",
+                "n": _sizes_pair(c, min_cell_size),
+                **{column: _p_range_text(e.p[t]) if e and e.p[t] else "–" for t, column in TEST_COLUMNS.items()},
+                "Rapport": SIGNIFICANCE_LABELS[c.label],
+                "Oordeel": VERDICT_LABELS[c.verdict],
+                "Toelichting": REASONS[c.reason],
+            }
+        )
     return Table(pd.DataFrame(rows))
 
 
 def size_display(audit: Audit, labels: dict) -> Table:
     """For each comparison without published group sizes: the (equal) group sizes at which
     the report's label can hold, holds for every pair of counts, and does not hold."""
-    columns = ["Bron", "Uitkomst", "Rapport", "Kan kloppen bij n", "Klopt zeker bij n", "Klopt niet bij n",
-               "Kan kloppen bij n, per toets"]
-    rows = [[_source(c.source, labels), _outcome(c), SIGNIFICANCE_LABELS[c.label],
-             _span_text(sizes_where(c.statuses, {CONSISTENT, AMBIGUOUS})),
-             _span_text(sizes_where(c.statuses, {CONSISTENT})),
-             _span_text(sizes_where(c.statuses, {INCONSISTENT})),
-             _per_test_spans(c)]
-            for c in audit.checks if c.checks is not None]
+    columns = [
+        "Bron",
+        "Uitkomst",
+        "Rapport",
+        "Kan kloppen bij n",
+        "Klopt zeker bij n",
+        "Klopt niet bij n",
+        "Kan kloppen bij n, per toets",
+    ]
+    rows = [
+        [
+            _source(c.source, labels),
+            _outcome(c),
+            SIGNIFICANCE_LABELS[c.label],
+            _span_text(sizes_where(c.statuses, {CONSISTENT, AMBIGUOUS})),
+            _span_text(sizes_where(c.statuses, {CONSISTENT})),
+            _span_text(sizes_where(c.statuses, {INCONSISTENT})),
+            _per_test_spans(c),
+        ]
+        for c in audit.checks
+        if c.checks is not None
+    ]
     return Table(pd.DataFrame(rows, columns=columns))
 
 
@@ -142,8 +166,17 @@ def _per_test_spans(c: Check) -> str:
 
 def arithmetic_display(audit: Audit, labels: dict) -> Table:
     """The internal arithmetic checks."""
-    rows = [[ARITHMETIC_KINDS[a.kind], _source(a.source, labels), _where_group(a), _quantities(a),
-             "ja" if a.ok else "nee", arithmetic_detail(a)] for a in audit.arithmetic]
+    rows = [
+        [
+            ARITHMETIC_KINDS[a.kind],
+            _source(a.source, labels),
+            _where_group(a),
+            _quantities(a),
+            "ja" if a.ok else "nee",
+            arithmetic_detail(a),
+        ]
+        for a in audit.arithmetic
+    ]
     return Table(pd.DataFrame(rows, columns=["Soort", "Bron", "Groep", "Cijfers", "Klopt", "Toelichting"]))
 
 
@@ -174,6 +207,7 @@ def _quantities(a: ArithmeticCheck) -> str:
 
 # -- the prose and the command -------------------------------------------------------------------
 
+
 def glue_values(audit: Audit, labels: dict, min_cell_size: int = disclosure.DEFAULT_MIN_CELL_SIZE) -> dict[str, str]:
     """Every number and finding the chapter's prose states, as Dutch text."""
     counts = pd.Series([c.verdict for c in audit.checks], dtype=object).value_counts()
@@ -187,16 +221,22 @@ def glue_values(audit: Audit, labels: dict, min_cell_size: int = disclosure.DEFA
         "untestable_total": str(int(counts.get(UNTESTABLE, 0))),
         "known_total": str(sum(c.evaluation is not None for c in audit.checks)),
         "unknown_total": str(sum(c.statuses is not None for c in audit.checks)),
-        "inconsistent_findings": _sentences(_finding(c, audit, labels, min_cell_size) for c in audit.checks
-                                            if c.verdict == INCONSISTENT),
-        "ambiguous_findings": _sentences(_finding(c, audit, labels, min_cell_size) for c in audit.checks
-                                         if c.verdict == AMBIGUOUS and c.evaluation is not None),
+        "inconsistent_findings": _sentences(
+            _finding(c, audit, labels, min_cell_size) for c in audit.checks if c.verdict == INCONSISTENT
+        ),
+        "ambiguous_findings": _sentences(
+            _finding(c, audit, labels, min_cell_size)
+            for c in audit.checks
+            if c.verdict == AMBIGUOUS and c.evaluation is not None
+        ),
         "consistent_list": _names([c for c in audit.checks if c.verdict == CONSISTENT and c.evaluation], labels),
         "size_findings": _sentences(_size_finding(c, labels) for c in audit.checks if _size_bound(c)),
-        "size_free_list": _names([c for c in audit.checks if c.statuses and c.verdict != INCONSISTENT
-                                  and not _size_bound(c)], labels),
-        "untestable_summary": _untestable_summary([c for c in audit.checks if c.verdict == UNTESTABLE
-                                                   and c.reason != "no_numbers"], labels),
+        "size_free_list": _names(
+            [c for c in audit.checks if c.statuses and c.verdict != INCONSISTENT and not _size_bound(c)], labels
+        ),
+        "untestable_summary": _untestable_summary(
+            [c for c in audit.checks if c.verdict == UNTESTABLE and c.reason != "no_numbers"], labels
+        ),
         "claims_total": str(sum(c.reason == "no_numbers" for c in audit.checks)),
         "claims_list": _names([c for c in audit.checks if c.reason == "no_numbers"], labels),
         "stratified_findings": _sentences(_stratified_finding(c, labels) for c in audit.checks if c.stratified),
@@ -215,15 +255,19 @@ def glue_values(audit: Audit, labels: dict, min_cell_size: int = disclosure.DEFA
 def text(audit: Audit, labels: dict, min_cell_size: int = disclosure.DEFAULT_MIN_CELL_SIZE) -> str:
     """The audit as plain text for the terminal: the chapter's tables and findings."""
     v = glue_values(audit, labels, min_cell_size)
-    tables = (comparison_display(audit, labels, min_cell_size), size_display(audit, labels),
-              arithmetic_display(audit, labels))
+    tables = (
+        comparison_display(audit, labels, min_cell_size),
+        size_display(audit, labels),
+        arithmetic_display(audit, labels),
+    )
     lines = [
         f"Consistentiecontrole van de gepubliceerde cijfers ({v['files']} bestanden, {v['comparisons']} vergelijkingen "
         f"met een oordeel; toetsniveau {v['alpha']} tweezijdig)",
         f"consistent: {v['consistent_total']}, onbeslist: {v['ambiguous_total']}, "
         f"inconsistent: {v['inconsistent_total']}, niet te toetsen: {v['untestable_total']}",
         *[line for table in tables if not table.frame.empty for line in ("", repr(table))],
-        "", f"Inconsistent: {v['inconsistent_findings']}",
+        "",
+        f"Inconsistent: {v['inconsistent_findings']}",
         f"Onbeslist bij de gepubliceerde groepsgroottes: {v['ambiguous_findings']}",
         f"Consistent bij de gepubliceerde groepsgroottes: {v['consistent_list']}.",
         f"Groepsgrootte niet gepubliceerd, het oordeel legt haar vast: {v['size_findings']}",
@@ -245,29 +289,39 @@ def _sentences(sentences) -> str:
 
 
 def _head(c: Check, labels: dict) -> str:
-    return (f"{_name(c, labels)}: {_bounds_text(c.programme.lower, c.programme.upper)} tegen "
-            f"{_bounds_text(c.control.lower, c.control.upper)}, volgens het rapport {SIGNIFICANCE_LABELS[c.label]}")
+    return (
+        f"{_name(c, labels)}: {_bounds_text(c.programme.lower, c.programme.upper)} tegen "
+        f"{_bounds_text(c.control.lower, c.control.upper)}, volgens het rapport {SIGNIFICANCE_LABELS[c.label]}"
+    )
 
 
 def _finding(c: Check, audit: Audit, labels: dict, min_cell_size: int) -> str:
     head = _head(c, labels)
     if c.checks is not None:
         low, high = (fmt.number(n) for n in audit.n_range)
-        return (f"{head}; de groepsgrootte is niet gepubliceerd; bij gelijke groepen van {low} tot {high} personen "
-                f"{_scan_summary(c)}.")
+        return (
+            f"{head}; de groepsgrootte is niet gepubliceerd; bij gelijke groepen van {low} tot {high} personen "
+            f"{_scan_summary(c)}."
+        )
     e = c.evaluation
     sizes = f"n = {_sizes_pair(c, min_cell_size)}"
     if c.reason == "impossible":
         return f"{head}; met {sizes} zijn deze percentages niet mogelijk."
     tests = _tests_phrase(e.p)
     if c.verdict == INCONSISTENT:
-        return (f"{head}, maar bij geen enkel paar aantallen dat met {sizes} bij de percentages past, geeft een "
-                f"van de toetsen dat oordeel ({tests}).")
+        return (
+            f"{head}, maar bij geen enkel paar aantallen dat met {sizes} bij de percentages past, geeft een "
+            f"van de toetsen dat oordeel ({tests})."
+        )
     if c.verdict == CONSISTENT:
-        return (f"{head}, en bij elk paar aantallen dat met {sizes} bij de percentages past, geeft elke toets dat "
-                f"oordeel ({tests}).")
-    return (f"{head}; bij {sizes} {REASONS[c.reason].replace('hangt af', 'hangt het oordeel af')}: het volgt "
-            f"{_split_by_test(e.test_labels(), c.label)} ({tests}).")
+        return (
+            f"{head}, en bij elk paar aantallen dat met {sizes} bij de percentages past, geeft elke toets dat "
+            f"oordeel ({tests})."
+        )
+    return (
+        f"{head}; bij {sizes} {REASONS[c.reason].replace('hangt af', 'hangt het oordeel af')}: het volgt "
+        f"{_split_by_test(e.test_labels(), c.label)} ({tests})."
+    )
 
 
 def _tests_phrase(p: dict) -> str:
@@ -279,11 +333,12 @@ def _split_by_test(by_test: dict, label: str) -> str:
     """Which tests give ``label`` at every pair, at some, at none: ``bij elk paar uit Fisher,
     bij sommige paren uit de scoretoets en χ²``."""
     other = NOT_SIGNIFICANT if label == SIGNIFICANT else SIGNIFICANT
-    groups = (("bij elk paar", [t for t, found in by_test.items() if found == {label}]),
-              ("bij sommige paren", [t for t, found in by_test.items() if found == {label, other}]),
-              ("bij geen enkel paar", [t for t, found in by_test.items() if found == {other}]))
-    return "; ".join(f"{words} uit {join([TEST_LABELS.get(t, t) for t in tests])}" for words, tests in groups
-                     if tests)
+    groups = (
+        ("bij elk paar", [t for t, found in by_test.items() if found == {label}]),
+        ("bij sommige paren", [t for t, found in by_test.items() if found == {label, other}]),
+        ("bij geen enkel paar", [t for t, found in by_test.items() if found == {other}]),
+    )
+    return "; ".join(f"{words} uit {join([TEST_LABELS.get(t, t) for t in tests])}" for words, tests in groups if tests)
 
 
 def _stratified_finding(c: Check, labels: dict) -> str:
@@ -292,18 +347,24 @@ def _stratified_finding(c: Check, labels: dict) -> str:
     programme = c.source.partition("/")[0]
     names = labels.get(programme, {}).get("target_groups", {})
     strata = join([names.get(g, _subgroup(g)) for g in s.strata])
-    head = (f"{_name(c, labels)}, volgens het rapport {SIGNIFICANCE_LABELS[c.label]}: de CMH-toets over de doelgroepen "
-            f"waarvan het rapport beide percentages geeft, {strata},")
+    head = (
+        f"{_name(c, labels)}, volgens het rapport {SIGNIFICANCE_LABELS[c.label]}: de CMH-toets over de doelgroepen "
+        f"waarvan het rapport beide percentages geeft, {strata},"
+    )
     if s.evaluation is None:
-        return (f"{head} vraagt de groepsgroottes per doelgroep. Het rapport noemt ze niet, dus die toets is uit de "
-                f"gepubliceerde cijfers niet uit te rekenen.")
+        return (
+            f"{head} vraagt de groepsgroottes per doelgroep. Het rapport noemt ze niet, dus die toets is uit de "
+            f"gepubliceerde cijfers niet uit te rekenen."
+        )
     where = "gepubliceerde" if s.source == "published" else "aangenomen (data/synthetic/assumptions.csv)"
     sizes = "; ".join(f"{fmt.number(n1)} en {fmt.number(n0)}" for n1, n0 in s.sizes)
     found = s.evaluation.test_labels()["cmh"]
-    outcome = ("bij elk" if found == {c.label} else "bij geen enkel" if c.label not in found else "bij sommige")
-    return (f"{head} geeft met de {where} groepsgroottes ({sizes} per doelgroep, programma- en controlegroep) "
-            f"{_p_phrase('', s.evaluation.p['cmh']).strip()}, dus {outcome} paar aantallen dat bij de percentages "
-            f"past het oordeel van het rapport.")
+    outcome = "bij elk" if found == {c.label} else "bij geen enkel" if c.label not in found else "bij sommige"
+    return (
+        f"{head} geeft met de {where} groepsgroottes ({sizes} per doelgroep, programma- en controlegroep) "
+        f"{_p_phrase('', s.evaluation.p['cmh']).strip()}, dus {outcome} paar aantallen dat bij de percentages "
+        f"past het oordeel van het rapport."
+    )
 
 
 def _possible(c: Check) -> list[int]:
@@ -332,8 +393,10 @@ def _size_finding(c: Check, labels: dict) -> str:
         tail = f"; dat elk paar aantallen dat oordeel geeft, vraagt {bound} {every}"
     else:
         tail = "; bij geen enkele groepsgrootte geeft elk paar aantallen dat oordeel"
-    return (f"{_head(c, labels)}. Dat kan alleen bij {bound} {limit} personen per groep{tail}. "
-            f"Per toets kan het oordeel kloppen bij {_per_test_spans(c)}.")
+    return (
+        f"{_head(c, labels)}. Dat kan alleen bij {bound} {limit} personen per groep{tail}. "
+        f"Per toets kan het oordeel kloppen bij {_per_test_spans(c)}."
+    )
 
 
 def _scan_summary(c: Check) -> str:
@@ -347,8 +410,10 @@ def _scan_summary(c: Check) -> str:
     elif certain == possible:
         parts = [f"klopt het oordeel bij {_hull_text(certain)}"]
     else:
-        parts = [f"kan het oordeel kloppen bij {_hull_text(possible)}",
-                 f"zeker (voor elk paar aantallen) bij {_hull_text(certain)}"]
+        parts = [
+            f"kan het oordeel kloppen bij {_hull_text(possible)}",
+            f"zeker (voor elk paar aantallen) bij {_hull_text(certain)}",
+        ]
     if failing and possible:
         parts.append(f"niet bij {_hull_text(failing)}")
     return "; ".join(parts)
@@ -375,6 +440,7 @@ def _arith_findings(checks: list[ArithmeticCheck], labels: dict) -> str:
 
 
 # -- names and numbers --------------------------------------------------------------------------
+
 
 def _names(checks: list[Check], labels: dict) -> str:
     """``WGW effectstudie: uitstroom naar werk en no-show; Route 3 ...: ...``, or ``geen``."""

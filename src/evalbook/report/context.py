@@ -31,15 +31,18 @@ def _yes_no(value) -> str:
 
 # -- Arnhem: organisation -----------------------------------------------------------------
 
+
 def organisation_display(parts: pd.DataFrame) -> Table:
     """Every unit with parts against the sum of its parts' fte."""
-    frame = pd.DataFrame({
-        "Eenheid": parts["unit"],
-        "fte (gedrukt)": parts["fte"].map(fmt.number),
-        "Aantal onderdelen": parts["parts"].map(fmt.number),
-        "Som van de onderdelen": parts["parts_fte"].map(fmt.number),
-        "Klopt binnen afronding": parts["agrees"].map(_yes_no),
-    })
+    frame = pd.DataFrame(
+        {
+            "Eenheid": parts["unit"],
+            "fte (gedrukt)": parts["fte"].map(fmt.number),
+            "Aantal onderdelen": parts["parts"].map(fmt.number),
+            "Som van de onderdelen": parts["parts_fte"].map(fmt.number),
+            "Klopt binnen afronding": parts["agrees"].map(_yes_no),
+        }
+    )
     return Table(frame)
 
 
@@ -67,8 +70,13 @@ def organisation_plot(units: pd.DataFrame):
 
 # -- Arnhem: client flows -----------------------------------------------------------------
 
-KIND_LABELS = {"exact": "exact", "rounded": "afgerond op honderdtallen", "about": "ongeveer (±)",
-               "below": "bovengrens (<)", "range": "bereik"}
+KIND_LABELS = {
+    "exact": "exact",
+    "rounded": "afgerond op honderdtallen",
+    "about": "ongeveer (±)",
+    "below": "bovengrens (<)",
+    "range": "bereik",
+}
 BASIS_LABELS = {"text": "in de tekst genoemd", "reconstructed": "gereconstrueerd", "unplaced": "niet te plaatsen"}
 
 
@@ -78,40 +86,47 @@ def _interval(lower, upper) -> str:
 
 def flows_display(flows: pd.DataFrame) -> Table:
     """Every number of the stroomschema, placed or not."""
-    frame = pd.DataFrame({
-        "Van": flows["from_node"].fillna(fmt.MISSING),
-        "Naar": flows["to_node"].fillna(fmt.MISSING),
-        "Gedrukt": flows["printed"],
-        "Soort": flows["kind"].map(KIND_LABELS),
-        "Interval": [_interval(lo, hi) for lo, hi in zip(flows["lower"], flows["upper"], strict=True)],
-        "Plaatsing": flows["basis"].map(BASIS_LABELS),
-    })
+    frame = pd.DataFrame(
+        {
+            "Van": flows["from_node"].fillna(fmt.MISSING),
+            "Naar": flows["to_node"].fillna(fmt.MISSING),
+            "Gedrukt": flows["printed"],
+            "Soort": flows["kind"].map(KIND_LABELS),
+            "Interval": [_interval(lo, hi) for lo, hi in zip(flows["lower"], flows["upper"], strict=True)],
+            "Plaatsing": flows["basis"].map(BASIS_LABELS),
+        }
+    )
     return Table(frame)
 
 
 def balance_display(balance: pd.DataFrame) -> Table:
     """In- and outflow per box that has something to check."""
     checked = balance[(balance["in_flows"] > 0) & ((balance["out_flows"] > 0) | balance["total"].notna())]
-    frame = pd.DataFrame({
-        "Onderdeel": checked["node"],
-        "Instroom": [_interval(lo, hi) for lo, hi in zip(checked["in_lower"], checked["in_upper"], strict=True)],
-        "Uitstroom": [_interval(lo, hi) if n else fmt.MISSING
-                      for lo, hi, n in zip(checked["out_lower"], checked["out_upper"], checked["out_flows"],
-                                           strict=True)],
-        "Totaal in het schema": checked["total"].fillna(fmt.MISSING),
-        "Sluit": checked["consistent"].map(_yes_no),
-    })
+    frame = pd.DataFrame(
+        {
+            "Onderdeel": checked["node"],
+            "Instroom": [_interval(lo, hi) for lo, hi in zip(checked["in_lower"], checked["in_upper"], strict=True)],
+            "Uitstroom": [
+                _interval(lo, hi) if n else fmt.MISSING
+                for lo, hi, n in zip(checked["out_lower"], checked["out_upper"], checked["out_flows"], strict=True)
+            ],
+            "Totaal in het schema": checked["total"].fillna(fmt.MISSING),
+            "Sluit": checked["consistent"].map(_yes_no),
+        }
+    )
     return Table(frame)
 
 
 def text_display(comparison: pd.DataFrame) -> Table:
     """Flows the text states against the diagram."""
-    frame = pd.DataFrame({
-        "Stroom": comparison["from_node"] + " → " + comparison["to_node"],
-        "In het schema": comparison["diagram"],
-        "In de tekst": comparison["text"],
-        "Overlapt": comparison["agrees"].map(_yes_no),
-    })
+    frame = pd.DataFrame(
+        {
+            "Stroom": comparison["from_node"] + " → " + comparison["to_node"],
+            "In het schema": comparison["diagram"],
+            "In de tekst": comparison["text"],
+            "Overlapt": comparison["agrees"].map(_yes_no),
+        }
+    )
     return Table(frame)
 
 
@@ -138,12 +153,14 @@ def key_figures_display(figures: pd.DataFrame) -> Table:
             return fmt.number(lo)
         return f"{fmt.number(lo, 1 if lo % 1 else 0)}–{fmt.number(hi, 1 if hi % 1 else 0)}"
 
-    frame = pd.DataFrame({
-        "Kerncijfer": shown["figure_id"].map(FIGURE_LABELS),
-        "Zoals gedrukt": shown["printed"].map(readable),
-        "Interval": [bounds(lo, hi) for lo, hi in zip(shown["lower"], shown["upper"], strict=True)],
-        "Vindplaats": shown["section"],
-    })
+    frame = pd.DataFrame(
+        {
+            "Kerncijfer": shown["figure_id"].map(FIGURE_LABELS),
+            "Zoals gedrukt": shown["printed"].map(readable),
+            "Interval": [bounds(lo, hi) for lo, hi in zip(shown["lower"], shown["upper"], strict=True)],
+            "Vindplaats": shown["section"],
+        }
+    )
     return Table(frame)
 
 
@@ -151,11 +168,17 @@ def conclusions_display(conclusions: pd.DataFrame, kind: str) -> Table:
     """The conclusions (``kind="conclusie"``) or the four opgaven (``"opgave"``)."""
     shown = conclusions[conclusions["kind"] == kind]
     if kind == "opgave":
-        frame = pd.DataFrame({"Opgave": shown["number"].map(fmt.number), "Kort": shown["label"],
-                              "Uit het rapport": shown["quote"].map(readable)})
+        frame = pd.DataFrame(
+            {
+                "Opgave": shown["number"].map(fmt.number),
+                "Kort": shown["label"],
+                "Uit het rapport": shown["quote"].map(readable),
+            }
+        )
         return Table(frame)
-    frame = pd.DataFrame({"Nr.": shown["number"].map(fmt.number), "Thema": shown["theme"],
-                          "Conclusie": shown["quote"].map(readable)})
+    frame = pd.DataFrame(
+        {"Nr.": shown["number"].map(fmt.number), "Thema": shown["theme"], "Conclusie": shown["quote"].map(readable)}
+    )
     return Table(frame)
 
 
@@ -165,30 +188,47 @@ def matrix_display(matrix: pd.DataFrame, conclusions: pd.DataFrame) -> Table:
     frame = pd.DataFrame({"Randvoorwaarde (Bijlage A)": matrix["rv_id"] + " " + matrix["label"]})
     for i, column in enumerate(CHALLENGES, start=1):
         frame[f"{i}. {labels.get(i, '')}"] = matrix[column].map(
-            lambda v: "?" if pd.isna(v) else (MATRIX_MARK if v else ""))
+            lambda v: "?" if pd.isna(v) else (MATRIX_MARK if v else "")
+        )
     frame["Aantal opgaven"] = matrix["marks"].map(fmt.number)
     return Table(frame)
 
 
 def randvoorwaarden_display(randvoorwaarden: pd.DataFrame, matrix: pd.DataFrame) -> Table:
     """Every randvoorwaarde of Bijlage A and whether the startfoto puts it under pressure."""
-    frame = pd.DataFrame({
-        "Nr.": randvoorwaarden["rv_id"],
-        "Randvoorwaarde": randvoorwaarden["text"].map(readable),
-        "Voor": randvoorwaarden["part"].map({"proces": "het oplossingenproces", "oplossingen": "de oplossingen zelf"}),
-        "Tussen haakjes": randvoorwaarden["bracketed"].map(_yes_no),
-        "Onder druk": randvoorwaarden["rv_id"].isin(set(matrix["rv_id"])).map(_yes_no),
-    })
+    frame = pd.DataFrame(
+        {
+            "Nr.": randvoorwaarden["rv_id"],
+            "Randvoorwaarde": randvoorwaarden["text"].map(readable),
+            "Voor": randvoorwaarden["part"].map(
+                {"proces": "het oplossingenproces", "oplossingen": "de oplossingen zelf"}
+            ),
+            "Tussen haakjes": randvoorwaarden["bracketed"].map(_yes_no),
+            "Onder druk": randvoorwaarden["rv_id"].isin(set(matrix["rv_id"])).map(_yes_no),
+        }
+    )
     return Table(frame)
 
 
-ARNHEM_PRINTED = ("bap_success_ratio", "szeebra_registered", "szeebra_applications", "primary_process_time",
-                  "bap_count_text", "not_bap_count_text", "within_year_text", "not_within_year_text", "diagnose_total",
-                  "indicators", "ambition_reduction", "partner_share")
+ARNHEM_PRINTED = (
+    "bap_success_ratio",
+    "szeebra_registered",
+    "szeebra_applications",
+    "primary_process_time",
+    "bap_count_text",
+    "not_bap_count_text",
+    "within_year_text",
+    "not_within_year_text",
+    "diagnose_total",
+    "indicators",
+    "ambition_reduction",
+    "partner_share",
+)
 
 
-def arnhem_glue_values(units: pd.DataFrame, figures: pd.DataFrame, flows: pd.DataFrame, matrix: pd.DataFrame,
-                       startfoto: Startfoto) -> dict[str, str]:
+def arnhem_glue_values(
+    units: pd.DataFrame, figures: pd.DataFrame, flows: pd.DataFrame, matrix: pd.DataFrame, startfoto: Startfoto
+) -> dict[str, str]:
     """Every number the Arnhem chapter's prose states, as Dutch text."""
     f = figures.set_index("figure_id")
     u = units.set_index("unit_id")
@@ -227,47 +267,69 @@ def arnhem_glue_values(units: pd.DataFrame, figures: pd.DataFrame, flows: pd.Dat
 
 # -- Rotterdam: client journey ------------------------------------------------------------
 
-PROBLEMS = {journey.UNKNOWN_STEP: "link to unknown step {!r}", journey.UNLINKED_STEP: "step {!r} has no link",
-            journey.CYCLE: "the diagram has a cycle through {!r}"}
+PROBLEMS = {
+    journey.UNKNOWN_STEP: "link to unknown step {!r}",
+    journey.UNLINKED_STEP: "step {!r} has no link",
+    journey.CYCLE: "the diagram has a cycle through {!r}",
+}
 
 
 def journey_problems(problems: list[journey.Problem]) -> str:
     """The problems of :func:`evalbook.analysis.journey.check` as one message for the person
     running the book (English, like every error message)."""
-    return "the client journey does not hold together: " + "; ".join(
-        PROBLEMS[p.kind].format(p.step) for p in problems)
+    return "the client journey does not hold together: " + "; ".join(PROBLEMS[p.kind].format(p.step) for p in problems)
 
 
 def steps_display(steps: pd.DataFrame) -> Table:
     """The steps of the journey, who takes them, when, and where the report says so."""
-    frame = pd.DataFrame({
-        "Stap": steps["label"], "Wie": steps["organisation"],
-        "Wanneer": steps["timing"].fillna(fmt.MISSING), "Vindplaats": steps["section"],
-    })
+    frame = pd.DataFrame(
+        {
+            "Stap": steps["label"],
+            "Wie": steps["organisation"],
+            "Wanneer": steps["timing"].fillna(fmt.MISSING),
+            "Vindplaats": steps["section"],
+        }
+    )
     return Table(frame)
 
 
-QUANTITY_LABELS = {"inspanningsperiode_weeks": "Inspanningsperiode na de werkintake (weken)",
-                   "werkloont_duration": "Duur van WerkLoont (maanden)"}
+QUANTITY_LABELS = {
+    "inspanningsperiode_weeks": "Inspanningsperiode na de werkintake (weken)",
+    "werkloont_duration": "Duur van WerkLoont (maanden)",
+}
 
 
 def disagreements_display(found: pd.DataFrame) -> Table:
     """The quantities the report states with incompatible values."""
-    frame = pd.DataFrame({
-        "Gegeven": found["quantity"].map(lambda q: QUANTITY_LABELS.get(q, q)),
-        "Zoals gedrukt": [" / ".join(p) for p in found["printed"]],
-        "Vindplaatsen": [" / ".join(s) for s in found["sections"]],
-    })
+    frame = pd.DataFrame(
+        {
+            "Gegeven": found["quantity"].map(lambda q: QUANTITY_LABELS.get(q, q)),
+            "Zoals gedrukt": [" / ".join(p) for p in found["printed"]],
+            "Vindplaatsen": [" / ".join(s) for s in found["sections"]],
+        }
+    )
     return Table(frame)
 
 
-JOURNEY_PRINTED = ("invite_window", "intake_before_end", "inspanningsperiode_3_3_1", "inspanningsperiode_bijlage_1",
-                   "werkloont_duration_3_3_3", "werkloont_duration_bijlage_1", "werkloont_max_weeks", "staff_wwatwork",
-                   "staff_werkintake", "staff_burowerk", "staff_matching", "can_work_share")
+JOURNEY_PRINTED = (
+    "invite_window",
+    "intake_before_end",
+    "inspanningsperiode_3_3_1",
+    "inspanningsperiode_bijlage_1",
+    "werkloont_duration_3_3_3",
+    "werkloont_duration_bijlage_1",
+    "werkloont_max_weeks",
+    "staff_wwatwork",
+    "staff_werkintake",
+    "staff_burowerk",
+    "staff_matching",
+    "can_work_share",
+)
 
 
-def journey_glue_values(steps: pd.DataFrame, links: pd.DataFrame, figures: pd.DataFrame, found: pd.DataFrame,
-                        market: LabourMarket) -> dict[str, str]:
+def journey_glue_values(
+    steps: pd.DataFrame, links: pd.DataFrame, figures: pd.DataFrame, found: pd.DataFrame, market: LabourMarket
+) -> dict[str, str]:
     """Every number the client-journey chapter's prose states, as Dutch text."""
     f = figures.set_index("figure_id")
     s = market.shares.set_index("benefit")
@@ -295,12 +357,20 @@ def journey_glue_values(steps: pd.DataFrame, links: pd.DataFrame, figures: pd.Da
 
 # -- Rijnmond labour market ---------------------------------------------------------------
 
-BENEFIT_LABELS = {"ww": "WW", "bijstand": "Bijstand tot AOW-leeftijd", "disability": "Arbeidsongeschikten",
-                  "wajong": "– waarvan Wajong", "wao": "– waarvan WAO", "wia": "– waarvan WIA"}
-PARTS_LABELS = {("disability_recipients", "rijnmond"): "Arbeidsongeschikten, aantal Rijnmond",
-                ("disability_share_labour_force", "rijnmond"): "Arbeidsongeschikten, aandeel Rijnmond",
-                ("disability_share_labour_force", "nederland"): "Arbeidsongeschikten, aandeel Nederland",
-                ("labour_force", "rijnmond"): "Beroepsbevolking = werkend + werkloos"}
+BENEFIT_LABELS = {
+    "ww": "WW",
+    "bijstand": "Bijstand tot AOW-leeftijd",
+    "disability": "Arbeidsongeschikten",
+    "wajong": "– waarvan Wajong",
+    "wao": "– waarvan WAO",
+    "wia": "– waarvan WIA",
+}
+PARTS_LABELS = {
+    ("disability_recipients", "rijnmond"): "Arbeidsongeschikten, aantal Rijnmond",
+    ("disability_share_labour_force", "rijnmond"): "Arbeidsongeschikten, aandeel Rijnmond",
+    ("disability_share_labour_force", "nederland"): "Arbeidsongeschikten, aandeel Nederland",
+    ("labour_force", "rijnmond"): "Beroepsbevolking = werkend + werkloos",
+}
 TRANSITION_LABELS = {
     "doorstroom_rate_nederland_intro": "Nederland (inleiding)",
     "doorstroom_rate_nederland": "Nederland (2016)",
@@ -321,15 +391,17 @@ def tabel2_table(shares: pd.DataFrame) -> pd.DataFrame:
 
 def tabel2_display(shares: pd.DataFrame) -> Table:
     """Tabel 2's shares, printed and recomputed, Rijnmond against Nederland."""
-    frame = pd.DataFrame({
-        "Uitkering": shares["benefit"].map(BENEFIT_LABELS),
-        "Aantal Rijnmond": shares["recipients"].map(fmt.number),
-        "Aandeel Rijnmond": shares["share_rijnmond"].map(lambda v: fmt.percent(v, 1)),
-        "Herberekend": shares["recomputed"].map(lambda v: fmt.percent(v, 2)),
-        "Klopt": shares["agrees"].map(_yes_no),
-        "Aandeel Nederland": shares["share_nederland"].map(lambda v: fmt.percent(v, 1)),
-        "Rijnmond − Nederland": shares["diff_pp"].map(lambda v: fmt.pp(v, 1)),
-    })
+    frame = pd.DataFrame(
+        {
+            "Uitkering": shares["benefit"].map(BENEFIT_LABELS),
+            "Aantal Rijnmond": shares["recipients"].map(fmt.number),
+            "Aandeel Rijnmond": shares["share_rijnmond"].map(lambda v: fmt.percent(v, 1)),
+            "Herberekend": shares["recomputed"].map(lambda v: fmt.percent(v, 2)),
+            "Klopt": shares["agrees"].map(_yes_no),
+            "Aandeel Nederland": shares["share_nederland"].map(lambda v: fmt.percent(v, 1)),
+            "Rijnmond − Nederland": shares["diff_pp"].map(lambda v: fmt.pp(v, 1)),
+        }
+    )
     return Table(frame)
 
 
@@ -341,24 +413,32 @@ def tabel2_printed_display(labour: pd.DataFrame, market: LabourMarket) -> Table:
     empty = {"Aandeel Rijnmond (gedrukt)": "", "Aandeel Rijnmond (herberekend)": "", "Aandeel Nederland (gedrukt)": ""}
     rows = [{"Uitkering": "Beroepsbevolking", "Rijnmond aantal": v["t2_labour_force_rijnmond"], **empty}]
     for key, label in BENEFIT_LABELS.items():
-        rows.append({"Uitkering": label, "Rijnmond aantal": v[f"t2_{key}_count_rijnmond"],
-                     "Aandeel Rijnmond (gedrukt)": v[f"t2_{key}_share_rijnmond"],
-                     "Aandeel Rijnmond (herberekend)": fmt.percent(recomputed[key], 2),
-                     "Aandeel Nederland (gedrukt)": v[f"t2_{key}_share_nederland"]})
+        rows.append(
+            {
+                "Uitkering": label,
+                "Rijnmond aantal": v[f"t2_{key}_count_rijnmond"],
+                "Aandeel Rijnmond (gedrukt)": v[f"t2_{key}_share_rijnmond"],
+                "Aandeel Rijnmond (herberekend)": fmt.percent(recomputed[key], 2),
+                "Aandeel Nederland (gedrukt)": v[f"t2_{key}_share_nederland"],
+            }
+        )
     return Table(pd.DataFrame(rows))
 
 
 def tabel2_parts_display(parts: pd.DataFrame) -> Table:
     """Parts against totals in Tabel 2 and the labour force."""
+
     def show(value, unit):
         return fmt.percent(value, 1) if unit == "percent" else fmt.number(value)
 
-    frame = pd.DataFrame({
-        "Controle": [PARTS_LABELS[key] for key in zip(parts["quantity"], parts["region"], strict=True)],
-        "Totaal": [show(v, u) for v, u in zip(parts["total"], parts["unit"], strict=True)],
-        "Som van de delen": [show(v, u) for v, u in zip(parts["parts_sum"], parts["unit"], strict=True)],
-        "Klopt binnen afronding": parts["agrees"].map(_yes_no),
-    })
+    frame = pd.DataFrame(
+        {
+            "Controle": [PARTS_LABELS[key] for key in zip(parts["quantity"], parts["region"], strict=True)],
+            "Totaal": [show(v, u) for v, u in zip(parts["total"], parts["unit"], strict=True)],
+            "Som van de delen": [show(v, u) for v, u in zip(parts["parts_sum"], parts["unit"], strict=True)],
+            "Klopt binnen afronding": parts["agrees"].map(_yes_no),
+        }
+    )
     return Table(frame)
 
 
@@ -367,8 +447,10 @@ def tabel2_plot(shares: pd.DataFrame):
     data = shares.iloc[::-1].reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(8, 0.6 * len(data) + 1.2))
     h = 0.38
-    for offset, column, colour, label in ((h / 2, "share_rijnmond", "#2166ac", "Rijnmond"),
-                                          (-h / 2, "share_nederland", "#bababa", "Nederland")):
+    for offset, column, colour, label in (
+        (h / 2, "share_rijnmond", "#2166ac", "Rijnmond"),
+        (-h / 2, "share_nederland", "#bababa", "Nederland"),
+    ):
         ax.barh([y + offset for y in range(len(data))], data[column], height=h, color=colour, label=label)
         for y, v in enumerate(data[column]):
             ax.text(v + 0.1, y + offset, fmt.percent(v, 1), va="center", fontsize="small")
@@ -384,8 +466,13 @@ def tabel2_plot(shares: pd.DataFrame):
 
 def transitions_display(transitions: pd.DataFrame) -> Table:
     """The WW→Bijstand doorstroom rates with the WW leavers each printed count implies."""
-    rows = [{"Gebied": TRANSITION_LABELS[r["rate_id"]], "Doorstroompercentage": fmt.percent(r["rate"], 1),
-             "Doorstroom (aantal)": fmt.number(r["count"]),
-             "WW-uitstromers (afgeleid: aantal / percentage)": fmt.number(r["leavers"], 0)}
-            for _, r in transitions.iterrows()]
+    rows = [
+        {
+            "Gebied": TRANSITION_LABELS[r["rate_id"]],
+            "Doorstroompercentage": fmt.percent(r["rate"], 1),
+            "Doorstroom (aantal)": fmt.number(r["count"]),
+            "WW-uitstromers (afgeleid: aantal / percentage)": fmt.number(r["leavers"], 0),
+        }
+        for _, r in transitions.iterrows()
+    ]
     return Table(pd.DataFrame(rows))

@@ -37,17 +37,17 @@ TABLE_NAMES = {  # the gates' table names, as a reader knows them
 CURVE_TABLES = ("km", "cif")
 REASON_TEXTS = {
     SECONDARY: "Om te voorkomen dat zo'n cel toch terug te rekenen is uit totalen, de andere groep, het "
-               "totaal min de getoonde groepen, een ongewogen gemiddelde of de percentages, zijn zo nodig ook "
-               "andere cellen weggelaten (secundaire onderdrukking); geen weggelaten aantal is uit alles wat dit "
-               "hoofdstuk toont nauwkeuriger te bepalen dan tot op {m} personen.",
+    "totaal min de getoonde groepen, een ongewogen gemiddelde of de percentages, zijn zo nodig ook "
+    "andere cellen weggelaten (secundaire onderdrukking); geen weggelaten aantal is uit alles wat dit "
+    "hoofdstuk toont nauwkeuriger te bepalen dan tot op {m} personen.",
     DERIVED: "Wat uit een weggelaten cel volgt (een percentage, een verschil met interval en p-waarde, het "
-             "minimaal detecteerbare effect, een gereproduceerd cijfer van het rapport) is met die cel "
-             "weggelaten; de correctie voor meervoudig toetsen telt een weggelaten toets mee met p = 1.",
+    "minimaal detecteerbare effect, een gereproduceerd cijfer van het rapport) is met die cel "
+    "weggelaten; de correctie voor meervoudig toetsen telt een weggelaten toets mee met p = 1.",
     MAGNITUDE: "Een gemiddelde staat er alleen als het op ten minste {m} personen berust en de {n} grootste "
-               "bijdragen samen niet meer dan {k} van het totaal uitmaken.",
+    "bijdragen samen niet meer dan {k} van het totaal uitmaken.",
     MODEL: "Een regressie staat er alleen met ten minste {df} vrijheidsgraden over.",
     CURVE: "De curven stoppen waar minder dan {m} personen over zijn, en elke stap telt ten minste {m} "
-           "personen: kleinere stappen zijn samengenomen.",
+    "personen: kleinere stappen zijn samengenomen.",
 }
 
 
@@ -56,8 +56,10 @@ def summary(suppressions: Iterable[Suppression], rules: Rules) -> str:
     suppressions = list(suppressions)
     m = rules.min_cell_size
     zeros = "; ook een nul telt als klein aantal" if rules.zeros_disclosive else ""
-    text = [f"Dit hoofdstuk toont geen aantal personen onder de {m} en geen aantal waarvan het complement "
-            f"(wie het kenmerk niet heeft) onder de {m} ligt{zeros}."]
+    text = [
+        f"Dit hoofdstuk toont geen aantal personen onder de {m} en geen aantal waarvan het complement "
+        f"(wie het kenmerk niet heeft) onder de {m} ligt{zeros}."
+    ]
     rows: dict[str, set] = {}
     for s in suppressions:
         if s.table in TABLE_NAMES:
@@ -67,12 +69,11 @@ def summary(suppressions: Iterable[Suppression], rules: Rules) -> str:
         text.append(f"Daardoor is iets weggelaten in {join(counted)}.")
     elif not suppressions:
         text.append("In dit hoofdstuk hoefde daarvoor niets te worden weggelaten.")
-    reasons = {s.reason for s in suppressions} | ({CURVE} if any(s.table in CURVE_TABLES for s in suppressions)
-                                                 else set())
-    values = {"m": m, "n": rules.dominance_n, "k": fmt.percent(100 * rules.dominance_k, 0),
-              "df": rules.min_residual_df}
-    text += [REASON_TEXTS[r].format(**values) for r in (SECONDARY, DERIVED, MAGNITUDE, MODEL, CURVE)
-             if r in reasons]
+    reasons = {s.reason for s in suppressions} | (
+        {CURVE} if any(s.table in CURVE_TABLES for s in suppressions) else set()
+    )
+    values = {"m": m, "n": rules.dominance_n, "k": fmt.percent(100 * rules.dominance_k, 0), "df": rules.min_residual_df}
+    text += [REASON_TEXTS[r].format(**values) for r in (SECONDARY, DERIVED, MAGNITUDE, MODEL, CURVE) if r in reasons]
     if reasons & {PRIMARY, SECONDARY}:
         text.append("Welke cel om welke reden ontbreekt, vermelden we niet: ook dat zou iets verraden.")
     return " ".join(text)
@@ -92,8 +93,10 @@ class Note:
         return f"{TITLE}: {self.text}"
 
     def _repr_html_(self) -> str:
-        return (f'<div class="admonition note disclosure"><p class="admonition-title">{TITLE}</p>'
-                f"<p>{html.escape(self.text)}</p></div>")
+        return (
+            f'<div class="admonition note disclosure"><p class="admonition-title">{TITLE}</p>'
+            f"<p>{html.escape(self.text)}</p></div>"
+        )
 
 
 def note(suppressions: Iterable[Suppression], rules: Rules) -> Note:

@@ -261,11 +261,17 @@ def _log_rank(study: ReleasedEffectStudy) -> tuple[str, str]:
     if pd.isna(test.p_value):
         return "is niet te toetsen (weggelaten)", (
             "De log-ranktoets, die de uitstroom over de hele volgperiode vergelijkt, is weggelaten: hij rust op te "
-            "weinig personen om hen te beschermen.")
-    words = ("verschilt significant" + verdict.HOLM_PHRASES[verdict.UNCORRECTED] if test.p_value < study.alpha
-             else "verschilt niet significant")
-    return words, (f"De log-ranktoets vergelijkt de uitstroom over de hele volgperiode: de programmagroep {words} van "
-                   f"de controlegroep (χ² = {fmt.number(test.statistic, 2)}, {fmt.p_value(test.p_value)}).")
+            "weinig personen om hen te beschermen."
+        )
+    words = (
+        "verschilt significant" + verdict.HOLM_PHRASES[verdict.UNCORRECTED]
+        if test.p_value < study.alpha
+        else "verschilt niet significant"
+    )
+    return words, (
+        f"De log-ranktoets vergelijkt de uitstroom over de hele volgperiode: de programmagroep {words} van "
+        f"de controlegroep (χ² = {fmt.number(test.statistic, 2)}, {fmt.p_value(test.p_value)})."
+    )
 
 
 def named(study: ReleasedEffectStudy, labels: Mapping[str, str], quantity: str, subgroup: str) -> str:
@@ -320,8 +326,15 @@ def _comparison_values(study: ReleasedEffectStudy, labels: Mapping[str, str]) ->
     labelled, checked, mismatch = significance_checks(study)
     both = checked[(checked["significance"] == "significant") & (checked["reproduced_significance"] == "significant")]
     holm = _p_holm(study)
-    lost = both[np.array([holm.get((q, s), np.nan) >= alpha
-                          for q, s in zip(both["quantity"], both["subgroup"].fillna(TOTAL), strict=True)], dtype=bool)]
+    lost = both[
+        np.array(
+            [
+                holm.get((q, s), np.nan) >= alpha
+                for q, s in zip(both["quantity"], both["subgroup"].fillna(TOTAL), strict=True)
+            ],
+            dtype=bool,
+        )
+    ]
     return values | {
         "significance_labelled": str(len(labelled)),
         "significance_checked": str(len(checked)),

@@ -51,8 +51,13 @@ def glue_values(study: ReleasedEffectStudy, labels: Mapping[str, str]) -> dict[s
     ``gamma_note`` and ``adjusted_sentence``. ``labels``: the target groups' labels (``book.yml``)."""
     _, _, mismatch = significance_checks(study)
     values = holm_values(study, labels) | {"significance_methods": methods_sentence(study, labels, mismatch)}
-    return (values | other_reading_values(study, labels) | totals_values(study) | sensitivity_values(study)
-            | {"adjusted_sentence": adjusted_sentence(study)})
+    return (
+        values
+        | other_reading_values(study, labels)
+        | totals_values(study)
+        | sensitivity_values(study)
+        | {"adjusted_sentence": adjusted_sentence(study)}
+    )
 
 
 def adjusted_sentence(study: ReleasedEffectStudy, outcomes: tuple[str, ...] = ("outflow_work", "parttime")) -> str:
@@ -67,8 +72,10 @@ def adjusted_sentence(study: ReleasedEffectStudy, outcomes: tuple[str, ...] = ("
             parts.append(f"voor {name} is het niet te tonen ({why})")
         else:
             interval = fmt.interval(r["ame_low"], r["ame_high"], 1)
-            parts.append(f"voor {name} is het {fmt.pp(r['ame'], 1)} (95%-BI {interval}), tegen ongecorrigeerd "
-                         f"{fmt.pp(r['diff'], 1)}")
+            parts.append(
+                f"voor {name} is het {fmt.pp(r['ame'], 1)} (95%-BI {interval}), tegen ongecorrigeerd "
+                f"{fmt.pp(r['diff'], 1)}"
+            )
     text = join(parts, sep="; ")
     return (text[0].upper() + text[1:] + ".") if text else "Een gecorrigeerd verschil is hier niet te tonen."
 

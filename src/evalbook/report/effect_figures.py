@@ -55,8 +55,9 @@ def target_group_plot(study: ReleasedEffectStudy, labels: Mapping[str, str]):
     proportions = list(dict.fromkeys(study.table.loc[study.table["kind"] == "proportion", "outcome"]))
     scopes = [TOTAL, *study.target_groups]
     rows = -(-len(scopes) // 2)
-    fig, axes = plt.subplots(rows, 2, figsize=(7.8, rows * (0.36 * len(proportions) + 1.0) + 0.6), sharey=True,
-                             sharex=True, squeeze=False)
+    fig, axes = plt.subplots(
+        rows, 2, figsize=(7.8, rows * (0.36 * len(proportions) + 1.0) + 0.6), sharey=True, sharex=True, squeeze=False
+    )
     names = [outcome_label(o, study.outflow_measure) for o in reversed(proportions)]
     for ax, scope in zip(axes.ravel(), scopes, strict=False):
         found = study.table[study.table["target_group"] == scope].set_index("outcome")
@@ -69,7 +70,7 @@ def target_group_plot(study: ReleasedEffectStudy, labels: Mapping[str, str]):
         ax.set_yticks(range(len(proportions)), [textwrap.fill(n, 26) for n in names], fontsize="small")
         ax.tick_params(axis="x", labelbottom=True)
         dutch_axis(ax.xaxis)
-    for ax in axes.ravel()[len(scopes):]:
+    for ax in axes.ravel()[len(scopes) :]:
         ax.remove()
     fig.supxlabel(f"{DIFFERENCE_LABEL}; ontbrekend = onderdrukt", fontsize="medium")
     _verdict_legend(fig)
@@ -91,8 +92,10 @@ def _point(ax, r, y: int, alpha: float) -> None:
 
 def _verdict_legend(fig) -> None:
     """The colours of :func:`evalbook.report.verdict.colour`, explained above the figure."""
-    handles = [Line2D([], [], marker="o", linestyle="", color=verdict.COLOURS[code], label=text)
-               for code, text in verdict.COLOUR_LABELS.items()]
+    handles = [
+        Line2D([], [], marker="o", linestyle="", color=verdict.COLOURS[code], label=text)
+        for code, text in verdict.COLOUR_LABELS.items()
+    ]
     fig.legend(handles=handles, loc="upper center", ncol=len(handles), frameon=False, fontsize="small")
 
 
@@ -139,8 +142,10 @@ def km_axis_note(study: ReleasedEffectStudy) -> str:
     floor = km_floor(study.km)
     if floor == 0:
         return "De verticale as begint bij 0%."
-    return (f"De verticale as begint bij {fmt.percent(100 * floor, 0)}, niet bij 0%: binnen de volgperiode stroomt "
-            "maar een klein deel uit, en vanaf 0% zouden de curven en hun verschil niet te zien zijn.")
+    return (
+        f"De verticale as begint bij {fmt.percent(100 * floor, 0)}, niet bij 0%: binnen de volgperiode stroomt "
+        "maar een klein deel uit, en vanaf 0% zouden de curven en hun verschil niet te zien zijn."
+    )
 
 
 def cif_figure(cif: pd.DataFrame):
@@ -154,8 +159,7 @@ def cif_figure(cif: pd.DataFrame):
         for group, data in cif[cif["cause"] == cause].groupby("group", sort=False):
             (line,) = ax.step(data["days"], data["cif"], where="post", label=fmt.GROUP_LABELS.get(group, group))
             if bands:
-                ax.fill_between(data["days"], data["low"], data["high"], step="post", alpha=0.2,
-                                color=line.get_color())
+                ax.fill_between(data["days"], data["low"], data["high"], step="post", alpha=0.2, color=line.get_color())
         ax.set_title(outcome_label(f"outflow_{cause}") if cause else NO_CURVE, fontsize="medium")
         ax.set_xlabel(DAYS_LABEL)
         ax.set_ylim(bottom=0)

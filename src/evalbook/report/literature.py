@@ -31,8 +31,12 @@ EVIDENCE_LABELS = {
     "effect_study": "effectstudie",
     "case_study": "casestudy",
 }
-EVIDENCE_SHORT = {"professionals": "professionals", "survey": "enquête", "effect_study": "effectstudie",
-                  "case_study": "casestudy"}
+EVIDENCE_SHORT = {
+    "professionals": "professionals",
+    "survey": "enquête",
+    "effect_study": "effectstudie",
+    "case_study": "casestudy",
+}
 JUDGEMENT_LABELS = {
     "positive": "positief",
     "mixed": "gedeeltelijk positief",
@@ -49,6 +53,7 @@ STATUS_LABELS = {
 
 
 # -- sentences ----------------------------------------------------------------------------
+
 
 def _sources(codes, article: str = "") -> str:
     return join([article + EVIDENCE_LABELS[c] for c in codes])
@@ -79,9 +84,12 @@ def factor_sentence(c: FactorComparison) -> str:
         if not judging:
             return f"{name}: geen van de bronnen geeft een oordeel."
         source, judgement = judging[0]
-        return (f"{name}: alleen de {EVIDENCE_LABELS[source]} geven een oordeel ({JUDGEMENT_LABELS[judgement]}); "
-                f"de andere bronnen zijn niet gemeten." if source == "professionals" else
-                f"{name}: alleen de {EVIDENCE_LABELS[source]} geeft een oordeel ({JUDGEMENT_LABELS[judgement]}).")
+        return (
+            f"{name}: alleen de {EVIDENCE_LABELS[source]} geven een oordeel ({JUDGEMENT_LABELS[judgement]}); "
+            f"de andere bronnen zijn niet gemeten."
+            if source == "professionals"
+            else f"{name}: alleen de {EVIDENCE_LABELS[source]} geeft een oordeel ({JUDGEMENT_LABELS[judgement]})."
+        )
     if c.professionals == NOT_MEASURED:
         return f"{name}: de professionals geven geen oordeel; wel {_judged(c.measured, c.judgements)}."
     view = f"{name}: de professionals oordelen {JUDGEMENT_LABELS[c.professionals]}"
@@ -109,16 +117,20 @@ def central_sentence(comparisons: list[FactorComparison]) -> str:
         less = [c for c in with_view if source in c.less_positive]
         same = [c.factor for c in with_view if source in c.agree]
         more = [c.factor for c in with_view if source in c.more_positive]
-        clause = (f"de {EVIDENCE_LABELS[source]} is bij {fmt.number(len(less))} van de {total} factoren "
-                  f"minder positief dan de professionals")
+        clause = (
+            f"de {EVIDENCE_LABELS[source]} is bij {fmt.number(len(less))} van de {total} factoren "
+            f"minder positief dan de professionals"
+        )
         if same:
             clause += f"{',' if more else ' en'} bevestigt hun oordeel bij {_factors(same)}"
         if more:
             clause += f" en is positiever bij {_factors(more)}"
         clauses.append(clause)
     if not clauses:
-        return ("Met een enquête of effectstudie is bij dit programma niets gemeten: het oordeel van de "
-                "professionals is niet aan gemeten resultaten te toetsen.")
+        return (
+            "Met een enquête of effectstudie is bij dit programma niets gemeten: het oordeel van de "
+            "professionals is niet aan gemeten resultaten te toetsen."
+        )
     text = "; ".join(clauses) + "."
     return text[0].upper() + text[1:]
 
@@ -144,13 +156,19 @@ def comparison_sentence(matrices: dict[str, ProgrammeMatrix], labels: dict) -> s
             confirmed.append(f"{title} ({_factors(m.positive)})")
     sentences = []
     if diverging:
-        sentences.append("Een meting (enquête of effectstudie) is minder positief dan de professionals bij "
-                         f"{join(diverging)}.")
-        sentences.append(f"Een positief meetresultaat is er alleen bij {join(confirmed)}." if confirmed
-                         else "Geen enkele meting geeft een positief resultaat.")
+        sentences.append(
+            f"Een meting (enquête of effectstudie) is minder positief dan de professionals bij {join(diverging)}."
+        )
+        sentences.append(
+            f"Een positief meetresultaat is er alleen bij {join(confirmed)}."
+            if confirmed
+            else "Geen enkele meting geeft een positief resultaat."
+        )
     if unmeasured:
-        sentences.append(f"Bij {join(unmeasured)} is geen enquête of effectstudie met vergelijkingsgroep "
-                         "gedaan: daar rust het oordeel op de professionals en de casestudy.")
+        sentences.append(
+            f"Bij {join(unmeasured)} is geen enquête of effectstudie met vergelijkingsgroep "
+            "gedaan: daar rust het oordeel op de professionals en de casestudy."
+        )
     return " ".join(sentences)
 
 
@@ -161,9 +179,11 @@ def success_factors_sentence(success_factors: pd.DataFrame, programme: str, labe
     if rows.empty:
         return f"Voor {title} zijn in deze scan geen programmaspecifieke succesfactoren gecodeerd."
     per_factor = rows["factor"].map(FACTOR_LABELS).map(lower_first).value_counts(sort=False)
-    return (f"De bronnen noemen {fmt.number(len(rows))} succesfactoren van {title}: "
-            f"{join([lower_first(x) for x in rows['label']])}. Ze horen bij "
-            f"{join([f'{name} ({fmt.number(n)})' for name, n in per_factor.items()])}.")
+    return (
+        f"De bronnen noemen {fmt.number(len(rows))} succesfactoren van {title}: "
+        f"{join([lower_first(x) for x in rows['label']])}. Ze horen bij "
+        f"{join([f'{name} ({fmt.number(n)})' for name, n in per_factor.items()])}."
+    )
 
 
 def glue_values(scan: Scan, matrices: dict[str, ProgrammeMatrix], programme: str, labels: dict) -> dict[str, str]:
@@ -195,8 +215,10 @@ def principles_source(principles: pd.DataFrame, programme: str, labels: dict) ->
     quoted = principles_of(principles, own["file"])["source"].iloc[0]
     if quoted == own["file"]:
         return f"uit {_the(own['label'])}"
-    return (f"uit {_the(names.get(quoted, quoted))}, dat de literatuurscan volledig weergeeft; {_the(own['label'])} "
-            "beschrijft ze niet")
+    return (
+        f"uit {_the(names.get(quoted, quoted))}, dat de literatuurscan volledig weergeeft; {_the(own['label'])} "
+        "beschrijft ze niet"
+    )
 
 
 def download_table(assessment: pd.DataFrame, programme: str, labels: dict) -> pd.DataFrame:
@@ -207,6 +229,7 @@ def download_table(assessment: pd.DataFrame, programme: str, labels: dict) -> pd
 
 
 # -- tables -------------------------------------------------------------------------------
+
 
 def _report_names(labels: dict) -> dict[str, str]:
     """Source file → the report's short name (``000_….txt`` → ``WGW-rapport``), from book.yml."""
@@ -229,14 +252,16 @@ def evidence_display(assessment: pd.DataFrame, programme: str, labels: dict) -> 
     cells = assessment[assessment["programme"] == programme]
     cells = cells.assign(f=cells["factor"].map(FACTORS.index), e=cells["evidence"].map(EVIDENCE.index))
     cells = cells.sort_values(["f", "e"])
-    shown = pd.DataFrame({
-        "Factor": cells["factor"].map(FACTOR_LABELS),
-        "Bron": cells["evidence"].map(EVIDENCE_LABELS).str.capitalize(),
-        "Oordeel": cells["judgement"].map(JUDGEMENT_LABELS),
-        "Passage": cells["quote"].map(readable),
-        "Vindplaats": _where(_report_names(labels), cells["source"], cells["section"]),
-        "Toelichting": cells["note"].fillna(""),
-    })
+    shown = pd.DataFrame(
+        {
+            "Factor": cells["factor"].map(FACTOR_LABELS),
+            "Bron": cells["evidence"].map(EVIDENCE_LABELS).str.capitalize(),
+            "Oordeel": cells["judgement"].map(JUDGEMENT_LABELS),
+            "Passage": cells["quote"].map(readable),
+            "Vindplaats": _where(_report_names(labels), cells["source"], cells["section"]),
+            "Toelichting": cells["note"].fillna(""),
+        }
+    )
     return Table(shown.reset_index(drop=True))
 
 
@@ -246,32 +271,38 @@ def principles_display(principles: pd.DataFrame, programme: str, labels: dict) -
     names = _report_names(labels)
     rows = principles_of(principles, labels[programme]["source"]["file"])
     described_in = principles.groupby(["factor", "principle"])["source"].agg(
-        lambda sources: join([names.get(s, s) for s in sources]))
-    shown = pd.DataFrame({
-        "Factor": rows["factor"].map(FACTOR_LABELS),
-        "Werkingsprincipe": rows["label"],
-        "Passage": rows["quote"].map(readable),
-        "Vindplaats": _where(names, rows["source"], rows["section"]),
-        "Beschreven in": [described_in[key] for key in zip(rows["factor"], rows["principle"], strict=True)],
-    })
+        lambda sources: join([names.get(s, s) for s in sources])
+    )
+    shown = pd.DataFrame(
+        {
+            "Factor": rows["factor"].map(FACTOR_LABELS),
+            "Werkingsprincipe": rows["label"],
+            "Passage": rows["quote"].map(readable),
+            "Vindplaats": _where(names, rows["source"], rows["section"]),
+            "Beschreven in": [described_in[key] for key in zip(rows["factor"], rows["principle"], strict=True)],
+        }
+    )
     return Table(shown.reset_index(drop=True))
 
 
-def success_factors_display(success_factors: pd.DataFrame, principles: pd.DataFrame, programme: str,
-                            labels: dict) -> Table | None:
+def success_factors_display(
+    success_factors: pd.DataFrame, principles: pd.DataFrame, programme: str, labels: dict
+) -> Table | None:
     """The programme's own success factors, each with its general factor and principle;
     ``None`` (nothing shown) when none are coded for the programme."""
     rows = success_factors[success_factors["programme"] == programme]
     if rows.empty:
         return None
     principle = principles.drop_duplicates(["factor", "principle"]).set_index(["factor", "principle"])["label"]
-    shown = pd.DataFrame({
-        "Succesfactor": rows["label"],
-        "Algemene factor": rows["factor"].map(FACTOR_LABELS),
-        "Werkingsprincipe": [principle[key] for key in zip(rows["factor"], rows["principle"], strict=True)],
-        "Passage": rows["quote"].map(readable),
-        "Vindplaats": _where(_report_names(labels), rows["source"], rows["section"]),
-    })
+    shown = pd.DataFrame(
+        {
+            "Succesfactor": rows["label"],
+            "Algemene factor": rows["factor"].map(FACTOR_LABELS),
+            "Werkingsprincipe": [principle[key] for key in zip(rows["factor"], rows["principle"], strict=True)],
+            "Passage": rows["quote"].map(readable),
+            "Vindplaats": _where(_report_names(labels), rows["source"], rows["section"]),
+        }
+    )
     return Table(shown.reset_index(drop=True))
 
 
@@ -281,8 +312,11 @@ def comparison_display(matrices: dict[str, ProgrammeMatrix], labels: dict) -> Ta
     rows = []
     for key, m in matrices.items():
         for c in m.comparisons:
-            row = {"Programma": labels[key]["title"], "Factor": FACTOR_LABELS[c.factor],
-                   "Professionals": JUDGEMENT_LABELS[c.professionals]}
+            row = {
+                "Programma": labels[key]["title"],
+                "Factor": FACTOR_LABELS[c.factor],
+                "Professionals": JUDGEMENT_LABELS[c.professionals],
+            }
             row |= {EVIDENCE_LABELS[e].capitalize(): JUDGEMENT_LABELS[j] for e, j in c.judgements.items()}
             row["Bronnen"] = STATUS_LABELS[c.status]
             rows.append(row)
@@ -290,6 +324,7 @@ def comparison_display(matrices: dict[str, ProgrammeMatrix], labels: dict) -> Ta
 
 
 # -- figure -------------------------------------------------------------------------------
+
 
 def heatmap(matrices: list[ProgrammeMatrix], labels: dict):
     """The matrices as coloured grids, one panel each (stacked, so each stays legible in the
@@ -299,8 +334,9 @@ def heatmap(matrices: list[ProgrammeMatrix], labels: dict):
     fig, axes = plt.subplots(len(matrices), 1, figsize=(7.8, 2.7 * len(matrices) + 0.5), squeeze=False)
     for ax, m in zip(axes[:, 0], matrices, strict=True):
         grid = m.grid
-        ax.imshow(grid.map(codes.index).to_numpy(dtype=float), cmap=cmap, vmin=-0.5, vmax=len(codes) - 0.5,
-                  aspect="auto")
+        ax.imshow(
+            grid.map(codes.index).to_numpy(dtype=float), cmap=cmap, vmin=-0.5, vmax=len(codes) - 0.5, aspect="auto"
+        )
         for (y, x), code in pd.DataFrame(grid.to_numpy()).stack().items():
             ax.text(x, y, JUDGEMENT_LABELS[code].replace(" ", "\n", 1), ha="center", va="center", fontsize=9)
         ax.set_xticks(range(grid.shape[1]), [EVIDENCE_SHORT[e] for e in grid.columns], fontsize=9)
@@ -311,7 +347,9 @@ def heatmap(matrices: list[ProgrammeMatrix], labels: dict):
         ax.grid(which="minor", color="white", linewidth=2)
         ax.tick_params(which="both", length=0)
         ax.set_title(labels[m.programme]["title"], fontsize=10)
-    handles = [Patch(facecolor=JUDGEMENT_COLOURS[c], edgecolor=figures.NEUTRAL, linewidth=0.5,
-                     label=JUDGEMENT_LABELS[c]) for c in codes]
+    handles = [
+        Patch(facecolor=JUDGEMENT_COLOURS[c], edgecolor=figures.NEUTRAL, linewidth=0.5, label=JUDGEMENT_LABELS[c])
+        for c in codes
+    ]
     fig.legend(handles=handles, loc="upper center", ncol=len(codes), frameon=False, fontsize=9)
     return figures.finish(fig, legend_above=True)

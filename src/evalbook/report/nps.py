@@ -49,10 +49,15 @@ def display(tables: list[pd.DataFrame], heading: str) -> Table:
     """The rows of ``tables`` in Dutch notation: size, category shares, NPS and its interval."""
     rows = []
     for _, r in pd.concat(tables, ignore_index=True).iterrows():
-        rows.append({heading: group_label(r["group"]), "n": fmt.number(r["n"]),
-                     **{CATEGORY_LABELS[c].split(" (")[0].capitalize(): fmt.percent(r[f"share_{c}"], 1)
-                        for c in CATEGORIES},
-                     "NPS": fmt.number(r["nps"], 1), "95%-BI": fmt.interval(r["nps_low"], r["nps_high"], 1)})
+        rows.append(
+            {
+                heading: group_label(r["group"]),
+                "n": fmt.number(r["n"]),
+                **{CATEGORY_LABELS[c].split(" (")[0].capitalize(): fmt.percent(r[f"share_{c}"], 1) for c in CATEGORIES},
+                "NPS": fmt.number(r["nps"], 1),
+                "95%-BI": fmt.interval(r["nps_low"], r["nps_high"], 1),
+            }
+        )
     return Table(pd.DataFrame(rows))
 
 
@@ -84,8 +89,14 @@ def period_plot(by_period: pd.DataFrame):
     data = by_period[~by_period["suppressed"]]
     fig, ax = plt.subplots(figsize=(8, 3.8))
     x = np.arange(len(data))
-    ax.errorbar(x, data["nps"], yerr=[data["nps"] - data["nps_low"], data["nps_high"] - data["nps"]], fmt="o-",
-                color=figures.palette(3)[0], capsize=3)
+    ax.errorbar(
+        x,
+        data["nps"],
+        yerr=[data["nps"] - data["nps_low"], data["nps_high"] - data["nps"]],
+        fmt="o-",
+        color=figures.palette(3)[0],
+        capsize=3,
+    )
     ax.axhline(0, color="black", linewidth=1)
     ax.set_xticks(x, [group_label(p) for p in data["group"]], rotation=30, ha="right")
     ax.set_ylabel("NPS (punten, 95%-BI)")
@@ -96,14 +107,23 @@ def period_plot(by_period: pd.DataFrame):
 def glue_values(released: ReleasedNps) -> dict[str, str]:
     """The numbers of the client-survey chapter's prose, in Dutch notation."""
     o = released.overall.iloc[0]
-    values = {"nps_n": SUPPRESSED if pd.isna(o["n"]) else fmt.number(o["n"]), "nps": signed(o["nps"]),
-              "nps_ci": fmt.interval(o["nps_low"], o["nps_high"], 1)}
+    values = {
+        "nps_n": SUPPRESSED if pd.isna(o["n"]) else fmt.number(o["n"]),
+        "nps": signed(o["nps"]),
+        "nps_ci": fmt.interval(o["nps_low"], o["nps_high"], 1),
+    }
     for cat in CATEGORIES:
         values[f"nps_{cat}"] = fmt.percent(o[f"share_{cat}"], 0)
-    values["team_summary"] = join([
-        f"{group_label(r['group'])}: {SUPPRESSED}" if r["suppressed"] else
-        f"{group_label(r['group'])}: {signed(r['nps'])} (95%-BI {fmt.interval(r['nps_low'], r['nps_high'], 1)})"
-        for _, r in released.by_team.iterrows()], sep="; ")
+    values["team_summary"] = join(
+        [
+            f"{group_label(r['group'])}: {SUPPRESSED}"
+            if r["suppressed"]
+            else f"{group_label(r['group'])}: {signed(r['nps'])} "
+            f"(95%-BI {fmt.interval(r['nps_low'], r['nps_high'], 1)})"
+            for _, r in released.by_team.iterrows()
+        ],
+        sep="; ",
+    )
     values["teams_total"] = str(len(released.teams))
     values["periods_total"] = str(len(released.periods))
     values["first_period"] = group_label(released.periods[0])
@@ -119,6 +139,12 @@ def glue_values(released: ReleasedNps) -> dict[str, str]:
 def published_context_display(published: pd.DataFrame, report: str) -> Table:
     """The published figures around the NPS (no NPS values): what the report says about the
     team, with the passage and where it stands in ``report`` (the report's name)."""
-    rows = [{"Gepubliceerd": readable(r["printed"]), "Citaat": readable(r["quote"]),
-             "Vindplaats": f"{report}, {section(r['section'])}"} for _, r in published.iterrows()]
+    rows = [
+        {
+            "Gepubliceerd": readable(r["printed"]),
+            "Citaat": readable(r["quote"]),
+            "Vindplaats": f"{report}, {section(r['section'])}",
+        }
+        for _, r in published.iterrows()
+    ]
     return Table(pd.DataFrame(rows))

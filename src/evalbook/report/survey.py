@@ -28,12 +28,19 @@ from .text import join, lower_first, readable
 from .verdict import AFTER_HOLM, SIGNIFICANCE_LABELS, holm_label, label, significance, verdict
 
 SUPPRESSED = "onderdrukt"
-CATEGORY_LABELS = {"agree": "(helemaal) eens", "disagree": "(helemaal) oneens", "neutral": "neutraal",
-                   DONT_KNOW: "weet niet", "yes": "ja", "no": "nee"}
+CATEGORY_LABELS = {
+    "agree": "(helemaal) eens",
+    "disagree": "(helemaal) oneens",
+    "neutral": "neutraal",
+    DONT_KNOW: "weet niet",
+    "yes": "ja",
+    "no": "nee",
+}
 GROUP_LABELS = fmt.GROUP_LABELS | {"total": "beide groepen"}
 
 
 # -- labels ------------------------------------------------------------------------------------------
+
 
 def indicator_label(entry) -> str:
     """A Dutch label that says what is counted: ``Privacy bij de gesprekken (cijfer 7 of hoger)``."""
@@ -58,13 +65,14 @@ def measure_text(item: str, codebook: pd.DataFrame) -> str:
         statements = [p["label"].removeprefix("Uitspraak ") for p in parts if p["scale"] == "agreement"]
         if statements and len(statements) == len(parts) and len({p["positive"] for p in parts}) == 1:
             count = {2: "twee", 3: "drie", 4: "vier"}.get(len(parts), fmt.number(len(parts)))
-            return (f"het aandeel dat het met alle {count} uitspraken {CATEGORY_LABELS[parts[0]['positive']]} is: "
-                    f"{join(statements)}")
+            return (
+                f"het aandeel dat het met alle {count} uitspraken {CATEGORY_LABELS[parts[0]['positive']]} is: "
+                f"{join(statements)}"
+            )
         named = join([lower_first(p["label"]) for p in parts])
         return f"het aandeel dat op alle onderdelen positief antwoordt: {named}"
     if entry["scale"] == "agreement":
-        return (f"het aandeel dat het {CATEGORY_LABELS[entry['positive']]} is met de "
-                f"{lower_first(entry['label'])}")
+        return f"het aandeel dat het {CATEGORY_LABELS[entry['positive']]} is met de {lower_first(entry['label'])}"
     return f"het aandeel met {lower_first(indicator_label(entry))}"
 
 
@@ -77,9 +85,15 @@ def labels(released: ReleasedSurvey) -> pd.Series:
     """The Dutch label of every quantity of the table: the indicator's (:func:`indicator_label`)
     or ``<item>: <answer>`` for a category share."""
     book = released.codebook.set_index("item")
-    return pd.Series([indicator_label(book.loc[r["item"]]) if r["primary"]
-                      else f"{book.at[r['item'], 'label']}: {answer_label(book.loc[r['item']], r['category'])}"
-                      for _, r in released.table.iterrows()], index=released.table["quantity"].to_numpy())
+    return pd.Series(
+        [
+            indicator_label(book.loc[r["item"]])
+            if r["primary"]
+            else f"{book.at[r['item'], 'label']}: {answer_label(book.loc[r['item']], r['category'])}"
+            for _, r in released.table.iterrows()
+        ],
+        index=released.table["quantity"].to_numpy(),
+    )
 
 
 def download_table(released: ReleasedSurvey) -> pd.DataFrame:
@@ -91,6 +105,7 @@ def download_table(released: ReleasedSurvey) -> pd.DataFrame:
 
 # -- tables ------------------------------------------------------------------------------------------
 
+
 def indicator_display(released: ReleasedSurvey) -> Table:
     """The indicators in Dutch notation (in the codebook's order, which keeps a topic's
     indicators together): share with its Wilson interval and n per group,
@@ -101,23 +116,27 @@ def indicator_display(released: ReleasedSurvey) -> Table:
     for _, r in released.indicators.iterrows():
         diff = fmt.pp(r["diff"], 1)
         diff = diff if pd.isna(r["ci_low"]) else f"{diff} ({fmt.interval(r['ci_low'], r['ci_high'], 1)})"
-        rows.append({
-            "Indicator": names[r["quantity"]],
-            "Programmagroep": f"{_share_cell(r, 'programme')}; n = {fmt.number(r['n_programme'])}",
-            "Controlegroep": f"{_share_cell(r, 'control')}; n = {fmt.number(r['n_control'])}",
-            "Verschil (95%-BI)": diff,
-            "Oordeel": significance(r["p_value"], released.alpha, r["p_holm"]),
-            "p": fmt.p_value(r["p_value"]).removeprefix("p = "),
-            "p (Holm)": fmt.p_value(r["p_holm"]).removeprefix("p = "),
-        })
+        rows.append(
+            {
+                "Indicator": names[r["quantity"]],
+                "Programmagroep": f"{_share_cell(r, 'programme')}; n = {fmt.number(r['n_programme'])}",
+                "Controlegroep": f"{_share_cell(r, 'control')}; n = {fmt.number(r['n_control'])}",
+                "Verschil (95%-BI)": diff,
+                "Oordeel": significance(r["p_value"], released.alpha, r["p_holm"]),
+                "p": fmt.p_value(r["p_value"]).removeprefix("p = "),
+                "p (Holm)": fmt.p_value(r["p_holm"]).removeprefix("p = "),
+            }
+        )
     return Table(pd.DataFrame(rows))
 
 
 def _share_cell(r, group: str) -> str:
     if pd.isna(r[f"value_{group}"]):
         return SUPPRESSED
-    return (f"{fmt.percent(r[f'value_{group}'], 1)} "
-            f"[{fmt.interval(r[f'wilson_low_{group}'], r[f'wilson_high_{group}'], 1)}]")
+    return (
+        f"{fmt.percent(r[f'value_{group}'], 1)} "
+        f"[{fmt.interval(r[f'wilson_low_{group}'], r[f'wilson_high_{group}'], 1)}]"
+    )
 
 
 def distribution_display(released: ReleasedSurvey) -> Table:
@@ -126,10 +145,14 @@ def distribution_display(released: ReleasedSurvey) -> Table:
     rows = []
     for (item, category), block in released.distributions["choice"].groupby(["item", "category"], sort=False):
         values = block.set_index("group")["value"]
-        rows.append({"Vraag": book.at[item, "label"],
-                     "Antwoord": answer_label(book.loc[item], category),
-                     "Programmagroep": fmt.percent(values.get("programme"), 1),
-                     "Controlegroep": fmt.percent(values.get("control"), 1)})
+        rows.append(
+            {
+                "Vraag": book.at[item, "label"],
+                "Antwoord": answer_label(book.loc[item], category),
+                "Programmagroep": fmt.percent(values.get("programme"), 1),
+                "Controlegroep": fmt.percent(values.get("control"), 1),
+            }
+        )
     return Table(pd.DataFrame(rows, columns=["Vraag", "Antwoord", "Programmagroep", "Controlegroep"]))
 
 
@@ -149,16 +172,20 @@ def comparison_display(released: ReleasedSurvey) -> Table:
         else:
             name = "Betrouwbaarheidsniveau" if quantity == "confidence_level" else quantity
             reproduced = fmt.percent(r["reproduced"], 0)
-        rows.append({
-            "Cijfer": name,
-            "Groep": GROUP_LABELS.get(r["group"], fmt.MISSING),
-            "Gepubliceerd": readable(r["printed"]),
-            "Toegestaan": fmt.MISSING if claim else f"{fmt.number(r['lower'], 1)} – {fmt.number(r['upper'], 1)}",
-            "Gereproduceerd": fmt.MISSING if claim else reproduced,
-            "Overeenkomst": CLAIM_STATUS if claim else r["status"],
-            "Significantie rapport": SIGNIFICANCE_LABELS.get(r["significance"], fmt.MISSING),
-            "Significantie reproductie": significance(r["reproduced_p"], released.alpha, p_holm.get(quantity, np.nan)),
-        })
+        rows.append(
+            {
+                "Cijfer": name,
+                "Groep": GROUP_LABELS.get(r["group"], fmt.MISSING),
+                "Gepubliceerd": readable(r["printed"]),
+                "Toegestaan": fmt.MISSING if claim else f"{fmt.number(r['lower'], 1)} – {fmt.number(r['upper'], 1)}",
+                "Gereproduceerd": fmt.MISSING if claim else reproduced,
+                "Overeenkomst": CLAIM_STATUS if claim else r["status"],
+                "Significantie rapport": SIGNIFICANCE_LABELS.get(r["significance"], fmt.MISSING),
+                "Significantie reproductie": significance(
+                    r["reproduced_p"], released.alpha, p_holm.get(quantity, np.nan)
+                ),
+            }
+        )
     return Table(pd.DataFrame(rows))
 
 
@@ -204,8 +231,11 @@ def glue_values(released: ReleasedSurvey, aliases: dict[str, str] | None = None)
         if r["primary"]:
             values[f"{q}_measure"] = measure_text(q, book)
     for alias, quantity in (aliases or {}).items():
-        values |= {alias + key[len(quantity):]: text for key, text in list(values.items())
-                   if key.startswith(quantity + "_") and key[len(quantity) + 1:] in GLUE_SUFFIXES}
+        values |= {
+            alias + key[len(quantity) :]: text
+            for key, text in list(values.items())
+            if key.startswith(quantity + "_") and key[len(quantity) + 1 :] in GLUE_SUFFIXES
+        }
     values |= _respondent_values(released)
     ind = released.indicators
     significant = ind[ind["p_value"] < alpha]
@@ -214,14 +244,16 @@ def glue_values(released: ReleasedSurvey, aliases: dict[str, str] | None = None)
     values["significant_list"] = _list(
         f"{lower_first(names[r['quantity']])} ({fmt.pp(r['diff'], 1)}; "
         f"{'ook' if holm_label(r['p_value'], alpha, r['p_holm']) == AFTER_HOLM else 'niet'} na Holm)"
-        for _, r in significant.iterrows())
+        for _, r in significant.iterrows()
+    )
     holm = ind[ind["p_holm"] < alpha]
     values["significant_holm_total"] = str(len(holm))
     values["significant_holm_list"] = _list(lower_first(names[q]) for q in holm["quantity"])
     lost = significant[~(significant["p_holm"] < alpha)]
     values["lost_after_holm_list"] = _list(lower_first(names[q]) for q in lost["quantity"])
-    values["suppressed_list"] = _list(lower_first(names[q]) for q in released.table.loc[released.table["suppressed"],
-                                                                                       "quantity"])
+    values["suppressed_list"] = _list(
+        lower_first(names[q]) for q in released.table.loc[released.table["suppressed"], "quantity"]
+    )
     values |= _comparison_values(released, names)
     values["alpha"] = fmt.percent(100 * alpha, 0)
     values["confidence"] = fmt.percent(100 * (1 - alpha), 0)
@@ -242,9 +274,9 @@ def _respondent_values(released: ReleasedSurvey) -> dict[str, str]:
     values["assumed_match"] = {
         True: "De data waarmee dit hoofdstuk is gedraaid volgen die aanname.",
         False: "De data waarmee dit hoofdstuk is gedraaid wijken daarvan af: het zijn niet de meegeleverde "
-               "synthetische data.",
+        "synthetische data.",
         None: "Of de data waarmee dit hoofdstuk is gedraaid die aanname volgen, is hier niet na te gaan: de data "
-              "komen zonder aanname of het aantal respondenten is onderdrukt.",
+        "komen zonder aanname of het aantal respondenten is onderdrukt.",
     }[released.assumed_match]
     return values
 
@@ -255,15 +287,21 @@ def _comparison_values(released: ReleasedSurvey, names: pd.Series) -> dict[str, 
     numbers = comparison.drop(index=claims.index)
     status = numbers["status"].value_counts()
     values = {"published_total": str(len(numbers))}
-    kinds = ((published.STATUS_AGREES, "agree"), (published.STATUS_DIFFERS, "differ"),
-             (published.STATUS_SUPPRESSED, "suppressed"), (published.STATUS_MISSING, "missing"))
+    kinds = (
+        (published.STATUS_AGREES, "agree"),
+        (published.STATUS_DIFFERS, "differ"),
+        (published.STATUS_SUPPRESSED, "suppressed"),
+        (published.STATUS_MISSING, "missing"),
+    )
     for key, name in kinds:
         values[f"published_{name}"] = str(int(status.get(key, 0)))
     for key, name in kinds[1:]:
         rows = numbers[numbers["status"] == key]
         values[f"published_{name}_list"] = _list(
             f"{lower_first(names.get(r['quantity'], r['quantity']))}, {GROUP_LABELS.get(r['group'], '')} "
-            f"('{readable(r['printed'])}')" for _, r in rows.iterrows())
+            f"('{readable(r['printed'])}')"
+            for _, r in rows.iterrows()
+        )
     alpha = released.alpha
     p_holm = released.table.set_index("quantity")["p_holm"]
     values["claims_total"] = str(len(claims))
@@ -271,7 +309,8 @@ def _comparison_values(released: ReleasedSurvey, names: pd.Series) -> dict[str, 
         f"{lower_first(names.get(r['quantity'], r['quantity']))} (rapport: "
         f"{SIGNIFICANCE_LABELS[r['significance']]}; hier: "
         f"{significance(r['reproduced_p'], alpha, p_holm.get(r['quantity'], np.nan))})"
-        for _, r in claims.iterrows())
+        for _, r in claims.iterrows()
+    )
     labelled = comparison.dropna(subset=["significance"]).drop_duplicates(["quantity"])
     testable = labelled[labelled["reproduced_p"].notna()]
     mismatch = testable[testable["significance"] != testable["reproduced_p"].map(lambda p: label(p, alpha))]
@@ -280,8 +319,15 @@ def _comparison_values(released: ReleasedSurvey, names: pd.Series) -> dict[str, 
     values["significance_mismatch"] = str(len(mismatch))
     values["significance_mismatch_list"] = _list(lower_first(names.get(q, q)) for q in mismatch["quantity"])
     both = testable[(testable["significance"] == "significant") & (testable["reproduced_p"] < alpha)]
-    lost = both[np.array([holm_label(p, alpha, p_holm.get(q, np.nan)) != AFTER_HOLM
-                          for p, q in zip(both["reproduced_p"], both["quantity"], strict=True)], dtype=bool)]
+    lost = both[
+        np.array(
+            [
+                holm_label(p, alpha, p_holm.get(q, np.nan)) != AFTER_HOLM
+                for p, q in zip(both["reproduced_p"], both["quantity"], strict=True)
+            ],
+            dtype=bool,
+        )
+    ]
     values["significance_both"] = str(len(both))
     values["significance_holm_lost"] = str(len(lost))
     values["significance_holm_lost_list"] = _list(lower_first(names.get(q, q)) for q in lost["quantity"])
@@ -289,6 +335,7 @@ def _comparison_values(released: ReleasedSurvey, names: pd.Series) -> dict[str, 
 
 
 # -- figures ---------------------------------------------------------------------------------------------
+
 
 def _wrap(text: str, width: int = 45) -> str:
     return textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)
@@ -300,8 +347,10 @@ def grade_plot(released: ReleasedSurvey, programme_label: str):
     book = released.codebook.set_index("item")
     grade_items = set(book.index[book["scale"] == "grade"])
     is_grade = released.indicators["item"].map(
-        lambda i: i in grade_items or (book.at[i, "scale"] == "composite"
-                                       and all(m in grade_items for m in members(book, i))))
+        lambda i: (
+            i in grade_items or (book.at[i, "scale"] == "composite" and all(m in grade_items for m in members(book, i)))
+        )
+    )
     data = released.indicators[is_grade].iloc[::-1]
     names = labels(released)
     fig, ax = plt.subplots(figsize=(8, 0.5 * len(data) + 1.4))
@@ -309,10 +358,18 @@ def grade_plot(released: ReleasedSurvey, programme_label: str):
     for offset, group, name in ((0.15, "programme", programme_label), (-0.15, "control", "controlegroep")):
         shown = data[data[f"value_{group}"].notna()]
         y = np.array([list(data["quantity"]).index(q) for q in shown["quantity"]]) + offset
-        ax.errorbar(shown[f"value_{group}"], y,
-                    xerr=[shown[f"value_{group}"] - shown[f"wilson_low_{group}"],
-                          shown[f"wilson_high_{group}"] - shown[f"value_{group}"]],
-                    fmt="o", color=colours[group], capsize=3, label=name)
+        ax.errorbar(
+            shown[f"value_{group}"],
+            y,
+            xerr=[
+                shown[f"value_{group}"] - shown[f"wilson_low_{group}"],
+                shown[f"wilson_high_{group}"] - shown[f"value_{group}"],
+            ],
+            fmt="o",
+            color=colours[group],
+            capsize=3,
+            label=name,
+        )
     ax.set_yticks(range(len(data)), [_wrap(names[q]) for q in data["quantity"]])
     ax.set_xlim(0, 100)
     ax.set_xlabel("Aandeel met een 7 of hoger (%, 95%-BI volgens Wilson)")
@@ -349,8 +406,14 @@ def agreement_plot(released: ReleasedSurvey, programme_label: str):
     ax.xaxis.set_major_formatter(lambda x, _: fmt.number(abs(x), 0))
     ax.set_xlabel("Aandeel van de respondenten (%)")
     handles = [plt.Rectangle((0, 0), 1, 1, color=colours[c]) for c in ("disagree", "middle", "agree")]
-    fig.legend(handles, ["(helemaal) oneens", "neutraal of weet niet", "(helemaal) eens"], loc="lower center",
-               ncol=3, fontsize="small", frameon=False)
+    fig.legend(
+        handles,
+        ["(helemaal) oneens", "neutraal of weet niet", "(helemaal) eens"],
+        loc="lower center",
+        ncol=3,
+        fontsize="small",
+        frameon=False,
+    )
     fig.tight_layout(rect=(0, 0.06, 1, 1))
     plt.close(fig)
     return fig

@@ -44,5 +44,6 @@ class Table:
         head = row("th", self.frame.columns)
         body = "".join(row("td", values) for values in self.frame.itertuples(index=False))
         caption = f'<caption class="visually-hidden">{html.escape(self.caption)}</caption>' if self.caption else ""
-        return (f'<table class="dataframe evalbook-table table">{caption}<thead>{head}</thead>'
-                f"<tbody>{body}</tbody></table>")
+        return (
+            f'<table class="dataframe evalbook-table table">{caption}<thead>{head}</thead><tbody>{body}</tbody></table>'
+        )

@@ -26,7 +26,11 @@ SIGNIFICANCE_LABELS = {"significant": "significant", "not_significant": "niet si
 
 # Codes of :func:`holm_label`: the significance of a difference together with its Holm status.
 AFTER_HOLM, BEFORE_HOLM, UNCORRECTED, NOT_SIGNIFICANT = (
-    "significant_after_holm", "significant_before_holm", "significant_uncorrected", "not_significant")
+    "significant_after_holm",
+    "significant_before_holm",
+    "significant_uncorrected",
+    "not_significant",
+)
 HOLM_LABELS = {
     AFTER_HOLM: "significant, ook na Holm",
     BEFORE_HOLM: "significant, niet na Holm",
@@ -39,10 +43,17 @@ HOLM_PHRASES = {
     UNCORRECTED: " (zonder correctie voor meervoudig toetsen)",
 }
 # The colour of a difference in a figure, by :func:`holm_label` code, and the legend's words.
-COLOURS = {AFTER_HOLM: figures.HIGHLIGHT, BEFORE_HOLM: "#ef8a62", UNCORRECTED: "#ef8a62",
-           NOT_SIGNIFICANT: figures.NEUTRAL}
-COLOUR_LABELS = {AFTER_HOLM: "significant, ook na Holm-correctie", BEFORE_HOLM: "alleen significant zonder correctie",
-                 NOT_SIGNIFICANT: "niet significant"}
+COLOURS = {
+    AFTER_HOLM: figures.HIGHLIGHT,
+    BEFORE_HOLM: "#ef8a62",
+    UNCORRECTED: "#ef8a62",
+    NOT_SIGNIFICANT: figures.NEUTRAL,
+}
+COLOUR_LABELS = {
+    AFTER_HOLM: "significant, ook na Holm-correctie",
+    BEFORE_HOLM: "alleen significant zonder correctie",
+    NOT_SIGNIFICANT: "niet significant",
+}
 
 
 def _missing(x) -> bool:

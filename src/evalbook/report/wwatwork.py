@@ -29,11 +29,17 @@ STEP_LABELS = {
     "bijstand": "Gecoacht en toch in de Bijstand",
 }
 BASE_NAMES = {  # the base of a step's percentage, as the table names it
-    "cohort": "einde WW in de periode", "invited": "uitgenodigd", "attended": "naar de voorlichting",
+    "cohort": "einde WW in de periode",
+    "invited": "uitgenodigd",
+    "attended": "naar de voorlichting",
     "coached": "gecoacht",
 }
-BASE_SHORT = {"cohort": "van het cohort", "invited": "van de uitgenodigden", "attended": "van de opgekomenen",
-              "coached": "van de gecoachten"}
+BASE_SHORT = {
+    "cohort": "van het cohort",
+    "invited": "van de uitgenodigden",
+    "attended": "van de opgekomenen",
+    "coached": "van de gecoachten",
+}
 REGION_LABELS = {"noord": "Noord", "zuid": "Zuid"}
 GROUP_LABELS = {"total": "Iedereen", "coached": "Gecoacht", "not_coached": "Niet gecoacht", **REGION_LABELS}
 CITY_LABELS = {"den_bosch": "Den Bosch", "rotterdam": "Rotterdam", "did": "Verschil Den Bosch − Rotterdam"}
@@ -69,15 +75,20 @@ FIGURE_LABELS = {
 }
 HOW_REPRODUCED = {
     "leaving_ww_per_month": "personen in het cohort / aantal maanden",
-    "maxww_share_noord": "cohort", "maxww_share_zuid": "cohort",
+    "maxww_share_noord": "cohort",
+    "maxww_share_zuid": "cohort",
     "attended_information_meeting": "opgekomen / uitgenodigd",
-    "coached_cumulative": "gecoacht", "found_work_cumulative": "gecoacht en werk",
+    "coached_cumulative": "gecoacht",
+    "found_work_cumulative": "gecoacht en werk",
     "found_work_jan_jun_2017": "gecoacht en werk, maand van werk januari t/m juni 2017",
-    "conversion_work": "werk / gecoacht", "into_bijstand": "Bijstand / gecoacht",
-    "outflow_share_noord": "werk (gecoacht) naar regio", "outflow_share_zuid": "werk (gecoacht) naar regio",
+    "conversion_work": "werk / gecoacht",
+    "into_bijstand": "Bijstand / gecoacht",
+    "outflow_share_noord": "werk (gecoacht) naar regio",
+    "outflow_share_zuid": "werk (gecoacht) naar regio",
     "inflow_rate_reduction_den_bosch": "(voorspeld − gerealiseerd) / voorspeld",
     "bijstand_reduction_per_year_den_bosch": "(voorspeld − gerealiseerd) × WW-uitstromers",
-    "t2_labour_force_rijnmond": "werkend + werkloos", "labour_force_rijnmond_text": "werkend + werkloos",
+    "t2_labour_force_rijnmond": "werkend + werkloos",
+    "labour_force_rijnmond_text": "werkend + werkloos",
     "unemployment_rate_rijnmond": "werkloos / beroepsbevolking",
     "labour_force_rijnmond_2018": "2016 + groei",
     "gross_participation_rate_2018": "beroepsbevolking 2018 / potentiële beroepsbevolking",
@@ -88,6 +99,7 @@ HOW_REPRODUCED = {
 
 # -- tables -------------------------------------------------------------------------------
 
+
 def comparison_display(side: pd.DataFrame) -> Table:
     """Published beside reproduced, with the interval the printed text allows; a reproduced
     percentage gets one decimal more than the printed one. A reproduction from rounded
@@ -96,14 +108,19 @@ def comparison_display(side: pd.DataFrame) -> Table:
     rows = []
     for _, r in side.iterrows():
         decimals = (1 if float(r["value"]).is_integer() else 2) if r["unit"] == "percent" else 0
-        row = {"Cijfer": FIGURE_LABELS.get(r["figure_id"], r["figure_id"]), "Gepubliceerd": readable(r["printed"]),
-               "Toegestaan": f"{_bound(r['lower'])} – {_bound(r['upper'])}",
-               "Gereproduceerd": _value(r["reproduced"], r["unit"], decimals)}
+        row = {
+            "Cijfer": FIGURE_LABELS.get(r["figure_id"], r["figure_id"]),
+            "Gepubliceerd": readable(r["printed"]),
+            "Toegestaan": f"{_bound(r['lower'])} – {_bound(r['upper'])}",
+            "Gereproduceerd": _value(r["reproduced"], r["unit"], decimals),
+        }
         if "low" in side:
-            row["Mogelijk door afronding"] = (f"{_value(r['low'], r['unit'], decimals)} – "
-                                              f"{_value(r['high'], r['unit'], decimals)}")
-        rows.append(row | {"Berekend als": HOW_REPRODUCED.get(r["figure_id"], "deel / totaal"),
-                           "Overeenkomst": r["status"]})
+            row["Mogelijk door afronding"] = (
+                f"{_value(r['low'], r['unit'], decimals)} – {_value(r['high'], r['unit'], decimals)}"
+            )
+        rows.append(
+            row | {"Berekend als": HOW_REPRODUCED.get(r["figure_id"], "deel / totaal"), "Overeenkomst": r["status"]}
+        )
     return Table(pd.DataFrame(rows))
 
 
@@ -114,12 +131,18 @@ def derived_display(derived: pd.DataFrame) -> Table:
     rows = []
     for _, r in derived.iterrows():
         decimals = 1 if r["unit"] == "percent" else 0
-        rows.append({"Cijfer": FIGURE_LABELS[r["figure_id"]], "Gepubliceerd": readable(r["printed"]),
-                     "Toegestaan (afgerond)": _range(r["claim_low"], r["claim_high"], r["unit"], 1),
-                     "Uit 6,6% en 4,7%": _value(r["reproduced"], r["unit"], decimals),
-                     "Mogelijk door afronding": _range(r["low"], r["high"], r["unit"], decimals),
-                     "95%-steekproefinterval": _range(r["sampling_low"], r["sampling_high"], r["unit"], decimals),
-                     "Berekend als": HOW_REPRODUCED[r["figure_id"]], "Overeenkomst": r["status"]})
+        rows.append(
+            {
+                "Cijfer": FIGURE_LABELS[r["figure_id"]],
+                "Gepubliceerd": readable(r["printed"]),
+                "Toegestaan (afgerond)": _range(r["claim_low"], r["claim_high"], r["unit"], 1),
+                "Uit 6,6% en 4,7%": _value(r["reproduced"], r["unit"], decimals),
+                "Mogelijk door afronding": _range(r["low"], r["high"], r["unit"], decimals),
+                "95%-steekproefinterval": _range(r["sampling_low"], r["sampling_high"], r["unit"], decimals),
+                "Berekend als": HOW_REPRODUCED[r["figure_id"]],
+                "Overeenkomst": r["status"],
+            }
+        )
     return Table(pd.DataFrame(rows))
 
 
@@ -149,8 +172,12 @@ def funnel_display(funnel: pd.DataFrame) -> Table:
     rows = []
     for _, r in funnel.iterrows():
         base = BASE[r["step"]]
-        row = {"Stap": STEP_LABELS[r["step"]], "Percentage van": BASE_NAMES[base] if base else fmt.MISSING,
-               "Aantal": fmt.number(r["count"]), "%": fmt.percent(r["percent"], 1)}
+        row = {
+            "Stap": STEP_LABELS[r["step"]],
+            "Percentage van": BASE_NAMES[base] if base else fmt.MISSING,
+            "Aantal": fmt.number(r["count"]),
+            "%": fmt.percent(r["percent"], 1),
+        }
         for region, label in REGION_LABELS.items():
             row |= {label: fmt.number(r[f"count_{region}"]), f"% {label}": fmt.percent(r[f"percent_{region}"], 1)}
         rows.append(row)
@@ -159,11 +186,18 @@ def funnel_display(funnel: pd.DataFrame) -> Table:
 
 def ovp_display(ovp: pd.DataFrame) -> Table:
     """Realised against predicted inflow per group."""
-    rows = [{"Groep": GROUP_LABELS[r["group"]], "n": fmt.number(r["n"]),
-             "Gerealiseerd": fmt.percent(r["realised"], 1), "Voorspeld (UWV)": fmt.percent(r["predicted"], 1),
-             "Verschil": fmt.pp(r["diff"], 1), "95%-BI": fmt.interval(r["ci_low"], r["ci_high"], 1),
-             "p": fmt.p_value(r["p_value"]).removeprefix("p = ")}
-            for _, r in ovp.iterrows()]
+    rows = [
+        {
+            "Groep": GROUP_LABELS[r["group"]],
+            "n": fmt.number(r["n"]),
+            "Gerealiseerd": fmt.percent(r["realised"], 1),
+            "Voorspeld (UWV)": fmt.percent(r["predicted"], 1),
+            "Verschil": fmt.pp(r["diff"], 1),
+            "95%-BI": fmt.interval(r["ci_low"], r["ci_high"], 1),
+            "p": fmt.p_value(r["p_value"]).removeprefix("p = "),
+        }
+        for _, r in ovp.iterrows()
+    ]
     return Table(pd.DataFrame(rows))
 
 
@@ -172,32 +206,45 @@ def did_display(did: pd.DataFrame) -> Table:
     rows = []
     for _, r in did.iterrows():
         city = r["unit"] != "did"
-        rows.append({"": CITY_LABELS[r["unit"]],
-                     "Voorspeld": fmt.percent(r["predicted"], 1) if city else "",
-                     "Gerealiseerd": fmt.percent(r["realised"], 1) if city else "",
-                     "Instroom": fmt.number(r["count"]) if city else "",
-                     "WW-uitstromers (afgeleid)": fmt.number(r["population"]) if city else "",
-                     "Verschil": fmt.pp(r["diff"], 1),
-                     "95%-BI": fmt.interval(r["ci_low"], r["ci_high"], 2),
-                     "p": fmt.p_value(r["p_value"]).removeprefix("p = "),
-                     "95%-BI (voorspelling vast)": fmt.interval(r["ci_low_known"], r["ci_high_known"], 2)})
+        rows.append(
+            {
+                "": CITY_LABELS[r["unit"]],
+                "Voorspeld": fmt.percent(r["predicted"], 1) if city else "",
+                "Gerealiseerd": fmt.percent(r["realised"], 1) if city else "",
+                "Instroom": fmt.number(r["count"]) if city else "",
+                "WW-uitstromers (afgeleid)": fmt.number(r["population"]) if city else "",
+                "Verschil": fmt.pp(r["diff"], 1),
+                "95%-BI": fmt.interval(r["ci_low"], r["ci_high"], 2),
+                "p": fmt.p_value(r["p_value"]).removeprefix("p = "),
+                "95%-BI (voorspelling vast)": fmt.interval(r["ci_low_known"], r["ci_high_known"], 2),
+            }
+        )
     return Table(pd.DataFrame(rows))
 
 
 def assumptions_display(frame: pd.DataFrame) -> Table:
     """The assumptions behind the synthetic cohort: what each is (its Dutch ``label``), its
     value in Dutch notation and the reason."""
+
     def value(r) -> str:  # a number with as many decimals as written
         if r["kind"] != "number":
             return r["value"]
         return fmt.number(float(r["value"]), len(r["value"].partition(".")[2]))
 
     labels = frame["label"] if "label" in frame else frame["parameter"]
-    return Table(pd.DataFrame({"Aanname": labels.fillna(frame["parameter"]),
-                               "Waarde": [value(r) for _, r in frame.iterrows()], "Reden": frame["reason"]}))
+    return Table(
+        pd.DataFrame(
+            {
+                "Aanname": labels.fillna(frame["parameter"]),
+                "Waarde": [value(r) for _, r in frame.iterrows()],
+                "Reden": frame["reason"],
+            }
+        )
+    )
 
 
 # -- figures ------------------------------------------------------------------------------
+
 
 def funnel_plot(funnel: pd.DataFrame):
     """Horizontal bars per funnel step, split by region, labelled with the total count and the
@@ -229,8 +276,12 @@ def did_plot(did: pd.DataFrame):
     fig, (left, right) = plt.subplots(2, 1, figsize=(7.8, 5.6))
     cities = did[did["unit"] != "did"].reset_index(drop=True)
     for y, (_, r) in enumerate(cities.iterrows()):
-        left.annotate("", xy=(r["realised"], y), xytext=(r["predicted"], y),
-                      arrowprops={"arrowstyle": "->", "color": style.NEUTRAL})
+        left.annotate(
+            "",
+            xy=(r["realised"], y),
+            xytext=(r["predicted"], y),
+            arrowprops={"arrowstyle": "->", "color": style.NEUTRAL},
+        )
         left.plot(r["predicted"], y, "o", color="#92c5de", label="voorspeld (UWV)" if y == 0 else None)
         left.plot(r["realised"], y, "o", color=style.HIGHLIGHT, label="gerealiseerd" if y == 0 else None)
     left.set_yticks(range(len(cities)), cities["unit"].map(CITY_LABELS))
@@ -241,11 +292,19 @@ def did_plot(did: pd.DataFrame):
     left.legend(loc="upper left", fontsize="small")
     data = did.iloc[::-1].reset_index(drop=True)
     for y, (_, r) in enumerate(data.iterrows()):
-        right.errorbar(r["diff"], y, xerr=[[r["diff"] - r["ci_low"]], [r["ci_high"] - r["diff"]]], fmt="o",
-                       color=style.HIGHLIGHT if r["unit"] == "did" else style.NEUTRAL, elinewidth=2, capsize=3)
+        right.errorbar(
+            r["diff"],
+            y,
+            xerr=[[r["diff"] - r["ci_low"]], [r["ci_high"] - r["diff"]]],
+            fmt="o",
+            color=style.HIGHLIGHT if r["unit"] == "did" else style.NEUTRAL,
+            elinewidth=2,
+            capsize=3,
+        )
     right.axvline(0, color="black", linewidth=1)
-    right.set_yticks(range(len(data)), ["Den Bosch − Rotterdam" if u == "did" else CITY_LABELS[u]
-                                        for u in data["unit"]])
+    right.set_yticks(
+        range(len(data)), ["Den Bosch − Rotterdam" if u == "did" else CITY_LABELS[u] for u in data["unit"]]
+    )
     right.set_xlabel("Gerealiseerd − voorspeld (procentpunt, 95%-BI)")
     style.dutch_axis(right.xaxis, 1)
     return style.finish(fig)
@@ -253,18 +312,28 @@ def did_plot(did: pd.DataFrame):
 
 # -- the numbers of the prose -------------------------------------------------------------
 
+
 def status_counts(side: pd.DataFrame) -> dict[str, str]:
     """How many published figures agree, differ, or are missing or hidden."""
     counts = side["status"].value_counts()
-    return {"total": str(len(side)), "agree": str(int(counts.get(published.STATUS_AGREES, 0))),
-            "differ": str(int(counts.get(published.STATUS_DIFFERS, 0))),
-            "missing": str(int(counts.get(published.STATUS_MISSING, 0))
-                           + int(counts.get(published.STATUS_SUPPRESSED, 0)))}
+    return {
+        "total": str(len(side)),
+        "agree": str(int(counts.get(published.STATUS_AGREES, 0))),
+        "differ": str(int(counts.get(published.STATUS_DIFFERS, 0))),
+        "missing": str(int(counts.get(published.STATUS_MISSING, 0)) + int(counts.get(published.STATUS_SUPPRESSED, 0))),
+    }
 
 
-def glue_values(released: Released, did: pd.DataFrame, did_side: pd.DataFrame, labour_side: pd.DataFrame,
-                transitions: pd.DataFrame, rotterdam: dict[str, float], alpha: float,
-                min_cell_size: int) -> dict[str, str]:
+def glue_values(
+    released: Released,
+    did: pd.DataFrame,
+    did_side: pd.DataFrame,
+    labour_side: pd.DataFrame,
+    transitions: pd.DataFrame,
+    rotterdam: dict[str, float],
+    alpha: float,
+    min_cell_size: int,
+) -> dict[str, str]:
     """Every number the chapter's prose states, as Dutch text: the cohort's from the released
     results (``released``, hidden counts as "onderdrukt"), the rest from published figures;
     ``rotterdam`` from :func:`evalbook.analysis.labour_market.rotterdam_2016`."""
@@ -312,8 +381,10 @@ def glue_values(released: Released, did: pd.DataFrame, did_side: pd.DataFrame, l
             values[f"did_{unit}_relative"] = fmt.percent(-d.loc[unit, "relative"], 1)
     derived = did_side.set_index("figure_id")
     values["did_db_per_year"] = fmt.number(derived.loc["bijstand_reduction_per_year_den_bosch", "reproduced"], 0)
-    for key, figure_id, decimals in (("reduction", "inflow_rate_reduction_den_bosch", 1),
-                                     ("persons", "bijstand_reduction_per_year_den_bosch", 0)):
+    for key, figure_id, decimals in (
+        ("reduction", "inflow_rate_reduction_den_bosch", 1),
+        ("persons", "bijstand_reduction_per_year_den_bosch", 0),
+    ):
         r = derived.loc[figure_id]
         values[f"did_{key}_claim"] = _range(r["claim_low"], r["claim_high"], r["unit"], 1)
         values[f"did_{key}_rounding"] = _range(r["low"], r["high"], r["unit"], decimals)

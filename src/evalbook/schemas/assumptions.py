@@ -14,6 +14,7 @@ KINDS = ("number", "text")
 def _numbers_are_numbers(df: pd.DataFrame) -> pd.Series:
     return (df["kind"] != "number") | pd.to_numeric(df["value"], errors="coerce").notna()
 
+
 ASSUMPTIONS = Contract(
     name="assumptions",
     columns=(
@@ -25,7 +26,12 @@ ASSUMPTIONS = Contract(
         Column("value", "string", "a number with a decimal point (kind number) or a rule in words (kind text)"),
         Column("reason", "string", "why this value"),
     ),
-    rules=(Rule("parameter", "unique within programme and chapter",
-                lambda df: ~df.duplicated(["programme", "chapter", "parameter"], keep=False)),
-           Rule("value", "a number (with a decimal point) where kind is number", _numbers_are_numbers)),
+    rules=(
+        Rule(
+            "parameter",
+            "unique within programme and chapter",
+            lambda df: ~df.duplicated(["programme", "chapter", "parameter"], keep=False),
+        ),
+        Rule("value", "a number (with a decimal point) where kind is number", _numbers_are_numbers),
+    ),
 )

@@ -37,8 +37,11 @@ ORGANISATION = Contract(
     ),
     rules=(
         Rule("fte", "between lower and upper", lambda df: _bounded(df, "fte")),
-        Rule("parent", "an existing unit_id, empty only for the cluster",
-             lambda df: df["parent"].isin(set(df["unit_id"])) | (df["parent"].isna() & (df["level"] == "cluster"))),
+        Rule(
+            "parent",
+            "an existing unit_id, empty only for the cluster",
+            lambda df: df["parent"].isin(set(df["unit_id"])) | (df["parent"].isna() & (df["level"] == "cluster")),
+        ),
     ),
 )
 
@@ -67,20 +70,31 @@ FLOWS = Contract(
         Column("lower", "float", min=0),
         Column("upper", "float", min=0),
         Column("basis", "string", categories=("text", "reconstructed", "unplaced")),
-        Column("stated_in_text", "string", "a figure_id of arnhem_figures stating the same flow in words",
-               nullable=True),
+        Column(
+            "stated_in_text", "string", "a figure_id of arnhem_figures stating the same flow in words", nullable=True
+        ),
         *_SOURCED,
     ),
     rules=(
         Rule("value", "between lower and upper", _bounded),
-        Rule("kind", "'about' exactly when printed has '±', 'below' with '<', 'range' with 'a-b'",
-             _kind_matches_printed),
-        Rule("basis", "'unplaced' exactly when from_node and to_node are empty",
-             lambda df: (df["basis"] == "unplaced") == (df["from_node"].isna() & df["to_node"].isna())),
-        Rule("to_node", "filled together with from_node, and different from it",
-             lambda df: df["from_node"].isna() == df["to_node"].isna()),
-        Rule("to_node", "different from from_node",
-             lambda df: df["from_node"].isna() | (df["from_node"] != df["to_node"])),
+        Rule(
+            "kind", "'about' exactly when printed has '±', 'below' with '<', 'range' with 'a-b'", _kind_matches_printed
+        ),
+        Rule(
+            "basis",
+            "'unplaced' exactly when from_node and to_node are empty",
+            lambda df: (df["basis"] == "unplaced") == (df["from_node"].isna() & df["to_node"].isna()),
+        ),
+        Rule(
+            "to_node",
+            "filled together with from_node, and different from it",
+            lambda df: df["from_node"].isna() == df["to_node"].isna(),
+        ),
+        Rule(
+            "to_node",
+            "different from from_node",
+            lambda df: df["from_node"].isna() | (df["from_node"] != df["to_node"]),
+        ),
     ),
 )
 
@@ -125,16 +139,26 @@ MATRIX = Contract(
         Column("rv_id", "string", "a randvoorwaarde of Bijlage A", unique=True),
         Column("label", "string"),
         Column("marks", "int", min=1, max=len(CHALLENGES)),
-        *(Column(c, "bool", "marked for this opgave; empty when the text does not say", nullable=True)
-          for c in CHALLENGES),
+        *(
+            Column(c, "bool", "marked for this opgave; empty when the text does not say", nullable=True)
+            for c in CHALLENGES
+        ),
         *_SOURCED,
     ),
     rules=(
-        Rule("marks", "the number of X marks at the end of quote",
-             lambda df: df["quote"].map(marks_in_quote) == df["marks"]),
-        Rule("marks", "at least the number of opgaven marked true, and all four filled when marks is 4",
-             lambda df: (df[list(CHALLENGES)].fillna(False).astype(bool).sum(axis=1) <= df["marks"])
-             & ((df["marks"] < len(CHALLENGES)) | df[list(CHALLENGES)].notna().all(axis=1))),
+        Rule(
+            "marks",
+            "the number of X marks at the end of quote",
+            lambda df: df["quote"].map(marks_in_quote) == df["marks"],
+        ),
+        Rule(
+            "marks",
+            "at least the number of opgaven marked true, and all four filled when marks is 4",
+            lambda df: (
+                (df[list(CHALLENGES)].fillna(False).astype(bool).sum(axis=1) <= df["marks"])
+                & ((df["marks"] < len(CHALLENGES)) | df[list(CHALLENGES)].notna().all(axis=1))
+            ),
+        ),
     ),
 )
 

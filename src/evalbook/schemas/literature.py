@@ -25,8 +25,9 @@ def _unique(*columns: str):
     return lambda df: ~df.duplicated(list(columns), keep=False)
 
 
-_QUOTE_RULE = Rule("quote", f"a passage that occurs verbatim in {SOURCES_DIR}/<source> (white space collapsed)",
-                   _quotes_in_sources)
+_QUOTE_RULE = Rule(
+    "quote", f"a passage that occurs verbatim in {SOURCES_DIR}/<source> (white space collapsed)", _quotes_in_sources
+)
 _SOURCE_RULE = Rule("source", f"a file in {SOURCES_DIR}/", lambda df: df["source"].map(source_exists).astype(bool))
 _SOURCE = Column("source", "string", "the source report the passage comes from (a file in data/sources/)")
 _PROGRAMME = Column("programme", "string", "the part of book.yml the row is about")
@@ -40,13 +41,23 @@ PRINCIPLES = Contract(
         Column("factor", "string", categories=FACTORS),
         Column("principle", "string", "snake_case id of the working principle"),
         Column("label", "string", "the principle in Dutch"),
-        _SOURCE, _SECTION, _QUOTE,
-        Column("references", "string", "citation keys the report names for it, separated by ';'",
-               required=False, nullable=True),
+        _SOURCE,
+        _SECTION,
+        _QUOTE,
+        Column(
+            "references",
+            "string",
+            "citation keys the report names for it, separated by ';'",
+            required=False,
+            nullable=True,
+        ),
         _NOTE,
     ),
-    rules=(_SOURCE_RULE, _QUOTE_RULE,
-           Rule("principle", "each factor, principle and source once", _unique("factor", "principle", "source"))),
+    rules=(
+        _SOURCE_RULE,
+        _QUOTE_RULE,
+        Rule("principle", "each factor, principle and source once", _unique("factor", "principle", "source")),
+    ),
 )
 
 ASSESSMENT = Contract(
@@ -56,11 +67,16 @@ ASSESSMENT = Contract(
         Column("factor", "string", categories=FACTORS),
         Column("evidence", "string", categories=EVIDENCE),
         Column("judgement", "string", categories=JUDGEMENTS),
-        _SOURCE, _SECTION, _QUOTE, _NOTE,
+        _SOURCE,
+        _SECTION,
+        _QUOTE,
+        _NOTE,
     ),
-    rules=(_SOURCE_RULE, _QUOTE_RULE,
-           Rule("evidence", "each programme, factor and evidence source once",
-                _unique("programme", "factor", "evidence"))),
+    rules=(
+        _SOURCE_RULE,
+        _QUOTE_RULE,
+        Rule("evidence", "each programme, factor and evidence source once", _unique("programme", "factor", "evidence")),
+    ),
 )
 
 SUCCESS_FACTORS = Contract(
@@ -71,8 +87,14 @@ SUCCESS_FACTORS = Contract(
         Column("label", "string", "the success factor in Dutch"),
         Column("factor", "string", "the general factor it belongs to", categories=FACTORS),
         Column("principle", "string", "the working principle (principles.csv) it belongs to"),
-        _SOURCE, _SECTION, _QUOTE, _NOTE,
+        _SOURCE,
+        _SECTION,
+        _QUOTE,
+        _NOTE,
     ),
-    rules=(_SOURCE_RULE, _QUOTE_RULE,
-           Rule("success_factor", "each programme and success factor once", _unique("programme", "success_factor"))),
+    rules=(
+        _SOURCE_RULE,
+        _QUOTE_RULE,
+        Rule("success_factor", "each programme and success factor once", _unique("programme", "success_factor")),
+    ),
 )

@@ -31,8 +31,25 @@ PUBLISHED = Contract(
         Column("group", "string", categories=("programme", "control", "total"), nullable=True),
         Column("subgroup", "string", nullable=True),
         Column("value", "float", "empty exactly when unit is claim", nullable=True),
-        Column("unit", "string", categories=("percent", "mean", "count", "grade", "pp", "fte", "ratio",
-                                             "per_month", "per_week", "score", "years", "months", CLAIM)),
+        Column(
+            "unit",
+            "string",
+            categories=(
+                "percent",
+                "mean",
+                "count",
+                "grade",
+                "pp",
+                "fte",
+                "ratio",
+                "per_month",
+                "per_week",
+                "score",
+                "years",
+                "months",
+                CLAIM,
+            ),
+        ),
         Column("printed", "string", "the figure (or, for a claim, the words) as printed"),
         Column("lower", "float", "empty exactly when unit is claim", nullable=True),
         Column("upper", "float", "empty exactly when unit is claim", nullable=True),
@@ -43,10 +60,14 @@ PUBLISHED = Contract(
         Column("note", "string", nullable=True),
     ),
     rules=(
-        Rule("value", "between lower and upper",
-             lambda df: (df["lower"] <= df["value"]) & (df["value"] <= df["upper"])),
+        Rule(
+            "value", "between lower and upper", lambda df: (df["lower"] <= df["value"]) & (df["value"] <= df["upper"])
+        ),
         Rule("value", "value, lower and upper empty exactly when unit is claim", _numbers_exactly_unless_claim),
-        Rule("significance", "present when unit is claim",
-             lambda df: ~(df["unit"] == CLAIM).astype(bool) | df["significance"].notna()),
+        Rule(
+            "significance",
+            "present when unit is claim",
+            lambda df: ~(df["unit"] == CLAIM).astype(bool) | df["significance"].notna(),
+        ),
     ),
 )

@@ -17,6 +17,7 @@ def _within_follow_up(column: str) -> Callable[[pd.DataFrame], pd.Series]:
     def check(df: pd.DataFrame) -> pd.Series:
         d = df[column]
         return d.isna() | ((d >= df["start_date"]) & (d <= df["end_date"]))
+
     return check
 
 
@@ -44,13 +45,20 @@ REGISTER = Contract(
     rules=(
         Rule("end_date", "on or after start_date", lambda df: df["end_date"] >= df["start_date"]),
         Rule("outflow_date", "between start_date and end_date", _within_follow_up("outflow_date")),
-        Rule("outflow_reason", "filled exactly when outflow_date is filled (work or other)",
-             lambda df: df["outflow_date"].isna() == df["outflow_reason"].isna()),
-        Rule("returned_date", "empty without outflow, else after outflow_date and not after end_date",
-             lambda df: df["returned_date"].isna()
-             | ((df["returned_date"] > df["outflow_date"]) & (df["returned_date"] <= df["end_date"]))),
-        Rule("contacts_selected", "at most contacts_total",
-             lambda df: df["contacts_selected"] <= df["contacts_total"]),
+        Rule(
+            "outflow_reason",
+            "filled exactly when outflow_date is filled (work or other)",
+            lambda df: df["outflow_date"].isna() == df["outflow_reason"].isna(),
+        ),
+        Rule(
+            "returned_date",
+            "empty without outflow, else after outflow_date and not after end_date",
+            lambda df: (
+                df["returned_date"].isna()
+                | ((df["returned_date"] > df["outflow_date"]) & (df["returned_date"] <= df["end_date"]))
+            ),
+        ),
+        Rule("contacts_selected", "at most contacts_total", lambda df: df["contacts_selected"] <= df["contacts_total"]),
     ),
     required_values={"group": ("programme", "control")},
     identifiers=("person_id",),
@@ -59,8 +67,10 @@ REGISTER = Contract(
 
 POOL = Contract(
     name="pool",
-    columns=tuple(replace(c, categories=("programme", CANDIDATE), meaning="programme or candidate")
-                  if c.name == "group" else c for c in REGISTER.columns),
+    columns=tuple(
+        replace(c, categories=("programme", CANDIDATE), meaning="programme or candidate") if c.name == "group" else c
+        for c in REGISTER.columns
+    ),
     rules=REGISTER.rules,
     required_values={"group": ("programme", CANDIDATE)},
     identifiers=("person_id",),

@@ -34,12 +34,19 @@ AGREEMENT = ("strongly_disagree", "disagree", "neutral", "agree", "strongly_agre
 YES_NO = ("yes", "no")
 SCALES = ("grade", "agreement", "yes_no", "choice", "composite")
 # the side of the agreement scale an answer is on (the reports give "(helemaal) eens" shares)
-SIDES = {"strongly_disagree": "disagree", "disagree": "disagree", "neutral": "neutral",
-         "agree": "agree", "strongly_agree": "agree", DONT_KNOW: DONT_KNOW}
+SIDES = {
+    "strongly_disagree": "disagree",
+    "disagree": "disagree",
+    "neutral": "neutral",
+    "agree": "agree",
+    "strongly_agree": "agree",
+    DONT_KNOW: DONT_KNOW,
+}
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 # -- contracts ------------------------------------------------------------------------------------
+
 
 def option_codes(options) -> list[str]:
     """The answer codes of a choice item's ``options`` (``code=label|code=label``)."""
@@ -84,7 +91,8 @@ def _positive_ok(row) -> bool:
 def _composites_ok(df: pd.DataFrame) -> pd.Series:
     composites = set(df.loc[df["scale"] == "composite", "item"])
     return df["composites"].map(lambda c: set(split_list(c)) <= composites) & (
-        (df["scale"] != "composite") | df["composites"].isna())
+        (df["scale"] != "composite") | df["composites"].isna()
+    )
 
 
 def _members_ok(df: pd.DataFrame) -> pd.Series:
@@ -101,9 +109,14 @@ def _asked_if_ok(df: pd.DataFrame) -> pd.Series:
             return True
         item, _, codes = row["asked_if"].partition("=")
         item = item.strip()
-        return (row["scale"] != "composite" and item != row["item"] and scales.get(item) not in (None, "composite")
-                and bool(split_list(codes))
-                and set(split_list(codes)) <= set(answer_codes(scales[item], options[item])))
+        return (
+            row["scale"] != "composite"
+            and item != row["item"]
+            and scales.get(item) not in (None, "composite")
+            and bool(split_list(codes))
+            and set(split_list(codes)) <= set(answer_codes(scales[item], options[item]))
+        )
+
     return df.apply(ok, axis=1)
 
 
@@ -122,17 +135,27 @@ CODEBOOK = Contract(
     ),
     rules=(
         Rule("item", "a snake_case name", lambda df: df["item"].map(lambda i: bool(_NAME.match(str(i))))),
-        Rule("options", "code=label|code=label for choice items, empty for other scales",
-             lambda df: (df["scale"] == "choice") == df["options"].map(lambda o: bool(option_codes(o)))),
-        Rule("positive", "the positive answer for the scale: a grade 1–10 (that grade or higher) for grade items, "
-             "agree or disagree, yes or no, option codes (code|code) for choice items, all for composites",
-             lambda df: df.apply(_positive_ok, axis=1)),
-        Rule("dont_know", "exclude or include for every question, empty for composites",
-             lambda df: (df["scale"] == "composite") == df["dont_know"].isna()),
+        Rule(
+            "options",
+            "code=label|code=label for choice items, empty for other scales",
+            lambda df: (df["scale"] == "choice") == df["options"].map(lambda o: bool(option_codes(o))),
+        ),
+        Rule(
+            "positive",
+            "the positive answer for the scale: a grade 1–10 (that grade or higher) for grade items, "
+            "agree or disagree, yes or no, option codes (code|code) for choice items, all for composites",
+            lambda df: df.apply(_positive_ok, axis=1),
+        ),
+        Rule(
+            "dont_know",
+            "exclude or include for every question, empty for composites",
+            lambda df: (df["scale"] == "composite") == df["dont_know"].isna(),
+        ),
         Rule("composites", "names of composite rows of this codebook (and empty on composite rows)", _composites_ok),
         Rule("item", "a composite with at least two items that name it in their composites column", _members_ok),
-        Rule("asked_if", "item=code|code naming another question of the codebook and valid answers of it",
-             _asked_if_ok),
+        Rule(
+            "asked_if", "item=code|code naming another question of the codebook and valid answers of it", _asked_if_ok
+        ),
     ),
     labels=("topic", "label", "options"),
 )
@@ -151,10 +174,16 @@ SURVEY = Contract(
         Column("value", "string", "the answer code (weet niet: dont_know)"),
     ),
     rules=(
-        Rule("group", "the same group on every row of a respondent (a respondent in both groups found)",
-             _one_group_per_respondent),
-        Rule("item", "one answer per respondent per item (a repeated item found)",
-             lambda df: ~df.duplicated(["respondent", "item"], keep=False)),
+        Rule(
+            "group",
+            "the same group on every row of a respondent (a respondent in both groups found)",
+            _one_group_per_respondent,
+        ),
+        Rule(
+            "item",
+            "one answer per respondent per item (a repeated item found)",
+            lambda df: ~df.duplicated(["respondent", "item"], keep=False),
+        ),
     ),
     required_values={"group": GROUPS},
     identifiers=("respondent",),
@@ -169,15 +198,14 @@ NPS_RESPONSES = Contract(
         Column("team", "string", "the team that served the client"),
         Column("score", "int", "the answer to 'Hoe waarschijnlijk is het dat u ons aanbeveelt?'", min=0, max=10),
     ),
-    rules=(
-        Rule("period", "a month jjjj-mm", lambda df: df["period"].str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")),
-    ),
+    rules=(Rule("period", "a month jjjj-mm", lambda df: df["period"].str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")),),
     identifiers=("respondent",),
     labels=("team", "period"),
 )
 
 
 # -- loading: both files and their cross-checks ------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Survey:
@@ -202,26 +230,44 @@ def validate(responses: pd.DataFrame, codebook: pd.DataFrame, survey_path, codeb
     problems = []
     known = responses["item"].isin(questions.index)
     if not known.all():
-        problems.append(_problem(
-            responses, ~known, "item",
-            f"an item listed in {Path(codebook_name).name} (composites are computed, not answered)"))
-    valid = responses.loc[known].apply(
-        lambda r: r["value"] in answer_codes(questions.at[r["item"], "scale"], questions.at[r["item"], "options"]),
-        axis=1).reindex(responses.index, fill_value=True)
+        problems.append(
+            _problem(
+                responses,
+                ~known,
+                "item",
+                f"an item listed in {Path(codebook_name).name} (composites are computed, not answered)",
+            )
+        )
+    valid = (
+        responses.loc[known]
+        .apply(
+            lambda r: r["value"] in answer_codes(questions.at[r["item"], "scale"], questions.at[r["item"], "options"]),
+            axis=1,
+        )
+        .reindex(responses.index, fill_value=True)
+    )
     for scale, rows in responses[~valid].groupby(responses["item"].map(questions["scale"]), sort=False):
         problems.append(_problem(responses, responses.index.isin(rows.index), "value", _scale_expectation(scale)))
     routed = _routing_ok(responses, questions)
     if not routed.all():
-        problems.append(_problem(
-            responses, ~routed, "item",
-            f"answered only by respondents the item's asked_if in {Path(codebook_name).name} selects"))
+        problems.append(
+            _problem(
+                responses,
+                ~routed,
+                "item",
+                f"answered only by respondents the item's asked_if in {Path(codebook_name).name} selects",
+            )
+        )
     if problems:
         raise contract.breach(survey_name, SURVEY, problems, _offset(survey_path))
     answered = codebook["item"].isin(responses["item"]) | (codebook["scale"] == "composite")
     if not answered.all():
-        raise contract.breach(codebook_name, CODEBOOK, [_problem(
-            codebook, ~answered, "item", f"an item with at least one answer in {Path(survey_name).name}")],
-            _offset(codebook_path))
+        raise contract.breach(
+            codebook_name,
+            CODEBOOK,
+            [_problem(codebook, ~answered, "item", f"an item with at least one answer in {Path(survey_name).name}")],
+            _offset(codebook_path),
+        )
     return Survey(responses=responses, codebook=codebook)
 
 

@@ -44,6 +44,7 @@ TESTS = ("mn_score", "pearson", "yates", "fisher")  # keys of stratified.analyst
 
 # -- counts -------------------------------------------------------------------------------
 
+
 def consistent_counts(lower: float, upper: float, n: int) -> range:
     """Every count ``k`` (0..n) with ``lower <= 100 k / n <= upper``; empty when none is."""
     if n < 1:
@@ -77,6 +78,7 @@ def runs(values) -> list[tuple[int, int]]:
 
 
 # -- p-values of one table --------------------------------------------------------------------
+
 
 def mn_p_value(k1: int, n1: int, k0: int, n0: int) -> float:
     """Two-sided p of the Miettinen–Nurminen score test of equal proportions."""
@@ -116,9 +118,17 @@ def fisher_p_value(k1: int, n1: int, k0: int, n0: int) -> float:
     if low == high:
         return 1.0
     x = np.arange(low, high + 1)
-    log_pmf = (special.gammaln(n1 + 1) - special.gammaln(x + 1) - special.gammaln(n1 - x + 1)
-               + special.gammaln(n0 + 1) - special.gammaln(successes - x + 1) - special.gammaln(n0 - successes + x + 1)
-               - special.gammaln(n + 1) + special.gammaln(successes + 1) + special.gammaln(n - successes + 1))
+    log_pmf = (
+        special.gammaln(n1 + 1)
+        - special.gammaln(x + 1)
+        - special.gammaln(n1 - x + 1)
+        + special.gammaln(n0 + 1)
+        - special.gammaln(successes - x + 1)
+        - special.gammaln(n0 - successes + x + 1)
+        - special.gammaln(n + 1)
+        + special.gammaln(successes + 1)
+        + special.gammaln(n - successes + 1)
+    )
     pmf = np.exp(log_pmf - log_pmf.max())
     observed = pmf[k1 - low]
     return float(min(1.0, pmf[pmf <= observed * (1 + 1e-7)].sum() / pmf.sum()))
@@ -130,6 +140,7 @@ def _p(z: float) -> float:
 
 
 # -- the verdict on a printed label, group sizes published ----------------------------------------
+
 
 @dataclass(frozen=True)
 class Evaluation:
@@ -153,8 +164,9 @@ class Evaluation:
         return set().union(*self.test_labels().values())
 
 
-def evaluate(bounds1: tuple[float, float], sizes1, bounds0: tuple[float, float], sizes0,
-             alpha: float = 0.05) -> Evaluation:
+def evaluate(
+    bounds1: tuple[float, float], sizes1, bounds0: tuple[float, float], sizes0, alpha: float = 0.05
+) -> Evaluation:
     """p-values of every test in :data:`TESTS` over every pair of counts consistent with
     ``bounds1`` (percent, programme) and ``bounds0`` (control), for every pair of group sizes
     in ``sizes1`` x ``sizes0`` (each pair run through
@@ -174,8 +186,9 @@ def cmh_p_range(strata, alpha: float = 0.05) -> Evaluation:
     """The CMH test (without continuity correction, :func:`evalbook.stats.stratified.cmh`)
     over strata given as ``(bounds1, n1, bounds0, n0)``: the smallest and largest p over every
     combination of counts consistent with the printed percentages of each stratum."""
-    choices = [list(itertools.product(consistent_counts(*b1, n1), consistent_counts(*b0, n0)))
-               for b1, n1, b0, n0 in strata]
+    choices = [
+        list(itertools.product(consistent_counts(*b1, n1), consistent_counts(*b0, n0))) for b1, n1, b0, n0 in strata
+    ]
     ps = []
     for combination in itertools.product(*choices):
         tables = [[[k1, n1 - k1], [k0, n0 - k0]] for (k1, k0), (_, n1, _, n0) in zip(combination, strata, strict=True)]
@@ -213,6 +226,7 @@ def verdict(evaluation: Evaluation, label: str) -> tuple[str, str]:
 
 # -- group sizes not published: equal groups of every size ----------------------------------------
 
+
 @dataclass(frozen=True)
 class SizeCheck:
     """A printed label at one (equal) group size: the tests that give it for some pair of
@@ -227,8 +241,9 @@ class SizeCheck:
         return CONSISTENT if self.certain else AMBIGUOUS if self.can else INCONSISTENT
 
 
-def check_size(bounds1: tuple[float, float], bounds0: tuple[float, float], n: int, label: str,
-               alpha: float) -> SizeCheck | None:
+def check_size(
+    bounds1: tuple[float, float], bounds0: tuple[float, float], n: int, label: str, alpha: float
+) -> SizeCheck | None:
     """The printed ``label`` for two groups of ``n`` (None when the percentages cannot occur).
 
     Over the rectangle of consistent counts each test's p is smallest at the corner farthest
@@ -247,8 +262,9 @@ def check_size(bounds1: tuple[float, float], bounds0: tuple[float, float], n: in
         strongest, weakest = [low, high], None
 
     def p_values(test: str, corners) -> list[float]:
-        found = [fisher_p_value(k1, n, k0, n) if test == "fisher" else _closed_form(test, k1, n, k0, n)
-                 for k1, k0 in corners]
+        found = [
+            fisher_p_value(k1, n, k0, n) if test == "fisher" else _closed_form(test, k1, n, k0, n) for k1, k0 in corners
+        ]
         return [p for p in found if not math.isnan(p)]
 
     def smallest(test: str) -> float:
@@ -278,8 +294,9 @@ def _closed_form(test: str, k1: int, n1: int, k0: int, n0: int) -> float:
     return pearson if test == "pearson" else yates
 
 
-def scan(bounds1: tuple[float, float], bounds0: tuple[float, float], label: str, alpha: float,
-         n_range: tuple[int, int]) -> dict[int, SizeCheck | None]:
+def scan(
+    bounds1: tuple[float, float], bounds0: tuple[float, float], label: str, alpha: float, n_range: tuple[int, int]
+) -> dict[int, SizeCheck | None]:
     """:func:`check_size` for equal groups of every size ``n`` in ``n_range`` (inclusive)."""
     return {n: check_size(bounds1, bounds0, n, label, alpha) for n in range(n_range[0], n_range[1] + 1)}
 
@@ -289,8 +306,9 @@ def statuses(checks: dict[int, SizeCheck | None]) -> dict[int, str]:
     return {n: IMPOSSIBLE if c is None else c.status for n, c in checks.items()}
 
 
-def scan_sizes(bounds1: tuple[float, float], bounds0: tuple[float, float], label: str, alpha: float,
-               n_range: tuple[int, int]) -> dict[int, str]:
+def scan_sizes(
+    bounds1: tuple[float, float], bounds0: tuple[float, float], label: str, alpha: float, n_range: tuple[int, int]
+) -> dict[int, str]:
     """For equal groups of every size ``n`` in ``n_range`` (inclusive): the verdict on
     ``label`` at that size, or :data:`IMPOSSIBLE` when the percentages cannot occur."""
     return statuses(scan(bounds1, bounds0, label, alpha, n_range))
@@ -314,5 +332,7 @@ def sizes_where(statuses: dict[int, str], wanted: set[str]) -> list[tuple[int, i
 
 def sizes_for_test(checks: dict[int, SizeCheck | None], test: str) -> list[tuple[int, int]]:
     """Runs of sizes at which ``test`` can give the printed label (impossible sizes skipped)."""
-    return sizes_where({n: IMPOSSIBLE if c is None else (CONSISTENT if test in c.can else INCONSISTENT)
-                        for n, c in checks.items()}, {CONSISTENT})
+    return sizes_where(
+        {n: IMPOSSIBLE if c is None else (CONSISTENT if test in c.can else INCONSISTENT) for n, c in checks.items()},
+        {CONSISTENT},
+    )

@@ -10,8 +10,7 @@ def means(x1, x0, alpha: float = 0.05) -> dict:
     """Difference of two means (Welch) with its interval and p-value."""
     x1 = np.asarray(x1, dtype=float)
     x0 = np.asarray(x0, dtype=float)
-    row = {"n_programme": len(x1), "n_control": len(x0),
-           "value_programme": _mean(x1), "value_control": _mean(x0)}
+    row = {"n_programme": len(x1), "n_control": len(x0), "value_programme": _mean(x1), "value_control": _mean(x0)}
     row["diff"] = row["value_programme"] - row["value_control"]
     if min(len(x1), len(x0)) < 2:
         return row | {"ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan}

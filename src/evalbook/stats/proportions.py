@@ -21,8 +21,14 @@ from scipy import optimize, stats
 
 def proportions(k1: int, n1: int, k0: int, n0: int, alpha: float = 0.05) -> dict:
     """Difference of two proportions in percentage points with its interval and p-value."""
-    row = {"k_programme": k1, "n_programme": n1, "k_control": k0, "n_control": n0,
-           "value_programme": _pct(k1, n1), "value_control": _pct(k0, n0)}
+    row = {
+        "k_programme": k1,
+        "n_programme": n1,
+        "k_control": k0,
+        "n_control": n0,
+        "value_programme": _pct(k1, n1),
+        "value_control": _pct(k0, n0),
+    }
     row["diff"] = row["value_programme"] - row["value_control"]
     if min(n1, n0) == 0:
         return row | {"ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan}
@@ -38,11 +44,11 @@ def mn_restricted(k1: int, n1: int, k0: int, n0: int, delta: float) -> tuple[flo
     p1h, p0h, theta = k1 / n1, k0 / n0, n0 / n1
     a = 1 + theta
     b = -(1 + theta + p1h + theta * p0h + delta * (theta + 2))
-    c = delta ** 2 + delta * (2 * p1h + theta + 1) + p1h + theta * p0h
+    c = delta**2 + delta * (2 * p1h + theta + 1) + p1h + theta * p0h
     d = -p1h * delta * (1 + delta)
-    v = b ** 3 / (27 * a ** 3) - b * c / (6 * a ** 2) + d / (2 * a)
-    u = math.copysign(math.sqrt(max(b ** 2 / (9 * a ** 2) - c / (3 * a), 0.0)), v)
-    w = (math.pi + math.acos(max(-1.0, min(1.0, v / u ** 3)))) / 3 if u != 0 else math.pi / 2
+    v = b**3 / (27 * a**3) - b * c / (6 * a**2) + d / (2 * a)
+    u = math.copysign(math.sqrt(max(b**2 / (9 * a**2) - c / (3 * a), 0.0)), v)
+    w = (math.pi + math.acos(max(-1.0, min(1.0, v / u**3)))) / 3 if u != 0 else math.pi / 2
     p1 = min(1.0, max(0.0, 2 * u * math.cos(w) - b / (3 * a)))
     return p1, min(1.0, max(0.0, p1 - delta))
 
