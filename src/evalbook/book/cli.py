@@ -165,10 +165,10 @@ def _html(root, force: bool, verbose: bool = False) -> None:
     ):
         print("HTML book up to date: _build/html/index.html", flush=True)
         return
-    from . import execute, html
+    from . import html, inputs
 
     print("Building the book with Jupyter Book (-n -W --keep-going) ...", flush=True)
-    identifiers = execute.check_inputs(config.jobs(config.load(root)), root)
+    identifiers = inputs.identifier_values(config.jobs(config.load(root)), root)
     html.build_html(root, identifiers, log=lambda m: print(m, flush=True), verbose=verbose)
     stamp.write_text(key, encoding="utf-8")
 

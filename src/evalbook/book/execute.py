@@ -8,6 +8,7 @@ free of warnings.
 
 from __future__ import annotations
 
+import multiprocessing.util
 import os
 import shutil
 import tempfile
@@ -130,12 +131,52 @@ class QuietKernelManager(KernelManager):
         self.ip = str(Path(tempfile.gettempdir()) / f"evalbook-kernel-{uuid.uuid4().hex}")
 
 
+# A worker process keeps one kernel for the chapters it runs: starting a kernel and importing
+# the package costs about 3 s, half of a small chapter. Before each chapter the kernel's
+# namespace is emptied, its figures closed and its working directory set, so a chapter sees
+# what it would in a fresh kernel; nbval (make test) reruns every chapter in a fresh kernel
+# and compares, so a leak between chapters would show as a failure.
+_KERNEL: list = []
+_RESET = (
+    "get_ipython().run_line_magic('reset', '-f')\n"
+    "import os as _os, matplotlib.pyplot as _plt\n_plt.close('all')\n_os.chdir({workdir!r})\n"
+    "del _os, _plt"
+)
+
+
+def _kernel(workdir: Path) -> KernelManager:
+    """This worker's kernel, started on first use, reset for a new chapter in ``workdir``."""
+    if not _KERNEL:
+        km = QuietKernelManager(kernel_name=KERNEL)
+        km.start_kernel(cwd=str(workdir))
+        multiprocessing.util.Finalize(None, km.shutdown_kernel, kwargs={"now": True}, exitpriority=10)
+        _KERNEL.append(km)
+    km = _KERNEL[0]
+    client = km.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        reply = client.execute_interactive(_RESET.format(workdir=str(workdir)), timeout=60)
+        if reply["content"]["status"] != "ok":
+            raise BuildError(f"the kernel could not be reset: {reply['content'].get('evalue')}")
+    finally:
+        client.stop_channels()
+    return km
+
+
 def execute(
-    template: Path, workdir: Path, parameters: dict, label: str, title: str, key: dict | None = None
+    template: Path,
+    workdir: Path,
+    parameters: dict,
+    label: str,
+    title: str,
+    key: dict | None = None,
+    reuse_kernel: bool = True,
 ) -> ChapterResult:
     """Run one chapter template (MyST Markdown) with Papermill into ``workdir`` (its working
     directory too, so the chapter's table lands in ``workdir/tables/``), then tidy it and
-    record its cache ``key``. Plain arguments: runs in a worker process."""
+    record its cache ``key``. Plain arguments: runs in a worker process, on the worker's kernel
+    (``reuse_kernel``) or on a kernel of its own."""
     import jupytext
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -144,6 +185,7 @@ def execute(
     output = ensure_dir(workdir) / f"{template.stem}.ipynb"
     try:
         notebook = applicable(jupytext.read(template), parameters["parameters"])
+        kernel = {"km": _kernel(workdir)} if reuse_kernel else {"kernel_manager_class": QuietKernelManager}
         papermill.execute_notebook(
             notebook,
             str(output),
@@ -153,7 +195,7 @@ def execute(
             progress_bar=False,
             log_output=False,
             report_mode=False,
-            kernel_manager_class=QuietKernelManager,
+            **kernel,
         )
     except PapermillExecutionError as exc:
         return ChapterResult(
@@ -194,8 +236,15 @@ def tidy(path: Path, title: str, key: dict | None = None) -> None:
     nb.metadata.pop("jupytext", None)
     if key is not None:
         nb.metadata[cache.KEY_FIELD] = key
+    executed = 0
     for number, cell in enumerate(nb.cells, start=1):
         cell.id = f"cell-{number}"
+        if cell.cell_type == "code" and cell.get("execution_count") is not None:
+            executed += 1  # as a fresh kernel counts, whichever kernel ran the chapter
+            cell.execution_count = executed
+            for output in cell.get("outputs", []):
+                if "execution_count" in output:
+                    output["execution_count"] = executed
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         tags = cell.metadata.get("tags", [])

@@ -102,6 +102,28 @@ def identifiers(template: Template, frames: dict) -> set[str]:
     return found
 
 
+def identifier_values(jobs, root: Path) -> frozenset[str]:
+    """The identifier values of every input the ``jobs`` (``config.Job``) read, for guarding the
+    HTML. Only the identifier columns are read, without validation: each file was validated
+    when the chapters that read it last ran (the chapter cache keys on its content)."""
+    found: set[str] = set()
+    for job in jobs:
+        for spec in job.chapter.template.inputs.values():
+            columns = list(_contract(spec).identifiers)
+            where = locate(spec, job.parameters, job.chapter.part.key, root) if columns else None
+            for path in where if isinstance(where, list) else [where] if where else []:
+                if path.suffix.lower() == ".parquet":
+                    frame = pd.read_parquet(path, columns=columns)
+                else:
+                    with path.open(encoding="utf-8-sig") as fh:
+                        header = fh.readline()
+                    sep = ";" if header.count(";") > header.count(",") else ","  # as contract.read detects it
+                    frame = pd.read_csv(path, sep=sep, usecols=columns, dtype=str, encoding="utf-8-sig")
+                for column in columns:
+                    found.update(frame[column].dropna().astype(str))
+    return frozenset(found)
+
+
 def describe(frame, where, root: Path) -> str:
     """One line on what an input holds: file, rows, groups, date range (for ``evalbook check``)."""
     if isinstance(frame, dict):
