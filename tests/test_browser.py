@@ -303,21 +303,21 @@ def test_version_menu_links_to_the_same_page_in_every_version(built, browser, tm
     work, _ = built
     build = tmp_path / "_build"
     shutil.copytree(work / "_build" / "html", build / "html", ignore=shutil.ignore_patterns("_downloads"))
-    shutil.copytree(build / "html", build / "versions" / "0.1.0")
+    shutil.copytree(build / "html", build / "versions" / "0.0.1")
     html.write_switcher(build)
     server, url = serve(build)
     try:
-        for start in ("html/", "versions/0.1.0/"):
+        for start in ("html/", "versions/0.0.1/"):
             page, errors = open_page(browser, urljoin(url, start + "book/wgw/effect_study.html"), WIDTHS["desktop"])
             page.locator(".evalbook-versions summary").click()
             links = page.locator(".evalbook-versions__menu a")
             names = links.all_inner_texts()
-            assert names == ["0.1.0 (nieuwste)", "in ontwikkeling"], names
+            assert names == ["0.0.1 (nieuwste)", "in ontwikkeling"], names
             current = page.locator(".evalbook-versions__current").inner_text()
-            assert current == ("in ontwikkeling" if start == "html/" else "0.1.0 (nieuwste)")
-            for i, target in enumerate(("versions/0.1.0/", "html/")):
+            assert current == ("in ontwikkeling" if start == "html/" else "0.0.1 (nieuwste)")
+            for i, target in enumerate(("versions/0.0.1/", "html/")):
                 assert links.nth(i).get_attribute("href") == urlparse(url).path + target + "book/wgw/effect_study.html"
-            other = urljoin(url, "versions/0.1.0/" if start == "html/" else "html/")
+            other = urljoin(url, "versions/0.0.1/" if start == "html/" else "html/")
             links.nth(0 if start == "html/" else 1).click()
             page.wait_for_url(lambda u, other=other: u.startswith(other))
             assert page.url == other + "book/wgw/effect_study.html"

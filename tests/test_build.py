@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from conftest import ROOT, copy_repo, evalbook
 
@@ -55,7 +56,8 @@ def test_rebuilt_chapters_equal_the_committed_ones(built):
 def test_html_shows_the_reproduced_figures_and_the_version_box(built):
     work, _ = built
     page = (work / "_build" / "html" / "book" / "wgw" / "effect_study.html").read_text(encoding="utf-8")
-    assert "Herkomst van dit hoofdstuk" in page and "0.1.0" in page
+    version = yaml.safe_load((work / "_config.yml").read_text(encoding="utf-8"))["version"]
+    assert "Herkomst van dit hoofdstuk" in page and f"boekversie <code>{version}</code>" in page
     assert re.search(
         r"<span class=\"pasted-text\">19%</span> in de programmagroep en "
         r"<span class=\"pasted-text\">13%</span> in de controlegroep",
@@ -128,7 +130,7 @@ def test_privacy_guard_stops_a_chapter_that_shows_an_identifier(tmp_path):
         work, "build", "--programme", "wgw", "--chapter", "effect_study", "--data-dir", str(data), "--no-html"
     )
     assert proc.returncode == 1
-    assert "person-level identifiers in the output" in proc.stderr and "Ove*******" in proc.stderr
+    assert "person-level identifiers in the output" in proc.stderr and "Ov********" in proc.stderr
     assert (work / "book" / "wgw" / "effect_study.ipynb").read_bytes() == before
 
 

@@ -137,3 +137,11 @@ def test_wgw_is_warning_free():
         mde = effect.mde_table(table, sd=effect.pooled_sd(frame, ["contacts_total", "contacts_selected"]))
     assert mde["mde"].notna().sum() == len(table) - 1  # all but no return after work
     assert mde.set_index("outcome")["mde"].isna()["no_return_after_work"]
+
+
+def test_power_without_spread_under_the_alternative_is_a_step():
+    """p0 = 0 and p1 = 1: every programme person has the outcome and no control person does;
+    the estimate is exactly 1, so the test rejects for sure when 1 exceeds the critical value
+    (hand: pooled 1/2 with 20 and 20, se_null = sqrt(1/4 * 2/20) = 0.158, 1.96 * 0.158 = 0.31)."""
+    assert power.proportion_power(1.0, 0.0, 20, 20) == 1.0
+    assert power.proportion_power(1.0, 0.0, 1, 1) == 0.0  # se_null = 0.707: 1.96 * 0.707 > 1

@@ -25,7 +25,12 @@ DEFAULT_POWER = 0.8
 
 
 def _power(d: float, se_null: float, se_alt: float, alpha: float) -> float:
+    """Power of a two-sided z-test of difference ``d`` (standard error ``se_null`` under the null,
+    ``se_alt`` under the alternative). Without spread under the alternative (both proportions
+    0 or 1) the estimate is exactly ``d``: power 1 when it lies beyond the critical value, else 0."""
     z = stats.norm.isf(alpha / 2)
+    if se_alt == 0:
+        return float(abs(d) > z * se_null)
     return float(stats.norm.sf((z * se_null - d) / se_alt) + stats.norm.cdf((-z * se_null - d) / se_alt))
 
 
