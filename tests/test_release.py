@@ -52,10 +52,12 @@ def repo(tmp_path_factory):
         for part in book["parts"]
         if part["key"] in KEEP
     ]
-    # pages that paste results from other chapters (key findings, the data page) go with them
+    # the landing and data pages are kept (chapters link them) but no longer paste from removed
+    # chapters; other pages that paste results (a part's key findings) go with their chapters
+    (work / "book" / "intro.md").write_text("# Evaluaties\n\nEen verkleind boek voor de test van releases.\n")
+    (work / "book" / "data.md").write_text("# Downloadbare gegevens\n\nDe tabellen staan bij elk hoofdstuk.\n")
     for part in book["parts"]:
         part["chapters"] = [c for c in part["chapters"] if "page" not in c or not pastes(work / f"{c['page']}.md")]
-    (work / "book" / "intro.md").write_text("# Evaluaties\n\nEen verkleind boek voor de test van releases.\n")
     (work / "book.yml").write_text(yaml.safe_dump(book, sort_keys=False, allow_unicode=True), encoding="utf-8")
     labels = [job.label for job in chapters.jobs(chapters.load(work))]
     for notebook in (work / "book").glob("*/*.ipynb"):
