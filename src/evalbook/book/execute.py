@@ -8,6 +8,8 @@ free of warnings.
 
 from __future__ import annotations
 
+import json
+import math
 import multiprocessing.util
 import os
 import shutil
@@ -29,6 +31,7 @@ from .terminal import strip_ansi
 
 KERNEL = "python3"
 HIDDEN_CELL_TAGS = {"parameters", "injected-parameters"}
+TIMINGS = ".chapter-seconds.json"  # under _build/: how long each chapter took when it last ran
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,8 @@ def run_chapters(
     if not todo:
         return 0
     identifiers = check_inputs([job for job, _, _ in todo], root)
+    timings = _timings(root)
+    todo.sort(key=lambda item: -timings.get(item[0].label, math.inf))  # longest first, new ones before all
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=ensure_dir(root / "_build")))
     try:
         n_jobs = max(1, min(n_jobs or os.cpu_count() or 1, len(todo)))
@@ -107,6 +112,7 @@ def run_chapters(
                 results.append(result)
                 mark = "ok" if result.error is None else "FAILED"
                 log(f"  {result.label:<28} {mark:<6} {result.seconds:5.1f} s  ({futures[future]})")
+        _save_timings(root, timings | {r.label: round(r.seconds, 1) for r in results if r.error is None})
         failed = [r for r in results if r.error]
         if failed:
             raise BuildError(
@@ -118,6 +124,21 @@ def run_chapters(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return len(todo)
+
+
+def _timings(root: Path) -> dict[str, float]:
+    """Seconds each chapter took when it last ran (empty before the first build). The chapters
+    are scheduled longest first, so that a long chapter does not start last and keep one
+    worker busy while the others idle."""
+    try:
+        return json.loads((root / "_build" / TIMINGS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_timings(root: Path, timings: dict[str, float]) -> None:
+    path = ensure_dir(root / "_build") / TIMINGS
+    path.write_text(json.dumps(dict(sorted(timings.items())), indent=1) + "\n", encoding="utf-8")
 
 
 class QuietKernelManager(KernelManager):

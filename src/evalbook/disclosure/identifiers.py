@@ -108,9 +108,8 @@ def scan_text(text: str, identifiers: frozenset[str] | set[str] = frozenset()) -
     """``(kind, value)`` for every suspicious value in ``text``."""
     found = [("bsn", m) for m in _NINE_DIGITS.findall(text) if is_bsn(m)]
     found += [("bsn", m) for m in _grouped(text)]
-    distinctive = {i for i in identifiers if _distinctive(i)}
-    if distinctive:
-        found += [("identifier", t) for t in sorted(set(_TOKEN.findall(text)) & distinctive)]
+    if identifiers:
+        found += [("identifier", t) for t in sorted(set(_TOKEN.findall(text)) & identifiers) if _distinctive(t)]
     return found
 
 
@@ -145,9 +144,13 @@ def scan_inputs(frame: pd.DataFrame, label_columns, identifiers: frozenset[str] 
     line 1) of each finding, the value masked. Columns ``frame`` lacks are skipped."""
     findings = []
     for column in [c for c in label_columns if c in frame.columns]:
+        seen: dict[str, list[tuple[str, str]]] = {}  # a label repeats on many lines: scan it once
         for position, value in enumerate(frame[column]):
             if pd.isna(value):
                 continue
-            for kind, found in scan_text(str(value), identifiers):
+            text = str(value)
+            if text not in seen:
+                seen[text] = scan_text(text, identifiers)
+            for kind, found in seen[text]:
                 findings.append(Finding(Path(file), kind, found, f"column '{column}', line {position + 2}"))
     _refuse(findings, "in an input's label column")

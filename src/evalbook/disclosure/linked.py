@@ -368,16 +368,23 @@ def _secondary(system: CountSystem, primaries: list[Key], rules: Rules, weights:
     hi_hidden = values + big
     cost = _cost(values, program.integer, free, rules.objective) * np.array([weights.get(k, 1.0) for k in keys])
     cuts = _relation_cuts(system, program, primaries, free, shown)
+    # Hiding a cell only widens its bounds, so a primary protected under one pattern is
+    # protected under every pattern that hides at least the same cells: skip its programs then.
+    widening = bool(np.all(lo_hidden <= lo_shown) and np.all(hi_hidden >= hi_shown))
+    protected_under: dict[Key, list[np.ndarray]] = {p: [] for p in primaries}
     for _ in range(MAX_ROUNDS):
         x = _master(cost, free, cuts)
         hidden = x | ~free
         lower, upper = np.where(hidden, lo_hidden, lo_shown), np.where(hidden, hi_hidden, hi_shown)
         added = False
         for p in primaries:
+            if widening and any(np.all(hidden >= before) for before in protected_under[p]):
+                continue
             j = program.index[p]
             high, d_low_hi, d_up_hi = extreme(program, lower, upper, j, maximise=True)
             low, d_low_lo, d_up_lo = extreme(program, lower, upper, j, maximise=False)
             if high - low >= m - 1e-6:
+                protected_under[p].append(hidden)
                 continue
             # width(x) <= width(x') + g @ (x - x'), from the duals (value functions are concave/convex)
             g = (d_up_hi - d_up_lo) * (hi_hidden - hi_shown) + (d_low_hi - d_low_lo) * (lo_hidden - lo_shown)

@@ -238,14 +238,9 @@ def validate(responses: pd.DataFrame, codebook: pd.DataFrame, survey_path, codeb
                 f"an item listed in {Path(codebook_name).name} (composites are computed, not answered)",
             )
         )
-    valid = (
-        responses.loc[known]
-        .apply(
-            lambda r: r["value"] in answer_codes(questions.at[r["item"], "scale"], questions.at[r["item"], "options"]),
-            axis=1,
-        )
-        .reindex(responses.index, fill_value=True)
-    )
+    allowed = {item: answer_codes(q["scale"], q["options"]) for item, q in questions.iterrows()}
+    pairs = zip(responses["item"], responses["value"], strict=True)
+    valid = pd.Series([item not in allowed or value in allowed[item] for item, value in pairs], index=responses.index)
     for scale, rows in responses[~valid].groupby(responses["item"].map(questions["scale"]), sort=False):
         problems.append(_problem(responses, responses.index.isin(rows.index), "value", _scale_expectation(scale)))
     routed = _routing_ok(responses, questions)

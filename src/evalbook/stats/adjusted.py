@@ -19,8 +19,8 @@ matrix (``SINGULAR``), or a logit that does not converge in :data:`MAX_ITERATION
 from __future__ import annotations
 
 import numpy as np
-import statsmodels.api as sm
 from scipy import special, stats
+from statsmodels.regression import linear_model
 
 LOGIT = "logit_ame"  # the ``method`` codes
 OLS = "ols_hc3"
@@ -100,7 +100,7 @@ def ols_effect(y, x: np.ndarray, treated: int, alpha: float = 0.05) -> dict:
     x = np.asarray(x, dtype=float)
     if len(y) <= x.shape[1] + 1:
         return failed(TOO_FEW_ROWS)
-    result = sm.OLS(np.asarray(y, dtype=float), x).fit(cov_type="HC3", use_t=True)
+    result = linear_model.OLS(np.asarray(y, dtype=float), x).fit(cov_type="HC3", use_t=True)
     low, high = result.conf_int(alpha)[treated]
     return {
         "ame": float(result.params[treated]),
