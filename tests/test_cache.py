@@ -6,7 +6,7 @@ import json
 import pytest
 
 from conftest import ROOT, copy_repo, evalbook
-from evalbook.book import cache, config
+from evalbook.book import cache, config, execute
 
 
 @pytest.fixture(scope="module")
@@ -45,11 +45,20 @@ def test_a_build_reruns_only_what_changed_and_says_why(work):
     assert proc.returncode == 0, proc.stderr
     assert "1 chapter(s) run, 11 up to date" in proc.stdout
     assert "wwatwork/client_survey" in proc.stdout and "survey_nps.csv changed" in proc.stdout
+    timings = json.loads((work / "_build" / execute.TIMINGS).read_text(encoding="utf-8"))
+    assert list(timings) == ["wwatwork/client_survey"] and timings["wwatwork/client_survey"] > 0
 
     page = work / "book" / "methods.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     proc = evalbook(work, "build", "--no-html")
     assert "0 chapter(s) run, 12 up to date" in proc.stdout
+
+
+def test_chapters_are_scheduled_longest_first_and_new_ones_before_all():
+    jobs = config.jobs(config.load(ROOT))[:4]
+    timings = {jobs[0].label: 2.0, jobs[1].label: 9.5, jobs[3].label: 4.0}  # jobs[2] never ran
+    todo = [(job, None, "forced") for job in jobs]
+    assert [job for job, _, _ in execute.longest_first(todo, timings)] == [jobs[2], jobs[1], jobs[3], jobs[0]]
 
 
 def test_why_stale_names_the_changed_parts():

@@ -89,7 +89,7 @@ def run_chapters(
         return 0
     identifiers = check_inputs([job for job, _, _ in todo], root)
     timings = _timings(root)
-    todo.sort(key=lambda item: -timings.get(item[0].label, math.inf))  # longest first, new ones before all
+    todo = longest_first(todo, timings)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=ensure_dir(root / "_build")))
     try:
         n_jobs = max(1, min(n_jobs or os.cpu_count() or 1, len(todo)))
@@ -126,10 +126,15 @@ def run_chapters(
     return len(todo)
 
 
+def longest_first(todo: list, timings: dict[str, float]) -> list:
+    """The jobs of ``todo`` (tuples starting with a job) ordered by the seconds they took when
+    they last ran, longest first, those never timed before all: a long chapter that started
+    last would keep one worker busy while the others idle."""
+    return sorted(todo, key=lambda item: -timings.get(item[0].label, math.inf))
+
+
 def _timings(root: Path) -> dict[str, float]:
-    """Seconds each chapter took when it last ran (empty before the first build). The chapters
-    are scheduled longest first, so that a long chapter does not start last and keep one
-    worker busy while the others idle."""
+    """Seconds each chapter took when it last ran (empty before the first build)."""
     try:
         return json.loads((root / "_build" / TIMINGS).read_text(encoding="utf-8"))
     except (OSError, ValueError):
