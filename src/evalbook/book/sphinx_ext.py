@@ -51,6 +51,7 @@ from sphinxcontrib.bibtex.plugin import register_plugin
 from sphinxcontrib.bibtex.style.referencing import BracketStyle, PersonStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
 
+from ..report import text
 from . import config, pdf
 
 LOCALE_DIR = Path("book") / "_locale"
@@ -64,39 +65,10 @@ class DutchSearch(SearchDutch):
         self.stemmer = snowballstemmer.stemmer("dutch_porter")
 
 
-MONTHS = dict(
-    zip(
-        (
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ),
-        (
-            "januari",
-            "februari",
-            "maart",
-            "april",
-            "mei",
-            "juni",
-            "juli",
-            "augustus",
-            "september",
-            "oktober",
-            "november",
-            "december",
-        ),
-        strict=True,
-    )
-)
+# The English month names BibTeX entries carry (not calendar.month_name: Sphinx sets the
+# locale), to the Dutch ones the book prints
+ENGLISH_MONTHS = "January February March April May June July August September October November December"
+MONTHS = dict(zip(ENGLISH_MONTHS.split(), text.MONTHS, strict=True))
 DUTCH_STYLES = {
     "bibtex_reference_style": ("author_year", "author_year_nl"),
     "bibtex_default_style": ("unsrt", "unsrt_nl"),
