@@ -236,7 +236,9 @@ def test_wide_tables_scroll_in_their_own_box_with_the_first_column_in_view(site,
     state = box.evaluate("""b => ({scrolls: b.scrollWidth > b.clientWidth, overflow: getComputedStyle(b).overflowX,
         hint: getComputedStyle(b, '::before').content, label: b.getAttribute('aria-label'), focusable: b.tabIndex})""")
     assert state["scrolls"] and state["overflow"] in {"auto", "scroll"}
-    assert "Schuif" in state["hint"] and state["label"] and state["focusable"] == 0
+    caption = table.locator("caption").inner_text().strip().rstrip(".")
+    assert caption.startswith("Tabel ") and state["label"] == f"{caption}; schuif opzij voor de overige kolommen"
+    assert "Schuif" in state["hint"] and state["focusable"] == 0
     box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
     first = table.locator("tbody tr").first.locator("td").first.bounding_box()
     verdict = table.locator("thead th", has_text="Oordeel").bounding_box()

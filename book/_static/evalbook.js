@@ -5,7 +5,8 @@
  * 2. Sphinx 7.4's Dutch catalog for its scripts leaves a few messages of the search page empty
  *    (the result count among them): they are filled in here.
  * 3. A table output wider than the column scrolls sideways; its container is marked so the
- *    style sheet can show that there is more to see (evalbook.css, "scroll hint").
+ *    style sheet can show that there is more to see (evalbook.css, "scroll hint"), and named
+ *    for screen readers by the table's caption.
  */
 if (typeof messages !== "undefined" && typeof locale !== "undefined") {
   messages.nl = {
@@ -36,15 +37,16 @@ if (typeof Documentation !== "undefined" && Documentation.TRANSLATIONS) {
 (() => {
   const SCROLLERS = ".cell_output > .output, .pst-scrollable-table-container";
   const mark = () => {
-    let number = 0;
     document.querySelectorAll(SCROLLERS).forEach((box) => {
-      if (box.querySelector("table") === null) return;
-      number += 1;
+      const table = box.querySelector("table");
+      if (table === null) return;
       const overflowing = box.scrollWidth > box.clientWidth + 1;
       box.classList.toggle("evalbook-scrolls", overflowing);
       if (overflowing) {
+        // named by the table's own caption ("Tabel 2. Uitkomsten ..."), as the chapter numbers it
+        const caption = table.caption ? table.caption.textContent.trim().replace(/\.$/, "") : "Tabel";
         box.setAttribute("role", "region");
-        box.setAttribute("aria-label", `Tabel ${number}; schuif opzij voor de overige kolommen`);
+        box.setAttribute("aria-label", `${caption}; schuif opzij voor de overige kolommen`);
       } else {
         box.removeAttribute("role");
         box.removeAttribute("aria-label");

@@ -14,10 +14,10 @@ import pandas as pd
 from ..core import contract, paths
 from ..schemas.published import PUBLISHED
 
-STATUS_AGREES = "gelijk"
-STATUS_DIFFERS = "wijkt af"
-STATUS_SUPPRESSED = "onderdrukt"
-STATUS_MISSING = "niet gereproduceerd"
+STATUS_AGREES = "agrees"  # the ``status`` codes of a comparison (report.text.STATUS_LABELS in Dutch)
+STATUS_DIFFERS = "differs"
+STATUS_SUPPRESSED = "suppressed"
+STATUS_MISSING = "missing"
 OUTCOME_FOR_N = "outflow"  # an outcome measured on everyone: its n is the group size
 
 

@@ -43,7 +43,8 @@ OVP_STATISTICS = ("realised", "predicted", "diff", "ci_low", "ci_high", "p_value
 class Released:
     """The cohort's results as they may be shown: hidden cells are missing, rows with a hidden
     cell are marked ``suppressed``; the comparison with the published figures says
-    ``onderdrukt`` where the reproduction is hidden."""
+    ``suppressed`` (:data:`evalbook.analysis.published.STATUS_SUPPRESSED`) where the
+    reproduction is hidden."""
 
     funnel: pd.DataFrame
     comparison: pd.DataFrame

@@ -29,7 +29,7 @@ from .effect import (
 from .effect_checks import gamma_text
 from .effect_matching import BALANCE_LABELS, smd_text
 from .tables import Table
-from .text import readable
+from .text import STATUS_LABELS, readable
 
 
 def _mde(study: ReleasedEffectStudy) -> str:
@@ -144,7 +144,9 @@ def comparison_display(study: ReleasedEffectStudy, labels: Mapping[str, str]) ->
                 ),
                 "Gepubliceerd": readable(r["printed"]),
                 "Gereproduceerd": reproduced,
-                "Overeenkomst": f"alleen een oordeel: {report}; reproductie: {beside}" if claim else r["status"],
+                "Overeenkomst": (
+                    f"alleen een oordeel: {report}; reproductie: {beside}" if claim else STATUS_LABELS[r["status"]]
+                ),
                 "Significantie rapport": report,
                 "Significantie reproductie": reproduction,
             }

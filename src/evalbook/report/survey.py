@@ -24,7 +24,7 @@ from ..schemas.survey import DONT_KNOW, GROUPS, option_labels, split_list
 from . import figures
 from . import format as fmt
 from .tables import Table
-from .text import join, lower_first, readable
+from .text import STATUS_LABELS, join, lower_first, readable
 from .verdict import AFTER_HOLM, SIGNIFICANCE_LABELS, holm_label, label, significance, verdict
 
 SUPPRESSED = "onderdrukt"
@@ -179,7 +179,7 @@ def comparison_display(released: ReleasedSurvey) -> Table:
                 "Gepubliceerd": readable(r["printed"]),
                 "Toegestaan": fmt.MISSING if claim else f"{fmt.number(r['lower'], 1)} – {fmt.number(r['upper'], 1)}",
                 "Gereproduceerd": fmt.MISSING if claim else reproduced,
-                "Overeenkomst": CLAIM_STATUS if claim else r["status"],
+                "Overeenkomst": CLAIM_STATUS if claim else STATUS_LABELS[r["status"]],
                 "Significantie rapport": SIGNIFICANCE_LABELS.get(r["significance"], fmt.MISSING),
                 "Significantie reproductie": significance(
                     r["reproduced_p"], released.alpha, p_holm.get(quantity, np.nan)

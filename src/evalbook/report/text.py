@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ..analysis import published
+
 MONTHS = (
     "januari",
     "februari",
@@ -18,6 +20,14 @@ MONTHS = (
     "november",
     "december",
 )
+
+
+STATUS_LABELS = {  # a comparison with a published figure (analysis.published.side_by_side)
+    published.STATUS_AGREES: "gelijk",
+    published.STATUS_DIFFERS: "wijkt af",
+    published.STATUS_SUPPRESSED: "onderdrukt",
+    published.STATUS_MISSING: "niet gereproduceerd",
+}
 
 
 def join(items, empty: str = "", sep: str = ", ") -> str:

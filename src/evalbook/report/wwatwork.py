@@ -17,7 +17,7 @@ from ..disclosure.wwatwork import Released
 from . import figures as style
 from . import format as fmt
 from .tables import Table
-from .text import lower_first, month, readable
+from .text import STATUS_LABELS, lower_first, month, readable
 from .verdict import significance
 
 STEP_LABELS = {
@@ -119,7 +119,11 @@ def comparison_display(side: pd.DataFrame) -> Table:
                 f"{_value(r['low'], r['unit'], decimals)} – {_value(r['high'], r['unit'], decimals)}"
             )
         rows.append(
-            row | {"Berekend als": HOW_REPRODUCED.get(r["figure_id"], "deel / totaal"), "Overeenkomst": r["status"]}
+            row
+            | {
+                "Berekend als": HOW_REPRODUCED.get(r["figure_id"], "deel / totaal"),
+                "Overeenkomst": STATUS_LABELS[r["status"]],
+            }
         )
     return Table(pd.DataFrame(rows))
 
@@ -140,7 +144,7 @@ def derived_display(derived: pd.DataFrame) -> Table:
                 "Mogelijk door afronding": _range(r["low"], r["high"], r["unit"], decimals),
                 "95%-steekproefinterval": _range(r["sampling_low"], r["sampling_high"], r["unit"], decimals),
                 "Berekend als": HOW_REPRODUCED[r["figure_id"]],
-                "Overeenkomst": r["status"],
+                "Overeenkomst": STATUS_LABELS[r["status"]],
             }
         )
     return Table(pd.DataFrame(rows))
@@ -389,7 +393,7 @@ def glue_values(
         values[f"did_{key}_claim"] = _range(r["claim_low"], r["claim_high"], r["unit"], 1)
         values[f"did_{key}_rounding"] = _range(r["low"], r["high"], r["unit"], decimals)
         values[f"did_{key}_sampling"] = _range(r["sampling_low"], r["sampling_high"], r["unit"], decimals)
-        values[f"did_{key}_status"] = r["status"]
+        values[f"did_{key}_status"] = STATUS_LABELS[r["status"]]
     values["rotterdam_share_of_rijnmond"] = fmt.percent(rotterdam["share_of_rijnmond"], 0)
     values["leavers_rotterdam_2016"] = fmt.number(rotterdam["leavers"], 0)
     values["leavers_rotterdam_2016_month"] = fmt.number(rotterdam["leavers_per_month"], 0)
