@@ -65,7 +65,7 @@ def build_ratios(work: Path) -> list[tuple[str, float]]:
         ("forced (all chapters + HTML)", forced),
         ("no-op", noop),
         ("one data file changed", one_input),
-        ("one Markdown page changed", html_only),
+        ("one Markdown page changed (HTML only)", html_only),
     ]
 
 
@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             forced = builds[0][1]
             print("Book build (ratio to the forced build):")
             for name, seconds in builds:
-                print(f"  {name:<30} {seconds:7.1f} s   {seconds / forced:6.3f}")
+                print(f"  {name:<40} {seconds:7.1f} s   {seconds / forced:6.3f}")
         if not args.skip_scale:
             rows = scaled_effect_study(work)
             base = rows[0][1]
