@@ -1,4 +1,5 @@
-"""Shared fixtures: the repository root and small hand-made registers."""
+"""Shared fixtures and helpers: the repository root, a copy of it, the effect study as its
+chapter computes it, and small hand-made registers."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from evalbook.analysis import effect
+from evalbook.book.chapter import Chapter
+from evalbook.disclosure.policy import Rules
+
 ROOT = Path(__file__).resolve().parents[1]
 SKIP = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__", ".hypothesis")
 
@@ -18,6 +23,26 @@ def copy_repo(dest: Path) -> Path:
     """The repository without environment, build products and git: where a build may write."""
     shutil.copytree(ROOT, dest, ignore=SKIP)
     return dest
+
+
+def effect_study(part: str, parameters: dict | None = None):
+    """The effect study of ``part`` as its chapter computes it, before the gate: the study and
+    the chapter's disclosure rules."""
+    chapter = Chapter("effect_study", part, parameters or {})
+    p = chapter.parameters
+    study = effect.analyse(
+        chapter.read("register"),
+        chapter.read("published"),
+        chapter.read("pool"),
+        chapter.assumptions(),
+        follow_up_months=p["follow_up_months"],
+        alpha=p["alpha"],
+        outcomes_shown=p["outcomes"],
+        target_groups=p["target_groups"],
+        outflow_measure=p["outflow_measure"],
+        published_total=p["published_total"],
+    )
+    return study, Rules.from_parameters(p)
 
 
 def evalbook(workdir: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:

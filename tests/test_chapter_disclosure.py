@@ -25,8 +25,8 @@ import shutil
 import pandas as pd
 import pytest
 
-from conftest import ROOT, copy_repo, evalbook
-from evalbook.analysis import effect, nps, survey, wwatwork
+from conftest import ROOT, copy_repo, effect_study, evalbook
+from evalbook.analysis import nps, survey, wwatwork
 from evalbook.analysis.outcomes import BY_NAME
 from evalbook.book.chapter import Chapter
 from evalbook.core.rounding import printed_interval, round_half_up
@@ -413,24 +413,8 @@ def _funnel_figures(r: Reader, comparison: pd.DataFrame, months: int | None) -> 
 @functools.cache
 def effect_run(part: str, data_dir=None):
     """The effect study of ``part`` up to the gate: (raw study, released study, rules)."""
-    chapter = Chapter("effect_study", part, {"data_dir": str(data_dir)} if data_dir else {})
-    p = chapter.parameters
-    register = chapter.read("register")
-    study = effect.analyse(
-        register,
-        chapter.read("published"),
-        chapter.read("pool"),
-        chapter.assumptions(),
-        follow_up_months=p["follow_up_months"],
-        alpha=p["alpha"],
-        outcomes_shown=p["outcomes"],
-        target_groups=p["target_groups"],
-        outflow_measure=p["outflow_measure"],
-        published_total=p["published_total"],
-    )
-    rules = Rules.from_parameters(p)
-    persons = effect.with_covariates(register, p["follow_up_months"], outflow_measure=p["outflow_measure"])
-    return study, effect_gate.release(study, persons, rules), rules
+    study, rules = effect_study(part, {"data_dir": str(data_dir)} if data_dir else {})
+    return study, effect_gate.release(study, rules), rules
 
 
 @functools.cache
@@ -549,10 +533,7 @@ def test_a_gate_that_forgets_the_unweighted_means_is_caught(monkeypatch):
     assert any(s.table == "comparison" for s in released.suppressions)  # the real gate hid some means
     monkeypatch.setattr(effect_cells, "_with_unweighted", lambda system, study, parts: system)
     monkeypatch.setattr(effect_cells, "_with_means", lambda system, study, parts: system)
-    persons = effect.with_covariates(
-        Chapter("effect_study", "route3", {}).read("register"), 12, outflow_measure=study.outflow_measure
-    )
-    blind = effect_gate.release(study, persons, rules)
+    blind = effect_gate.release(study, rules)
     found = effect_attack(effect_report.download_table(blind), study, blind, rules)
     assert not found.empty and any(cell[1] in ("team6", "oap") for cell in found["cell"])
 

@@ -10,9 +10,8 @@ import pandas as pd
 import pytest
 from statsmodels.stats.multitest import multipletests
 
-from conftest import ROOT
+from conftest import ROOT, effect_study
 from evalbook.analysis import effect, published
-from evalbook.book.chapter import Chapter
 from evalbook.core.errors import DisclosureError
 from evalbook.disclosure import effect as gate
 from evalbook.disclosure import rules as disclosure
@@ -66,24 +65,9 @@ DEFAULTS = Rules()
 
 def run(part: str, rules: Rules = DEFAULTS, parameters: dict | None = None, **changes):
     """The study of ``part`` (with ``changes`` to its result) and what the gate releases of it."""
-    chapter = Chapter("effect_study", part, parameters or {})
-    p = chapter.parameters
-    register = chapter.read("register")
-    study = effect.analyse(
-        register,
-        chapter.read("published"),
-        chapter.read("pool"),
-        chapter.assumptions(),
-        follow_up_months=p["follow_up_months"],
-        alpha=p["alpha"],
-        outcomes_shown=p["outcomes"],
-        target_groups=p["target_groups"],
-        outflow_measure=p["outflow_measure"],
-        published_total=p["published_total"],
-    )
+    study, _ = effect_study(part, parameters)
     study = effect.EffectStudy(**(vars(study) | changes))
-    persons = effect.with_covariates(register, p["follow_up_months"], outflow_measure=p["outflow_measure"])
-    return study, gate.release(study, persons, rules)
+    return study, gate.release(study, rules)
 
 
 @pytest.fixture(scope="module")

@@ -63,10 +63,9 @@ def route3_study(data: pd.DataFrame | None = None, with_inputs: bool = False) ->
     )
 
 
-def release(study: effect.EffectStudy, data: pd.DataFrame) -> gate.ReleasedEffectStudy:
+def release(study: effect.EffectStudy) -> gate.ReleasedEffectStudy:
     """The gate as the chapter calls it, with a minimum cell size of 10."""
-    persons = effect.with_covariates(data, 12, outflow_measure=study.outflow_measure)
-    return gate.release(study, persons, Rules(min_cell_size=10))
+    return gate.release(study, Rules(min_cell_size=10))
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +75,7 @@ def study():
 
 @pytest.fixture(scope="module")
 def released(study):
-    return release(study, register("route3"))
+    return release(study)
 
 
 def glue(s: gate.ReleasedEffectStudy) -> dict[str, str]:
@@ -96,7 +95,7 @@ def wgw_study():
 
 @pytest.fixture(scope="module")
 def wgw(wgw_study):
-    return release(wgw_study, register("wgw"))
+    return release(wgw_study)
 
 
 def test_route3_runs_with_four_target_groups_and_the_configured_outcomes(study):
@@ -153,7 +152,7 @@ def test_target_group_labels_come_from_the_caller(released):
 def test_a_missing_target_group_is_named_and_the_rest_still_runs():
     data = register("route3")
     data = data[data["target_group"] != "team6"].reset_index(drop=True)
-    s = release(route3_study(data), data)
+    s = release(route3_study(data))
     assert s.missing == ["team6"] and "team6" not in set(s.table["target_group"])
     values = glue(s)
     assert values["target_groups_missing"] == "Team 6"
@@ -453,7 +452,7 @@ def test_gamma_from_the_matched_pairs_by_hand(wgw_study):
 def test_without_a_pool_gamma_is_left_out_and_said_why():
     s = effect.analyse(register("wgw"), published.load("wgw", "effect_study"))
     assert s.table["gamma"].isna().all() and s.table["e_value"].notna().any()
-    shown = release(s, register("wgw"))
+    shown = release(s)
     assert "Zonder kandidatenbestand zijn die niet te herleiden, dus Γ ontbreekt" in glue(shown)["gamma_note"]
 
 

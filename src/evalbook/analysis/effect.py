@@ -99,7 +99,9 @@ class EffectStudy:
     figures of the chosen outcomes; ``total_means``: when the report's totals are unweighted
     means of the target groups, those means (index outcome, a column per group), else None;
     ``km``, ``cif`` (with intervals), ``log_rank``: time to outflow (everyone); ``assumptions``: the
-    assumptions with their parsed ``quantity, group, target_group, kind``.
+    assumptions with their parsed ``quantity, group, target_group, kind``; ``persons``: the
+    per-person outcomes everything was computed from (:func:`with_covariates`), which the gate's
+    magnitude rules read.
     """
 
     table: pd.DataFrame
@@ -115,6 +117,7 @@ class EffectStudy:
     min_events: int
     outflow_measure: str
     published_total: str
+    persons: pd.DataFrame
     target_groups: list[str] = field(default_factory=list)  # present, in the configured order
     missing: list[str] = field(default_factory=list)  # configured but absent from the data
     total_means: pd.DataFrame | None = None
@@ -196,6 +199,7 @@ def analyse(
         min_events=min_events,
         outflow_measure=outflow_measure,
         published_total=published_total,
+        persons=persons,
         target_groups=present,
         missing=missing,
         total_means=_total_means(table) if unweighted else None,

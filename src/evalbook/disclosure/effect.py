@@ -141,10 +141,9 @@ class ReleasedEffectStudy:
         return self.table[self.table["target_group"] == TOTAL].reset_index(drop=True)
 
 
-def release(study: EffectStudy, persons: pd.DataFrame, rules: Rules = DEFAULT_RULES) -> ReleasedEffectStudy:
-    """What of ``study`` may be shown under ``rules`` (see the module docstring). ``persons``:
-    the per-person outcomes the study was computed from (``group``, ``target_group`` and the
-    mean outcomes; :func:`evalbook.analysis.effect.with_covariates`), for the magnitude rules."""
+def release(study: EffectStudy, rules: Rules = DEFAULT_RULES) -> ReleasedEffectStudy:
+    """What of ``study`` may be shown under ``rules`` (see the module docstring); the magnitude
+    rules read the per-person outcomes the study was computed from (``study.persons``)."""
     unknown = [c for c in study.table.columns if c not in KNOWN]
     if unknown:
         raise DisclosureError(
@@ -154,7 +153,7 @@ def release(study: EffectStudy, persons: pd.DataFrame, rules: Rules = DEFAULT_RU
     cells = effect_system(study)
     headline = {key: TOTAL_WEIGHT for key in cells.system.cells if key[0] in ("n", "k", "k_alt") and key[1] == TOTAL}
     protection = protect(cells.system, rules, weights=headline)
-    means = _protect_means(study, persons, rules)
+    means = _protect_means(study, rules)
     table, held = _outcome_table(study.table, cells, protection, means, rules)
     comparison, more = _comparison(study, table, cells, protection, means)
     held += more
@@ -194,9 +193,9 @@ def release(study: EffectStudy, persons: pd.DataFrame, rules: Rules = DEFAULT_RU
     )
 
 
-def _protect_means(study: EffectStudy, persons: pd.DataFrame, rules: Rules) -> dict:
+def _protect_means(study: EffectStudy, rules: Rules) -> dict:
     """The mean outcomes to hide, keyed ``(target group, outcome, arm)``, with their reasons."""
-    table = study.table
+    table, persons = study.table, study.persons
     names = list(dict.fromkeys(table.loc[table["kind"] == "mean", "outcome"]))
     scopes = list(dict.fromkeys(table["target_group"]))
     values = {}
