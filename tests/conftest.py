@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from evalbook.analysis import effect
 from evalbook.book.chapter import Chapter
@@ -51,16 +52,50 @@ def evalbook(workdir: Path, *args: str, env: dict | None = None) -> subprocess.C
     )
 
 
+def throwaway_clone(dest: Path) -> Path:
+    """A clone of this repository as it travels (``--no-tags --single-branch``: its history,
+    no tags), with the working tree's uncommitted changes on top (none on CI)."""
+    subprocess.run(["git", "clone", "--quiet", "--no-tags", "--single-branch", str(ROOT), str(dest)], check=True)
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--modified", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\0")
+    for name in filter(None, listed):
+        source, target = ROOT / name, dest / name
+        if source.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+        else:
+            target.unlink(missing_ok=True)
+    return dest
+
+
+def publish_build_steps() -> list[str]:
+    """The commands of the publish workflow's build job (not the upload)."""
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "publish.yml").read_text(encoding="utf-8"))
+    return [step["run"] for step in workflow["jobs"]["build"]["steps"] if "run" in step]
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    """A full `evalbook build` (every chapter, then the HTML book) in a copy of the repository."""
-    work = copy_repo(tmp_path_factory.mktemp("build") / "repo")
-    proc = evalbook(work, "build")
+    """The book as the publish workflow builds it: its build steps (``make book``: a fresh
+    environment, the chapters, the HTML, the PDFs and every recorded release) in a throw-away
+    clone without tags. The build, browser, PDF and download tests share it."""
+    work = throwaway_clone(tmp_path_factory.mktemp("build") / "repo")
     log = ROOT / "_build" / "test-artifacts" / "build.log"  # uploaded by CI when the tests fail
     log.parent.mkdir(parents=True, exist_ok=True)
-    log.write_text(proc.stdout + proc.stderr, encoding="utf-8")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return work, proc
+    output = []
+    for command in publish_build_steps():
+        proc = subprocess.run(
+            ["bash", "-eo", "pipefail", "-c", command], cwd=work, capture_output=True, text=True, timeout=1800
+        )
+        output.append(proc.stdout + proc.stderr)
+        log.write_text("".join(output), encoding="utf-8")
+        assert proc.returncode == 0, f"{command}:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}"
+    return work, subprocess.CompletedProcess(proc.args, 0, "".join(output), "")
 
 
 @pytest.fixture
@@ -106,3 +141,17 @@ def seed_text(name: str) -> str:
 @pytest.fixture
 def frame_of():
     return lambda rows: pd.DataFrame(rows)
+
+
+# The slow tier (`make test` only): modules and fixtures that build the book, make a release or
+# drive a browser, and nbval's items (the executed chapters). Everything else is the fast tier
+# (`make check`), which must stay well under a minute.
+SLOW_MODULES = {"test_build", "test_browser", "test_pdf", "test_release", "test_downloads"}
+SLOW_FIXTURES = {"built"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is None or module.__name__ in SLOW_MODULES or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

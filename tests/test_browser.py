@@ -209,7 +209,8 @@ def test_page_for_a_reader(site, browser, name, width):
 
     if name in CHAPTERS:
         assert page.locator(".provenance").count() == 1, "version box missing"
-        assert "boekversie" in page.locator(".provenance").inner_text()
+        assert "inhoudssleutel" in page.locator(".provenance").inner_text()
+        assert page.locator(".evalbook-versions").get_attribute("data-version"), "book version missing"
         glued = page.locator(".pasted-text").all_inner_texts()
         blank = [t for t in glued if not t.strip() or t.strip().lower() in {"nan", "none", "<na>"}]
         assert not blank, f"blank or nan glued values: {blank}"

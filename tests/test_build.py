@@ -11,6 +11,7 @@ import pandas as pd
 import yaml
 
 from conftest import ROOT, copy_repo, evalbook
+from evalbook.book import records
 
 
 def sanitizers():
@@ -57,7 +58,8 @@ def test_html_shows_the_reproduced_figures_and_the_version_box(built):
     work, _ = built
     page = (work / "_build" / "html" / "book" / "wgw" / "effect_study.html").read_text(encoding="utf-8")
     version = yaml.safe_load((work / "_config.yml").read_text(encoding="utf-8"))["version"]
-    assert "Herkomst van dit hoofdstuk" in page and f"boekversie <code>{version}</code>" in page
+    assert "Herkomst van dit hoofdstuk" in page and "inhoudssleutel <code>" in page
+    assert f'data-version="{records.label(version)}"' in page  # the header names the book version
     assert re.search(
         r"<span class=\"pasted-text\">19%</span> in de programmagroep en "
         r"<span class=\"pasted-text\">13%</span> in de controlegroep",

@@ -2,11 +2,13 @@
 and the build says why; the committed chapters are current."""
 
 import json
+import textwrap
+from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, copy_repo, evalbook
-from evalbook.book import cache, config, execute
+from evalbook.book import cache, config, dependencies, execute
 
 
 @pytest.fixture(scope="module")
@@ -75,3 +77,105 @@ def test_why_stale_names_the_changed_parts():
     new = parts | {"inputs": {"register.csv": "x"}, "code": "y"}
     assert cache.why_stale(cache.Key("new", new), old) == "register.csv changed, package code changed"
     assert cache.why_stale(cache.Key("new", parts), None) == "not built yet"
+
+
+def _digest(tmp_path, source: str) -> str:
+    path = tmp_path / "module.py"
+    path.write_text(textwrap.dedent(source), encoding="utf-8")
+    return dependencies.source_digest(path)
+
+
+def test_the_code_digest_ignores_docstrings_comments_and_layout(tmp_path):
+    base = _digest(
+        tmp_path,
+        '''
+        """Module docstring."""
+        def f(a, b):
+            """What f does."""
+            return a + b
+        ''',
+    )
+    same = _digest(
+        tmp_path,
+        '''
+        """A reworded module docstring,
+        over two lines."""
+
+        # a comment
+        def f(
+            a,
+            b,
+        ):  # another
+            """What f does, said otherwise."""
+
+            return a + b
+        ''',
+    )
+    assert same == base
+    assert _digest(tmp_path, "def f(a, b):\n    return a - b\n") != base
+    assert _digest(tmp_path, 'def f(a, b):\n    """Doc."""\n    return a + b\nX = "not a docstring"\n') != base
+    # a string that is the value of an assignment counts, even at the top of a module
+    assert _digest(tmp_path, 'X = "a"\n') != _digest(tmp_path, 'X = "b"\n')
+
+
+def test_a_chapter_runs_only_the_code_its_template_imports():
+    """The effect study's key covers its analysis and report modules, not the literature
+    scan's; every chapter's covers the executor."""
+    book = config.load(ROOT)
+    effect = next(j for j in config.jobs(book) if j.label == "wgw/effect_study")
+    literature = next(j for j in config.jobs(book) if j.label == "wgw/literature_scan")
+    effect_code = cache.chapter_key(effect.chapter, effect.parameters, ROOT).parts["code"]
+    literature_code = cache.chapter_key(literature.chapter, literature.parameters, ROOT).parts["code"]
+    assert "evalbook.analysis.effect" in effect_code and "evalbook.stats.survival" in effect_code
+    assert "evalbook.report.literature" not in effect_code and "evalbook.analysis.literature" in literature_code
+    assert cache.RUNNER in effect_code and cache.RUNNER in literature_code
+
+
+def test_lazy_and_relative_imports_are_followed(tmp_path):
+    package = tmp_path / "evalbook"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "sub" / "__init__.py").write_text("from . import a\n", encoding="utf-8")
+    (package / "sub" / "a.py").write_text("def f():\n    from ..b import g\n    return g\n", encoding="utf-8")
+    (package / "b.py").write_text("import evalbook.c\n", encoding="utf-8")
+    (package / "c.py").write_text("", encoding="utf-8")
+    (package / "unused.py").write_text("", encoding="utf-8")
+    assert dependencies.closure(tmp_path, ["evalbook.sub"]) == [
+        "evalbook",
+        "evalbook.b",
+        "evalbook.c",
+        "evalbook.sub",
+        "evalbook.sub.a",
+    ]
+
+
+def _stale_after(work, module: str, edit) -> set[str]:
+    """The chapters whose content key ``edit`` (text -> text) of ``module``'s file changes."""
+
+    def keys():
+        return {
+            job.label: cache.chapter_key(job.chapter, job.parameters, work) for job in config.jobs(config.load(work))
+        }
+
+    path = work / "src" / Path(*module.split(".")).with_suffix(".py")
+    original = path.read_text(encoding="utf-8")
+    before = keys()
+    path.write_text(edit(original), encoding="utf-8")
+    try:
+        return {label for label, key in keys().items() if cache.why_stale(key, before[label].as_metadata())}
+    finally:
+        path.write_text(original, encoding="utf-8")
+
+
+def test_a_docstring_change_reruns_nothing_and_a_study_module_only_its_chapters(work):
+    def reword_docstring(text):
+        head, quote, rest = text.partition('"""')
+        return head + quote + "Reworded. " + rest
+
+    assert _stale_after(work, "evalbook.analysis.literature", reword_docstring) == set()
+    assert _stale_after(work, "evalbook.stats.proportions", reword_docstring) == set()
+    assert _stale_after(work, "evalbook.analysis.literature", lambda t: t + "\nCHANGED = 1\n") == {
+        "wgw/literature_scan",
+        "route3/literature_scan",
+        "wwatwork/literature_scan",
+    }

@@ -119,7 +119,7 @@ def test_a_rerun_on_changed_data_rewrites_the_key_findings(built, tmp_path):
     """Drop 30 programme persons from the WGW register, rerun the WGW effect study on that
     extract and rebuild the HTML: the landing page's key finding follows."""
     work = tmp_path / "repo"
-    shutil.copytree(built[0], work, symlinks=True)
+    shutil.copytree(built[0], work, symlinks=True, ignore=shutil.ignore_patterns(".venv", ".git", ".environments"))
     before = glued(work / "book" / "wgw" / "effect_study.ipynb")["key_outflow"]
     extract = tmp_path / "extract"
     shutil.copytree(ROOT / "data" / "synthetic" / "wgw", extract / "wgw")

@@ -1,14 +1,15 @@
 """Versioned releases, in a throw-away git repository holding the effect-study chapter(s):
-two releases are archived, listed in the switcher and the changelog with what changed, and
-a released version is rebuilt exactly from its tag."""
+two releases are recorded, archived, listed in the switcher and the changelog with what
+changed and the data they were built on; the work after them says so; and a recorded release
+is rebuilt exactly from its commit in a clone without tags."""
 
 import functools
 import json
 import os
-import shutil
 import subprocess
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,7 +17,7 @@ import yaml
 
 from conftest import copy_repo, evalbook
 from evalbook.book import config as chapters
-from evalbook.book import release
+from evalbook.book import records, release
 from test_build import outputs
 
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org"]
@@ -78,28 +79,54 @@ def release_cmd(repo, version, test_command="true"):
 def two_releases(repo):
     first = release_cmd(repo, "0.2.0")
     assert first.returncode == 0, first.stdout + first.stderr
-    # a new extract: 30 fewer persons in the WGW programme group
+    # a new extract: 30 fewer persons in the WGW programme group; a release refuses the chapter
+    # until it is rebuilt on it
     csv = repo / "data" / "synthetic" / "wgw" / "register.csv"
     register = pd.read_csv(csv, dtype=str, keep_default_na=False)
     register.drop(register.index[register["group"] == "programme"][:30]).to_csv(csv, index=False)
     git(repo, "commit", "-q", "-am", "new extract")
+    stale = release_cmd(repo, "0.3.0")
+    assert stale.returncode == 1 and "wgw/effect_study is not current (register.csv changed)" in stale.stderr
+    assert evalbook(repo, "build", "--no-html").returncode == 0
+    git(repo, "commit", "-q", "-am", "chapters on the new extract")
     second = release_cmd(repo, "0.3.0")
     assert second.returncode == 0, second.stdout + second.stderr
     return repo
 
 
-def test_releases_are_tagged_archived_and_versioned(two_releases):
+def test_releases_are_recorded_tagged_archived_and_followed_by_development(two_releases):
     repo = two_releases
     assert git(repo, "tag", "--list").split() == ["v0.2.0", "v0.3.0"]
-    assert "version: 0.3.0" in (repo / "_config.yml").read_text()
-    for version in ("0.2.0", "0.3.0"):
-        page = (repo / "_build" / "versions" / version / "book" / "wgw" / "effect_study.html").read_text()
-        assert f"<code>{version}</code>" in page  # the provenance box of that version
+    assert set(release.versions(repo).values()) == {"0.3.0+dev"}  # the three files agree
+    log = git(repo, "log", "--format=%s", "-5").splitlines()
+    assert log[:2] == ["Development after 0.3.0", "Release 0.3.0"]
+    recorded = records.load(repo)
+    assert [r.version for r in recorded] == ["0.2.0", "0.3.0"]
+    for record in recorded:
+        assert record.commit == git(repo, "rev-list", "-n", "1", f"v{record.version}").strip()
+        page = (repo / "_build" / "versions" / record.version / "book" / "wgw" / "effect_study.html").read_text()
+        assert f'data-version="{record.version}"' in page  # the archived book names its version
+        assert (repo / "_build" / "versions" / record.version / release.ARCHIVE_STAMP).read_text().strip() == (
+            record.commit
+        )
+    # the data each release was built on: the register changed between them, the pool did not
+    first, second = (r.data for r in recorded)
+    assert first["wgw/register.csv"] != second["wgw/register.csv"]
+    assert first["wgw/pool.csv"] == second["wgw/pool.csv"]
     assert git(repo, "status", "--porcelain") == ""
+
+
+def test_the_work_after_a_release_says_it_is_development(two_releases):
+    repo = two_releases
+    proc = evalbook(repo, "build", "--html-only")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    page = (repo / "_build" / "html" / "book" / "wgw" / "effect_study.html").read_text()
+    assert 'data-version="in ontwikkeling (na 0.3.0)"' in page
 
 
 def test_changelog_lists_both_versions_with_what_changed(two_releases):
     text = (two_releases / "book" / "versions.md").read_text()
+    assert text == records.versions_page(two_releases)  # generated from the record
     assert text.index("## Versie 0.3.0") < text.index("## Versie 0.2.0")
     assert "Eerste versie." in text
     assert "`wgw/effect_study`: outflow, n_programme: 300 → 270" in text
@@ -161,6 +188,9 @@ def test_a_release_is_refused_when_dirty_failing_or_not_newer(two_releases):
     repo = two_releases
     assert "not newer" in release_cmd(repo, "0.0.1").stderr
     assert "already released" in release_cmd(repo, "0.3.0").stderr
+    assert "not newer" in release_cmd(repo, "0.3.0+dev").stderr or "not a semantic version" in (
+        release_cmd(repo, "0.3.0+dev").stderr
+    )
     assert "tests fail" in release_cmd(repo, "0.4.0", test_command="false").stderr
     (repo / "book" / "intro.md").write_text("changed\n")
     try:
@@ -170,15 +200,25 @@ def test_a_release_is_refused_when_dirty_failing_or_not_newer(two_releases):
     assert git(repo, "tag", "--list").split() == ["v0.2.0", "v0.3.0"]
 
 
-def test_a_released_version_is_rebuilt_exactly_from_its_tag(two_releases, tmp_path):
-    repo = two_releases
-    shutil.rmtree(repo / "_build" / "versions" / "0.2.0")  # the archive is lost
-    rebuilt = release.rebuild(repo, "0.2.0")
-    assert (repo / "_build" / "versions" / "0.2.0" / "index.html").is_file()
-    for notebook in sorted(rebuilt.glob("*/*.ipynb")):
+def test_a_recorded_release_is_rebuilt_exactly_in_a_clone_without_tags(two_releases, tmp_path):
+    """A mirror of the main branch carries no tags: the record alone finds the release's commit,
+    and the rebuild reruns its chapters with its own code and data."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--no-tags", "--single-branch", str(two_releases), str(clone)], check=True)
+    assert git(clone, "tag", "--list") == ""
+    proc = evalbook(clone, "build", "--version", "0.2.0")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    archive = clone / "_build" / "versions"
+    assert (archive / "0.2.0" / "index.html").is_file()
+    assert [e["version"] for e in json.loads((archive / "switcher.json").read_text())] == ["0.3.0", "0.2.0", "dev"]
+    book = Path(proc.stdout.split("executed chapters in ")[1].strip())
+    rebuilt = sorted(book.glob("*/*.ipynb"))
+    assert len(rebuilt) == 2
+    commit = records.find(clone, "0.2.0").commit
+    for notebook in rebuilt:
         relative = f"book/{notebook.parent.name}/{notebook.name}"
         at_release = tmp_path / notebook.name
-        at_release.write_text(git(repo, "show", f"v0.2.0:{relative}"))
+        at_release.write_text(git(clone, "show", f"{commit}:{relative}"))
         assert outputs(notebook) == outputs(at_release), relative
-    table = pd.read_csv(rebuilt / "wgw" / "tables" / "effect_study.csv")
+    table = pd.read_csv(book / "wgw" / "tables" / "effect_study.csv")
     assert table.loc[table["outcome"] == "outflow", "n_programme"].item() == 300  # not today's 270

@@ -5,7 +5,6 @@ commit), the licences and the citation metadata (valid, and in step with the boo
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import shutil
@@ -21,7 +20,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from evalbook.book import hygiene, release
+from evalbook.book import hygiene, records, release
 from evalbook.core.errors import ReleaseError
 
 BIN = Path(sys.executable).parent
@@ -48,13 +47,11 @@ def lint(workflows_dir: Path) -> list[subprocess.CompletedProcess]:
     ]
 
 
-def readme_test_command() -> str:
-    """The line starting with `make test` in the README's "Two commands" block, without its comment."""
+def readme_commands() -> list[str]:
+    """The commands of the README's "Two commands" block, without their comments."""
     section = ROOT.joinpath("README.md").read_text(encoding="utf-8").split("## Two commands", 1)[1]
     block = section.split("```", 2)[1]
-    lines = [line.split("#", 1)[0].strip() for line in block.splitlines() if line.startswith("make test")]
-    assert len(lines) == 1, f"the README's 'Two commands' block names no single test command: {block}"
-    return lines[0]
+    return [line.split("#", 1)[0].strip() for line in block.splitlines() if line.startswith("make ")]
 
 
 def load(path: Path) -> dict:
@@ -76,7 +73,7 @@ def test_workflows_pass_the_linters():
 @pytest.mark.parametrize(
     "breakage, linters",
     [
-        (("name: Cache pip downloads", "name: Cache the pip downloads"), []),
+        (("name: Cache package downloads", "name: Cache the package downloads"), []),
         (("actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1", "actions/checkout@v7"), [1]),
         (("timeout-minutes: 90", "timeout-minutes: 90\n    colour: blue"), [0, 2]),
         (("${{ runner.temp }}/pytest", "${{ runner.tmp }}/pytest"), [2]),
@@ -94,12 +91,14 @@ def test_the_linters_catch_a_broken_workflow(tmp_path, breakage, linters):
     assert failed == linters, [procs[i].stdout + procs[i].stderr for i in failed]
 
 
-def test_ci_runs_the_readme_test_command_on_the_pinned_python():
+def test_ci_runs_the_readme_commands_in_order_on_the_pinned_python():
     ci = load(ROOT / ".github" / "workflows" / "ci.yml")
     assert set(ci[True]) == {"push", "pull_request"}  # PyYAML reads the key `on` as True
     (job,) = ci["jobs"].values()
-    (step,) = [s for s in job["steps"] if s.get("id") == "test"]
-    assert step["run"].strip() == readme_test_command() == "make test"
+    commands = [s["run"].strip() for s in job["steps"] if s.get("id") in ("book", "test")]
+    assert commands == readme_commands() == ["make book", "make test"]
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert [line for line in script.splitlines() if line.startswith("make ")] == commands
     requires = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["requires-python"]
     assert job["container"].startswith(f"python:{requires.removeprefix('>=')}-")
 
@@ -115,7 +114,7 @@ def test_workflows_call_make_targets_that_exist():
         if line.startswith("make ")
         for target in line.split()[1:]
     }
-    assert called >= {"test", "env", "system"}
+    assert called >= {"book", "test"}
     assert called <= targets
 
 
@@ -130,9 +129,13 @@ def test_actions_are_pinned_to_a_release_commit():
     assert [u for u in uses if not PINNED.match(u)] == []
 
 
-def test_publishing_starts_from_the_tags_a_release_makes():
+def test_publishing_starts_from_the_tags_a_release_makes_and_builds_what_make_book_builds():
     publish = load(ROOT / ".github" / "workflows" / "publish.yml")
-    assert publish[True] == {"push": {"tags": ["v*"]}}
+    assert publish[True] == {"push": {"tags": ["v*"]}, "workflow_dispatch": None}
+    steps = publish["jobs"]["build"]["steps"]
+    assert [s["run"] for s in steps if "run" in s] == ["make book"]
+    (checkout,) = [s for s in steps if s.get("uses", "").startswith("actions/checkout@")]
+    assert checkout["with"]["fetch-depth"] == 0  # the history holds the recorded releases
     assert publish["permissions"] == {}
     deploy = publish["jobs"]["deploy"]
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
@@ -273,40 +276,59 @@ def validate_citation(path: Path) -> None:
 def test_citation_is_valid_and_in_step_with_the_book():
     validate_citation(ROOT / "CITATION.cff")
     citation, book = load(ROOT / "CITATION.cff"), load(ROOT / "_config.yml")
-    assert str(citation["version"]) == str(book["version"])
     assert citation["title"] == book["title"]
     assert [a["name"] for a in citation["authors"]] == [book["author"]]
     assert citation["license"] == "MIT"
-    # a released version carries the date of its entry on the "Versies" page
-    versions = ROOT.joinpath("book", "versions.md").read_text(encoding="utf-8")
-    entry = re.search(rf"^## Versie {re.escape(str(book['version']))}\n.*?\| datum \| (\S+) \|", versions, re.M | re.S)
-    if entry:
-        assert str(citation["date-released"]) == entry[1]
 
 
-def test_set_version_rewrites_config_and_citation(tmp_path):
+def test_one_version_everywhere_and_the_work_after_a_release_says_so():
+    """_config.yml, pyproject.toml and CITATION.cff state one version; it is the newest
+    recorded release, or development after it (then the citation keeps the release's date)."""
+    stated = set(release.versions(ROOT).values())
+    assert len(stated) == 1, release.versions(ROOT)
+    (version,) = stated
+    newest = records.load(ROOT)[-1]
+    assert version in (newest.version, records.development(newest.version))
+    assert str(load(ROOT / "CITATION.cff")["date-released"]) == newest.date
+    assert records.label(records.development("1.2.3")) == "in ontwikkeling (na 1.2.3)"
+
+
+def test_the_versions_page_is_generated_from_the_record():
+    assert ROOT.joinpath(records.VERSIONS_PAGE).read_text(encoding="utf-8") == records.versions_page(ROOT)
+    if run("git", "rev-parse", "--is-shallow-repository").stdout.strip() == "true":
+        pytest.skip("a shallow clone does not hold the releases' commits")
+    for recorded in records.load(ROOT):
+        assert records.release_commit(ROOT, recorded) == recorded.commit
+
+
+VERSION_FILES = ("_config.yml", "pyproject.toml", "CITATION.cff")
+
+
+def test_set_version_rewrites_the_three_files(tmp_path):
     before = {}
-    for name in ("_config.yml", "CITATION.cff"):
+    for name in VERSION_FILES:
         shutil.copy2(ROOT / name, tmp_path / name)
         before[name] = (tmp_path / name).read_text(encoding="utf-8").splitlines()
-    release.set_version(tmp_path, "9.8.7")
-    citation, book = load(tmp_path / "CITATION.cff"), load(tmp_path / "_config.yml")
-    assert str(book["version"]) == str(citation["version"]) == "9.8.7"
-    assert citation["date-released"] == dt.date.today().isoformat()
+    release.set_version(tmp_path, "9.8.7", released="2031-01-02")
+    assert set(release.versions(tmp_path).values()) == {"9.8.7"}
+    citation = load(tmp_path / "CITATION.cff")
+    assert str(citation["date-released"]) == "2031-01-02"
+    assert tomllib.loads((tmp_path / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"] == "9.8.7"
     for name, old in before.items():
         new = (tmp_path / name).read_text(encoding="utf-8").splitlines()
         changed = [b for a, b in zip(old, new, strict=True) if a != b]
-        assert [line.split(":")[0] for line in changed] == (
-            ["version"] if name == "_config.yml" else ["version", "date-released"]
+        assert [re.split(r"\s*[:=]", line)[0] for line in changed] == (
+            ["version", "date-released"] if name == "CITATION.cff" else ["version"]
         )
     validate_citation(tmp_path / "CITATION.cff")
 
 
 def test_set_version_changes_nothing_when_the_citation_lacks_a_line(tmp_path):
-    shutil.copy2(ROOT / "_config.yml", tmp_path / "_config.yml")
+    for name in VERSION_FILES:
+        shutil.copy2(ROOT / name, tmp_path / name)
     text = ROOT.joinpath("CITATION.cff").read_text(encoding="utf-8")
     (tmp_path / "CITATION.cff").write_text(re.sub(r"(?m)^date-released:.*\n", "", text), encoding="utf-8")
-    with pytest.raises(ReleaseError, match="CITATION.cff has no top-level `date-released:` line"):
-        release.set_version(tmp_path, "9.8.7")
-    config = (ROOT / "_config.yml").read_text(encoding="utf-8")
-    assert (tmp_path / "_config.yml").read_text(encoding="utf-8") == config
+    with pytest.raises(ReleaseError, match="CITATION.cff has no top-level `version` line or `date-released`"):
+        release.set_version(tmp_path, "9.8.7", released="2031-01-02")
+    for name in ("_config.yml", "pyproject.toml"):
+        assert (tmp_path / name).read_text(encoding="utf-8") == (ROOT / name).read_text(encoding="utf-8")

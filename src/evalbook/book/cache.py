@@ -5,8 +5,11 @@ A chapter's key is a sha256 over the content (never paths or modification times)
 * its template (``notebooks/<template>.md``);
 * its parameters and part, and the part's labels and template entry in ``book.yml``;
 * every input file it declares (a missing optional input counts as missing);
-* the package code (every ``.py`` file of ``src/evalbook``);
-* the environment: ``requirements.lock`` and the book version in ``_config.yml``.
+* the package code it runs: the ``evalbook`` modules its template imports and the executor,
+  transitively (:mod:`evalbook.book.dependencies`), each without docstrings, comments and
+  layout, so a reworded docstring or a change to another study's code reruns nothing;
+* the environment: the lock files. (The book version is not in a chapter: a release
+  publishes the chapters as built, and every page's header names the version.)
 
 The executed chapter records the key and its parts in its metadata (``evalbook``), and the
 chapter's provenance box shows the key, so a reader can tell two builds apart by what made
@@ -14,7 +17,7 @@ them rather than by a git commit. The build compares the recorded parts with the
 ones and says why a chapter reruns ("register.csv changed"). The same idea, over the book's
 pages and configuration, decides whether the HTML needs rebuilding (:func:`html_key`).
 
-Only ``hashlib``, ``json`` and ``yaml`` are used here, so checking an unchanged book is fast.
+Only ``hashlib``, ``json`` and ``ast`` are used here, so checking an unchanged book is fast.
 """
 
 from __future__ import annotations
@@ -24,14 +27,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from ..core import paths
-from . import config
+from . import config, dependencies
 from .files import locate
 
 KEY_FIELD = "evalbook"  # notebook metadata field holding the key and its parts
-CODE_DIR = Path("src") / "evalbook"
+SOURCE_DIR = Path("src")
+RUNNER = "evalbook.book.execute"  # the code that executes every chapter
 ENVIRONMENT_FILES = ("requirements.lock", "requirements-test.lock")
 HTML_SOURCES = (
     "_config.yml",
@@ -67,21 +69,19 @@ def tree_digest(root: Path, relative: Path | str, pattern: str = "**/*") -> str:
     return _sha256_text(_canonical(entries))
 
 
-def code_digest(root: Path) -> str:
-    """The package code: every Python file of ``src/evalbook``."""
-    return tree_digest(root, CODE_DIR, "**/*.py")
+def code_digests(root: Path, template: Path) -> dict[str, str]:
+    """The code a chapter runs: a short digest of each ``evalbook`` module that its template
+    (``template``, MyST Markdown) and the executor import, transitively, by module name."""
+    src = root / SOURCE_DIR
+    roots = dependencies.template_imports(template.read_text(encoding="utf-8")) | {RUNNER}
+    modules = dependencies.closure(src, roots)
+    return {module: digest[:16] for module, digest in dependencies.code_digests(src, modules).items()}
 
 
 def environment_digest(root: Path) -> str:
-    """The locked environment and the book version the chapters show."""
+    """The locked environment."""
     parts = {name: sha256_file(root / name) for name in ENVIRONMENT_FILES if (root / name).is_file()}
-    parts["version"] = book_version(root)
     return _sha256_text(_canonical(parts))
-
-
-def book_version(root: Path) -> str:
-    """The book's semantic version, from ``_config.yml`` (key ``version``)."""
-    return str(yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))["version"])
 
 
 def input_digests(chapter: config.Chapter, parameters: dict, root: Path) -> dict[str, str | None]:
@@ -128,7 +128,7 @@ def chapter_key(chapter: config.Chapter, parameters: dict, root: Path | None = N
             )
         ),
         "inputs": input_digests(chapter, parameters, root),
-        "code": code_digest(root),
+        "code": code_digests(root, root / template.source),
         "environment": environment_digest(root),
     }
     return Key(_sha256_text(_canonical(parts)), parts)
@@ -162,12 +162,23 @@ def why_stale(key: Key, previous: dict | None) -> str | None:
         ("template", "template changed"),
         ("parameters", "parameters changed"),
         ("configuration", "book.yml changed"),
-        ("code", "package code changed"),
-        ("environment", "environment or book version changed"),
+        ("environment", "locked environment changed"),
     ):
         if old.get(part) != new[part]:
             reasons.append(words)
+    if old.get("code") != new["code"]:
+        reasons.append(_code_changes(old.get("code"), new["code"]))
     return ", ".join(reasons) or "key changed"
+
+
+def _code_changes(old, new: dict[str, str]) -> str:
+    """The modules whose code changed, in a few words."""
+    if not isinstance(old, dict):
+        return "package code changed"
+    changed = sorted(m for m in set(old) | set(new) if old.get(m) != new.get(m))
+    names = [m.removeprefix("evalbook.") for m in changed]
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return f"code changed ({shown})"
 
 
 def html_key(root: Path) -> str:

@@ -3,7 +3,9 @@
 * ``build`` runs the chapters (Papermill) and builds the book (Jupyter Book);
 * ``check`` validates every input a build would read and says what it found, writing nothing;
 * ``match`` writes a register (programme + matched control group) from a candidate pool;
-* ``release`` makes a versioned release; ``audit`` checks the published figures;
+* ``release`` makes a versioned release; ``archive`` rebuilds the recorded releases into
+  ``_build/versions/`` (``make book`` runs it after ``build``); ``audit`` checks the published
+  figures;
 * ``toc`` writes ``_toc.yml`` from ``book.yml``.
 
 Every error meant for the user is printed as one message (never a traceback) with exit code 1;
@@ -20,7 +22,7 @@ import yaml
 
 from ..core import paths
 from ..core.errors import ConfigError, EvalbookError
-from . import cache, config
+from . import config
 
 # Commands import the heavy parts of the package (pandas, pandera, Papermill, Sphinx) when they
 # run, so that `evalbook build` on an unchanged book answers in a fraction of a second.
@@ -45,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="evalbook", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    parser.add_argument("--version", action="version", version=f"evalbook {_package_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="run chapter notebooks with Papermill and build the HTML book")
@@ -59,12 +62,21 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--no-html", action="store_true", help="run the chapters only, do not build the HTML book")
     b.add_argument("--html-only", action="store_true", help="build the HTML book from the chapters in book/")
     b.add_argument(
+        "--release",
         "--version",
         dest="rebuild_version",
         metavar="VERSION",
-        help="rebuild released VERSION from its git tag into _build/versions/VERSION",
+        help="rebuild recorded release VERSION into _build/versions/VERSION (as `evalbook archive VERSION`)",
     )
     b.set_defaults(func=_build)
+
+    v = sub.add_parser(
+        "archive", help="rebuild recorded releases (book/versions.json) into _build/versions/, each from its commit"
+    )
+    v.add_argument("versions", nargs="*", metavar="VERSION", help="default: every release whose archive is missing")
+    v.add_argument("--force", action="store_true", help="rebuild even when the archive is there")
+    v.add_argument("--rerun", action="store_true", help="rerun the release's chapters too, not only its HTML")
+    v.set_defaults(func=_archive)
 
     c = sub.add_parser("check", help="validate every input a build would read; runs and writes nothing")
     _selection(c)
@@ -128,12 +140,21 @@ def _jobs(args) -> list[config.Job]:
     return config.jobs(book, args.programme, args.chapter, overrides)
 
 
+def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("evalbook")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
 def _build(args) -> int:
     root = paths.repo_root()
     if args.rebuild_version:
         from . import release
 
-        release.rebuild(root, args.rebuild_version, html_only=args.html_only)
+        release.rebuild(root, args.rebuild_version, html_only=args.html_only, log=lambda m: print(m, flush=True))
         return 0
     if args.jobs is not None and args.jobs < 1:
         raise ConfigError(f"--jobs {args.jobs}: give a number of parallel chapters of at least 1")
@@ -154,23 +175,23 @@ def _build(args) -> int:
 
 
 def _html(root, force: bool, verbose: bool = False) -> None:
-    """Build the HTML book unless nothing it is made from changed since the last good build."""
-    stamp = root / "_build" / ".html-key"
-    key = cache.html_key(root)
-    if (
-        not force
-        and (root / "_build" / "html" / "index.html").is_file()
-        and stamp.is_file()
-        and stamp.read_text(encoding="utf-8") == key
-    ):
-        print("HTML book up to date: _build/html/index.html", flush=True)
-        return
-    from . import html, inputs
+    from . import html
 
-    print("Building the book with Jupyter Book (-n -W --keep-going) ...", flush=True)
-    identifiers = inputs.identifier_values(config.jobs(config.load(root)), root)
-    html.build_html(root, identifiers, log=lambda m: print(m, flush=True), verbose=verbose)
-    stamp.write_text(key, encoding="utf-8")
+    html.build(root, force=force, verbose=verbose, log=lambda m: print(m, flush=True))
+
+
+def _archive(args) -> int:
+    from . import records, release
+
+    root = paths.repo_root()
+    wanted = args.versions or (
+        [r.version for r in records.load(root)] if args.force else release.missing_archives(root)
+    )
+    for version in wanted:
+        release.rebuild(root, version, html_only=not args.rerun, log=lambda m: print(m, flush=True))
+    if not wanted:
+        print("Archived releases up to date: _build/versions/")
+    return 0
 
 
 def _check(args) -> int:

@@ -26,12 +26,29 @@ from pathlib import Path
 from ..core.errors import BuildError
 from ..core.paths import ensure_dir
 from ..disclosure import identifiers as privacy
-from . import pdf
+from . import cache, config, pdf, records
 from .terminal import strip_ansi
 
 SPHINX_DIR = ".sphinx"  # under _build/: the persistent, incremental Sphinx build
-_SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
+HTML_STAMP = ".html-key"  # under _build/: the content key of the HTML in _build/html
 _LOCATION = re.compile(r"(?P<file>[^\s:]+\.(?:ipynb|md)):(?P<line>\d+)")
+
+
+def build(root: Path, force: bool = False, verbose: bool = False, log=print) -> None:
+    """Build the HTML book (:func:`build_html`, guarded against the identifiers of the inputs)
+    unless nothing it is made from changed since the last good build."""
+    stamp = root / "_build" / HTML_STAMP
+    key = cache.html_key(root)
+    current = stamp.is_file() and stamp.read_text(encoding="utf-8") == key
+    if not force and current and (root / "_build" / "html" / "index.html").is_file():
+        log("HTML book up to date: _build/html/index.html")
+        return
+    from . import inputs
+
+    log("Building the book with Jupyter Book (-n -W --keep-going) ...")
+    identifiers = inputs.identifier_values(config.jobs(config.load(root)), root)
+    build_html(root, identifiers, log=log, verbose=verbose)
+    stamp.write_text(key, encoding="utf-8")
 
 
 def build_html(root: Path, identifiers: frozenset[str] = frozenset(), log=print, verbose: bool = False) -> Path:
@@ -70,7 +87,7 @@ def build_html(root: Path, identifiers: frozenset[str] = frozenset(), log=print,
         if target.exists():
             target.rename(staging / "previous")  # removed with the staging directory
         built.rename(target)
-        write_switcher(build_dir)
+        write_switcher(root)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     index = target / "index.html"
@@ -78,29 +95,33 @@ def build_html(root: Path, identifiers: frozenset[str] = frozenset(), log=print,
     return index
 
 
-def write_switcher(build_dir: Path) -> Path:
+def write_switcher(root: Path) -> Path:
     """The version menu's ``switcher.json`` at the root of the working build and of every
     archive in ``_build/versions/``, and the list itself in ``_build/versions/switcher.json``:
-    every archived version (newest first and preferred), then the working build, each URL
-    relative to the file. Returns the list in ``_build/versions/``."""
-    versions_dir = build_dir / "versions"
-    versions_dir.mkdir(parents=True, exist_ok=True)
-    archived = sorted(
-        (p.name for p in versions_dir.iterdir() if p.is_dir() and _SEMVER.match(p.name)),
-        key=lambda v: tuple(map(int, v.split("."))),
-        reverse=True,
-    )
+    every recorded release (:mod:`evalbook.book.records`; newest first and preferred), then the
+    working build, each URL relative to the file; and ``_build/index.html``, which opens the
+    newest release (the working build while there is none). Returns the list in
+    ``_build/versions/``."""
+    build_dir = root / "_build"
+    versions_dir = ensure_dir(build_dir / "versions")
+    released = [r.version for r in reversed(records.load(root))]
     builds = [
         (
             versions_dir / v,
             {"name": f"{v} (nieuwste)" if i == 0 else v, "version": v, **({"preferred": True} if i == 0 else {})},
         )
-        for i, v in enumerate(archived)
+        for i, v in enumerate(released)
     ]
     builds.append((build_dir / "html", {"name": "in ontwikkeling", "version": "dev"}))
     for where in [versions_dir] + [path for path, _ in builds if path.is_dir()]:
         entries = [{**entry, "url": _relative_url(path, where)} for path, entry in builds]
         (where / "switcher.json").write_text(json.dumps(entries, indent=2) + "\n", encoding="utf-8")
+    opens = _relative_url(builds[0][0], build_dir)  # the site opens on the newest release
+    (build_dir / "index.html").write_text(
+        f'<!DOCTYPE html>\n<meta charset="utf-8">\n<meta http-equiv="refresh" content="0; url={opens}">\n'
+        f'<title>Re-integratie in Rotterdam</title>\n<a href="{opens}">Naar het boek</a>\n',
+        encoding="utf-8",
+    )
     return versions_dir / "switcher.json"
 
 

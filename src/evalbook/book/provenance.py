@@ -1,4 +1,4 @@
-"""Where a chapter's results come from: book version, content key, data fingerprint, parameters.
+"""Where a chapter's results come from: content key, data fingerprint, parameters.
 
 Every chapter shows these in a box at its top (showyourwork's rule: every output names what
 made it), written for a reader by :mod:`evalbook.report.provenance`. The content key
@@ -16,7 +16,7 @@ from pathlib import Path
 from ..core import paths
 from ..report import provenance
 from . import config
-from .cache import book_version, sha256_file
+from .cache import sha256_file
 
 
 def fingerprint(files: list[Path]) -> str:
@@ -46,7 +46,7 @@ class Provenance:
         target_groups = book.parts[self.programme].target_groups if self.programme in book.parts else {}
         files = [paths.display(p, root) for p in self.inputs]
         rows = [
-            ("Gemaakt met", provenance.made_with(book_version(root), self.key[:16])),
+            ("Gemaakt met", provenance.made_with(self.key[:16])),
             ("Gelezen data", provenance.data_read(fingerprint(self.inputs)[:16] if self.inputs else None, files)),
         ]
         for name, value in self.parameters.items():

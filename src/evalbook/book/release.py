@@ -1,24 +1,34 @@
 """Versioned releases of the book: every version reproducible, browsable and listed.
 
-``evalbook release VERSION`` checks that the tree is clean and the tests pass, sets the
-version in ``_config.yml``, reruns every chapter (their provenance box shows the version),
-adds an entry to the "Versies" page (date, source commit, data fingerprints, what moved in
-the results since the previous version), builds the book, keeps its HTML under
-``_build/versions/VERSION/``, commits and tags ``vVERSION``.
+``evalbook release VERSION`` checks that the tree is clean, every chapter is current (with
+the parameters and data it was built with) and the tests pass; then it sets the version in
+``_config.yml``, ``pyproject.toml`` and ``CITATION.cff``, records the release in
+``book/versions.json`` (:mod:`evalbook.book.records`: date, source commit, the fingerprint of
+every input file the chapters were built on, what moved in the results) and regenerates the
+"Versies" page from that record, builds the book, keeps its HTML under
+``_build/versions/VERSION/``, commits "Release VERSION" and tags ``vVERSION``. A second commit
+starts the development after it: version ``VERSION+dev`` and the release commit in the record.
+The chapters are not rerun: a release publishes the chapters that were built and tested,
+on whatever data they were built on (the record says which).
 
-``evalbook build --version VERSION`` rebuilds a released version from its tag in a temporary
-git worktree (with that version's own ``src/``), so a lost archive is recovered exactly.
+``evalbook build --release VERSION`` rebuilds a recorded version from its commit (found
+through the record, so no tag is needed) in a temporary git worktree, with that version's own
+code and its own locked environment, so a lost archive is recovered exactly. ``evalbook
+build`` does so for every recorded release whose archive is missing.
 
 The version menu in the book's header reads the ``switcher.json`` at the root of the build it
-is part of (:func:`evalbook.book.html.write_switcher`; URLs relative to that file), so
-``_build/`` can be served as it is: ``make serve`` on localhost (``/html/`` the working build,
-``/versions/X.Y.Z/`` the archives) or a Pages site under any base path.
+is part of (:func:`evalbook.book.html.write_switcher`, from the record; URLs relative to that
+file), so ``_build/`` can be served as it is: ``make serve`` on localhost (``/html/`` the
+working build, ``/versions/X.Y.Z/`` the archives) or a Pages site under any base path.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import io
+import json
 import os
 import re
 import shutil
@@ -31,77 +41,87 @@ import pandas as pd
 
 from ..core.errors import ReleaseError
 from ..report import format as fmt
-from . import config, execute, html, provenance
+from . import cache, config, html, records
+from .records import git, parse
 
-SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
-VERSION_LINE = re.compile(r"^version:.*$", re.MULTILINE)
-VERSIONS_PAGE = Path("book") / "versions.md"
-MARKER = "<!-- releases: newest first, written by `evalbook release` -->"
-
-
-def parse(version: str) -> tuple[int, int, int]:
-    match = SEMVER.match(version)
-    if not match:
-        raise ReleaseError(f"{version!r} is not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.2.0)")
-    return tuple(int(x) for x in match.groups())
-
-
-def git(root: Path, *args: str, check: bool = True) -> str:
-    proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
-    if check and proc.returncode != 0:
-        raise ReleaseError(f"git {' '.join(args)} failed: {proc.stderr.strip()}")
-    return proc.stdout.strip()
+VERSION_LINE = re.compile(r"^version\s*[:=].*$", re.MULTILINE)
+VERSION_FILES = {  # where the version is written, and how its line reads
+    "_config.yml": "version: {version}",
+    "pyproject.toml": 'version = "{version}"',
+    "CITATION.cff": "version: {version}",
+}
+ARCHIVE_STAMP = ".evalbook-release"  # in an archive: the commit it was built from
+ENVIRONMENTS = Path("_build") / ".environments"  # locked environments of earlier releases, by lock digest
+LOCK_FILES = ("requirements.lock",)
 
 
-def released_versions(root: Path) -> list[str]:
-    """Versions with a ``vX.Y.Z`` tag, oldest first."""
-    tags = [t.removeprefix("v") for t in git(root, "tag", "--list", "v*").split()]
-    return sorted((t for t in tags if SEMVER.match(t)), key=parse)
+def versions(root: Path) -> dict[str, str]:
+    """The version each of ``_config.yml``, ``pyproject.toml`` and ``CITATION.cff`` states."""
+    found = {}
+    for name in VERSION_FILES:
+        match = VERSION_LINE.search((root / name).read_text(encoding="utf-8"))
+        found[name] = (
+            match.group(0).split("=" if name.endswith(".toml") else ":", 1)[1].strip().strip('"') if match else None
+        )
+    return found
 
 
-def set_version(root: Path, version: str) -> None:
-    """Rewrite the ``version:`` line of ``_config.yml`` and the ``version:`` and
-    ``date-released:`` (today) lines of ``CITATION.cff`` (comments and layout stay); writes
-    nothing unless every line is found."""
-    today = dt.date.today().isoformat()
-    edits = {
-        "_config.yml": [("version", VERSION_LINE, f"version: {version}")],
-        "CITATION.cff": [
-            ("version", VERSION_LINE, f"version: {version}"),
-            ("date-released", re.compile(r"^date-released:.*$", re.MULTILINE), f'date-released: "{today}"'),
-        ],
-    }
+def set_version(root: Path, version: str, released: str | None = None) -> None:
+    """Write ``version`` into the first ``version`` line of ``_config.yml``, ``pyproject.toml``
+    and ``CITATION.cff`` (and ``released``, a date, as the citation's ``date-released``);
+    comments and layout stay, and nothing is written unless every line is found."""
     texts = {}
-    for name, lines in edits.items():
+    for name, line in VERSION_FILES.items():
         path = root / name
         if not path.is_file():
             raise ReleaseError(f"{name} is missing: the release sets the version in it")
-        text = path.read_text(encoding="utf-8")
-        for key, pattern, line in lines:
-            text, count = pattern.subn(line, text, count=1)
-            if count != 1:
-                raise ReleaseError(f"{name} has no top-level `{key}:` line")
+        text, count = VERSION_LINE.subn(line.format(version=version), path.read_text(encoding="utf-8"), count=1)
+        if name == "CITATION.cff" and released:
+            text, dated = re.subn(r"^date-released:.*$", f'date-released: "{released}"', text, count=1, flags=re.M)
+            count = min(count, dated)
+        if count != 1:
+            raise ReleaseError(f"{name} has no top-level `version` line" + (" or `date-released`" if released else ""))
         texts[path] = text
     for path, text in texts.items():
         path.write_text(text, encoding="utf-8")
 
 
-def data_fingerprints(root: Path) -> dict[str, str]:
-    """sha256 fingerprint of each part's embedded data directory (``data/synthetic/<part>``)."""
-    result = {}
-    for part in config.load(root).parts:
-        files = sorted(p for p in (root / "data" / "synthetic" / part).glob("*") if p.is_file())
-        if files:
-            result[part] = provenance.fingerprint(files)[:16]
-    return result
+def built_chapters(root: Path) -> dict[str, dict]:
+    """The key metadata of every executed chapter, by label; :class:`ReleaseError` when one is
+    missing or no longer current with the parameters (and data) it was built with."""
+    found = {}
+    for job in config.jobs(config.load(root)):
+        notebook = root / "book" / f"{job.label}.ipynb"
+        recorded = cache.recorded(notebook)
+        if recorded is None:
+            raise ReleaseError(f"{job.label} is not built: run `evalbook build` first")
+        parameters = json.loads(notebook.read_text(encoding="utf-8"))["metadata"]["papermill"]["parameters"]
+        reason = cache.why_stale(cache.chapter_key(job.chapter, parameters["parameters"], root), recorded)
+        if reason:
+            raise ReleaseError(
+                f"{job.label} is not current ({reason}): rebuild it with the parameters and data it is "
+                "to be released with, commit, and release again"
+            )
+        found[job.label] = recorded
+    return found
 
 
-def result_changes(root: Path, previous_tag: str | None, limit: int = 12) -> list[str]:
-    """Numbers in the chapters' aggregate tables that moved since ``previous_tag`` (Dutch
+def data_fingerprints(chapters: dict[str, dict]) -> dict[str, str | None]:
+    """The sha256 of every input file the chapters were built on, as ``<part>/<file>``."""
+    data = {}
+    for label, recorded in chapters.items():
+        part = label.split("/")[0]
+        for name, digest in recorded["parts"]["inputs"].items():
+            data[f"{part}/{name}"] = digest
+    return dict(sorted(data.items()))
+
+
+def result_changes(root: Path, previous: str | None, limit: int = 12) -> list[str]:
+    """Numbers in the chapters' aggregate tables that moved since commit ``previous`` (Dutch
     lines, at most ``limit`` per table), plus tables that appeared or disappeared."""
-    if previous_tag is None:
+    if previous is None:
         return ["Eerste versie."]
-    before = set(git(root, "ls-tree", "-r", "--name-only", previous_tag, "book").split())
+    before = set(git(root, "ls-tree", "-r", "--name-only", previous, "book").split())
     now = {p.relative_to(root).as_posix() for p in (root / "book").glob("*/tables/*.csv")}
     lines = []
     for table in sorted(now | {p for p in before if "/tables/" in p and p.endswith(".csv")}):
@@ -112,7 +132,7 @@ def result_changes(root: Path, previous_tag: str | None, limit: int = 12) -> lis
         if table not in now:
             lines.append(f"Vervallen hoofdstuk: `{name}`.")
             continue
-        old = pd.read_csv(io.StringIO(git(root, "show", f"{previous_tag}:{table}")))
+        old = pd.read_csv(io.StringIO(git(root, "show", f"{previous}:{table}")))
         new = pd.read_csv(root / table)
         lines += [f"`{name}`: {change}" for change in _table_changes(old, new)[:limit]]
     return lines or ["Geen verschillen in de resultaattabellen."]
@@ -161,87 +181,120 @@ def _show(x) -> str:
     return fmt.number(number, 0 if number.is_integer() else 1 if abs(number) >= 1 else 3)
 
 
-def changelog_entry(version: str, date: str, commit: str, fingerprints: dict[str, str], changes: list[str]) -> str:
-    rows = "\n".join(f"| data `{part}` (sha256) | `{sha}` |" for part, sha in fingerprints.items())
-    body = "\n".join(f"- {line}" for line in changes)
-    return (
-        f"## Versie {version}\n\n| | |\n|---|---|\n| datum | {date} |\n| gebouwd vanaf commit | `{commit}` |\n"
-        f"{rows}\n\nWat veranderde in de resultaten sinds de vorige versie:\n\n{body}\n"
-    )
-
-
-def add_to_versions_page(root: Path, entry: str) -> None:
-    path = root / VERSIONS_PAGE
-    text = path.read_text(encoding="utf-8")
-    if MARKER not in text:
-        raise ReleaseError(f"{VERSIONS_PAGE} lacks the marker line {MARKER!r}")
-    path.write_text(text.replace(MARKER, f"{MARKER}\n\n{entry}", 1), encoding="utf-8")
-
-
-def archive(root: Path, version: str, built: Path | None = None) -> Path:
-    """Copy a built book (default: ``_build/html``) into ``_build/versions/VERSION`` and
-    refresh the switcher."""
+def archive(root: Path, version: str, built: Path, commit: str) -> Path:
+    """Copy a built book into ``_build/versions/VERSION`` (stamped with the commit it was built
+    from) and refresh the version menus."""
     target = root / "_build" / "versions" / version
     shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(built or root / "_build" / "html", target)
-    html.write_switcher(root / "_build")
+    shutil.copytree(built, target)
+    (target / ARCHIVE_STAMP).write_text(commit + "\n", encoding="utf-8")
+    html.write_switcher(root)
     return target
 
 
 def release(root: Path, version: str, test_command: str, log=print) -> str:
     """Make release ``version``; returns the tag. See the module docstring for the steps."""
     parse(version)
-    existing = released_versions(root)
-    if version in existing:
-        raise ReleaseError(f"version {version} is already released (tag v{version})")
-    if existing and parse(version) <= parse(existing[-1]):
-        raise ReleaseError(f"version {version} is not newer than the latest release {existing[-1]}")
+    existing = records.load(root)
+    if any(r.version == version for r in existing):
+        raise ReleaseError(f"version {version} is already released (see {records.RECORDS})")
+    if existing and parse(version) <= parse(existing[-1].version):
+        raise ReleaseError(f"version {version} is not newer than the latest release {existing[-1].version}")
     if git(root, "status", "--porcelain"):
         raise ReleaseError("the working tree is not clean: commit or remove your changes first")
+    chapters = built_chapters(root)
     log(f"Running the tests: {test_command}")
     if subprocess.run(test_command, shell=True, cwd=root).returncode != 0:
         raise ReleaseError("the tests fail: no release")
-    source_commit = git(root, "rev-parse", "--short=12", "HEAD")
-    set_version(root, version)
-    log("Running every chapter with the new version ...")
-    jobs = config.jobs(config.load(root))
-    execute.run_chapters(jobs, root, log=log)  # the version is part of every chapter's key: all rerun
-    identifiers = execute.check_inputs(jobs, root)
-    previous = f"v{existing[-1]}" if existing else None
-    entry = changelog_entry(
-        version, dt.date.today().isoformat(), source_commit, data_fingerprints(root), result_changes(root, previous)
+    today = dt.date.today().isoformat()
+    previous = existing[-1] if existing else None
+    record = records.Release(
+        version=version,
+        date=today,
+        source_commit=git(root, "rev-parse", "HEAD"),
+        data=data_fingerprints(chapters),
+        changes=result_changes(root, records.release_commit(root, previous) if previous else None),
     )
-    add_to_versions_page(root, entry)
-    html.build_html(root, identifiers, log=log)
-    archive(root, version)
+    set_version(root, version, released=today)
+    records.save(root, [*existing, record])
+    records.write_versions_page(root)
+    html.build(root, force=True, log=log)
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", f"Release {version}")
     git(root, "tag", "-a", f"v{version}", "-m", f"Book version {version}")
-    log(f"Released {version}: tag v{version}, HTML in _build/versions/{version}/")
+    commit = git(root, "rev-parse", "HEAD")
+    archive(root, version, root / "_build" / "html", commit)
+    set_version(root, records.development(version))
+    records.save(root, [*existing, dataclasses.replace(record, commit=commit)])
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", f"Development after {version}")
+    log(f"Released {version}: commit {commit[:12]}, tag v{version}, HTML in _build/versions/{version}/")
     return f"v{version}"
 
 
+def environment(root: Path, tree: Path, log=print) -> Path:
+    """The Python of the locked environment of the checkout ``tree``: this one's when the lock
+    files agree, else one made from ``tree``'s lock files (kept in ``_build/.environments``)."""
+    digest = hashlib.sha256()
+    for name in LOCK_FILES:
+        digest.update((tree / name).read_bytes() if (tree / name).is_file() else b"")
+    current = hashlib.sha256()
+    for name in LOCK_FILES:
+        current.update((root / name).read_bytes() if (root / name).is_file() else b"")
+    if digest.digest() == current.digest():
+        return Path(sys.executable)
+    env = root / ENVIRONMENTS / digest.hexdigest()[:16]
+    python = env / "bin" / "python"
+    if python.is_file() and (env / ".complete").is_file():
+        return python
+    shutil.rmtree(env, ignore_errors=True)
+    log(f"Creating the locked environment of that version in {env.relative_to(root)} ...")
+    subprocess.run([sys.executable, "-m", "venv", str(env)], check=True, capture_output=True)
+    uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
+    for name in LOCK_FILES:
+        lock = str(tree / name)
+        command = (
+            [uv, "pip", "install", "--quiet", "--python", str(python), "-r", lock]
+            if uv
+            else [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", lock]
+        )
+        proc = subprocess.run(command, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise ReleaseError(f"could not install the environment of that version ({name}):\n{proc.stderr[-2000:]}")
+    (env / ".complete").touch()
+    return python
+
+
 def rebuild(root: Path, version: str, log=print, html_only: bool = False) -> Path:
-    """Rebuild released ``version`` from its tag in a temporary worktree and archive it;
-    returns the worktree's executed ``book/`` (copied aside) for comparison. ``html_only``:
-    build the HTML from the chapters as released, without rerunning them."""
-    parse(version)
-    tag = f"v{version}"
-    if version not in released_versions(root):
-        raise ReleaseError(f"no release {version} (no tag {tag})")
+    """Rebuild recorded release ``version`` from its commit in a temporary worktree, with its
+    own code and locked environment, and archive it; returns the worktree's executed
+    ``book/`` (copied aside) for comparison. ``html_only``: build the HTML from the chapters
+    as released, without rerunning them."""
+    commit = records.release_commit(root, records.find(root, version))
     out = Path(tempfile.mkdtemp(prefix=f"evalbook-{version}-"))
     work = out / "worktree"
-    git(root, "worktree", "add", "--detach", str(work), tag)
+    git(root, "worktree", "add", "--detach", str(work), commit)
     try:
+        python = environment(root, work, log=log)
         env = os.environ | {"PYTHONPATH": str(work / "src")}  # that version's code, not today's
-        log(f"Rebuilding {version} from {tag} in a temporary worktree ...")
-        command = [sys.executable, "-m", "evalbook", "build", *(["--html-only"] if html_only else [])]
+        log(f"Rebuilding {version} from commit {commit[:12]} in a temporary worktree ...")
+        command = [str(python), "-m", "evalbook", "build", *(["--html-only"] if html_only else [])]
         proc = subprocess.run(command, cwd=work, env=env, text=True, capture_output=True)
         if proc.returncode != 0:
             raise ReleaseError(f"rebuilding {version} failed:\n{proc.stdout[-2000:]}{proc.stderr[-4000:]}")
-        archive(root, version, work / "_build" / "html")
+        archive(root, version, work / "_build" / "html", commit)
         shutil.copytree(work / "book", out / "book")
     finally:
         git(root, "worktree", "remove", "--force", str(work), check=False)
     log(f"Rebuilt {version}: HTML in _build/versions/{version}/, executed chapters in {out / 'book'}")
     return out / "book"
+
+
+def missing_archives(root: Path) -> list[str]:
+    """Recorded releases whose archive in ``_build/versions`` is missing or from another commit."""
+    missing = []
+    for record in records.load(root):
+        stamp = root / "_build" / "versions" / record.version / ARCHIVE_STAMP
+        if not stamp.is_file() or (record.commit and stamp.read_text(encoding="utf-8").strip() != record.commit):
+            missing.append(record.version)
+    return missing

@@ -52,7 +52,7 @@ from sphinxcontrib.bibtex.style.referencing import BracketStyle, PersonStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
 
 from ..report import text
-from . import config, pdf
+from . import config, pdf, records
 
 LOCALE_DIR = Path("book") / "_locale"
 _PATH_LIKE = re.compile(r"[/\\]|\.(png|jpe?g|svg|gif|webp)$", re.IGNORECASE)
@@ -130,7 +130,7 @@ def _context(app, cfg) -> None:
     """The book's version and its PDFs for the templates."""
     root = Path(app.confdir)
     book = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-    cfg.html_context["evalbook_version"] = str(book["version"])
+    cfg.html_context["evalbook_version"] = records.label(str(book["version"]))
     structure = config.load(root)
     made = pdf.chromium() is not None  # else the build makes no PDFs: no links to them
     documents = pdf.documents(structure) if made else []

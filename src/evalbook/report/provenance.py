@@ -54,9 +54,10 @@ def parameter_value(
     return [(str(value), True)]
 
 
-def made_with(version: str, key: str) -> list[Segment]:
-    """The book version and the chapter's content key."""
-    return [("boekversie ", False), (version, True), (", inhoudssleutel ", False), (key, True)]
+def made_with(key: str) -> list[Segment]:
+    """The chapter's content key. The book version is in every page's header: a release
+    publishes its chapters as they were built, so the version is not part of them."""
+    return [("inhoudssleutel ", False), (key, True)]
 
 
 def data_read(fingerprint: str | None, files: Sequence[str]) -> list[Segment]:
