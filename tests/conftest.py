@@ -143,15 +143,43 @@ def frame_of():
     return lambda rows: pd.DataFrame(rows)
 
 
-# The slow tier (`make test` only): modules and fixtures that build the book, make a release or
-# drive a browser, and nbval's items (the executed chapters). Everything else is the fast tier
-# (`make check`), which must stay well under a minute.
-SLOW_MODULES = {"test_build", "test_browser", "test_pdf", "test_release", "test_downloads"}
-SLOW_FIXTURES = {"built"}
+# The fast tier (`make check`, and first in `make test`): unit, contract, statistics and
+# disclosure-engine tests that need no build, no browser and no chapter run; well under a
+# minute. Everything else — modules not listed here, tests marked `slow` in them, and nbval's
+# items (the executed chapters) — is the slow tier, which `make test` runs after it.
+FAST_MODULES = {
+    "test_adjusted",
+    "test_architecture",
+    "test_attacker",
+    "test_compare",
+    "test_competing_risks",
+    "test_context",
+    "test_contracts",
+    "test_formatting",
+    "test_glitches",
+    "test_intervals",
+    "test_linked",
+    "test_literature",
+    "test_matching",
+    "test_notebooks",
+    "test_nps",
+    "test_outcomes",
+    "test_output_rules",
+    "test_power",
+    "test_privacy",
+    "test_properties",
+    "test_published",
+    "test_sensitivity",
+    "test_stratified",
+    "test_survival",
+    "test_synthetic",
+    "test_verdicts",
+    "test_wwatwork",
+}
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         module = getattr(item, "module", None)
-        if module is None or module.__name__ in SLOW_MODULES or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+        if module is None or module.__name__ not in FAST_MODULES:
             item.add_marker(pytest.mark.slow)

@@ -44,6 +44,7 @@ def test_the_package_top_holds_only_its_layers():
     assert layers == ["analysis", "book", "core", "disclosure", "report", "schemas", "stats"]
 
 
+@pytest.mark.slow  # builds a chapter
 def test_a_new_programme_is_configuration_and_data(tmp_path):
     """A made-up fourth programme, served by the existing effect-study and survey templates:
     a block in book.yml plus its data, nothing else."""

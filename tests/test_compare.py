@@ -84,6 +84,20 @@ def test_holm_by_hand():
     assert math.isnan(holm(p)[4])
 
 
+def test_holm_agrees_with_statsmodels_on_ties_ones_and_zeros():
+    from statsmodels.stats.multitest import multipletests
+
+    rng = np.random.default_rng(7)
+    cases = [rng.uniform(size=n) for n in (1, 2, 7, 30)] + [
+        np.array([0.02, 0.02, 0.02, 0.5]),  # ties
+        np.array([0.0, 1.0, 0.3, 1e-12]),
+        np.round(rng.uniform(size=12), 2),
+    ]
+    for p in cases:
+        assert holm(p) == pytest.approx(multipletests(p, method="holm")[1], abs=1e-15)
+    assert holm([]).size == 0
+
+
 def test_empty_group_gives_missing_statistics_not_an_error():
     r = proportions(0, 0, 5, 50)
     assert math.isnan(r["p_value"]) and math.isnan(r["ci_low"])

@@ -5,7 +5,7 @@ import pytest
 
 from evalbook.analysis import outcomes
 from evalbook.core import contract
-from evalbook.report.effect import outcome_label
+from evalbook.report.labels import outcome_label
 from evalbook.schemas.register import REGISTER
 
 

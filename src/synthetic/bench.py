@@ -1,12 +1,15 @@
-"""The benchmark (``make bench``): how the build and the effect study scale, as ratios.
+"""The benchmark (``make bench``): how the build, the set-up and the effect study scale, as ratios.
 
-Everything runs in a throw-away copy of the repository, so ``book/`` and ``_build/`` are
-untouched. Printed:
+Everything runs in a throw-away copy or clone of the repository, so ``book/`` and ``_build/``
+are untouched. Printed:
 
 * the book build: forced (every chapter, then the HTML), no-op (nothing changed), one data
   file changed (``wwatwork/survey_nps.csv``: one chapter reruns) and one Markdown page changed
-  (no chapter reruns, the HTML is rebuilt) — each as wall time and as a ratio to the forced
-  build;
+  (no chapter reruns, the HTML is rebuilt), and Jupyter Book executing the same notebooks
+  itself — each as wall time and as a ratio to the forced build;
+* the set-up (skipped with ``--quick``): ``make book`` in a fresh clone with empty package
+  caches, the fast tier (``make check``) and ``make test`` with its set-up in a fresh clone —
+  each as a ratio to the same forced build;
 * the WGW effect study on the embedded register and pool, and on 100× and 500× copies of
   them (:func:`synthetic.scale.scale`), with wall time, the ratio to the embedded run and the
   peak memory of the chapter's processes.
@@ -18,6 +21,7 @@ Peak memory is the largest resident set of the finished child processes (``getru
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import subprocess
@@ -50,8 +54,49 @@ def _peak_gb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2  # kB on Linux
 
 
+def _timed(command: list[str], cwd: Path, env: dict | None = None) -> float:
+    """Wall seconds of ``command``; stops the benchmark when it fails."""
+    start = time.perf_counter()
+    proc = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+    return time.perf_counter() - start
+
+
+def jupyter_book_execution(work: Path) -> float:
+    """Wall time of Jupyter Book executing the executed chapters itself (execution forced)."""
+    copy = work.parent / "jupyter-book"
+    shutil.copytree(work, copy, ignore=SKIP)
+    config = copy / "_config.yml"
+    text = config.read_text(encoding="utf-8").replace('execute_notebooks: "off"', "execute_notebooks: force")
+    config.write_text(text, encoding="utf-8")
+    jupyter_book = str(Path(sys.executable).with_name("jupyter-book"))
+    return _timed([jupyter_book, "build", str(copy), "--path-output", str(copy / "_jb"), "--builder", "html"], copy)
+
+
+def setup_ratios(tmp: Path) -> list[tuple[str, float]]:
+    """Wall times of the README's commands in fresh clones of the committed repository: ``make
+    book`` with empty package caches, then the fast tier, then ``make test`` with its set-up."""
+    caches = {"UV_CACHE_DIR": str(tmp / "uv-cache"), "PIP_CACHE_DIR": str(tmp / "pip-cache")}
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")} | caches
+    rows = []
+    for name, targets in (("book", ["book"]), ("test", ["test"])):
+        clone = tmp / f"clone-{name}"
+        subprocess.run(["git", "clone", "-q", "--no-tags", str(paths.repo_root()), str(clone)], check=True)
+        rows.append(
+            (
+                f"fresh clone: make {name}" + (" (empty package caches)" if name == "book" else ""),
+                _timed(["make", *targets], clone, env),
+            )
+        )
+        if name == "book":
+            _timed(["make", "test-env"], clone, env)
+            rows.append(("fast tier (make check)", _timed(["make", "check"], clone, env)))
+    return rows
+
+
 def build_ratios(work: Path) -> list[tuple[str, float]]:
-    """Wall times of the four kinds of book build in ``work``."""
+    """Wall times of the kinds of book build in ``work``."""
     forced, _ = _evalbook(work, "build", "--force")
     noop, _ = _evalbook(work, "build")
     nps = work / "data" / "synthetic" / "wwatwork" / "survey_nps.csv"
@@ -62,10 +107,11 @@ def build_ratios(work: Path) -> list[tuple[str, float]]:
     page.write_text(page.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     html_only, _ = _evalbook(work, "build")
     return [
-        ("forced (all chapters + HTML)", forced),
+        ("forced (all chapters + HTML + PDFs)", forced),
         ("no-op", noop),
         ("one data file changed", one_input),
         ("one Markdown page changed (HTML only)", html_only),
+        ("Jupyter Book executing the same notebooks", jupyter_book_execution(work)),
     ]
 
 
@@ -107,16 +153,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--skip-build", action="store_true", help="only the scaled effect study")
     parser.add_argument("--skip-scale", action="store_true", help="only the book builds")
+    parser.add_argument("--quick", action="store_true", help="without the set-up in fresh clones (minutes)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="evalbook-bench-") as tmp:
         work = Path(tmp) / "repo"
         shutil.copytree(paths.repo_root(), work, ignore=SKIP)
         if not args.skip_build:
             builds = build_ratios(work)
+            if not args.quick:
+                builds += setup_ratios(Path(tmp))
             forced = builds[0][1]
-            print("Book build (ratio to the forced build):")
+            print("Book build and set-up (ratio to the forced build):")
             for name, seconds in builds:
-                print(f"  {name:<40} {seconds:7.1f} s   {seconds / forced:6.3f}")
+                print(f"  {name:<48} {seconds:7.1f} s   {seconds / forced:6.3f}")
         if not args.skip_scale:
             rows = scaled_effect_study(work)
             base = rows[0][1]

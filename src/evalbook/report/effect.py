@@ -35,24 +35,12 @@ from ..stats import adjusted
 from . import effect_matching as matching_text
 from . import format as fmt
 from . import verdict
+from .labels import outcome_label
 from .text import join, lower_first
 
 GROUP_LABELS = fmt.GROUP_LABELS
 TOTAL_LABEL = "Totaal"
 SUPPRESSED = "onderdrukt"
-OUTCOME_LABELS = {  # as in the reports; outflow follows the outflow measure (OUTFLOW_LABELS)
-    "outflow_work": "Uitstroom naar werk",
-    "outflow_other": "Uitstroom om overige redenen",
-    "no_return_after_work": "Geen terugkeer na uitstroom naar werk",
-    "parttime": "Deeltijdwerk (minstens 1 maand)",
-    "active": "Actief op de arbeidsmarkt (werk of deeltijdwerk)",
-    "no_show": "No-show bij een afspraak",
-    "handover_matching": "Overdracht naar Matching",
-    "handover_mo": "Overdracht naar Maatschappelijke Ontwikkeling",
-    "contacts_total": "Geregistreerde klantcontacten (gemiddeld)",
-    "contacts_selected": "Geselecteerde klantcontacten (gemiddeld)",
-}
-OUTFLOW_LABELS = {"event": "Uitstroom uit de uitkering", "status": "Geen uitkering aan het eind van de volgperiode"}
 METHOD_LABELS = {
     analysis.PROPORTION_METHOD: "Miettinen–Nurminen-scoretoets en -interval",
     analysis.MEAN_METHOD: "Welch-t-toets en -interval",
@@ -103,11 +91,6 @@ TOTAL_WHY = {  # why the pooled reading of a total is set aside
         "rust op groepsgroottes die onderdrukt zijn. De keuze volgt de woorden van het rapport."
     ),
 }
-
-
-def outcome_label(name: str, outflow_measure: str = "event") -> str:
-    """The Dutch label of an outcome (outflow: as the outflow measure reads it)."""
-    return OUTFLOW_LABELS[outflow_measure] if name == "outflow" else OUTCOME_LABELS[name]
 
 
 def target_group_label(key: str, labels: Mapping[str, str]) -> str:

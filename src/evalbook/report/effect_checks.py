@@ -22,7 +22,8 @@ from ..analysis.outcomes import BY_NAME, other_measure
 from ..disclosure.effect import ReleasedEffectStudy
 from . import format as fmt
 from . import verdict
-from .effect import GROUP_LABELS, named, outcome_label, significance_checks, target_group_label
+from .effect import GROUP_LABELS, named, significance_checks, target_group_label
+from .labels import outcome_label
 from .text import join, lower_first
 
 READING_TEXT = {  # a reading of outflow, named in the sentence on the reading not chosen

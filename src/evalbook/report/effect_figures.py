@@ -22,8 +22,9 @@ from ..analysis.effect import TOTAL
 from ..disclosure.effect import ReleasedEffectStudy
 from . import format as fmt
 from . import verdict
-from .effect import outcome_label, target_group_label
+from .effect import target_group_label
 from .figures import dutch_axis, finish
+from .labels import outcome_label
 
 DAYS_LABEL = "Dagen sinds de start"
 NO_CURVE = "Geen curve: te weinig personen om te tonen"

@@ -20,7 +20,6 @@ from .effect import (
     GROUP_LABELS,
     SUPPRESSED,
     difference_text,
-    outcome_label,
     reason_text,
     reproduced_verdict,
     target_group_label,
@@ -28,6 +27,7 @@ from .effect import (
 )
 from .effect_checks import gamma_text
 from .effect_matching import BALANCE_LABELS, smd_text
+from .labels import outcome_label
 from .tables import Table
 from .text import STATUS_LABELS, readable
 

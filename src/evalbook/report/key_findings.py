@@ -21,7 +21,8 @@ from ..disclosure.survey import ReleasedNps, ReleasedSurvey
 from ..disclosure.wwatwork import Released
 from . import format as fmt
 from . import verdict
-from .effect import named, outcome_label
+from .effect import named
+from .labels import outcome_label
 from .nps import signed
 from .survey import labels as survey_labels
 from .text import join, lower_first

@@ -13,8 +13,7 @@ import html
 from collections.abc import Mapping, Sequence
 
 from . import format as fmt
-from .audit import QUANTITY_LABELS
-from .effect import outcome_label
+from .labels import QUANTITY_LABELS, outcome_label
 from .text import join, lower_first
 
 TITLE = "Herkomst van dit hoofdstuk"
