@@ -149,27 +149,33 @@ def test_two_builds_give_identical_chapters_including_figures(tmp_path):
 
 def test_switcher_json_at_every_build_root_with_urls_relative_to_it(tmp_path):
     """The version menu works under any base path: each build (the working one in html/, each
-    archive in versions/X.Y.Z/) has a switcher.json at its root listing every build, newest
-    release first and preferred, with URLs relative to that file."""
+    archive in versions/X.Y.Z/) has a switcher.json at its root listing every recorded release,
+    newest first and preferred (whether or not its archive is here yet), then the working build,
+    with URLs relative to that file; the site's index opens the newest release."""
     from evalbook.book.html import write_switcher
 
-    for version in ("0.2.0", "0.10.0"):
-        (tmp_path / "versions" / version).mkdir(parents=True)
-    (tmp_path / "versions" / "notes").mkdir()  # not a version: ignored
-    (tmp_path / "html").mkdir()
+    (tmp_path / "book").mkdir()
+    records.save(tmp_path, [records.Release(v, "2030-01-01", "abc") for v in ("0.10.0", "0.2.0", "0.3.0")])
+    build = tmp_path / "_build"
+    for version in ("0.2.0", "0.10.0"):  # 0.3.0 is recorded but not archived here
+        (build / "versions" / version).mkdir(parents=True)
+    (build / "versions" / "notes").mkdir()  # not a release: ignored
+    (build / "html").mkdir()
     listed = json.loads(write_switcher(tmp_path).read_text())
     assert [(e["version"], e["url"]) for e in listed] == [
         ("0.10.0", "0.10.0/"),
+        ("0.3.0", "0.3.0/"),
         ("0.2.0", "0.2.0/"),
         ("dev", "../html/"),
     ]
     assert listed[0]["preferred"] is True and listed[0]["name"] == "0.10.0 (nieuwste)"
-    assert "preferred" not in listed[1] and listed[2]["name"] == "in ontwikkeling"
+    assert "preferred" not in listed[1] and listed[3]["name"] == "in ontwikkeling"
     expected = {
-        "html": ["../versions/0.10.0/", "../versions/0.2.0/", "./"],
-        "versions/0.2.0": ["../0.10.0/", "./", "../../html/"],
+        "html": ["../versions/0.10.0/", "../versions/0.3.0/", "../versions/0.2.0/", "./"],
+        "versions/0.2.0": ["../0.10.0/", "../0.3.0/", "./", "../../html/"],
     }
     for root, urls in expected.items():
-        entries = json.loads((tmp_path / root / "switcher.json").read_text())
+        entries = json.loads((build / root / "switcher.json").read_text())
         assert [e["url"] for e in entries] == urls, root
         assert not any(e["url"].startswith("/") for e in entries)
+    assert 'url=versions/0.10.0/"' in (build / "index.html").read_text()

@@ -226,6 +226,7 @@ def release(root: Path, version: str, test_command: str, log=print) -> str:
     archive(root, version, root / "_build" / "html", commit)
     set_version(root, records.development(version))
     records.save(root, [*existing, dataclasses.replace(record, commit=commit)])
+    records.write_versions_page(root)
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", f"Development after {version}")
     log(f"Released {version}: commit {commit[:12]}, tag v{version}, HTML in _build/versions/{version}/")
