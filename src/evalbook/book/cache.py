@@ -41,6 +41,8 @@ HTML_SOURCES = (
     "book",
     "data/literature/references.bib",
     "src/evalbook/book/sphinx_ext.py",
+    "src/evalbook/book/pdf.py",  # the PDFs are made with the HTML book
+    "src/evalbook/book/pdf_assembly.py",
     "requirements.lock",
 )
 

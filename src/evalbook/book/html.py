@@ -5,7 +5,9 @@ privacy guard; and the version menu's JSON.
 Sphinx builds incrementally in a persistent directory (``_build/.sphinx``): only pages whose
 sources changed are read again. Sphinx reports a page's warnings only when it reads the page,
 so the persistent state is kept only after a warning-free build; after a failed one it is
-removed, and the next build starts afresh and reports every warning again.
+removed, and the next build starts afresh and reports every warning again. Sphinx copies the
+static files (style sheets, scripts) only when it writes a page, so a change to them alone
+would never reach the built book: then every page is read and written again.
 
 ``_build/`` is laid out as it is served (``make serve``, or a static site under any base
 path): the working build in ``html/``, every archived release in ``versions/X.Y.Z/``. Each of
@@ -14,6 +16,7 @@ that file, rewritten whenever the set changes, so an old archive lists the newer
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -31,6 +34,8 @@ from .terminal import strip_ansi
 
 SPHINX_DIR = ".sphinx"  # under _build/: the persistent, incremental Sphinx build
 HTML_STAMP = ".html-key"  # under _build/: the content key of the HTML in _build/html
+STATIC_DIR = Path("book") / "_static"  # html_static_path of _config.yml
+STATIC_STAMP = ".static.sha256"  # under SPHINX_DIR: the static files the last build copied
 _LOCATION = re.compile(r"(?P<file>[^\s:]+\.(?:ipynb|md)):(?P<line>\d+)")
 
 
@@ -69,6 +74,10 @@ def build_html(root: Path, identifiers: frozenset[str] = frozenset(), log=print,
         "--builder",
         "html",
     ]
+    static = _static_digest(root)
+    stamp = sphinx_dir / STATIC_STAMP
+    if not stamp.is_file() or stamp.read_text(encoding="utf-8") != static:
+        cmd.append("--all")
     proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
     if verbose:
         log(strip_ansi(proc.stdout + proc.stderr))
@@ -77,6 +86,7 @@ def build_html(root: Path, identifiers: frozenset[str] = frozenset(), log=print,
         shutil.rmtree(sphinx_dir, ignore_errors=True)  # the next build reads every page again
         detail = "\n".join(problems) or (proc.stdout + proc.stderr)[-4000:]
         raise BuildError(f"the book build failed (the previous HTML in _build/html is untouched):\n{detail}")
+    stamp.write_text(static, encoding="utf-8")
     staging = Path(tempfile.mkdtemp(prefix=".html-", dir=build_dir))
     try:
         built = staging / "html"
@@ -93,6 +103,15 @@ def build_html(root: Path, identifiers: frozenset[str] = frozenset(), log=print,
     index = target / "index.html"
     log(f"The book is built: {index}")
     return index
+
+
+def _static_digest(root: Path) -> str:
+    """A digest of the book's static files (names and contents)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in (root / STATIC_DIR).rglob("*") if p.is_file()):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def write_switcher(root: Path) -> Path:

@@ -1,13 +1,20 @@
 """PDFs of the built book: one per part (programme) and one of the whole book.
 
 Made from the same built HTML pages as the website, so a PDF never differs from the book:
-the article of every page of a part is put in one print document (a cover, then each page
-starting on a new sheet, the bibliography at the end of a part), with the theme's style
-sheets and the print rules of ``book/_static/evalbook.css``. Debian's Chromium, driven by
-Playwright (no browser download), prints it on A4. A table wider than a portrait page goes
-on a landscape page of its own (CSS named page ``evalbook-landscape``) and is scaled down
-if even that is too narrow, so every column stays on paper: the browser's own "print"
-(``window.print()``) cut such tables off.
+the article of every page is put in a print document with the theme's style sheets and the
+print rules of ``book/_static/evalbook.css``, each page starting on a new sheet. Debian's
+Chromium, driven by Playwright (no browser download), prints it on A4. A table wider than a
+portrait page goes on a landscape page of its own (CSS named page ``evalbook-landscape``) and
+is scaled down if even that is too narrow, so every column stays on paper.
+
+Every page is printed once. The pages are grouped in segments: the landing page, each part's
+pages and the bibliography. A segment is printed when its pages (or the book's style sheets,
+or this code) changed since it was last printed, into ``_build/.pdf/segments/``; the PDFs are
+then put together from their segments by :mod:`evalbook.book.pdf_assembly`: a part's PDF is
+its segment and the bibliography, the whole book is every segment. Only the front matter of
+each PDF is printed for it: a cover with title, version, date and author (``_config.yml`` and
+the release record ``book/versions.json``) and a table of contents with page numbers, read from
+the printed segments.
 
 Links between pages become links inside the PDF where the target is in it, and plain text
 where it is not (a file path on the machine that built the PDF means nothing to a reader).
@@ -15,21 +22,27 @@ where it is not (a file path on the machine that built the PDF means nothing to 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import html
+import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from ..core.errors import BuildError
-from . import config
+from ..report import text
+from . import config, pdf_assembly, records
+from .pdf_assembly import Bookmark
 
 BOOK = "book"  # the key of the PDF of the whole book
 BOOK_TITLE = "Het hele boek"
 OUT_DIR = Path("_downloads") / "pdf"
-CACHE_DIR = ".pdf"  # under _build/: the printed PDFs and what each was printed from
+CACHE_DIR = ".pdf"  # under _build/: the printed segments and PDFs and what each was made from
 BIBLIOGRAPHY = "book/bibliography"
+ROOT_SEGMENT, BIBLIOGRAPHY_SEGMENT = "root", "bibliography"
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -39,8 +52,9 @@ ARGS = [
     "--disable-sync",
 ]
 MM = 96 / 25.4  # CSS pixels per millimetre
-MARGIN_MM = 12  # as the @page rules of evalbook.css
+MARGIN_MM = 12  # side margins, as the @page rules of evalbook.css
 PORTRAIT_MM, LANDSCAPE_MM = 210 - 2 * MARGIN_MM, 297 - 2 * MARGIN_MM  # usable width
+CODE = [Path(__file__), Path(pdf_assembly.__file__)]  # a change to them prints everything again
 
 # The article of a built page, ready to be put in another document: resources and links as
 # absolute URLs, every id prefixed with the page's so that pages do not clash, links to other
@@ -67,23 +81,50 @@ _EXTRACT = """(prefix) => {
   return article.innerHTML;
 }"""
 
-# In the composed document: internal links to what is not in it lose their href; tables wider
-# than a portrait page are put on landscape pages and scaled to fit (widths in CSS px).
-_LAYOUT = """([portrait, landscape]) => {
+# In a segment's print document: a link to an element printed elsewhere points at the marker
+# URL (the assembly makes it a link inside the PDF, or plain text); every element with an id
+# becomes a named destination (Chromium makes one for each link target, hence the hidden
+# links); tables wider than a portrait page go on landscape pages, scaled to fit (widths in CSS
+# px). Returns the headings of every page: [id, level, text as a reader sees it].
+_LAYOUT = """([portrait, landscape, marker]) => {
   document.querySelectorAll('a[href^="#"]').forEach(a => {
-    if (!document.getElementById(a.getAttribute("href").slice(1))) a.removeAttribute("href");
+    const id = decodeURIComponent(a.getAttribute("href").slice(1));
+    if (!document.getElementById(id)) a.setAttribute("href", marker + encodeURIComponent(id));
   });
-  let wide = 0;
+  const pages = [...document.querySelectorAll("article.evalbook-print-page")].map(article => ({
+    name: article.dataset.page,
+    headings: [...article.querySelectorAll("h1, h2, h3")].map((h, i) => {
+      if (!h.id) h.id = article.id + "-heading-" + i;
+      return [h.id, Number(h.tagName[1]), h.innerText.replace(/\\s+/g, " ").trim()];
+    }),
+  }));
+  const targets = document.createElement("nav");
+  targets.hidden = true;
+  document.querySelectorAll("[id]").forEach(e => {
+    const link = document.createElement("a");
+    link.href = "#" + encodeURIComponent(e.id);
+    targets.append(link);
+  });
+  document.body.append(targets);
   document.querySelectorAll("article table").forEach(table => {
     const width = table.scrollWidth;
     if (width <= portrait + 1) return;
     const block = table.closest(".cell") || table.closest(".pst-scrollable-table-container") || table;
     block.classList.add("evalbook-landscape");
     if (width > landscape) table.style.zoom = (landscape / width).toFixed(3);
-    wide += 1;
   });
-  return wide;
+  return pages;
 }"""
+
+
+@dataclass(frozen=True)
+class Cover:
+    """What the cover of every PDF says: the book's title, author, version and release date."""
+
+    title: str
+    author: str
+    version: str
+    date: str  # Dutch: "23 november 2026"
 
 
 def chromium() -> str | None:
@@ -116,43 +157,96 @@ def _pages(book: config.Book) -> dict[str, list[str]]:
     return pages
 
 
+def _segments(book: config.Book) -> dict[str, list[str]]:
+    """The pieces printed once each: segment key -> page names (none empty), in book order."""
+    toc = config.toc(book)
+    segments = {ROOT_SEGMENT: [toc["root"]]}
+    for key, pages in _pages(book).items():
+        if key != BOOK:
+            segments[f"part-{key}"] = [page for page in pages if page != BIBLIOGRAPHY]
+    segments[BIBLIOGRAPHY_SEGMENT] = [BIBLIOGRAPHY]
+    return {key: pages for key, pages in segments.items() if pages}
+
+
+def _plan(key: str, segments: dict[str, list[str]]) -> list[str]:
+    """The segments of the PDF ``key``, in order: a part and the bibliography, or all of them."""
+    wanted = list(segments) if key == BOOK else [f"part-{key}", BIBLIOGRAPHY_SEGMENT]
+    return [segment for segment in wanted if segment in segments]
+
+
+def cover(root: Path) -> Cover:
+    """The cover's fields: title, author and version from ``_config.yml`` (the version as the
+    book names it: ``0.2.0``, or ``in ontwikkeling (na 0.1.0)``), the date from the release
+    record (``book/versions.json``): the release's date, or for work after a release that it
+    is not released and when the release it builds on was."""
+    meta = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    missing = [name for name in ("title", "author", "version") if not str(meta.get(name) or "").strip()]
+    if missing:
+        raise BuildError(f"_config.yml: {', '.join(missing)} missing (the cover of the PDFs shows them)")
+    version = str(meta["version"])
+    dates = {release.version: release.date for release in records.load(root)}
+    base = records.released_from(version)
+    if version in dates:
+        date = _dutch_date(dates[version])
+    elif base in dates:
+        date = f"niet uitgebracht; versie {base} is van {_dutch_date(dates[base])}"
+    else:
+        date = "niet uitgebracht"
+    return Cover(str(meta["title"]), str(meta["author"]), records.label(version), date)
+
+
+def _dutch_date(iso: str) -> str:
+    """``2026-11-23`` -> ``23 november 2026``."""
+    try:
+        day = dt.date.fromisoformat(iso)
+    except ValueError:
+        raise BuildError(f"{records.RECORDS.as_posix()}: release date {iso!r} is not a date (YYYY-MM-DD)") from None
+    return f"{day.day} {text.MONTHS[day.month - 1]} {day.year}"
+
+
 def build_pdfs(root: Path, html_dir: Path, log=print) -> list[Path]:
     """Print the PDFs of the book built in ``html_dir`` into ``html_dir/_downloads/pdf/``;
     returns their paths. Without Chromium there are none (and the book links none).
 
-    A PDF whose pages (their HTML and the book's static files) did not change since it was
-    last printed is copied from ``_build/.pdf/`` instead of printed again."""
+    A segment whose pages (their HTML, the book's style sheets and this code) did not change
+    since it was last printed is not printed again, and a PDF none of whose segments nor cover
+    changed is copied from ``_build/.pdf/``."""
     executable = chromium()
     if executable is None:
         log("Chromium is not installed: the book is built without PDFs (`make test` installs it).")
         return []
     book = config.load(root)
-    pages = _pages(book)
-    out_dir = html_dir / OUT_DIR
-    out_dir.mkdir(parents=True, exist_ok=True)
+    meta = cover(root)
+    segments = _segments(book)
     cache = root / "_build" / CACHE_DIR
-    cache.mkdir(parents=True, exist_ok=True)
+    (cache / "segments").mkdir(parents=True, exist_ok=True)
+    code = hashlib.sha256(b"".join(path.read_bytes() for path in CODE)).hexdigest()
+    digests = {key: _digest(html_dir, names, code) for key, names in segments.items()}
+    stale = [key for key in segments if _recorded(cache / "segments" / key) != digests[key]]
     todo = {}
     for key, title in documents(book):
-        names = pages[key] + ([BIBLIOGRAPHY] if BIBLIOGRAPHY not in pages[key] else [])
-        digest = _digest(html_dir, names)
-        stamp = cache / f"{key}.sha256"
-        if (cache / f"{key}.pdf").is_file() and stamp.is_file() and stamp.read_text(encoding="utf-8") == digest:
-            continue
-        todo[key] = (title, names, digest)
+        parts = _plan(key, segments)
+        digest = hashlib.sha256(json.dumps([meta.__dict__, title, [digests[p] for p in parts]]).encode()).hexdigest()
+        if _recorded(cache / key) != digest:
+            todo[key] = (title, parts, digest)
     if todo:
-        _print(root, html_dir, book, pages, todo, cache, executable)
+        _print(html_dir, book, meta, segments, {key: digests[key] for key in stale}, todo, cache, executable)
+    out_dir = html_dir / OUT_DIR
+    out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for key, _ in documents(book):
         shutil.copy2(cache / f"{key}.pdf", out_dir / f"{key}.pdf")
         written.append(out_dir / f"{key}.pdf")
-    log(f"PDFs: {len(todo)} printed, {len(written) - len(todo)} unchanged (in {OUT_DIR.as_posix()}/ of the HTML build)")
+    log(
+        f"PDFs: {len(todo)} made ({len(stale)} of {len(segments)} segments printed), "
+        f"{len(written) - len(todo)} unchanged (in {OUT_DIR.as_posix()}/ of the HTML build)"
+    )
     return written
 
 
-def _digest(html_dir: Path, names: list[str]) -> str:
-    """What a PDF is printed from: its pages and the book's static files."""
-    digest = hashlib.sha256()
+def _digest(html_dir: Path, names: list[str], code: str) -> str:
+    """What a segment is printed from: its pages, the book's static files and this code."""
+    digest = hashlib.sha256(code.encode())
     files = [html_dir / f"{name}.html" for name in names] + sorted((html_dir / "_static").rglob("*.css"))
     for path in files:
         digest.update(path.relative_to(html_dir).as_posix().encode())
@@ -160,47 +254,101 @@ def _digest(html_dir: Path, names: list[str]) -> str:
     return digest.hexdigest()
 
 
+def _recorded(stem: Path) -> str | None:
+    """The digest a cached PDF (``stem.pdf``) was made from, or None when there is none."""
+    stamp = stem.with_suffix(".sha256")
+    return stamp.read_text(encoding="utf-8") if stem.with_suffix(".pdf").is_file() and stamp.is_file() else None
+
+
 def _print(
-    root: Path, html_dir: Path, book: config.Book, pages: dict, todo: dict, cache: Path, executable: str
+    html_dir: Path,
+    book: config.Book,
+    meta: Cover,
+    segments: dict[str, list[str]],
+    stale: dict[str, str],
+    todo: dict,
+    cache: Path,
+    executable: str,
 ) -> None:
-    """Print the documents in ``todo`` (key -> title, page names, digest) into ``cache``."""
+    """Print the ``stale`` segments (key -> digest), then make the PDFs in ``todo`` (key ->
+    title, segment keys, digest): print each one's front matter and assemble it, into ``cache``."""
     from playwright.sync_api import Error, sync_playwright
 
-    meta = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-    out_dir = html_dir / OUT_DIR
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=executable, args=ARGS)
-            page = browser.new_page(viewport={"width": round(PORTRAIT_MM * MM), "height": 1000})
+            # No page scripts: the articles are read and printed as the HTML has them (the search
+            # index and the theme's scripts would only cost time).
+            page = browser.new_page(
+                viewport={"width": round(PORTRAIT_MM * MM), "height": 1000}, java_script_enabled=False
+            )
             page.emulate_media(media="print")
-            articles, styles = {}, []
-            for name in dict.fromkeys(n for _, names, _ in todo.values() for n in names):
-                page.goto((html_dir / f"{name}.html").as_uri(), wait_until="load")
-                articles[name] = page.evaluate(_EXTRACT, _anchor(name, ""))
-                styles = styles or page.evaluate(
-                    "[...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href)"
-                )
-            for key, (title, names, digest) in todo.items():
-                heading = meta["title"] if key == BOOK else title
-                source = out_dir / f".{key}.html"
-                source.write_text(_document(meta, heading, names, articles, styles), encoding="utf-8")
-                try:
-                    page.goto(source.as_uri(), wait_until="load")
-                    page.evaluate(_LAYOUT, [PORTRAIT_MM * MM, LANDSCAPE_MM * MM])
-                    page.pdf(
-                        path=str(cache / f"{key}.pdf"),
-                        format="A4",
-                        prefer_css_page_size=True,
-                        print_background=True,
-                        outline=True,
-                        tagged=True,
-                    )
-                finally:
-                    source.unlink()
+            page.goto((html_dir / f"{segments[ROOT_SEGMENT][0]}.html").as_uri(), wait_until="load")
+            styles = page.evaluate("[...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href)")
+            for key, digest in stale.items():
+                _print_segment(page, html_dir, segments[key], styles, cache / "segments" / key)
+                (cache / "segments" / f"{key}.sha256").write_text(digest, encoding="utf-8")
+            for key, (title, parts, digest) in todo.items():
+                _make_pdf(page, book, meta, key, title, [cache / "segments" / part for part in parts], styles, cache)
                 (cache / f"{key}.sha256").write_text(digest, encoding="utf-8")
             browser.close()
     except Error as exc:
         raise BuildError(f"printing the PDFs with {executable} failed: {exc}") from None
+
+
+def _print_segment(page, html_dir: Path, names: list[str], styles: list[str], stem: Path) -> None:
+    """Print the pages ``names`` into ``stem.pdf``, their headings into ``stem.json``."""
+    articles = {}
+    for name in names:  # the article needs no style sheet nor image loaded
+        page.goto((html_dir / f"{name}.html").as_uri(), wait_until="domcontentloaded")
+        articles[name] = page.evaluate(_EXTRACT, _anchor(name, ""))
+    headings = _print_document(page, _document(stem.name, _articles(articles), styles), stem.with_suffix(".pdf"))
+    stem.with_suffix(".json").write_text(json.dumps(headings, ensure_ascii=False), encoding="utf-8")
+
+
+def _make_pdf(
+    page, book: config.Book, meta: Cover, key: str, title: str, parts: list[Path], styles: list[str], cache: Path
+) -> None:
+    """The PDF ``key`` in ``cache``: its front matter printed, then assembled with the printed
+    segments ``parts`` (their stems)."""
+    heads = {
+        printed["name"]: printed["headings"]
+        for part in parts
+        for printed in json.loads(part.with_suffix(".json").read_text(encoding="utf-8"))
+    }
+    pdfs = [part.with_suffix(".pdf") for part in parts]
+    groups = _groups(book, key)
+    heading = meta.title if key == BOOK else title
+    rows = _contents(groups, heads, pdf_assembly.body_pages(pdfs), depth=1 if key == BOOK else 2)
+    front = cache / f"{key}.front.pdf"
+    _print_document(page, _document(heading, _front(meta, heading, rows), styles), front)
+    bookmarks, headers = _outline(groups, heads, heading)
+    document = pdf_assembly.Document(
+        title=heading if key == BOOK else f"{title} \u2013 {meta.title}",
+        author=meta.author,
+        subject=f"Versie {meta.version}, {meta.date}",
+        language="nl",
+        front=front,
+        segments=pdfs,
+        bookmarks=[Bookmark("Inhoud", _anchor("contents", "top")), *bookmarks],
+        headers=headers,
+    )
+    pdf_assembly.assemble(document, cache / f"{key}.pdf")
+    front.unlink()
+
+
+def _print_document(page, source: str, path: Path) -> list:
+    """Print the print document ``source`` (HTML) to ``path`` (A4 or the CSS page size, tagged),
+    after :data:`_LAYOUT`; returns the headings of its pages."""
+    html_file = path.with_suffix(".html")
+    html_file.write_text(source, encoding="utf-8")
+    try:
+        page.goto(html_file.as_uri(), wait_until="load")
+        headings = page.evaluate(_LAYOUT, [PORTRAIT_MM * MM, LANDSCAPE_MM * MM, pdf_assembly.MARKER])
+        page.pdf(path=str(path), format="A4", prefer_css_page_size=True, print_background=True, tagged=True)
+    finally:
+        html_file.unlink()
+    return headings
 
 
 def _anchor(name: str, fragment: str) -> str:
@@ -208,21 +356,100 @@ def _anchor(name: str, fragment: str) -> str:
     return f"{name.replace('/', '-')}--{fragment}"
 
 
-def _document(meta: dict, heading: str, names: list[str], articles: dict[str, str], styles: list[str]) -> str:
-    """The print document of the pages ``names`` (their extracted articles), with a cover."""
+def _articles(articles: dict[str, str]) -> str:
+    """The extracted articles of pages, each on a new sheet."""
+    return "\n".join(
+        f'<article class="bd-article evalbook-print-page" id="{_anchor(name, "top")}" data-page="{html.escape(name)}">'
+        f"{content}</article>"
+        for name, content in articles.items()
+    )
+
+
+def _document(title: str, body: str, styles: list[str]) -> str:
+    """A print document with the book's style sheets."""
     links = "\n".join(f'<link rel="stylesheet" href="{html.escape(href)}">' for href in styles)
-    book_line = "" if heading == meta["title"] else f'<p class="evalbook-cover__book">{html.escape(meta["title"])}</p>'
-    cover = (
-        f'<section class="evalbook-cover">{book_line}<h1>{html.escape(heading)}</h1>'
-        f"<p>Versie {html.escape(str(meta['version']))}</p></section>"
-    )
-    body = "\n".join(
-        f'<article class="bd-article evalbook-print-page" id="{_anchor(name, "top")}">{articles[name]}</article>'
-        for name in names
-    )
     return (
         f'<!DOCTYPE html>\n<html lang="nl" data-theme="light" data-mode="light">\n<head><meta charset="utf-8">'
-        f"<title>{html.escape(heading)}</title>\n{links}\n</head>\n"
-        '<body class="evalbook-print">'
-        f"{cover}\n{body}\n</body>\n</html>\n"
+        f"<title>{html.escape(title)}</title>\n{links}\n</head>\n"
+        f'<body class="evalbook-print">\n{body}\n</body>\n</html>\n'
+    )
+
+
+def _groups(book: config.Book, key: str) -> list[tuple[str | None, list[str]]]:
+    """The pages of the PDF ``key`` grouped as its contents lists them: (part title or None,
+    page names). The whole book: the landing page, then each part; a part: its pages and the
+    bibliography."""
+    pages = _pages(book)
+    if key == BOOK:
+        return [(None, pages[BOOK][:1])] + [(part.title, pages[k]) for k, part in book.parts.items()]
+    return [(None, pages[key] + ([BIBLIOGRAPHY] if BIBLIOGRAPHY not in pages[key] else []))]
+
+
+def _sections(headings: list[list]) -> list[Bookmark]:
+    """A page's headings ([id, level, text], in order) as a tree: h2 under the h1 before them,
+    h3 under the h2 before them."""
+    roots: list[Bookmark] = []
+    open_at: dict[int, Bookmark] = {}
+    for ident, level, title in headings:
+        mark = Bookmark(title, ident)
+        parent = next((open_at[lvl] for lvl in range(level - 1, 0, -1) if lvl in open_at), None)
+        (parent.children if parent else roots).append(mark)
+        open_at = {lvl: m for lvl, m in open_at.items() if lvl < level} | {level: mark}
+    return roots
+
+
+def _page_marks(name: str, headings: list[list]) -> Bookmark:
+    """The bookmark of a page: its title (first heading) at its top, its sections below."""
+    tree = _sections(headings)
+    if not tree:
+        return Bookmark(name, _anchor(name, "top"))
+    return Bookmark(tree[0].title, _anchor(name, "top"), tree[0].children + tree[1:])
+
+
+def _outline(groups, heads: dict[str, list], title: str) -> tuple[list[Bookmark], list[tuple[str, str]]]:
+    """The bookmarks of a PDF and its running headers (where each starts, its text)."""
+    bookmarks, headers = [], []
+    for part, names in groups:
+        marks = [_page_marks(name, heads[name]) for name in names]
+        headers += [
+            (mark.target, f"{part or title} \u2013 {mark.title}" if part or title != mark.title else title)
+            for mark in marks
+        ]
+        bookmarks += [Bookmark(part, marks[0].target, marks)] if part else marks
+    return bookmarks, headers
+
+
+def _contents(groups, heads: dict[str, list], numbers: dict[str, int], depth: int) -> list[tuple[int, str, str, int]]:
+    """The rows of a printed table of contents: (level, text, id, page number); level 0 is a
+    part, 1 a page, 2 a section of a page (shown when ``depth`` is 2)."""
+    rows = []
+    for part, names in groups:
+        if part:
+            rows.append((0, part, _anchor(names[0], "top"), numbers[_anchor(names[0], "top")]))
+        for name in names:
+            mark = _page_marks(name, heads[name])
+            rows.append((1, mark.title, mark.target, numbers[mark.target]))
+            if depth > 1:
+                rows += [(2, child.title, child.target, numbers[child.target]) for child in mark.children]
+    return rows
+
+
+def _front(meta: Cover, heading: str, rows: list[tuple[int, str, str, int]]) -> str:
+    """The cover and the table of contents of a PDF (rows: level, text, id, page number)."""
+    book_line = "" if heading == meta.title else f'<p class="evalbook-cover__book">{html.escape(meta.title)}</p>'
+    fields = [("Versie", meta.version), ("Datum", meta.date), ("Auteur", meta.author)]
+    cover_html = (
+        f'<section class="evalbook-cover">{book_line}<h1>{html.escape(heading)}</h1><dl class="evalbook-cover__meta">'
+        + "".join(f"<dt>{label}</dt><dd>{html.escape(value)}</dd>" for label, value in fields)
+        + "</dl></section>"
+    )
+    entries = "\n".join(
+        f'<li class="evalbook-contents__level-{level}"><a href="#{html.escape(ident)}">'
+        f'<span class="evalbook-contents__text">{html.escape(title)}</span>'
+        f'<span class="evalbook-contents__leader"></span><span class="evalbook-contents__page">{number}</span></a></li>'
+        for level, title, ident, number in rows
+    )
+    return (
+        f'{cover_html}\n<nav class="evalbook-contents" id="{_anchor("contents", "top")}">'
+        f"<h2>Inhoud</h2><ol>{entries}</ol></nav>"
     )
