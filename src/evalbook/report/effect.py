@@ -36,11 +36,10 @@ from . import effect_matching as matching_text
 from . import format as fmt
 from . import verdict
 from .labels import outcome_label
-from .text import join, lower_first
+from .text import SUPPRESSED, join, lower_first
 
 GROUP_LABELS = fmt.GROUP_LABELS
 TOTAL_LABEL = "Totaal"
-SUPPRESSED = "onderdrukt"
 METHOD_LABELS = {
     analysis.PROPORTION_METHOD: "Miettinen–Nurminen-scoretoets en -interval",
     analysis.MEAN_METHOD: "Welch-t-toets en -interval",
@@ -145,7 +144,7 @@ def detectable_sentence(label: str, row: Mapping, power: float) -> str:
     ``value_control``, ``suppressed``); the found difference is compared in absolute value."""
     label = lower_first(label)
     unit = " procentpunt" if row["kind"] == "proportion" else ""
-    chance = fmt.percent(100 * power, 0)
+    chance = fmt.level(power)
     mde = row["mde"]
     if pd.isna(mde):
         known = all(pd.notna(row[c]) for c in ("n_programme", "n_control", "value_control"))
@@ -171,7 +170,10 @@ def detectable_sentence(label: str, row: Mapping, power: float) -> str:
 
 
 def glue_values(
-    study: ReleasedEffectStudy, labels: Mapping[str, str], missing: Mapping[str, str] | None = None
+    study: ReleasedEffectStudy,
+    labels: Mapping[str, str],
+    missing: Mapping[str, str],
+    balance_threshold: float,
 ) -> dict[str, str]:
     """Every number and sentence the chapter's prose states, in Dutch notation.
 
@@ -185,7 +187,7 @@ def glue_values(
     verdict, the other reading, the two totals, hidden bias) is in
     :func:`evalbook.report.effect_checks.glue_values`. ``labels``: the target groups' labels;
     ``missing``: the optional inputs this run does without, each with what the chapter leaves
-    out then (``book.yml``)."""
+    out then (``book.yml``); ``balance_threshold``: the chapter's |SMD| for a good balance."""
     values: dict[str, str] = {}
     for _, r in study.total.iterrows():
         show = value_text(r["kind"], 0 if r["kind"] == "proportion" else 1)
@@ -216,9 +218,10 @@ def glue_values(
         or "geen"
     )
     values["suppressed_target_groups"] = _suppressed_by_target_group(study, labels) or "niets"
-    values["alpha"] = fmt.percent(100 * study.alpha, 0)
-    values["min_cell_size"] = str(study.min_cell_size)
-    values["power"] = fmt.percent(100 * study.power, 0)
+    values["alpha"] = fmt.level(study.alpha)
+    values["confidence"] = fmt.confidence(study.alpha)
+    values["min_cell_size"] = fmt.number(study.min_cell_size)
+    values["power"] = fmt.level(study.power)
     values |= _target_group_values(study, labels)
     values["outflow_definition"] = OUTFLOW_TEXT[study.outflow_measure]
     values["published_total_reading"] = _total_reading(study)
@@ -234,7 +237,7 @@ def glue_values(
     values["logrank_chi2"] = fmt.number(study.log_rank.statistic, 2)
     values["logrank_p"] = fmt.p_value(study.log_rank.p_value)
     values["logrank_verdict"], values["logrank_sentence"] = _log_rank(study)
-    return values | matching_text.balance_values(study, labels, missing or {}) | _assumption_values(study)
+    return values | matching_text.balance_values(study, labels, missing, balance_threshold) | _assumption_values(study)
 
 
 def _log_rank(study: ReleasedEffectStudy) -> tuple[str, str]:
