@@ -203,7 +203,6 @@ def glue_values(
         values[f"{key}_ame_ci"] = fmt.interval(r["ame_low"], r["ame_high"], 1)
         values[f"{key}_mde"] = diff(r["mde"]).removeprefix("+")
         values[f"{key}_detectable"] = detectable_sentence(outcome_label(key, study.outflow_measure), r, study.power)
-    values["handover_sentence"] = _handover_sentence(values)
     first = study.total.iloc[0]
     values["n_programme"] = fmt.number(first["n_programme"])
     values["n_control"] = fmt.number(first["n_control"])
@@ -222,6 +221,7 @@ def glue_values(
     values["confidence"] = fmt.confidence(study.alpha)
     values["min_cell_size"] = fmt.number(study.min_cell_size)
     values["power"] = fmt.level(study.power)
+    values |= results_values(values)
     values |= _target_group_values(study, labels)
     values["outflow_definition"] = OUTFLOW_TEXT[study.outflow_measure]
     values["published_total_reading"] = _total_reading(study)
@@ -361,9 +361,82 @@ def reproduced_verdict(study: ReleasedEffectStudy, row: Mapping) -> str:
     return verdict.significance(row["reproduced_p"], study.alpha, p_holm)
 
 
+OUTFLOW_CLAUSES = {  # the results' first paragraph, per outcome of the outflow family
+    "outflow": (
+        "De uitstroom uit de uitkering, zoals hierboven omschreven, was {programme} in de programmagroep en "
+        "{control} in de controlegroep: een verschil van {diff} ({confidence}-betrouwbaarheidsinterval {ci}; {p}, "
+        "na Holm-correctie {holm}). De uitstroom is daarmee {verdict}."
+    ),
+    "outflow_work": "Naar werk stroomde {programme} uit, tegen {control} ({diff}, {p}): {verdict}.",
+    "outflow_other": "Om overige redenen stroomde {programme} uit, tegen {control} ({diff}, {p}): {verdict}.",
+}
+SELECTED_CONTACTS = "(gesprek, gesprek aan huis, gesprek op locatie, groepsbijeenkomst)"
+OTHER_CLAUSES = {  # the second paragraph: clauses joined by "; " within a sentence
+    "parttime": "in deeltijd werkte {programme} van de programmagroep en {control} van de controlegroep ({verdict})",
+    "active": "actief op de arbeidsmarkt was {programme} tegen {control} ({verdict})",
+    "contacts_total": (
+        "de programmagroep had gemiddeld {programme} geregistreerde klantcontacten, de controlegroep {control} "
+        "({verdict})"
+    ),
+    "contacts_selected": f"voor de geselecteerde contacten {SELECTED_CONTACTS} is dat {{programme}} tegen {{control}} "
+    "({verdict})",
+    "contacts_selected_alone": f"de programmagroep had gemiddeld {{programme}} geselecteerde klantcontacten "
+    f"{SELECTED_CONTACTS}, de controlegroep {{control}} ({{verdict}})",
+    "no_show": "no-show kwam voor bij {programme} tegen {control} ({verdict})",
+}
+
+
+def results_values(values: Mapping[str, str]) -> dict[str, str]:
+    """The results' prose from the outcomes this run compares (``values``: the per-outcome
+    values of :func:`glue_values`): ``results_outflow`` (outflow, to work, for other reasons),
+    ``results_other`` (part-time, active, contacts, hand-overs, no-show) and
+    ``results_detectable`` (what the study could detect for outflow to work and part-time).
+    An outcome left out of the ``outcomes`` parameter is left out of the prose."""
+
+    def clause(key: str, outcome: str, template: dict) -> str:
+        fields = ("programme", "control", "diff", "ci", "p", "holm", "verdict")
+        return template[key].format(confidence=values["confidence"], **{f: values[f"{outcome}_{f}"] for f in fields})
+
+    def has(outcome: str) -> bool:
+        return f"{outcome}_programme" in values
+
+    def sentence(clauses: list[str]) -> list[str]:
+        text = "; ".join(clauses)
+        return [text[:1].upper() + text[1:] + "."] if clauses else []
+
+    first = [clause(o, o, OUTFLOW_CLAUSES) for o in OUTFLOW_CLAUSES if has(o)]
+    contacts = [clause("contacts_total", "contacts_total", OTHER_CLAUSES)] if has("contacts_total") else []
+    if has("contacts_selected"):
+        alone = "contacts_selected" if contacts else "contacts_selected_alone"
+        contacts.append(clause(alone, "contacts_selected", OTHER_CLAUSES))
+    other = (
+        sentence([clause(o, o, OTHER_CLAUSES) for o in ("parttime", "active") if has(o)])
+        + sentence(contacts)
+        + [_handover_sentence(values)]
+        + sentence([clause("no_show", "no_show", OTHER_CLAUSES)] if has("no_show") else [])
+    )
+    detectable = [values[f"{o}_detectable"] for o in ("outflow_work", "parttime") if has(o)]
+    return {
+        "results_outflow": " ".join(first) or "Uitstroom is in deze run geen uitkomst.",
+        "results_other": " ".join(other),
+        "results_detectable": " ".join(detectable)
+        or "De tabel hieronder geeft de MDE van elke uitkomst die deze run vergelijkt.",
+    }
+
+
 def _handover_sentence(values: dict[str, str]) -> str:
     """The prose on hand-overs, or why there is none (not every evaluation reports them)."""
-    if "handover_matching_programme" not in values or "handover_mo_programme" not in values:
+    if "handover_matching_programme" in values and "handover_mo_programme" not in values:
+        return (
+            f"Naar Matching werd {values['handover_matching_programme']} tegen "
+            f"{values['handover_matching_control']} overgedragen ({values['handover_matching_verdict']})."
+        )
+    if "handover_mo_programme" in values and "handover_matching_programme" not in values:
+        return (
+            f"Naar Maatschappelijke Ontwikkeling werd {values['handover_mo_programme']} tegen "
+            f"{values['handover_mo_control']} overgedragen ({values['handover_mo_verdict']})."
+        )
+    if "handover_matching_programme" not in values:
         return (
             "Overdrachten naar Matching of Maatschappelijke Ontwikkeling rapporteert de evaluatie van dit "
             "programma niet; ze zijn hier geen uitkomst."

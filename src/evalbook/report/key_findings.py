@@ -137,8 +137,9 @@ def effect_study(
         f"key_{outcome}": _outcome_sentence(
             study, rows.loc[outcome], outcome, programme_group, follow_up_months, values
         )
-        for outcome in ("outflow", "outflow_work")
         if outcome in rows.index
+        else f"{outcome_label(outcome, study.outflow_measure)}: in deze run geen uitkomst."
+        for outcome in ("outflow", "outflow_work")
     }
     holm = study.table[study.table["p_holm"] < study.alpha]
     significant = len(holm)

@@ -36,6 +36,7 @@ CATEGORY_LABELS = {
     "no": "nee",
 }
 GROUP_LABELS = fmt.GROUP_LABELS | {"total": "beide groepen"}
+OTHER_FIGURES = {"confidence_level": "Betrouwbaarheidsniveau"}  # published figures that are no indicator
 
 
 # -- labels ------------------------------------------------------------------------------------------
@@ -169,7 +170,7 @@ def comparison_display(released: ReleasedSurvey) -> Table:
         elif quantity in names.index:
             name, reproduced = names[quantity], fmt.percent(r["reproduced"], 1)
         else:
-            name = "Betrouwbaarheidsniveau" if quantity == "confidence_level" else quantity
+            name = OTHER_FIGURES.get(quantity, quantity)
             reproduced = fmt.percent(r["reproduced"], 0)
         rows.append(
             {
@@ -297,8 +298,16 @@ def _comparison_values(released: ReleasedSurvey, names: pd.Series) -> dict[str, 
     for key, name in kinds[1:]:
         rows = numbers[numbers["status"] == key]
         values[f"published_{name}_list"] = _list(
-            f"{lower_first(names.get(r['quantity'], r['quantity']))}, {GROUP_LABELS.get(r['group'], '')} "
-            f"('{readable(r['printed'])}')"
+            ", ".join(
+                filter(
+                    None,
+                    [
+                        lower_first(names.get(r["quantity"], OTHER_FIGURES.get(r["quantity"], r["quantity"]))),
+                        GROUP_LABELS.get(r["group"], ""),
+                    ],
+                )
+            )
+            + f" ('{readable(r['printed'])}')"
             for _, r in rows.iterrows()
         )
     alpha = released.alpha
