@@ -20,12 +20,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..core.vocabulary import BOTH_ARMS
 from ..schemas.survey import DONT_KNOW, GROUPS, SIDES, Survey, option_codes, split_list
 from ..stats.multiplicity import holm
 from ..stats.proportions import proportions, wilson
 from . import published
 
-TOTAL = "total"  # both groups together
+TOTAL = BOTH_ARMS  # both groups together
 ALL_GROUPS = (*GROUPS, TOTAL)
 DISTRIBUTION_SCALES = ("choice", "agreement")
 MIDDLE = "middle"  # neutral and dont_know together, in the agreement distributions

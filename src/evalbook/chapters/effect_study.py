@@ -31,9 +31,13 @@ def analyse(chapter: Source) -> analysis.EffectStudy:
 
 def run(chapter: Source, study: analysis.EffectStudy | None = None) -> Shown:
     """The chapter: analysed (or ``study``, computed by :func:`analyse`), released, in Dutch."""
+    rules = Rules.from_parameters(chapter.parameters)
+    return present(chapter, gate.release(study if study is not None else analyse(chapter), rules), rules)
+
+
+def present(chapter: Source, released: gate.ReleasedEffectStudy, rules: Rules) -> Shown:
+    """What the chapter shows of ``released`` (the gate's output under ``rules``)."""
     p = chapter.parameters
-    rules = Rules.from_parameters(p)
-    released = gate.release(study if study is not None else analyse(chapter), rules)
     labels = chapter.labels["target_groups"]
     table = report.download_table(released)
     values = (

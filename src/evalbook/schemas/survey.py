@@ -26,8 +26,9 @@ import pandas as pd
 
 from ..core import contract, paths
 from ..core.contract import Column, Contract, Rule
+from ..core.vocabulary import ARMS
 
-GROUPS = ("programme", "control")
+GROUPS = ARMS
 DONT_KNOW = "dont_know"
 GRADES = tuple(str(g) for g in range(1, 11))
 AGREEMENT = ("strongly_disagree", "disagree", "neutral", "agree", "strongly_agree")
