@@ -18,19 +18,18 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from ..analysis import effect as analysis
+from ..analysis import codes as analysis
 from ..analysis import published
-from ..analysis.effect import (
+from ..analysis.codes import (
     COLLINEAR,
     EMPTY_GROUP,
     OUTFLOW_BELOW_WORK,
     PARTS_ABOVE_OUTFLOW,
     TOO_FEW_EVENTS,
-    TOTAL,
     TOTAL_OUTSIDE_PARTS,
 )
-from ..analysis.outcomes import BY_NAME
-from ..disclosure.effect import ReleasedEffectStudy
+from ..analysis.outcomes import BY_NAME, TOTAL
+from ..disclosure.effect import Conflict, ReleasedEffectStudy
 from ..stats import adjusted
 from . import effect_matching as matching_text
 from . import format as fmt
@@ -479,9 +478,7 @@ def _target_group_values(study: ReleasedEffectStudy, labels: Mapping[str, str]) 
     }
 
 
-def conflict_sentence(
-    c: analysis.Conflict, outflow_measure: str, labels: Mapping[str, str], sizes_assumed: bool = False
-) -> str:
+def conflict_sentence(c: Conflict, outflow_measure: str, labels: Mapping[str, str], sizes_assumed: bool = False) -> str:
     """One conflict between published figures as a Dutch clause (``sizes_assumed``: the group
     sizes a bound on a total rests on are assumptions, not data)."""
     if c.kind in (OUTFLOW_BELOW_WORK, PARTS_ABOVE_OUTFLOW):

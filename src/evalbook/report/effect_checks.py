@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from ..analysis import published
-from ..analysis.effect import GROUPS, OUTFLOW_BELOW_WORK, PARTS_ABOVE_OUTFLOW, TOTAL
-from ..analysis.outcomes import BY_NAME, other_measure
+from ..analysis.codes import OUTFLOW_BELOW_WORK, PARTS_ABOVE_OUTFLOW
+from ..analysis.outcomes import BY_NAME, GROUPS, TOTAL, other_measure
 from ..disclosure.effect import ReleasedEffectStudy
 from . import format as fmt
 from . import verdict

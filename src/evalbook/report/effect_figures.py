@@ -18,7 +18,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MultipleLocator
 
-from ..analysis.effect import TOTAL
+from ..analysis.outcomes import TOTAL
 from ..disclosure.effect import ReleasedEffectStudy
 from . import format as fmt
 from . import verdict

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from ..analysis import matching
-from ..analysis.effect import TOTAL
+from ..analysis.outcomes import TOTAL
 from ..disclosure.effect import ReleasedEffectStudy
 from . import format as fmt
 from .parameters import smd

@@ -11,8 +11,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ..analysis.effect import TOTAL
-from ..analysis.outcomes import BY_NAME
+from ..analysis.outcomes import BY_NAME, TOTAL
 from ..disclosure.effect import ReleasedEffectStudy
 from . import format as fmt
 from . import verdict

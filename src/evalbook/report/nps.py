@@ -9,7 +9,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ..analysis.nps import CATEGORIES, TOTAL
+from ..analysis.codes import NPS_CATEGORIES as CATEGORIES
+from ..core.vocabulary import BOTH_ARMS as TOTAL
 from ..disclosure.survey import ReleasedNps
 from ..stats.nps import DETRACTOR_MAX, PROMOTER_MIN
 from . import figures

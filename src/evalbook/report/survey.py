@@ -18,9 +18,8 @@ import pandas as pd
 import seaborn as sns
 
 from ..analysis import published
-from ..analysis.survey import members
 from ..disclosure.survey import ReleasedSurvey
-from ..schemas.survey import DONT_KNOW, GROUPS, option_labels, split_list
+from ..schemas.survey import DONT_KNOW, GROUPS, members, option_labels, split_list
 from . import figures
 from . import format as fmt
 from .tables import Table

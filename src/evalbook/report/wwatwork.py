@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from ..analysis import published
-from ..analysis.wwatwork import BASE
+from ..analysis.codes import FUNNEL_BASE as BASE
 from ..disclosure.wwatwork import Released
 from . import figures as style
 from . import format as fmt

@@ -304,3 +304,8 @@ def _routing_ok(responses: pd.DataFrame, questions: pd.DataFrame) -> pd.Series:
 def check(frames: dict, files: dict) -> None:
     """The build's cross-file check of a telephone survey (``check: survey`` in book.yml)."""
     validate(frames["survey"], frames["codebook"], files["survey"], files["codebook"])
+
+
+def members(codebook: pd.DataFrame, composite: str) -> list[str]:
+    """The items of a composite indicator (``codebook`` indexed by item)."""
+    return [i for i in codebook.index if composite in split_list(codebook.at[i, "composites"])]
