@@ -1,8 +1,8 @@
 """The running chapter: its parameters, its inputs and its outputs.
 
 A chapter notebook creates one :class:`Chapter` from its Papermill parameters (``part`` and
-``parameters``) and calls :meth:`Chapter.run`: the chapter type's run function
-(:mod:`evalbook.chapters`) reads every input through it (contract-checked, listed in the
+``parameters``) and calls :meth:`Chapter.run` with the chapter type's run function
+(:mod:`evalbook.chapters`), which reads every input through it (contract-checked, listed in the
 provenance box); the Chapter then saves the aggregate table and glues the numbers of the prose,
 both behind the safety net of the disclosure rules. It is the only reader of inputs, so what a
 chapter shows can always be traced to the files it names.
@@ -10,11 +10,12 @@ chapter shows can always be traced to the files it names.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
-from .. import chapters
+from ..chapters.shown import Shown, Source
 from ..core import paths
 from ..core.errors import ConfigError
 from ..disclosure import rules as disclosure
@@ -94,13 +95,14 @@ class Chapter:
 
     # -- the run ------------------------------------------------------------------------
 
-    def run(self) -> chapters.Shown:
-        """Run the chapter (its type's run function), save its table, glue its values and show
-        the provenance box and, for a chapter with person-level data, what the gate held back.
-        Returns what the template's tables and figures show."""
+    def run(self, run: Callable[[Source], Shown]) -> Shown:
+        """Run the chapter through ``run`` (its type's run function in :mod:`evalbook.chapters`),
+        save its table, glue its values and show the provenance box and, for a chapter with
+        person-level data, what the gate held back. Returns what the template's tables and
+        figures show."""
         from IPython.display import display
 
-        shown = chapters.run(self)
+        shown = run(self)
         self.save_table(shown.table)
         self.glue_all(shown.values)
         display(self.box())
@@ -108,7 +110,7 @@ class Chapter:
             display(protection.note(shown.suppressions, shown.rules))
         return shown
 
-    def check(self, shown: chapters.Shown) -> None:
+    def check(self, shown: Shown) -> None:
         """The safety net over ``shown`` without saving or gluing: every count in its table and
         its glued values passes the chapter's rules (:class:`DisclosureError` otherwise)."""
         disclosure.check_table(shown.table, self.rules)
