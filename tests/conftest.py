@@ -1,5 +1,6 @@
-"""Shared fixtures and helpers: the repository root, a copy of it, the effect study as its
-chapter computes it, and small hand-made registers."""
+"""Shared fixtures and helpers: the repository root, a copy of it, a running chapter (with a
+test's own input frames), the effect study as its chapter computes it, and small hand-made
+registers."""
 
 from __future__ import annotations
 
@@ -12,9 +13,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from evalbook.analysis import effect
 from evalbook.book.chapter import Chapter
-from evalbook.disclosure.policy import Rules
+from evalbook.chapters import effect_study as effect_chapter
 
 ROOT = Path(__file__).resolve().parents[1]
 SKIP = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__", ".hypothesis")
@@ -26,24 +26,20 @@ def copy_repo(dest: Path) -> Path:
     return dest
 
 
-def effect_study(part: str, parameters: dict | None = None):
+def chapter(part: str, template: str, parameters: dict | None = None, **frames) -> Chapter:
+    """The running chapter ``template`` of ``part``, its inputs read as the build reads them,
+    with the input frames named in ``frames`` replaced by a test's own (None: a missing
+    optional input). Pass it to the chapter's run function (:mod:`evalbook.chapters`)."""
+    running = Chapter(template, part, parameters or {}, table_dir=str(ROOT / "_build" / "test-tables"))
+    running._inputs.frames.update(frames)
+    return running
+
+
+def effect_study(part: str, parameters: dict | None = None, **frames):
     """The effect study of ``part`` as its chapter computes it, before the gate: the study and
     the chapter's disclosure rules."""
-    chapter = Chapter("effect_study", part, parameters or {})
-    p = chapter.parameters
-    study = effect.analyse(
-        chapter.read("register"),
-        chapter.read("published"),
-        chapter.read("pool"),
-        chapter.assumptions(),
-        follow_up_months=p["follow_up_months"],
-        alpha=p["alpha"],
-        outcomes_shown=p["outcomes"],
-        target_groups=p["target_groups"],
-        outflow_measure=p["outflow_measure"],
-        published_total=p["published_total"],
-    )
-    return study, Rules.from_parameters(p)
+    running = chapter(part, "effect_study", parameters, **frames)
+    return effect_chapter.analyse(running), running.rules
 
 
 def evalbook(workdir: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -41,7 +41,7 @@ def test_the_package_top_holds_only_its_layers():
     top = sorted(p.name for p in PACKAGE.iterdir() if p.suffix == ".py")
     assert top == ["__init__.py", "__main__.py"]
     layers = sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__")
-    assert layers == ["analysis", "book", "core", "disclosure", "report", "schemas", "stats"]
+    assert layers == ["analysis", "book", "chapters", "core", "disclosure", "report", "schemas", "stats"]
 
 
 @pytest.mark.slow  # builds a chapter

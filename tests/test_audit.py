@@ -17,6 +17,8 @@ from statsmodels.stats.contingency_tables import StratifiedTable
 from conftest import ROOT
 from evalbook.analysis import audit
 from evalbook.book import cli, config
+from evalbook.book.chapter import Chapter
+from evalbook.chapters import audit as audit_chapter
 from evalbook.core import contract
 from evalbook.core.errors import ParameterError
 from evalbook.report import audit as report
@@ -409,8 +411,14 @@ def published_frames(files=PUBLISHED_FILES) -> dict:
 
 
 @pytest.fixture(scope="module")
-def published():
-    return audit.run(published_frames(), alpha=ALPHA)
+def audited():
+    """The audit chapter as it runs (its run function), at the book's parameters."""
+    return audit_chapter.run(Chapter("audit", "verantwoording", {}))
+
+
+@pytest.fixture(scope="module")
+def published(audited):
+    return audited.released
 
 
 def test_every_labelled_comparison_is_checked_once(published):
@@ -450,8 +458,8 @@ def test_alpha_and_the_size_range_are_checked():
         audit.run({}, n_range=(100, 50))
 
 
-def test_glued_values_are_text_and_the_displays_agree(published):
-    values = report.glue_values(published, LABELS)
+def test_glued_values_are_text_and_the_displays_agree(published, audited):
+    values = audited.values
     assert all(isinstance(v, str) for v in values.values())
     shown = report.comparison_display(published, LABELS).frame
     assert list(shown["Oordeel"]) == [report.VERDICT_LABELS[c.verdict] for c in published.checks]
@@ -485,7 +493,7 @@ def test_saved_table_has_one_row_per_check_and_no_reconstructed_counts(published
     assert parttime["label_possible_n"].endswith("-2000") and parttime["n_programme"] == ""
 
 
-def test_claims_without_numbers_are_untestable_and_listed(published):
+def test_claims_without_numbers_are_untestable_and_listed(published, audited):
     claims = [c for c in published.checks if c.reason == "no_numbers"]
     assert {
         ("route3/phone_survey", "grade7plus_appointments"),
@@ -495,7 +503,7 @@ def test_claims_without_numbers_are_untestable_and_listed(published):
     assert all(c.verdict == audit.UNTESTABLE and c.programme is None and c.control is None for c in claims)
     shown = report.comparison_display(published, LABELS).frame
     assert (shown["Toelichting"] == "niet te toetsen zonder cijfers").sum() == len(claims)
-    values = report.glue_values(published, LABELS)
+    values = audited.values
     assert values["claims_total"] == str(len(claims))
     assert "rapportcijfer 7+ voor het nakomen van afspraken" in values["claims_list"]
 

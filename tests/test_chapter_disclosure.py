@@ -25,23 +25,23 @@ import shutil
 import pandas as pd
 import pytest
 
-from conftest import ROOT, copy_repo, effect_study, evalbook
-from evalbook.analysis import nps, survey, wwatwork
+from conftest import ROOT, copy_repo, evalbook
 from evalbook.analysis.outcomes import BY_NAME
 from evalbook.book.chapter import Chapter
+from evalbook.chapters import client_survey as client_chapter
+from evalbook.chapters import effect_study as effect_chapter
+from evalbook.chapters import phone_survey as survey_chapter
+from evalbook.chapters import wwatwork_effect as wwatwork_chapter
 from evalbook.core.rounding import printed_interval, round_half_up
+from evalbook.core.vocabulary import ARMS, EVERYONE
 from evalbook.disclosure import effect as effect_gate
 from evalbook.disclosure import effect_cells
-from evalbook.disclosure import survey as survey_gate
-from evalbook.disclosure import wwatwork as wwatwork_gate
 from evalbook.disclosure.attacker import intervals, leaks
 from evalbook.disclosure.linked import CountSystem, Relation
 from evalbook.disclosure.policy import Rules
 from evalbook.report import effect as effect_report
-from evalbook.schemas.survey import Survey
 
-ARMS = ("programme", "control")
-TOTAL = "*"  # the rows about everyone
+TOTAL = EVERYONE  # the rows about everyone
 
 
 class Reader:
@@ -412,37 +412,30 @@ def _funnel_figures(r: Reader, comparison: pd.DataFrame, months: int | None) -> 
 
 @functools.cache
 def effect_run(part: str, data_dir=None):
-    """The effect study of ``part`` up to the gate: (raw study, released study, rules)."""
-    study, rules = effect_study(part, {"data_dir": str(data_dir)} if data_dir else {})
-    return study, effect_gate.release(study, rules), rules
+    """The effect study of ``part`` as its chapter runs it: (raw study, released study, rules)."""
+    chapter = Chapter("effect_study", part, {"data_dir": str(data_dir)} if data_dir else {})
+    study = effect_chapter.analyse(chapter)
+    return study, effect_chapter.run(chapter, study).released, chapter.rules
 
 
 @functools.cache
 def survey_run(part: str, data_dir=None):
     chapter = Chapter("phone_survey", part, {"data_dir": str(data_dir)} if data_dir else {})
-    result = survey.analyse(
-        Survey(chapter.read("survey"), chapter.read("codebook")),
-        chapter.read("published"),
-        alpha=chapter.alpha,
-        assumed=survey.assumed_respondents(chapter.assumptions()),
-    )
-    rules = Rules.from_parameters(chapter.parameters)
-    return result, survey_gate.release(result, rules), rules
+    result = survey_chapter.analyse(chapter)
+    return result, survey_chapter.run(chapter, result).released, chapter.rules
 
 
 @functools.cache
 def nps_run(data_dir=None):
     chapter = Chapter("client_survey", "wwatwork", {"data_dir": str(data_dir)} if data_dir else {})
-    rules = Rules.from_parameters(chapter.parameters)
-    return survey_gate.release_nps(nps.analyse(chapter.read("survey_nps"), alpha=chapter.alpha), rules), rules
+    return client_chapter.run(chapter).released, chapter.rules
 
 
 @functools.cache
 def wwatwork_run(data_dir=None):
     chapter = Chapter("wwatwork_effect", "wwatwork", {"data_dir": str(data_dir)} if data_dir else {})
-    study = wwatwork.analyse(chapter.read("cohort"), chapter.read("published"), chapter.alpha)
-    rules = Rules.from_parameters(chapter.parameters)
-    return study, wwatwork_gate.release(study, rules), rules
+    study = wwatwork_chapter.analyse(chapter)
+    return study, wwatwork_chapter.run(chapter, study).released, chapter.rules
 
 
 def effect_attack(csv: pd.DataFrame, study, released, rules: Rules) -> pd.DataFrame:

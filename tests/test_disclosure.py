@@ -23,18 +23,18 @@ from evalbook.report import disclosure as note
 
 
 def test_require_safe():
-    assert disclosure.require_safe(12, 10) == 12
+    assert disclosure.require_safe(12, Rules()) == 12
     with pytest.raises(DisclosureError):
-        disclosure.require_safe(9, 10)
+        disclosure.require_safe(9, Rules())
     with pytest.raises(DisclosureError):
-        disclosure.require_safe(0, 10)
+        disclosure.require_safe(0, Rules())
 
 
 def test_check_table_refuses_small_counts_and_passes_suppressed_ones():
     ok = pd.DataFrame({"n_programme": [300, pd.NA], "value_programme": [1.0, 2.0]})
-    disclosure.check_table(ok, 10)
+    disclosure.check_table(ok, Rules())
     with pytest.raises(DisclosureError, match="n_programme"):
-        disclosure.check_table(pd.DataFrame({"n_programme": [300, 4]}), 10)
+        disclosure.check_table(pd.DataFrame({"n_programme": [300, 4]}), Rules())
 
 
 def test_no_built_table_or_glued_count_is_below_the_minimum():
@@ -42,10 +42,11 @@ def test_no_built_table_or_glued_count_is_below_the_minimum():
     checked = 0
     for path in sorted((ROOT / "book").glob("*/*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
-        minimum = nb["metadata"]["papermill"]["parameters"].get("min_cell_size", disclosure.DEFAULT_MIN_CELL_SIZE)
+        rules = Rules.from_parameters(nb["metadata"]["papermill"]["parameters"].get("parameters", {}))
+        minimum = rules.min_cell_size
         table = path.parent / "tables" / f"{path.stem}.csv"
         if table.is_file():
-            disclosure.check_table(pd.read_csv(table), minimum)
+            disclosure.check_table(pd.read_csv(table), rules)
         for cell in nb["cells"]:
             for out in cell.get("outputs", []):
                 glue = out.get("metadata", {}).get("scrapbook", {}).get("name")

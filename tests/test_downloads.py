@@ -14,6 +14,7 @@ from conftest import ROOT
 from evalbook.book import config
 from evalbook.core.errors import BuildError
 from evalbook.report import columns
+from evalbook.report.parameters import phrases
 
 BOOK = config.load()
 JOBS = config.jobs(BOOK)
@@ -71,12 +72,15 @@ def test_the_data_page_names_every_chapter_of_the_book():
 @pytest.mark.parametrize("job", JOBS, ids=[j.label for j in JOBS])
 def test_every_column_of_every_table_is_explained(job):
     frame = pd.read_csv(table_of(ROOT, job), nrows=0)
-    meanings = columns.meanings(frame, job.chapter.template.name)
+    meanings = columns.meanings(frame, job.chapter.template.name, phrases(job.parameters))
     assert list(meanings) == list(frame.columns)
     assert all(len(text) > 5 for text in meanings.values())
 
 
 def test_a_column_without_a_meaning_stops_the_chapter():
     with pytest.raises(BuildError, match="without a meaning"):
-        columns.meanings(pd.DataFrame(columns=["outcome", "mystery_column"]), "effect_study")
-    assert columns.meaning("value_programme_alt", "effect_study").endswith("in de programmagroep")
+        columns.meanings(pd.DataFrame(columns=["outcome", "mystery_column"]), "effect_study", {})
+    assert columns.meaning("value_programme_alt", "effect_study", {}).endswith("in de programmagroep")
+    assert columns.meaning("ci_low", "effect_study", {"confidence": "99%"}).endswith(
+        "99%-betrouwbaarheidsinterval van het verschil"
+    )

@@ -5,6 +5,7 @@ Rosenbaum's Γ) checked by hand against the table's counts and the matched pairs
 without a figure, and the chapter rerun on data with a target group missing and on data
 without a candidate pool."""
 
+import functools
 import json
 import math
 import re
@@ -16,15 +17,15 @@ import pytest
 from scipy import stats
 from statsmodels.stats.contingency_tables import StratifiedTable
 
-from conftest import ROOT
+from conftest import ROOT, chapter
 from evalbook.analysis import effect, matching, published
 from evalbook.book import config, execute
+from evalbook.chapters import effect_study as effect_chapter
 from evalbook.core import contract
 from evalbook.disclosure import effect as gate
 from evalbook.disclosure import rules as disclosure
 from evalbook.disclosure.policy import Rules
 from evalbook.report import effect as report
-from evalbook.report import effect_checks as checks
 from evalbook.report import effect_figures
 from evalbook.report import effect_tables as tables
 from evalbook.schemas.register import POOL, REGISTER
@@ -44,28 +45,28 @@ def pool(programme: str) -> pd.DataFrame:
     return contract.read(ROOT / "data" / "synthetic" / programme / "pool.csv", POOL)
 
 
-def assumptions(programme: str) -> pd.DataFrame:
-    frame = pd.read_csv(ROOT / "data" / "synthetic" / "assumptions.csv", dtype=str, keep_default_na=False)
-    return frame[(frame["programme"] == programme) & (frame["chapter"] == "effect_study")].reset_index(drop=True)
+@functools.cache
+def running(part: str):
+    """The running effect-study chapter of ``part`` (its own inputs)."""
+    return chapter(part, "effect_study")
+
+
+def analysed(part: str, data: pd.DataFrame | None = None, with_inputs: bool = True) -> effect.EffectStudy:
+    """The effect study of ``part`` as its chapter computes it; ``data``: another register;
+    without ``with_inputs``: without the candidate pool and the assumptions."""
+    frames = {} if data is None else {"register": data}
+    if not with_inputs:
+        frames |= {"pool": None, "assumptions": None}
+    return effect_chapter.analyse(chapter(part, "effect_study", **frames) if frames else running(part))
 
 
 def route3_study(data: pd.DataFrame | None = None, with_inputs: bool = False) -> effect.EffectStudy:
-    """Route 3's effect study; ``with_inputs``: with the pool and the assumptions, as the chapter runs it."""
-    return effect.analyse(
-        register("route3") if data is None else data,
-        published.load("route3", "effect_study"),
-        pool("route3") if with_inputs else None,
-        assumptions("route3") if with_inputs else None,
-        outcomes_shown=ROUTE3["outcomes"],
-        target_groups=ROUTE3["target_groups"],
-        outflow_measure=ROUTE3["outflow_measure"],
-        published_total=ROUTE3["published_total"],
-    )
+    return analysed("route3", data, with_inputs)
 
 
-def release(study: effect.EffectStudy) -> gate.ReleasedEffectStudy:
-    """The gate as the chapter calls it, with a minimum cell size of 10."""
-    return gate.release(study, Rules(min_cell_size=10))
+def release(study: effect.EffectStudy, part: str = "route3") -> gate.ReleasedEffectStudy:
+    """The gate as the chapter runs it (the chapter's rules)."""
+    return effect_chapter.run(running(part), study).released
 
 
 @pytest.fixture(scope="module")
@@ -78,9 +79,9 @@ def released(study):
     return release(study)
 
 
-def glue(s: gate.ReleasedEffectStudy) -> dict[str, str]:
-    """Every glued value of the chapter, as the notebook glues them."""
-    return report.glue_values(s, LABELS) | checks.glue_values(s, LABELS)
+def glue(s: gate.ReleasedEffectStudy, part: str = "route3") -> dict[str, str]:
+    """Every glued value of the chapter, from the chapter's own run function."""
+    return effect_chapter.present(running(part), s, running(part).rules).values
 
 
 def everything_shown(released: gate.ReleasedEffectStudy, study: effect.EffectStudy) -> gate.ReleasedEffectStudy:
@@ -90,12 +91,12 @@ def everything_shown(released: gate.ReleasedEffectStudy, study: effect.EffectStu
 
 @pytest.fixture(scope="module")
 def wgw_study():
-    return effect.analyse(register("wgw"), published.load("wgw", "effect_study"), pool("wgw"))
+    return analysed("wgw")
 
 
 @pytest.fixture(scope="module")
 def wgw(wgw_study):
-    return release(wgw_study)
+    return release(wgw_study, "wgw")
 
 
 def test_route3_runs_with_four_target_groups_and_the_configured_outcomes(study):
@@ -138,7 +139,7 @@ def test_published_conflicts_of_route3(study, released):
     )
     assert bound.at_least and bound.bound == pytest.approx((40.5 * 180 + 28.5 * 200) / 500)
     assert "ten minste 26,0%" in text
-    assert effect.analyse(register("wgw"), published.load("wgw", "effect_study")).conflicts == []
+    assert analysed("wgw", with_inputs=False).conflicts == []
 
 
 def test_target_group_labels_come_from_the_caller(released):
@@ -183,7 +184,7 @@ def test_the_download_table_has_dutch_labels_and_no_unsafe_count(released, wgw):
     assert list(table.columns[:4]) == ["target_group", "outcome", "label", "kind"]
     assert table.loc[0, "label"] == "Geen uitkering aan het eind van de volgperiode"  # Route 3 reads status
     assert table.loc[0, "method"] == "Miettinen–Nurminen-scoretoets en -interval"
-    disclosure.check_table(table, 10)
+    disclosure.check_table(table, Rules())
     wgw = report.download_table(wgw).set_index("outcome")
     assert wgw.loc["no_return_after_work", "reason"] == (
         "te weinig gebeurtenissen (minder dan 10 keer ja of nee in een groep)"
@@ -280,7 +281,7 @@ def test_no_glued_verdict_or_table_cell_is_significant_without_holm(programme, r
     """The glued prose and every table the chapter shows (the report's own labels in the
     comparison table aside: they are the report's words, not a verdict of this book)."""
     s = wgw if programme == "wgw" else released
-    texts = list(glue(s).values())
+    texts = list(glue(s, programme).values())
     shown = [
         tables.outcome_display(s),
         tables.target_group_display(s, LABELS),
@@ -306,7 +307,7 @@ def test_the_executed_chapters_state_holm_with_every_significant_verdict(part):
 
 
 def test_wgw_outflow_is_significant_only_before_holm(wgw):
-    values = glue(wgw)
+    values = glue(wgw, "wgw")
     total = wgw.total.set_index("outcome")
     assert total.loc["outflow", "p_value"] < 0.05 <= total.loc["outflow", "p_holm"]
     assert values["outflow_verdict"] == "significant hoger, maar niet na correctie voor meervoudig toetsen (Holm)"
@@ -403,14 +404,14 @@ def test_wgw_shows_outflow_in_both_readings(wgw_study, wgw):
     total = wgw_study.table.set_index(["target_group", "outcome"]).loc[(effect.TOTAL, "outflow")]
     assert total["value_programme_alt"] == pytest.approx(by_hand["programme"])  # 55 / 300
     assert total["value_control_alt"] == pytest.approx(by_hand["control"])
-    text = glue(everything_shown(wgw, wgw_study))["other_reading"]
+    text = glue(everything_shown(wgw, wgw_study), "wgw")["other_reading"]
     assert "is de uitstroom in deze data 18,3% in de programmagroep en 12,2% in de controlegroep" in text
     assert "gedrukt staat 19% (programmagroep) en 13% (controlegroep)" in text
     assert "met deze data passen de gedrukte cijfers alleen bij de lezing van dit hoofdstuk" in text
     assert "pleit dus niet voor haar" in text  # the parts adding up is the reading's own definition
     # as released: 2 persons per group returned, so the gate hides the other reading; the chapter says why
     assert wgw.total.set_index("outcome").loc["outflow", ["value_programme_alt", "value_control_alt"]].isna().all()
-    text = glue(wgw)["other_reading"]
+    text = glue(wgw, "wgw")["other_reading"]
     assert "is de uitstroom onderdrukt" in text and "Of de gedrukte 19% (programmagroep) en 13%" in text
     assert "18,3%" not in text
 
@@ -450,10 +451,10 @@ def test_gamma_from_the_matched_pairs_by_hand(wgw_study):
 
 
 def test_without_a_pool_gamma_is_left_out_and_said_why():
-    s = effect.analyse(register("wgw"), published.load("wgw", "effect_study"))
+    s = analysed("wgw", with_inputs=False)
     assert s.table["gamma"].isna().all() and s.table["e_value"].notna().any()
-    shown = release(s)
-    assert "Zonder kandidatenbestand zijn die niet te herleiden, dus Γ ontbreekt" in glue(shown)["gamma_note"]
+    shown = release(s, "wgw")
+    assert "Zonder kandidatenbestand zijn die niet te herleiden, dus Γ ontbreekt" in glue(shown, "wgw")["gamma_note"]
 
 
 # -- claims without a figure -----------------------------------------------------------------------------
@@ -479,4 +480,4 @@ def test_the_template_names_the_match_command_and_where_pairing_is_optimal():
 
 
 def test_the_optimal_pairing_threshold_in_the_prose_is_the_matchings(wgw):
-    assert glue(wgw)["optimal_up_to"] == "200" and matching.OPTIMAL_UP_TO == 200
+    assert glue(wgw, "wgw")["optimal_up_to"] == "200" and matching.OPTIMAL_UP_TO == 200

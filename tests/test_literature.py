@@ -12,6 +12,7 @@ from conftest import ROOT, seed_text
 from evalbook.analysis import literature
 from evalbook.book import config
 from evalbook.book.chapter import Chapter
+from evalbook.chapters import literature_scan as literature_chapter
 from evalbook.core import contract
 from evalbook.core.errors import ContractError
 from evalbook.report import literature as report
@@ -57,8 +58,9 @@ def test_each_programme_has_a_complete_matrix():
 
 
 def read_scan() -> tuple[literature.Scan, Chapter]:
+    """The coded scan as the chapter reads it (its run function), with the running chapter."""
     chapter = Chapter("literature_scan", "wgw", {})
-    return literature.Scan(*(chapter.read(n) for n in ("principles", "assessment", "success_factors"))), chapter
+    return literature_chapter.run(chapter).released, chapter
 
 
 def test_the_scan_loads_and_records_its_files():
@@ -337,17 +339,18 @@ def test_readable_removes_line_break_hyphens_only():
 
 
 def test_glue_values_are_text_for_every_programme():
-    scan, _ = read_scan()
     labels = {key: part.labels() for key, part in config.load(ROOT).parts.items()}
-    matrices = literature.analyse(scan.assessment, list(labels))
-    assert list(matrices) == ["wgw", "route3", "wwatwork"]
-    for programme in matrices:
-        values = report.glue_values(scan, matrices, programme, labels)
+    programmes = ("wgw", "route3", "wwatwork")
+    runs = {programme: literature_chapter.run(Chapter("literature_scan", programme, {})) for programme in programmes}
+    scan = runs["wgw"].released
+    assert list(runs["wgw"].extra["matrices"]) == ["wgw", "route3", "wwatwork"]
+    for programme, shown in runs.items():
+        values = shown.values
         assert all(isinstance(v, str) and v for v in values.values())
         assert {f"factor_{f}" for f in FACTORS} <= set(values)
         assert values["report"] == labels[programme]["source"]["label"]
     # the reports' central finding for WGW: no measurement confirms the professionals
-    wgw = report.glue_values(scan, matrices, "wgw", labels)
+    wgw = runs["wgw"].values
     assert "bij 3 van de 3 factoren minder positief" in wgw["central"]
     # WW@Work's report does not describe the principles: they are quoted from the WGW report
     shown = report.principles_display(scan.principles, "wwatwork", labels).frame

@@ -33,21 +33,22 @@ from ..stats.multiplicity import holm
 from ..stats.proportions import proportions
 from . import effect_checks as checks
 from . import matching, published
+from .codes import (  # the codes of this study's results (presentation reads them there)
+    COLLINEAR,
+    DEFAULT_MIN_EVENTS,
+    EMPTY_GROUP,
+    MEAN_METHOD,
+    OUTFLOW_BELOW_WORK,
+    PARTS_ABOVE_OUTFLOW,
+    PROPORTION_METHOD,
+    PUBLISHED_TOTALS,
+    TOO_FEW_EVENTS,
+    TOTAL_OUTSIDE_PARTS,
+)
 from .outcomes import BY_NAME, GROUPS, OUTCOMES, TOTAL, Outcome, derive, selection, window_end
 
-PUBLISHED_TOTALS = ("pooled", "unweighted_mean")
-PROPORTION_METHOD = "miettinen_nurminen"  # the ``method`` codes of the comparison
-MEAN_METHOD = "welch"
 COVARIATES = ("sex", "age", "education", "benefit_months")
 EDUCATION_LEVELS = next(c.categories for c in REGISTER.columns if c.name == "education")  # first: reference
-DEFAULT_MIN_EVENTS = 10
-EMPTY_GROUP = "empty_group"  # ``reason`` codes of an adjusted effect beside those of stats.adjusted
-COLLINEAR = "collinear"
-TOO_FEW_EVENTS = "too_few_events"
-# Kinds of conflict between published figures (:func:`published_conflicts`)
-OUTFLOW_BELOW_WORK = "outflow_below_work"
-PARTS_ABOVE_OUTFLOW = "parts_above_outflow"
-TOTAL_OUTSIDE_PARTS = "total_outside_parts"
 
 
 @dataclass

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..core.vocabulary import BOTH_ARMS
 from ..stats.nps import DETRACTOR_MAX, PROMOTER_MIN, nps, nps_interval
+from .codes import NPS_CATEGORIES
 
-CATEGORIES = ("promoters", "passives", "detractors")
-TOTAL = "total"  # the key of the row over every respondent
+CATEGORIES = NPS_CATEGORIES
+TOTAL = BOTH_ARMS  # the key of the row over every respondent
 BREAKDOWNS = (None, "team", "period")  # overall, per team, per month
 
 

@@ -24,8 +24,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-GROUPS = ("programme", "control")
-TOTAL = ""  # the target_group of the rows about everyone
+from ..core.vocabulary import ARMS, EVERYONE
+
+GROUPS = ARMS
+TOTAL = EVERYONE  # the target_group of the rows about everyone
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..schemas.survey import DONT_KNOW, GROUPS, SIDES, Survey, option_codes, split_list
+from ..core.vocabulary import BOTH_ARMS
+from ..schemas.survey import DONT_KNOW, GROUPS, SIDES, Survey, members, option_codes, split_list
 from ..stats.multiplicity import holm
 from ..stats.proportions import proportions, wilson
 from . import published
 
-TOTAL = "total"  # both groups together
+TOTAL = BOTH_ARMS  # both groups together
 ALL_GROUPS = (*GROUPS, TOTAL)
 DISTRIBUTION_SCALES = ("choice", "agreement")
 MIDDLE = "middle"  # neutral and dont_know together, in the agreement distributions
@@ -51,11 +52,6 @@ def scored(survey: Survey) -> pd.DataFrame:
 
     frame["positive"] = frame.apply(positive, axis=1).astype(bool)
     return frame
-
-
-def members(codebook: pd.DataFrame, composite: str) -> list[str]:
-    """The items of a composite indicator (``codebook`` indexed by item)."""
-    return [i for i in codebook.index if composite in split_list(codebook.at[i, "composites"])]
 
 
 def counts(survey: Survey) -> pd.DataFrame:

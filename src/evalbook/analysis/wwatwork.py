@@ -30,19 +30,12 @@ from ..core.rounding import round_half_up
 from ..schemas.cohort import REGIONS
 from ..stats.intervals import Interval, difference_in_persons, printed_range, relative_reduction, risk_ratio
 from . import published
+from .codes import FUNNEL_BASE, FUNNEL_STEPS
 from .labour_market import published_interval
 
 # -- the funnel ---------------------------------------------------------------------------
 
-STEPS = (  # (step, the step whose count is its base)
-    ("cohort", None),  # the WW ends in the period (max-WW'ers)
-    ("invited", "cohort"),  # invited to an information meeting
-    ("attended", "invited"),
-    ("coached", "attended"),  # taken into the WW@Work caseload
-    ("found_work", "coached"),
-    ("bijstand", "coached"),  # coached and still into Bijstand
-)
-BASE = dict(STEPS)
+STEPS, BASE = FUNNEL_STEPS, FUNNEL_BASE  # (step, the step whose count is its base)
 AREAS = ("", *(f"_{r}" for r in REGIONS))  # column suffixes: all of Rotterdam, then each region
 
 

@@ -86,7 +86,7 @@ def environment_digest(root: Path) -> str:
     return _sha256_text(_canonical(parts))
 
 
-def input_digests(chapter: config.Chapter, parameters: dict, root: Path) -> dict[str, str | None]:
+def input_digests(chapter: config.ChapterSpec, parameters: dict, root: Path) -> dict[str, str | None]:
     """sha256 of each declared input file by file name (None for a missing optional input);
     an input of many files is one digest over their names and contents."""
     digests: dict[str, str | None] = {}
@@ -112,7 +112,7 @@ class Key:
         return {"key": self.digest, "parts": self.parts}
 
 
-def chapter_key(chapter: config.Chapter, parameters: dict, root: Path | None = None) -> Key:
+def chapter_key(chapter: config.ChapterSpec, parameters: dict, root: Path | None = None) -> Key:
     """The cache key of running ``chapter`` with ``parameters`` now."""
     root = root or paths.repo_root()
     template = chapter.template

@@ -1,20 +1,26 @@
 """The running chapter: its parameters, its inputs and its outputs.
 
 A chapter notebook creates one :class:`Chapter` from its Papermill parameters (``part`` and
-``parameters``); it reads every input through it (contract-checked, listed in the provenance
-box), glues the numbers of its prose and saves its aggregate table through it. It is the
-only reader of inputs, so what a chapter shows can always be traced to the files it names.
+``parameters``) and calls :meth:`Chapter.run` with the chapter type's run function
+(:mod:`evalbook.chapters`), which reads every input through it (contract-checked, listed in the
+provenance box); the Chapter then saves the aggregate table and glues the numbers of the prose,
+both behind the safety net of the disclosure rules. It is the only reader of inputs, so what a
+chapter shows can always be traced to the files it names.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
+from ..chapters.shown import Shown, Source
 from ..core import paths
 from ..core.errors import ConfigError
 from ..disclosure import rules as disclosure
+from ..disclosure.policy import Rules
+from ..report import disclosure as protection
 from . import cache, config, inputs
 from .provenance import Provenance
 
@@ -42,6 +48,7 @@ class Chapter:
         self.labels = spec.part.labels()
         self.book_labels = {key: p.labels() for key, p in book.parts.items()}  # every part's, by key
         self.parameters = book.resolve(spec, parameters)
+        self.rules = Rules.from_parameters(self.parameters)  # the gate's and the safety net's
         self.table_dir = Path(table_dir)
         self._inputs = inputs.read(spec, self.parameters, self.root)
         self.provenance = Provenance(
@@ -86,6 +93,30 @@ class Chapter:
         rows = frame[(frame["programme"] == self.part) & (frame["chapter"] == self.name)]
         return rows.reset_index(drop=True)
 
+    # -- the run ------------------------------------------------------------------------
+
+    def run(self, run: Callable[[Source], Shown]) -> Shown:
+        """Run the chapter through ``run`` (its type's run function in :mod:`evalbook.chapters`),
+        save its table, glue its values and show the provenance box and, for a chapter with
+        person-level data, what the gate held back. Returns what the template's tables and
+        figures show."""
+        from IPython.display import display
+
+        shown = run(self)
+        self.save_table(shown.table)
+        self.glue_all(shown.values)
+        display(self.box())
+        if shown.rules is not None:
+            display(protection.note(shown.suppressions, shown.rules))
+        return shown
+
+    def check(self, shown: Shown) -> None:
+        """The safety net over ``shown`` without saving or gluing: every count in its table and
+        its glued values passes the chapter's rules (:class:`DisclosureError` otherwise)."""
+        disclosure.check_table(shown.table, self.rules)
+        for name, text in shown.values.items():
+            self._check_count(name, text)
+
     # -- outputs --------------------------------------------------------------------------
 
     def box(self):
@@ -95,17 +126,20 @@ class Chapter:
     def glue(self, name: str, text: str) -> None:
         """Glue a pre-formatted text (never a NumPy scalar) for ``{glue:text}`` in the prose.
         A name that marks a person count (``n_…``, ``k_…``, ``…_count``: see
-        :data:`evalbook.disclosure.rules.COUNT_NAME`) must hold a count of at least the minimum
-        cell size (or a non-numeric text such as "onderdrukt")."""
+        :data:`evalbook.disclosure.rules.COUNT_NAME`) must hold a count the chapter's rules let
+        through (or a non-numeric text such as "onderdrukt")."""
         from myst_nb import glue
 
+        self._check_count(name, text)
+        glue(name, text, display=False)
+
+    def _check_count(self, name: str, text) -> None:
         if not isinstance(text, str):
             raise TypeError(f"glue {name!r}: pass formatted text (str), got {type(text).__name__}")
-        if disclosure.is_count_name(name):  # a person count: enforce the minimum cell size
+        if disclosure.is_count_name(name):  # a person count: enforce the chapter's rules
             digits = text.replace(".", "")
             if digits.isdigit():
-                disclosure.require_safe(int(digits), self.min_cell_size, what=name)
-        glue(name, text, display=False)
+                disclosure.require_safe(int(digits), self.rules, what=name)
 
     def glue_all(self, values: dict[str, str]) -> None:
         """Glue every ``name: text`` of ``values``."""
@@ -114,8 +148,8 @@ class Chapter:
 
     def save_table(self, table: pd.DataFrame) -> Path:
         """Write the chapter's aggregate table to ``<table_dir>/<chapter>.csv``, refusing one
-        with a count below the minimum cell size."""
-        disclosure.check_table(table, self.min_cell_size)
+        with a count the chapter's rules call primary."""
+        disclosure.check_table(table, self.rules)
         self.table_dir.mkdir(parents=True, exist_ok=True)
         path = self.table_dir / f"{self.name}.csv"
         table.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")

@@ -121,8 +121,9 @@ class Template:
 
 
 @dataclass(frozen=True)
-class Chapter:
-    """One chapter of a part: a template with this part's parameter values."""
+class ChapterSpec:
+    """One chapter of a part as book.yml declares it: a template with this part's parameter
+    values (what :class:`evalbook.book.chapter.Chapter` runs)."""
 
     template: Template
     part: Part
@@ -172,21 +173,21 @@ class Book:
     templates: dict[str, Template]
     parts: dict[str, Part]
 
-    def chapters(self) -> list[Chapter]:
+    def chapters(self) -> list[ChapterSpec]:
         """Every chapter of the book, in book order."""
         return [
-            Chapter(self.templates[name], part, values)
+            ChapterSpec(self.templates[name], part, values)
             for part in self.parts.values()
             for name, values in part.chapter_values
         ]
 
-    def chapter(self, part: str, template: str) -> Chapter:
+    def chapter(self, part: str, template: str) -> ChapterSpec:
         for c in self.chapters():
             if c.part.key == part and c.template.name == template:
                 return c
         raise ConfigError(f"chapter {template!r} does not run for part {part!r}")
 
-    def resolve(self, chapter: Chapter, overrides: dict | None = None) -> dict:
+    def resolve(self, chapter: ChapterSpec, overrides: dict | None = None) -> dict:
         """The full, checked parameter set of ``chapter``: declared defaults, then the part's
         values, then ``overrides`` (already typed). Unknown names are refused."""
         allowed = chapter.template.parameters
@@ -320,7 +321,7 @@ def parse_overrides(book: Book, pairs: list[tuple[str, str]]) -> dict:
 class Job:
     """One chapter run: the chapter and its full parameter set."""
 
-    chapter: Chapter
+    chapter: ChapterSpec
     parameters: dict
 
     @property

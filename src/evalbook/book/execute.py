@@ -26,6 +26,7 @@ from jupyter_client.manager import KernelManager
 from ..core.errors import BuildError
 from ..core.paths import ensure_dir
 from ..disclosure import identifiers as privacy
+from ..report.parameters import phrases
 from . import cache, config, inputs
 from .terminal import strip_ansi
 
@@ -210,7 +211,7 @@ def execute(
     start = time.monotonic()
     output = ensure_dir(workdir) / f"{template.stem}.ipynb"
     try:
-        notebook = applicable(jupytext.read(template), parameters["parameters"])
+        notebook = with_levels(applicable(jupytext.read(template), parameters["parameters"]), parameters["parameters"])
         kernel = {"km": _kernel(workdir)} if reuse_kernel else {"kernel_manager_class": QuietKernelManager}
         papermill.execute_notebook(
             notebook,
@@ -248,6 +249,21 @@ def applicable(notebook, parameters: dict):
         return bool(parameters[condition])
 
     notebook.cells = [cell for cell in notebook.cells if keep(cell)]
+    return notebook
+
+
+def with_levels(notebook, parameters: dict):
+    """The template with its figures' text alternatives (``mystnb: image: alt``, which myst-nb
+    reads from the cell, not from the output) stating this run's levels: a placeholder such as
+    ``{confidence}`` is filled from :func:`evalbook.report.parameters.phrases`, as the captions are."""
+    terms = phrases(parameters)
+    for cell in notebook.cells:
+        image = cell.metadata.get("mystnb", {}).get("image", {})
+        if "alt" in image:
+            try:
+                image["alt"] = image["alt"].format_map(terms)
+            except (KeyError, ValueError) as exc:
+                raise BuildError(f"a figure's alt text names {exc}, which is not one of {', '.join(terms)}") from None
     return notebook
 
 

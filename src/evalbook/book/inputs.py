@@ -18,7 +18,7 @@ from ..core import contract, paths
 from ..core.errors import ConfigError
 from ..disclosure import identifiers as privacy
 from ..schemas import CHECKS, CONTRACTS
-from .config import Chapter, Input, Template
+from .config import ChapterSpec, Input, Template
 from .files import locate
 
 
@@ -39,7 +39,7 @@ class Inputs:
         return found
 
 
-def read(chapter: Chapter, parameters: dict, root: Path | None = None) -> Inputs:
+def read(chapter: ChapterSpec, parameters: dict, root: Path | None = None) -> Inputs:
     """Every input of ``chapter``, read and validated against its contract (dates within the
     part's date window), then the template's cross-file check. The first breach raises a
     :class:`ContractError` (or :class:`InputError`) naming the file."""

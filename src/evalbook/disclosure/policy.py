@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-from .rules import DEFAULT_MIN_CELL_SIZE
+DEFAULT_MIN_CELL_SIZE = 10
 
 
 @dataclass(frozen=True)

@@ -504,6 +504,6 @@ def _sizes_pair(c: Check, min_cell_size: int) -> str:
 
 def sizes_text(sizes: tuple[int, ...], min_cell_size: int) -> str:
     """Group sizes as runs; sizes below the minimum cell size are shown as one ``< minimum``."""
-    safe = [n for n in sizes if disclosure.is_safe_count(n, min_cell_size)]
+    safe = [n for n in sizes if n >= min_cell_size]  # a group size, never zero: the minimum alone applies
     small = [f"< {min_cell_size}"] if len(safe) < len(sizes) else []
     return ", ".join(small + ([_int_runs(safe)] if safe else []))

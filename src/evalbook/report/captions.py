@@ -8,6 +8,10 @@ with its citation (``{cite:p}`` from ``book.yml``'s ``source``, never a file nam
 note are Markdown outputs, rendered as MyST (templates set ``render_markdown_format: myst``),
 each with a plain-text twin for nbval and the terminal. A figure's text alternative is set on
 its cell (``mystnb: image: alt``), which is where myst-nb reads it.
+
+Titles and notes state the chapter's levels through placeholders (``"{confidence}-interval"``,
+``"Oordeel bij {alpha}"``), filled from ``terms`` (:func:`evalbook.report.parameters.phrases`):
+no caption types a level that a rerun may change. A placeholder without a term stops the chapter.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 
 from IPython.display import display
 
+from ..core.errors import BuildError
 from .tables import Table
 
 TABLE, FIGURE = "Tabel", "Figuur"
@@ -60,11 +65,15 @@ class Numbering:
 
     ``data``: the data the chapter ran on, in words (the ``Bron`` of a table computed from
     it); ``reports``: the source reports whose published figures the chapter shows (each
-    ``label`` and ``cite``)."""
+    ``label`` and ``cite``); ``terms``: the wording of the chapter's parameters, filled into
+    titles and notes."""
 
-    def __init__(self, data: str = "", reports: Sequence[Mapping[str, str]] = ()):
+    def __init__(
+        self, data: str = "", reports: Sequence[Mapping[str, str]] = (), terms: Mapping[str, str] | None = None
+    ):
         self.data = data
         self.reports = list(reports)
+        self.terms = dict(terms or {})
         self.count = {TABLE: 0, FIGURE: 0}
 
     def table(self, table: Table | None, title: str, note: str = "", source: str = DATA) -> Exhibit | None:
@@ -74,14 +83,24 @@ class Numbering:
         if table is None:
             return None
         exhibit = self._exhibit(TABLE, table, title, note, source)
-        table.caption = f"{exhibit.label}. {title}"  # names the table for assistive technology
+        table.caption = f"{exhibit.label}. {exhibit.title}"  # names the table for assistive technology
         return exhibit
 
     def figure(self, figure, title: str, note: str = "", source: str = DATA) -> Exhibit | None:
         """``figure`` (a matplotlib Figure) numbered, like :meth:`table`."""
         return None if figure is None else self._exhibit(FIGURE, figure, title, note, source)
 
+    def fill(self, text: str) -> str:
+        """``text`` with its placeholders (``{confidence}``) replaced by the chapter's terms."""
+        try:
+            return text.format_map(self.terms)
+        except (KeyError, ValueError, IndexError) as exc:
+            raise BuildError(
+                f"caption {text[:60]!r}…: placeholder {exc} has no value; known: {', '.join(self.terms) or 'none'}"
+            ) from None
+
     def _exhibit(self, kind: str, body, title: str, note: str, source: str) -> Exhibit:
+        title, note = self.fill(title), self.fill(note)
         self.count[kind] += 1
         markup = self.source(source)
         return Exhibit(f"{kind} {self.count[kind]}", title, body, note, markup, ROLE.sub("", markup))

@@ -6,7 +6,8 @@ the book pastes the same list (:func:`glue_values`). A column without a meaning 
 the chapter (:class:`~evalbook.core.errors.BuildError`): a table a reader can download is
 explained in full. Meanings are per chapter template, falling back to the shared ones; a
 column ``<name>_<group>`` (``value_programme``, ``n_noord``) is explained from ``<name>``
-and the group.
+and the group. A meaning states the chapter's levels through placeholders (``{confidence}``,
+``{power}``), filled from the chapter's terms (:func:`evalbook.report.parameters.phrases`).
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ PER_GROUP = {
     "n": "aantal personen (de noemer)",
     "k": "aantal personen met de uitkomst of het antwoord",
     "value": "percentage (aantal gedeeld door n, maal 100) of gemiddelde",
-    "wilson_low": "ondergrens van het 95%-betrouwbaarheidsinterval van het percentage (Wilson)",
-    "wilson_high": "bovengrens van het 95%-betrouwbaarheidsinterval van het percentage (Wilson)",
+    "wilson_low": "ondergrens van het {confidence}-betrouwbaarheidsinterval van het percentage (Wilson)",
+    "wilson_high": "bovengrens van het {confidence}-betrouwbaarheidsinterval van het percentage (Wilson)",
     "um": "ongewogen gemiddelde van de percentages van de doelgroepen",
     "k_alt": "aantal met de uitkomst in de andere lezing van uitstroom (zie het hoofdstuk)",
     "value_alt": "percentage in de andere lezing van uitstroom",
@@ -49,8 +50,8 @@ SHARED = {
     "label": "omschrijving van de rij in woorden, zoals in het hoofdstuk",
     "kind": "soort uitkomst: proportion (percentage) of mean (gemiddelde)",
     "diff": "verschil programmagroep min controlegroep (procentpunt, of eenheid van het gemiddelde)",
-    "ci_low": "ondergrens van het 95%-betrouwbaarheidsinterval van het verschil",
-    "ci_high": "bovengrens van het 95%-betrouwbaarheidsinterval van het verschil",
+    "ci_low": "ondergrens van het {confidence}-betrouwbaarheidsinterval van het verschil",
+    "ci_high": "bovengrens van het {confidence}-betrouwbaarheidsinterval van het verschil",
     "p_value": "p-waarde van de toets op het verschil (tweezijdig)",
     "p_holm": "p-waarde na Holm-correctie voor alle toetsen van het hoofdstuk (leeg: geen indicator)",
     "suppressed": "True als de rij (deels) is onderdrukt ter bescherming van personen; lege cellen zijn dan weggelaten",
@@ -62,22 +63,22 @@ CHAPTER_COLUMNS: dict[str, dict[str, str]] = {
         "method": "toets en interval van het verschil",
         "ame": "verschil gecorrigeerd voor geslacht, leeftijd, opleiding en uitkeringsduur (gemiddeld "
         "marginaal effect, procentpunt of eenheid)",
-        "ame_low": "ondergrens van het 95%-interval van het gecorrigeerde verschil",
-        "ame_high": "bovengrens van het 95%-interval van het gecorrigeerde verschil",
+        "ame_low": "ondergrens van het {confidence}-interval van het gecorrigeerde verschil",
+        "ame_high": "bovengrens van het {confidence}-interval van het gecorrigeerde verschil",
         "ame_p": "p-waarde van het gecorrigeerde verschil",
         "reason": "waarom het gecorrigeerde verschil ontbreekt",
-        "mde": "minimaal detecteerbaar effect: kleinste verschil dat met 80% kans was op te sporen",
+        "mde": "minimaal detecteerbaar effect: kleinste verschil dat met {power} kans was op te sporen",
         "rr": "risicoverhouding: percentage programmagroep gedeeld door dat van de controlegroep",
-        "rr_low": "ondergrens van het 95%-interval van de risicoverhouding",
-        "rr_high": "bovengrens van het 95%-interval van de risicoverhouding",
+        "rr_low": "ondergrens van het {confidence}-interval van de risicoverhouding",
+        "rr_high": "bovengrens van het {confidence}-interval van de risicoverhouding",
         "e_value": "E-waarde van de risicoverhouding (VanderWeele en Ding)",
         "e_value_limit": "E-waarde van de intervalgrens die het dichtst bij 1 ligt",
         "gamma": "Γ van Rosenbaum: het verborgen verschil in deelnamekans waarbij de gepaarde toets het verschil "
         "niet meer aantoont",
         "cmh_p": "p-waarde van de Cochran–Mantel–Haenszel-toets, gestratificeerd naar doelgroep",
         "um_diff": "verschil van de ongewogen gemiddelden (procentpunt)",
-        "um_low": "ondergrens van het 95%-interval van dat verschil",
-        "um_high": "bovengrens van het 95%-interval van dat verschil",
+        "um_low": "ondergrens van het {confidence}-interval van dat verschil",
+        "um_high": "bovengrens van het {confidence}-interval van dat verschil",
         "um_p": "p-waarde van de z-toets op dat verschil",
     },
     "phone_survey": {
@@ -117,8 +118,8 @@ CHAPTER_COLUMNS: dict[str, dict[str, str]] = {
         "share_passives": "percentage passieven",
         "share_detractors": "percentage criticasters",
         "nps": "Net Promoter Score: percentage promotors min percentage criticasters",
-        "nps_low": "ondergrens van het 95%-betrouwbaarheidsinterval van de NPS (adjusted Wald)",
-        "nps_high": "bovengrens van het 95%-betrouwbaarheidsinterval van de NPS",
+        "nps_low": "ondergrens van het {confidence}-betrouwbaarheidsinterval van de NPS (adjusted Wald)",
+        "nps_high": "bovengrens van het {confidence}-betrouwbaarheidsinterval van de NPS",
     },
     "arnhem_startfoto": {
         "node": "onderdeel van het stroomschema",
@@ -171,8 +172,16 @@ CHAPTER_COLUMNS: dict[str, dict[str, str]] = {
 }
 
 
-def meaning(column: str, chapter: str) -> str:
-    """The meaning of ``column`` in the table of ``chapter`` (a template name)."""
+def meaning(column: str, chapter: str, terms: Mapping[str, str]) -> str:
+    """The meaning of ``column`` in the table of ``chapter`` (a template name), with the
+    chapter's ``terms`` filled in."""
+    try:
+        return _meaning(column, chapter).format_map(terms)
+    except KeyError as exc:
+        raise BuildError(f"the meaning of column {column!r} of chapter {chapter!r} needs the term {exc}") from None
+
+
+def _meaning(column: str, chapter: str) -> str:
     own = CHAPTER_COLUMNS.get(chapter, {})
     if column in own or column in SHARED:
         return own.get(column) or SHARED[column]
@@ -189,20 +198,20 @@ def meaning(column: str, chapter: str) -> str:
     )
 
 
-def meanings(table: pd.DataFrame, chapter: str) -> dict[str, str]:
+def meanings(table: pd.DataFrame, chapter: str, terms: Mapping[str, str]) -> dict[str, str]:
     """Every column of ``table`` with its meaning, in the table's order."""
-    return {column: meaning(column, chapter) for column in table.columns}
+    return {column: meaning(column, chapter, terms) for column in table.columns}
 
 
-def display(table: pd.DataFrame, chapter: str) -> Table:
+def display(table: pd.DataFrame, chapter: str, terms: Mapping[str, str]) -> Table:
     """The columns of the downloadable table and their meanings."""
-    return Table(pd.DataFrame(meanings(table, chapter).items(), columns=["Kolom", "Betekenis"]))
+    return Table(pd.DataFrame(meanings(table, chapter, terms).items(), columns=["Kolom", "Betekenis"]))
 
 
-def glue_values(table: pd.DataFrame, chapter: str) -> dict[str, str]:
+def glue_values(table: pd.DataFrame, chapter: str, terms: Mapping[str, str]) -> dict[str, str]:
     """``table_rows``, ``table_columns`` (how many) and ``table_meanings``: every column with
-    its meaning in one Dutch text, for the data page."""
-    explained: Mapping[str, str] = meanings(table, chapter)
+    its meaning in one Dutch text, for the data page (``terms``: the chapter's, see :func:`meaning`)."""
+    explained: Mapping[str, str] = meanings(table, chapter, terms)
     return {
         "table_rows": str(len(table)),
         "table_columns": str(len(table.columns)),

@@ -18,29 +18,27 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from ..analysis import effect as analysis
+from ..analysis import codes as analysis
 from ..analysis import published
-from ..analysis.effect import (
+from ..analysis.codes import (
     COLLINEAR,
     EMPTY_GROUP,
     OUTFLOW_BELOW_WORK,
     PARTS_ABOVE_OUTFLOW,
     TOO_FEW_EVENTS,
-    TOTAL,
     TOTAL_OUTSIDE_PARTS,
 )
-from ..analysis.outcomes import BY_NAME
-from ..disclosure.effect import ReleasedEffectStudy
+from ..analysis.outcomes import BY_NAME, TOTAL
+from ..disclosure.effect import Conflict, ReleasedEffectStudy
 from ..stats import adjusted
 from . import effect_matching as matching_text
 from . import format as fmt
 from . import verdict
 from .labels import outcome_label
-from .text import join, lower_first
+from .text import SUPPRESSED, join, lower_first
 
 GROUP_LABELS = fmt.GROUP_LABELS
 TOTAL_LABEL = "Totaal"
-SUPPRESSED = "onderdrukt"
 METHOD_LABELS = {
     analysis.PROPORTION_METHOD: "Miettinen–Nurminen-scoretoets en -interval",
     analysis.MEAN_METHOD: "Welch-t-toets en -interval",
@@ -145,7 +143,7 @@ def detectable_sentence(label: str, row: Mapping, power: float) -> str:
     ``value_control``, ``suppressed``); the found difference is compared in absolute value."""
     label = lower_first(label)
     unit = " procentpunt" if row["kind"] == "proportion" else ""
-    chance = fmt.percent(100 * power, 0)
+    chance = fmt.level(power)
     mde = row["mde"]
     if pd.isna(mde):
         known = all(pd.notna(row[c]) for c in ("n_programme", "n_control", "value_control"))
@@ -171,7 +169,10 @@ def detectable_sentence(label: str, row: Mapping, power: float) -> str:
 
 
 def glue_values(
-    study: ReleasedEffectStudy, labels: Mapping[str, str], missing: Mapping[str, str] | None = None
+    study: ReleasedEffectStudy,
+    labels: Mapping[str, str],
+    missing: Mapping[str, str],
+    balance_threshold: float,
 ) -> dict[str, str]:
     """Every number and sentence the chapter's prose states, in Dutch notation.
 
@@ -185,7 +186,7 @@ def glue_values(
     verdict, the other reading, the two totals, hidden bias) is in
     :func:`evalbook.report.effect_checks.glue_values`. ``labels``: the target groups' labels;
     ``missing``: the optional inputs this run does without, each with what the chapter leaves
-    out then (``book.yml``)."""
+    out then (``book.yml``); ``balance_threshold``: the chapter's |SMD| for a good balance."""
     values: dict[str, str] = {}
     for _, r in study.total.iterrows():
         show = value_text(r["kind"], 0 if r["kind"] == "proportion" else 1)
@@ -201,7 +202,6 @@ def glue_values(
         values[f"{key}_ame_ci"] = fmt.interval(r["ame_low"], r["ame_high"], 1)
         values[f"{key}_mde"] = diff(r["mde"]).removeprefix("+")
         values[f"{key}_detectable"] = detectable_sentence(outcome_label(key, study.outflow_measure), r, study.power)
-    values["handover_sentence"] = _handover_sentence(values)
     first = study.total.iloc[0]
     values["n_programme"] = fmt.number(first["n_programme"])
     values["n_control"] = fmt.number(first["n_control"])
@@ -216,9 +216,11 @@ def glue_values(
         or "geen"
     )
     values["suppressed_target_groups"] = _suppressed_by_target_group(study, labels) or "niets"
-    values["alpha"] = fmt.percent(100 * study.alpha, 0)
-    values["min_cell_size"] = str(study.min_cell_size)
-    values["power"] = fmt.percent(100 * study.power, 0)
+    values["alpha"] = fmt.level(study.alpha)
+    values["confidence"] = fmt.confidence(study.alpha)
+    values["min_cell_size"] = fmt.number(study.min_cell_size)
+    values["power"] = fmt.level(study.power)
+    values |= results_values(values)
     values |= _target_group_values(study, labels)
     values["outflow_definition"] = OUTFLOW_TEXT[study.outflow_measure]
     values["published_total_reading"] = _total_reading(study)
@@ -234,7 +236,7 @@ def glue_values(
     values["logrank_chi2"] = fmt.number(study.log_rank.statistic, 2)
     values["logrank_p"] = fmt.p_value(study.log_rank.p_value)
     values["logrank_verdict"], values["logrank_sentence"] = _log_rank(study)
-    return values | matching_text.balance_values(study, labels, missing or {}) | _assumption_values(study)
+    return values | matching_text.balance_values(study, labels, missing, balance_threshold) | _assumption_values(study)
 
 
 def _log_rank(study: ReleasedEffectStudy) -> tuple[str, str]:
@@ -358,9 +360,82 @@ def reproduced_verdict(study: ReleasedEffectStudy, row: Mapping) -> str:
     return verdict.significance(row["reproduced_p"], study.alpha, p_holm)
 
 
+OUTFLOW_CLAUSES = {  # the results' first paragraph, per outcome of the outflow family
+    "outflow": (
+        "De uitstroom uit de uitkering, zoals hierboven omschreven, was {programme} in de programmagroep en "
+        "{control} in de controlegroep: een verschil van {diff} ({confidence}-betrouwbaarheidsinterval {ci}; {p}, "
+        "na Holm-correctie {holm}). De uitstroom is daarmee {verdict}."
+    ),
+    "outflow_work": "Naar werk stroomde {programme} uit, tegen {control} ({diff}, {p}): {verdict}.",
+    "outflow_other": "Om overige redenen stroomde {programme} uit, tegen {control} ({diff}, {p}): {verdict}.",
+}
+SELECTED_CONTACTS = "(gesprek, gesprek aan huis, gesprek op locatie, groepsbijeenkomst)"
+OTHER_CLAUSES = {  # the second paragraph: clauses joined by "; " within a sentence
+    "parttime": "in deeltijd werkte {programme} van de programmagroep en {control} van de controlegroep ({verdict})",
+    "active": "actief op de arbeidsmarkt was {programme} tegen {control} ({verdict})",
+    "contacts_total": (
+        "de programmagroep had gemiddeld {programme} geregistreerde klantcontacten, de controlegroep {control} "
+        "({verdict})"
+    ),
+    "contacts_selected": f"voor de geselecteerde contacten {SELECTED_CONTACTS} is dat {{programme}} tegen {{control}} "
+    "({verdict})",
+    "contacts_selected_alone": f"de programmagroep had gemiddeld {{programme}} geselecteerde klantcontacten "
+    f"{SELECTED_CONTACTS}, de controlegroep {{control}} ({{verdict}})",
+    "no_show": "no-show kwam voor bij {programme} tegen {control} ({verdict})",
+}
+
+
+def results_values(values: Mapping[str, str]) -> dict[str, str]:
+    """The results' prose from the outcomes this run compares (``values``: the per-outcome
+    values of :func:`glue_values`): ``results_outflow`` (outflow, to work, for other reasons),
+    ``results_other`` (part-time, active, contacts, hand-overs, no-show) and
+    ``results_detectable`` (what the study could detect for outflow to work and part-time).
+    An outcome left out of the ``outcomes`` parameter is left out of the prose."""
+
+    def clause(key: str, outcome: str, template: dict) -> str:
+        fields = ("programme", "control", "diff", "ci", "p", "holm", "verdict")
+        return template[key].format(confidence=values["confidence"], **{f: values[f"{outcome}_{f}"] for f in fields})
+
+    def has(outcome: str) -> bool:
+        return f"{outcome}_programme" in values
+
+    def sentence(clauses: list[str]) -> list[str]:
+        text = "; ".join(clauses)
+        return [text[:1].upper() + text[1:] + "."] if clauses else []
+
+    first = [clause(o, o, OUTFLOW_CLAUSES) for o in OUTFLOW_CLAUSES if has(o)]
+    contacts = [clause("contacts_total", "contacts_total", OTHER_CLAUSES)] if has("contacts_total") else []
+    if has("contacts_selected"):
+        alone = "contacts_selected" if contacts else "contacts_selected_alone"
+        contacts.append(clause(alone, "contacts_selected", OTHER_CLAUSES))
+    other = (
+        sentence([clause(o, o, OTHER_CLAUSES) for o in ("parttime", "active") if has(o)])
+        + sentence(contacts)
+        + [_handover_sentence(values)]
+        + sentence([clause("no_show", "no_show", OTHER_CLAUSES)] if has("no_show") else [])
+    )
+    detectable = [values[f"{o}_detectable"] for o in ("outflow_work", "parttime") if has(o)]
+    return {
+        "results_outflow": " ".join(first) or "Uitstroom is in deze run geen uitkomst.",
+        "results_other": " ".join(other),
+        "results_detectable": " ".join(detectable)
+        or "De tabel hieronder geeft de MDE van elke uitkomst die deze run vergelijkt.",
+    }
+
+
 def _handover_sentence(values: dict[str, str]) -> str:
     """The prose on hand-overs, or why there is none (not every evaluation reports them)."""
-    if "handover_matching_programme" not in values or "handover_mo_programme" not in values:
+    if "handover_matching_programme" in values and "handover_mo_programme" not in values:
+        return (
+            f"Naar Matching werd {values['handover_matching_programme']} tegen "
+            f"{values['handover_matching_control']} overgedragen ({values['handover_matching_verdict']})."
+        )
+    if "handover_mo_programme" in values and "handover_matching_programme" not in values:
+        return (
+            f"Naar Maatschappelijke Ontwikkeling werd {values['handover_mo_programme']} tegen "
+            f"{values['handover_mo_control']} overgedragen ({values['handover_mo_verdict']})."
+        )
+    if "handover_matching_programme" not in values:
         return (
             "Overdrachten naar Matching of Maatschappelijke Ontwikkeling rapporteert de evaluatie van dit "
             "programma niet; ze zijn hier geen uitkomst."
@@ -403,9 +478,7 @@ def _target_group_values(study: ReleasedEffectStudy, labels: Mapping[str, str]) 
     }
 
 
-def conflict_sentence(
-    c: analysis.Conflict, outflow_measure: str, labels: Mapping[str, str], sizes_assumed: bool = False
-) -> str:
+def conflict_sentence(c: Conflict, outflow_measure: str, labels: Mapping[str, str], sizes_assumed: bool = False) -> str:
     """One conflict between published figures as a Dutch clause (``sizes_assumed``: the group
     sizes a bound on a total rests on are assumptions, not data)."""
     if c.kind in (OUTFLOW_BELOW_WORK, PARTS_ABOVE_OUTFLOW):

@@ -17,14 +17,14 @@ import numpy as np
 import pandas as pd
 
 from ..analysis import published
-from ..analysis.effect import GROUPS, OUTFLOW_BELOW_WORK, PARTS_ABOVE_OUTFLOW, TOTAL
-from ..analysis.outcomes import BY_NAME, other_measure
+from ..analysis.codes import OUTFLOW_BELOW_WORK, PARTS_ABOVE_OUTFLOW
+from ..analysis.outcomes import BY_NAME, GROUPS, TOTAL, other_measure
 from ..disclosure.effect import ReleasedEffectStudy
 from . import format as fmt
 from . import verdict
 from .effect import GROUP_LABELS, named, significance_checks, target_group_label
 from .labels import outcome_label
-from .text import join, lower_first
+from .text import SUPPRESSED, join, lower_first
 
 READING_TEXT = {  # a reading of outflow, named in the sentence on the reading not chosen
     "event": "elke uitstroom binnen de volgperiode, ook van wie daarna terugkeerde",
@@ -69,12 +69,13 @@ def adjusted_sentence(study: ReleasedEffectStudy, outcomes: tuple[str, ...] = ("
     for outcome in [o for o in outcomes if o in rows.index]:
         r, name = rows.loc[outcome], lower_first(outcome_label(outcome, study.outflow_measure))
         if pd.isna(r["ame"]) or pd.isna(r["diff"]):
-            why = "onderdrukt" if r["suppressed"] else "niet te schatten"
+            why = SUPPRESSED if r["suppressed"] else "niet te schatten"
             parts.append(f"voor {name} is het niet te tonen ({why})")
         else:
             interval = fmt.interval(r["ame_low"], r["ame_high"], 1)
             parts.append(
-                f"voor {name} is het {fmt.pp(r['ame'], 1)} (95%-BI {interval}), tegen ongecorrigeerd "
+                f"voor {name} is het {fmt.pp(r['ame'], 1)} ({fmt.confidence(study.alpha)}-BI {interval}), tegen "
+                f"ongecorrigeerd "
                 f"{fmt.pp(r['diff'], 1)}"
             )
     text = join(parts, sep="; ")
@@ -234,9 +235,9 @@ def totals_values(study: ReleasedEffectStudy) -> dict[str, str]:
     if study.published_total == "unweighted_mean":
         text += " Het rapport geeft dat tweede totaal ('totaal gemiddeld'), zonder interval of toets."
     text += (
-        " De tabel hieronder geeft beide met een 95%-interval en een p-waarde; voor het ongewogen gemiddelde "
-        "is dat een z-toets, met als variantie de som van die van de doelgroepen gedeeld door het kwadraat "
-        "van hun aantal."
+        f" De tabel hieronder geeft beide met een {fmt.confidence(study.alpha)}-interval en een p-waarde; voor "
+        "het ongewogen gemiddelde is dat een z-toets, met als variantie de som van die van de doelgroepen "
+        "gedeeld door het kwadraat van hun aantal."
     )
     if any(h.table == "outcomes" and h.column.startswith("um_") for h in study.suppressions):
         text += (

@@ -18,7 +18,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MultipleLocator
 
-from ..analysis.effect import TOTAL
+from ..analysis.outcomes import TOTAL
 from ..disclosure.effect import ReleasedEffectStudy
 from . import format as fmt
 from . import verdict
@@ -28,11 +28,15 @@ from .labels import outcome_label
 
 DAYS_LABEL = "Dagen sinds de start"
 NO_CURVE = "Geen curve: te weinig personen om te tonen"
-DIFFERENCE_LABEL = "Verschil programmagroep − controlegroep (procentpunt, 95%-BI)"
+
+
+def difference_label(alpha: float) -> str:
+    """The axis label of a difference plot, with the intervals' confidence level."""
+    return f"Verschil programmagroep − controlegroep (procentpunt, {fmt.confidence(alpha)}-BI)"
 
 
 def difference_plot(study: ReleasedEffectStudy):
-    """Differences in percentage points with their 95% intervals, one row per proportion
+    """Differences in percentage points with their confidence intervals, one row per proportion
     outcome (everyone), coloured by verdict (with Holm); suppressed outcomes are left out (the
     chapter lists them)."""
     data = study.total[(study.total["kind"] == "proportion") & ~study.total["suppressed"]].iloc[::-1]
@@ -42,14 +46,14 @@ def difference_plot(study: ReleasedEffectStudy):
     ax.axvline(0, color="black", linewidth=1)
     dutch_axis(ax.xaxis)
     ax.set_yticks(range(len(data)), [outcome_label(o, study.outflow_measure) for o in data["outcome"]])
-    ax.set_xlabel(DIFFERENCE_LABEL)
+    ax.set_xlabel(difference_label(study.alpha))
     _verdict_legend(fig)
     return finish(fig, legend_above=True)
 
 
 def target_group_plot(study: ReleasedEffectStudy, labels: Mapping[str, str]):
     """One panel per target group (and the total), two panels a row: the differences in
-    percentage points with 95% intervals, coloured by verdict; suppressed comparisons are left
+    percentage points with confidence intervals, coloured by verdict; suppressed comparisons are left
     out. None without target groups."""
     if not study.target_groups:
         return None
@@ -73,7 +77,7 @@ def target_group_plot(study: ReleasedEffectStudy, labels: Mapping[str, str]):
         dutch_axis(ax.xaxis)
     for ax in axes.ravel()[len(scopes) :]:
         ax.remove()
-    fig.supxlabel(f"{DIFFERENCE_LABEL}; ontbrekend = onderdrukt", fontsize="medium")
+    fig.supxlabel(f"{difference_label(study.alpha)}; ontbrekend = onderdrukt", fontsize="medium")
     _verdict_legend(fig)
     return finish(fig, legend_above=True)
 

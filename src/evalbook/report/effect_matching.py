@@ -12,9 +12,10 @@ from collections.abc import Mapping
 import numpy as np
 
 from ..analysis import matching
-from ..analysis.effect import TOTAL
+from ..analysis.outcomes import TOTAL
 from ..disclosure.effect import ReleasedEffectStudy
 from . import format as fmt
+from .parameters import smd
 
 BALANCE_LABELS = {
     ("sex", "female"): "Vrouw",
@@ -25,19 +26,16 @@ BALANCE_LABELS = {
     ("education", "unknown"): "Opleiding onbekend",
     ("benefit_months", None): "Duur in de uitkering (maanden)",
 }
-SMD_THRESHOLD = 0.1
 
 
-def smd_text(x) -> str:
-    """A standardised mean difference with a real minus sign."""
-    return fmt.number(x, 2).replace("-", "−")
-
-
-def balance_values(study: ReleasedEffectStudy, labels: Mapping[str, str], missing: Mapping[str, str]) -> dict:
+def balance_values(
+    study: ReleasedEffectStudy, labels: Mapping[str, str], missing: Mapping[str, str], threshold: float
+) -> dict:
     """Glued values on matching and balance (``missing``: the optional inputs this run does
-    without, with what the chapter leaves out then)."""
+    without, with what the chapter leaves out then; ``threshold``: the |SMD| below which the
+    balance counts as good, the chapter's ``balance_threshold``)."""
     b = study.balance
-    by_group = "; ".join(f"{labels.get(t, t)} {smd_text(v)}" for t, v in b.by_target_group.items() if t != TOTAL)
+    by_group = "; ".join(f"{labels.get(t, t)} {smd(v)}" for t, v in b.by_target_group.items() if t != TOTAL)
     if not b.has_pool:
         without = f": {missing['pool']}" if missing.get("pool") else ""
         pool = (
@@ -55,11 +53,10 @@ def balance_values(study: ReleasedEffectStudy, labels: Mapping[str, str], missin
             "oplevert; zij is elders of anders samengesteld."
         )
     return {
-        "smd_before_max": smd_text(b.smd_before_max),
-        "smd_after_max": smd_text(b.smd_after_max),
+        "smd_before_max": smd(b.smd_before_max),
+        "smd_after_max": smd(b.smd_after_max),
         "smd_after_by_target_group": by_group or "geen doelgroepen",
-        "smd_threshold": smd_text(SMD_THRESHOLD),
-        "balance_verdict": "goed" if b.smd_after_max < SMD_THRESHOLD else "onvoldoende",
+        "balance_verdict": "goed" if b.smd_after_max < threshold else "onvoldoende",
         "matching_pool": pool,
         "optimal_up_to": fmt.number(matching.OPTIMAL_UP_TO),
         "age_bands": bands(matching.AGE_BANDS),

@@ -11,14 +11,12 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ..analysis.effect import TOTAL
-from ..analysis.outcomes import BY_NAME
+from ..analysis.outcomes import BY_NAME, TOTAL
 from ..disclosure.effect import ReleasedEffectStudy
 from . import format as fmt
 from . import verdict
 from .effect import (
     GROUP_LABELS,
-    SUPPRESSED,
     difference_text,
     reason_text,
     reproduced_verdict,
@@ -26,14 +24,15 @@ from .effect import (
     value_text,
 )
 from .effect_checks import gamma_text
-from .effect_matching import BALANCE_LABELS, smd_text
+from .effect_matching import BALANCE_LABELS
 from .labels import outcome_label
+from .parameters import smd
 from .tables import Table
-from .text import STATUS_LABELS, readable
+from .text import STATUS_LABELS, SUPPRESSED, readable
 
 
 def _mde(study: ReleasedEffectStudy) -> str:
-    return f"MDE ({fmt.percent(100 * study.power, 0)})"
+    return f"MDE ({fmt.level(study.power)})"
 
 
 def _group_cell(r, group: str) -> str:
@@ -53,8 +52,10 @@ def _row_cells(r, alpha: float) -> dict:
     return {
         "Programmagroep": _group_cell(r, "programme"),
         "Controlegroep": _group_cell(r, "control"),
-        "Verschil (95%-BI)": diff if pd.isna(r["ci_low"]) else f"{diff} ({fmt.interval(r['ci_low'], r['ci_high'], 1)})",
-        "Oordeel (5%)": verdict.significance(r["p_value"], alpha, r["p_holm"]),
+        f"Verschil ({fmt.confidence(alpha)}-BI)": diff
+        if pd.isna(r["ci_low"])
+        else f"{diff} ({fmt.interval(r['ci_low'], r['ci_high'], 1)})",
+        f"Oordeel ({fmt.level(alpha)})": verdict.significance(r["p_value"], alpha, r["p_holm"]),
         "p": fmt.p_value(r["p_value"]).removeprefix("p = "),
         "p (Holm)": fmt.p_value(r["p_holm"]).removeprefix("p = "),
     }
@@ -62,7 +63,7 @@ def _row_cells(r, alpha: float) -> dict:
 
 def outcome_display(study: ReleasedEffectStudy) -> Table:
     """The outcome table for everyone: percentage with count and n (or mean with n) per group,
-    difference with 95% CI, p, Holm-adjusted p and the significance label."""
+    difference with its confidence interval, p, Holm-adjusted p and the significance label."""
     return Table(
         pd.DataFrame(
             [
@@ -75,7 +76,7 @@ def outcome_display(study: ReleasedEffectStudy) -> Table:
 
 def adjusted_display(study: ReleasedEffectStudy) -> Table:
     """Beside the unadjusted difference: the difference adjusted for the matching variables
-    (average marginal effect) with its 95% CI and p, and the minimum detectable effect."""
+    (average marginal effect) with its confidence interval and p, and the minimum detectable effect."""
     rows = []
     for _, r in study.total.iterrows():
         diff = difference_text(r["kind"])
@@ -85,7 +86,7 @@ def adjusted_display(study: ReleasedEffectStudy) -> Table:
                 "Uitkomst": outcome_label(r["outcome"], study.outflow_measure),
                 "Verschil": diff(r["diff"]),
                 "Gecorrigeerd verschil": diff(r["ame"]),
-                "95%-BI (gecorrigeerd)": fmt.interval(r["ame_low"], r["ame_high"], 1),
+                f"{fmt.confidence(study.alpha)}-BI (gecorrigeerd)": fmt.interval(r["ame_low"], r["ame_high"], 1),
                 "p (gecorrigeerd)": fmt.p_value(r["ame_p"]).removeprefix("p = "),
                 _mde(study): diff(r["mde"]).removeprefix("+"),
                 "Toelichting": SUPPRESSED if r["suppressed"] else (reason if isinstance(reason, str) else ""),
@@ -156,11 +157,12 @@ def comparison_display(study: ReleasedEffectStudy, labels: Mapping[str, str]) ->
 
 def totals_display(study: ReleasedEffectStudy) -> Table | None:
     """The two totals over target groups for each yes/no outcome: everyone together (pooled)
-    and the unweighted mean of the target groups, each with its difference, 95% CI and p
+    and the unweighted mean of the target groups, each with its difference, confidence interval and p
     (None without target groups; dashes where the total is suppressed)."""
     if not study.target_groups:
         return None
     rows = []
+    ci = f"{fmt.confidence(study.alpha)}-BI"
     for _, r in study.total[study.total["kind"] == "proportion"].iterrows():
         cells = {"Uitkomst": outcome_label(r["outcome"], study.outflow_measure)}
         for name, (programme, control, diff, low, high, p) in {
@@ -171,7 +173,7 @@ def totals_display(study: ReleasedEffectStudy) -> Table | None:
             cells |= {
                 f"{name}: programma": fmt.percent(r[programme], 1) if shown else SUPPRESSED,
                 f"{name}: controle": fmt.percent(r[control], 1) if shown else SUPPRESSED,
-                f"{name}: verschil (95%-BI)": f"{fmt.pp(r[diff], 1)} ({fmt.interval(r[low], r[high], 1)})"
+                f"{name}: verschil ({ci})": f"{fmt.pp(r[diff], 1)} ({fmt.interval(r[low], r[high], 1)})"
                 if shown and pd.notna(r[diff])
                 else fmt.MISSING,
                 f"{name}: p": fmt.p_value(r[p]).removeprefix("p = ") if shown else fmt.MISSING,
@@ -181,7 +183,7 @@ def totals_display(study: ReleasedEffectStudy) -> Table | None:
 
 
 def sensitivity_display(study: ReleasedEffectStudy) -> Table:
-    """Per outcome (everyone): the difference and its verdict, the risk ratio with its 95% CI,
+    """Per outcome (everyone): the difference and its verdict, the risk ratio with its confidence interval,
     the E-values of the estimate and of the interval's limit nearest to 1, and Rosenbaum's Γ
     (dashes where the comparison is suppressed)."""
     rows = []
@@ -194,8 +196,8 @@ def sensitivity_display(study: ReleasedEffectStudy) -> Table:
             {
                 "Uitkomst": outcome_label(r["outcome"], study.outflow_measure),
                 "Verschil": difference_text(r["kind"])(r["diff"]),
-                "Oordeel (5%)": verdict.significance(r["p_value"], study.alpha, r["p_holm"]),
-                "Risicoverhouding (95%-BI)": ratio,
+                f"Oordeel ({fmt.level(study.alpha)})": verdict.significance(r["p_value"], study.alpha, r["p_holm"]),
+                f"Risicoverhouding ({fmt.confidence(study.alpha)}-BI)": ratio,
                 "E-waarde": gamma_text(r["e_value"]) if shown else fmt.MISSING,
                 "E-waarde intervalgrens": gamma_text(r["e_value_limit"]) if shown else fmt.MISSING,
                 "Γ": gamma_text(r["gamma"]) if shown else fmt.MISSING,
@@ -259,9 +261,9 @@ def balance_display(study: ReleasedEffectStudy) -> Table:
                 "Kenmerk": BALANCE_LABELS[(r["variable"], r["level"] if isinstance(r["level"], str) else None)],
                 "Programmagroep": shown["programme"],
                 "Kandidaten": shown["candidates"],
-                "SMD vóór": smd_text(r["smd_before"]),
+                "SMD vóór": smd(r["smd_before"]),
                 "Controlegroep": shown["control"],
-                "SMD na": smd_text(r["smd_after"]),
+                "SMD na": smd(r["smd_after"]),
             }
         )
     return Table(pd.DataFrame(rows))

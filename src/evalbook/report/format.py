@@ -34,6 +34,20 @@ def percent(x, decimals: int = 0) -> str:
     return MISSING if _is_missing(x) else f"{number(x, decimals)}%"
 
 
+def level(fraction: float) -> str:
+    """A probability stated as a percentage, with as many decimals as it needs (at most two):
+    ``0.05`` → ``"5%"``, ``0.95`` → ``"95%"``, ``0.999`` → ``"99,9%"``, ``0.025`` → ``"2,5%"``."""
+    for decimals in (0, 1, 2):
+        if abs(round(100 * fraction, decimals) - 100 * fraction) < 1e-9:
+            break
+    return percent(100 * fraction, decimals)
+
+
+def confidence(alpha: float) -> str:
+    """The confidence level of an interval at significance level ``alpha``: ``0.05`` → ``"95%"``."""
+    return level(1 - alpha)
+
+
 def pp(x, decimals: int = 1, signed: bool = True) -> str:
     """A difference in percentage points: ``6.1`` → ``"+6,1 pp"``."""
     if _is_missing(x):

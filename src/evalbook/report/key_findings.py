@@ -25,7 +25,7 @@ from .effect import named
 from .labels import outcome_label
 from .nps import signed
 from .survey import labels as survey_labels
-from .text import join, lower_first
+from .text import SUPPRESSED, join, lower_first
 
 NOT_SHOWN = "niet te tonen: een van de aantallen is te klein om de personen erachter te beschermen"
 PROGRAMME_EFFECT = "een effect van het programma"
@@ -137,8 +137,9 @@ def effect_study(
         f"key_{outcome}": _outcome_sentence(
             study, rows.loc[outcome], outcome, programme_group, follow_up_months, values
         )
-        for outcome in ("outflow", "outflow_work")
         if outcome in rows.index
+        else f"{outcome_label(outcome, study.outflow_measure)}: in deze run geen uitkomst."
+        for outcome in ("outflow", "outflow_work")
     }
     holm = study.table[study.table["p_holm"] < study.alpha]
     significant = len(holm)
@@ -170,7 +171,7 @@ def _outcome_sentence(
     head = (
         f"{label}: {fmt.percent(r['value_programme'])} van de {fmt.number(r['n_programme'])} werkzoekenden in de "
         f"{programme_group} tegen {fmt.percent(r['value_control'])} van de {fmt.number(r['n_control'])} in de "
-        f"controlegroep, een verschil van {pp_text(r['diff'])} (95%-betrouwbaarheidsinterval "
+        f"controlegroep, een verschil van {pp_text(r['diff'])} ({fmt.confidence(study.alpha)}-betrouwbaarheidsinterval "
         f"{fmt.interval(r['ci_low'], r['ci_high'], 1)})."
     )
     detectable = (
@@ -201,7 +202,7 @@ def phone_survey(
             sentences.append(
                 f"In de telefonische enquête geeft {fmt.percent(r['value_programme'])} van de {programme_group} "
                 f"een 7 of hoger voor de begeleiding, tegen {fmt.percent(r['value_control'])} van de controlegroep: "
-                f"een verschil van {pp_text(r['diff'])} (95%-betrouwbaarheidsinterval "
+                f"een verschil van {pp_text(r['diff'])} ({fmt.confidence(released.alpha)}-betrouwbaarheidsinterval "
                 f"{fmt.interval(r['ci_low'], r['ci_high'], 1)}). "
                 + judgement(r["p_value"], released.alpha, r["p_holm"], GROUP_DIFFERENCE)
             )
@@ -237,7 +238,8 @@ def wwatwork(released: Released, did: pd.DataFrame, values: Mapping[str, str], a
         r = ovp.loc["coached"]
         funnel += (
             f" Dat is {fmt.number(abs(r['diff']), 1)} procentpunt {'minder' if r['diff'] < 0 else 'meer'} dan UWV "
-            f"voorspelde ({fmt.percent(r['predicted'], 1)}; 95%-betrouwbaarheidsinterval van het verschil "
+            f"voorspelde ({fmt.percent(r['predicted'], 1)}; {fmt.confidence(alpha)}-betrouwbaarheidsinterval van het "
+            f"verschil "
             f"{fmt.interval(r['ci_low'], r['ci_high'], 1)}). Zonder controlegroep is dat geen effect van WW@Work: "
             "deelnemers kiezen zelf of ze komen."
         )
@@ -251,7 +253,7 @@ def wwatwork(released: Released, did: pd.DataFrame, values: Mapping[str, str], a
     d = cities.loc["did"]
     did_text = (
         f"In 2014 bleef de doorstroom van WW naar Bijstand {below[0]} de voorspelling van UWV en {below[1]}. "
-        f"Het verschil tussen die twee is {pp_text(d['diff'])} (95%-betrouwbaarheidsinterval "
+        f"Het verschil tussen die twee is {pp_text(d['diff'])} ({fmt.confidence(alpha)}-betrouwbaarheidsinterval "
         f"{fmt.interval(d['ci_low'], d['ci_high'], 2)}; {fmt.p_value(d['p_value'])}): "
         + (
             "significant, maar zonder controlegroep en over één jaar geen bewijs dat de aanpak van Den Bosch werkt."
@@ -301,14 +303,14 @@ def client_survey(released: ReleasedNps) -> dict[str, str]:
     o = released.overall.iloc[0]
     interval = fmt.interval(o["nps_low"], o["nps_high"], 1)
     shown = (
-        f"een NPS van {signed(o['nps'])} (95%-betrouwbaarheidsinterval {interval})"
+        f"een NPS van {signed(o['nps'])} ({fmt.confidence(released.alpha)}-betrouwbaarheidsinterval {interval})"
         if pd.notna(o["nps"])
         else "een NPS die niet te tonen is"
     )
     return {
         "key_survey": (
             f"Het rapport publiceert geen NPS-waarden. De antwoorden waarmee het klantonderzoek is gedraaid "
-            f"({fmt.number(o['n']) if pd.notna(o['n']) else 'onderdrukt'} klanten) geven {shown}; het hoofdstuk laat "
+            f"({fmt.number(o['n']) if pd.notna(o['n']) else SUPPRESSED} klanten) geven {shown}; het hoofdstuk laat "
             "zien hoe die score en haar onzekerheid uit de antwoorden volgen."
         )
     }

@@ -197,7 +197,6 @@ def glue_values(scan: Scan, matrices: dict[str, ProgrammeMatrix], programme: str
     values["programme_title"] = labels[programme]["title"]
     values["report"] = labels[programme]["source"]["label"]
     values["principles_source"] = principles_source(scan.principles, programme, labels)
-    values["n_cells"] = fmt.number(own.grid.size)
     values["principles_total"] = fmt.number(len(scan.principles.drop_duplicates(["factor", "principle"])))
     return values
 

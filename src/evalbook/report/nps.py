@@ -9,14 +9,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ..analysis.nps import CATEGORIES, TOTAL
+from ..analysis.codes import NPS_CATEGORIES as CATEGORIES
+from ..core.vocabulary import BOTH_ARMS as TOTAL
 from ..disclosure.survey import ReleasedNps
 from ..stats.nps import DETRACTOR_MAX, PROMOTER_MIN
 from . import figures
 from . import format as fmt
-from .survey import SUPPRESSED
 from .tables import Table
-from .text import join, month, readable, section
+from .text import SUPPRESSED, join, month, readable, section
 
 CATEGORY_LABELS = {"promoters": "promotors (9–10)", "passives": "passief (7–8)", "detractors": "criticasters (0–6)"}
 TOTAL_LABEL = "totaal"
@@ -45,8 +45,9 @@ def download_table(released: ReleasedNps) -> pd.DataFrame:
     return released.table.replace({"by": {TOTAL: TOTAL_LABEL}, "group": {TOTAL: TOTAL_LABEL}})
 
 
-def display(tables: list[pd.DataFrame], heading: str) -> Table:
-    """The rows of ``tables`` in Dutch notation: size, category shares, NPS and its interval."""
+def display(tables: list[pd.DataFrame], heading: str, alpha: float) -> Table:
+    """The rows of ``tables`` in Dutch notation: size, category shares, NPS and its interval
+    (at level ``alpha``)."""
     rows = []
     for _, r in pd.concat(tables, ignore_index=True).iterrows():
         rows.append(
@@ -55,7 +56,7 @@ def display(tables: list[pd.DataFrame], heading: str) -> Table:
                 "n": fmt.number(r["n"]),
                 **{CATEGORY_LABELS[c].split(" (")[0].capitalize(): fmt.percent(r[f"share_{c}"], 1) for c in CATEGORIES},
                 "NPS": fmt.number(r["nps"], 1),
-                "95%-BI": fmt.interval(r["nps_low"], r["nps_high"], 1),
+                f"{fmt.confidence(alpha)}-BI": fmt.interval(r["nps_low"], r["nps_high"], 1),
             }
         )
     return Table(pd.DataFrame(rows))
@@ -82,10 +83,10 @@ def split_plot(tables: list[pd.DataFrame]):
     return fig
 
 
-def period_plot(by_period: pd.DataFrame):
+def period_plot(by_period: pd.DataFrame, alpha: float):
     """NPS per month with its adjusted-Wald interval (suppressed months left out). Teams are
     not split by month: with the team totals beside the month totals, a team's month could
-    be worked out from the others."""
+    be worked out from the others. ``alpha``: the intervals' level."""
     data = by_period[~by_period["suppressed"]]
     fig, ax = plt.subplots(figsize=(8, 3.8))
     x = np.arange(len(data))
@@ -99,7 +100,7 @@ def period_plot(by_period: pd.DataFrame):
     )
     ax.axhline(0, color="black", linewidth=1)
     ax.set_xticks(x, [group_label(p) for p in data["group"]], rotation=30, ha="right")
-    ax.set_ylabel("NPS (punten, 95%-BI)")
+    ax.set_ylabel(f"NPS (punten, {fmt.confidence(alpha)}-BI)")
     ax.yaxis.set_major_formatter(lambda y, _: fmt.number(y, 0).replace("-", "−"))
     return figures.finish(fig)
 
@@ -119,7 +120,7 @@ def glue_values(released: ReleasedNps) -> dict[str, str]:
             f"{group_label(r['group'])}: {SUPPRESSED}"
             if r["suppressed"]
             else f"{group_label(r['group'])}: {signed(r['nps'])} "
-            f"(95%-BI {fmt.interval(r['nps_low'], r['nps_high'], 1)})"
+            f"({fmt.confidence(released.alpha)}-BI {fmt.interval(r['nps_low'], r['nps_high'], 1)})"
             for _, r in released.by_team.iterrows()
         ],
         sep="; ",
@@ -129,8 +130,8 @@ def glue_values(released: ReleasedNps) -> dict[str, str]:
     values["first_period"] = group_label(released.periods[0])
     values["last_period"] = group_label(released.periods[-1])
     values["periods_suppressed"] = str(int(released.by_period["suppressed"].sum()))
-    values["confidence"] = fmt.percent(100 * (1 - released.alpha), 0)
-    values["min_cell_size"] = str(released.min_cell_size)
+    values["confidence"] = fmt.confidence(released.alpha)
+    values["min_cell_size"] = fmt.number(released.min_cell_size)
     values["promoter_min"] = str(PROMOTER_MIN)
     values["detractor_max"] = str(DETRACTOR_MAX)
     return values

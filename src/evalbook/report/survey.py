@@ -18,16 +18,14 @@ import pandas as pd
 import seaborn as sns
 
 from ..analysis import published
-from ..analysis.survey import members
 from ..disclosure.survey import ReleasedSurvey
-from ..schemas.survey import DONT_KNOW, GROUPS, option_labels, split_list
+from ..schemas.survey import DONT_KNOW, GROUPS, members, option_labels, split_list
 from . import figures
 from . import format as fmt
 from .tables import Table
-from .text import STATUS_LABELS, join, lower_first, readable
+from .text import STATUS_LABELS, SUPPRESSED, join, lower_first, readable
 from .verdict import AFTER_HOLM, SIGNIFICANCE_LABELS, holm_label, label, significance, verdict
 
-SUPPRESSED = "onderdrukt"
 CATEGORY_LABELS = {
     "agree": "(helemaal) eens",
     "disagree": "(helemaal) oneens",
@@ -37,6 +35,7 @@ CATEGORY_LABELS = {
     "no": "nee",
 }
 GROUP_LABELS = fmt.GROUP_LABELS | {"total": "beide groepen"}
+OTHER_FIGURES = {"confidence_level": "Betrouwbaarheidsniveau"}  # published figures that are no indicator
 
 
 # -- labels ------------------------------------------------------------------------------------------
@@ -109,7 +108,7 @@ def download_table(released: ReleasedSurvey) -> pd.DataFrame:
 def indicator_display(released: ReleasedSurvey) -> Table:
     """The indicators in Dutch notation (in the codebook's order, which keeps a topic's
     indicators together): share with its Wilson interval and n per group,
-    difference with 95% interval, the verdict (before the p-values, so that it shows in a
+    difference with its confidence interval, the verdict (before the p-values, so that it shows in a
     narrow column), p and Holm-adjusted p."""
     names = labels(released)
     rows = []
@@ -121,7 +120,7 @@ def indicator_display(released: ReleasedSurvey) -> Table:
                 "Indicator": names[r["quantity"]],
                 "Programmagroep": f"{_share_cell(r, 'programme')}; n = {fmt.number(r['n_programme'])}",
                 "Controlegroep": f"{_share_cell(r, 'control')}; n = {fmt.number(r['n_control'])}",
-                "Verschil (95%-BI)": diff,
+                f"Verschil ({fmt.confidence(released.alpha)}-BI)": diff,
                 "Oordeel": significance(r["p_value"], released.alpha, r["p_holm"]),
                 "p": fmt.p_value(r["p_value"]).removeprefix("p = "),
                 "p (Holm)": fmt.p_value(r["p_holm"]).removeprefix("p = "),
@@ -170,7 +169,7 @@ def comparison_display(released: ReleasedSurvey) -> Table:
         elif quantity in names.index:
             name, reproduced = names[quantity], fmt.percent(r["reproduced"], 1)
         else:
-            name = "Betrouwbaarheidsniveau" if quantity == "confidence_level" else quantity
+            name = OTHER_FIGURES.get(quantity, quantity)
             reproduced = fmt.percent(r["reproduced"], 0)
         rows.append(
             {
@@ -255,9 +254,9 @@ def glue_values(released: ReleasedSurvey, aliases: dict[str, str] | None = None)
         lower_first(names[q]) for q in released.table.loc[released.table["suppressed"], "quantity"]
     )
     values |= _comparison_values(released, names)
-    values["alpha"] = fmt.percent(100 * alpha, 0)
-    values["confidence"] = fmt.percent(100 * (1 - alpha), 0)
-    values["min_cell_size"] = str(released.min_cell_size)
+    values["alpha"] = fmt.level(alpha)
+    values["confidence"] = fmt.confidence(alpha)
+    values["min_cell_size"] = fmt.number(released.min_cell_size)
     return values
 
 
@@ -298,8 +297,16 @@ def _comparison_values(released: ReleasedSurvey, names: pd.Series) -> dict[str, 
     for key, name in kinds[1:]:
         rows = numbers[numbers["status"] == key]
         values[f"published_{name}_list"] = _list(
-            f"{lower_first(names.get(r['quantity'], r['quantity']))}, {GROUP_LABELS.get(r['group'], '')} "
-            f"('{readable(r['printed'])}')"
+            ", ".join(
+                filter(
+                    None,
+                    [
+                        lower_first(names.get(r["quantity"], OTHER_FIGURES.get(r["quantity"], r["quantity"]))),
+                        GROUP_LABELS.get(r["group"], ""),
+                    ],
+                )
+            )
+            + f" ('{readable(r['printed'])}')"
             for _, r in rows.iterrows()
         )
     alpha = released.alpha
@@ -372,7 +379,7 @@ def grade_plot(released: ReleasedSurvey, programme_label: str):
         )
     ax.set_yticks(range(len(data)), [_wrap(names[q]) for q in data["quantity"]])
     ax.set_xlim(0, 100)
-    ax.set_xlabel("Aandeel met een 7 of hoger (%, 95%-BI volgens Wilson)")
+    ax.set_xlabel(f"Aandeel met een 7 of hoger (%, {fmt.confidence(released.alpha)}-BI volgens Wilson)")
     figures.dutch_axis(ax.xaxis)
     ax.legend(loc="lower left", fontsize="small")
     return figures.finish(fig)

@@ -22,10 +22,11 @@ MONTHS = (
 )
 
 
+SUPPRESSED = "onderdrukt"  # the one Dutch word for a value the gate held back (tables show an en dash)
 STATUS_LABELS = {  # a comparison with a published figure (analysis.published.side_by_side)
     published.STATUS_AGREES: "gelijk",
     published.STATUS_DIFFERS: "wijkt af",
-    published.STATUS_SUPPRESSED: "onderdrukt",
+    published.STATUS_SUPPRESSED: SUPPRESSED,
     published.STATUS_MISSING: "niet gereproduceerd",
 }
 

@@ -12,12 +12,12 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from ..analysis import published
-from ..analysis.wwatwork import BASE
+from ..analysis.codes import FUNNEL_BASE as BASE
 from ..disclosure.wwatwork import Released
 from . import figures as style
 from . import format as fmt
 from .tables import Table
-from .text import STATUS_LABELS, lower_first, month, readable
+from .text import STATUS_LABELS, SUPPRESSED, lower_first, month, readable
 from .verdict import significance
 
 STEP_LABELS = {
@@ -43,7 +43,6 @@ BASE_SHORT = {
 REGION_LABELS = {"noord": "Noord", "zuid": "Zuid"}
 GROUP_LABELS = {"total": "Iedereen", "coached": "Gecoacht", "not_coached": "Niet gecoacht", **REGION_LABELS}
 CITY_LABELS = {"den_bosch": "Den Bosch", "rotterdam": "Rotterdam", "did": "Verschil Den Bosch − Rotterdam"}
-SUPPRESSED = "onderdrukt"  # a hidden count in the prose
 
 FIGURE_LABELS = {
     "leaving_ww_per_month": "WW-uitstroom per maand (Rotterdam)",
@@ -128,10 +127,10 @@ def comparison_display(side: pd.DataFrame) -> Table:
     return Table(pd.DataFrame(rows))
 
 
-def derived_display(derived: pd.DataFrame) -> Table:
+def derived_display(derived: pd.DataFrame, alpha: float) -> Table:
     """The report's claims about Den Bosch beside what its own rounded rates allow
-    (:func:`evalbook.analysis.wwatwork.derived_figures`): the claim read as rounded numbers,
-    the rounding interval and the 95% sampling interval of the derived figure."""
+    (:func:`evalbook.analysis.wwatwork.derived_figures`, computed at ``alpha``): the claim read as
+    rounded numbers, the rounding interval and the sampling interval of the derived figure."""
     rows = []
     for _, r in derived.iterrows():
         decimals = 1 if r["unit"] == "percent" else 0
@@ -142,7 +141,9 @@ def derived_display(derived: pd.DataFrame) -> Table:
                 "Toegestaan (afgerond)": _range(r["claim_low"], r["claim_high"], r["unit"], 1),
                 "Uit 6,6% en 4,7%": _value(r["reproduced"], r["unit"], decimals),
                 "Mogelijk door afronding": _range(r["low"], r["high"], r["unit"], decimals),
-                "95%-steekproefinterval": _range(r["sampling_low"], r["sampling_high"], r["unit"], decimals),
+                f"{fmt.confidence(alpha)}-steekproefinterval": _range(
+                    r["sampling_low"], r["sampling_high"], r["unit"], decimals
+                ),
                 "Berekend als": HOW_REPRODUCED[r["figure_id"]],
                 "Overeenkomst": STATUS_LABELS[r["status"]],
             }
@@ -188,8 +189,8 @@ def funnel_display(funnel: pd.DataFrame) -> Table:
     return Table(pd.DataFrame(rows))
 
 
-def ovp_display(ovp: pd.DataFrame) -> Table:
-    """Realised against predicted inflow per group."""
+def ovp_display(ovp: pd.DataFrame, alpha: float) -> Table:
+    """Realised against predicted inflow per group (intervals at level ``alpha``)."""
     rows = [
         {
             "Groep": GROUP_LABELS[r["group"]],
@@ -197,7 +198,7 @@ def ovp_display(ovp: pd.DataFrame) -> Table:
             "Gerealiseerd": fmt.percent(r["realised"], 1),
             "Voorspeld (UWV)": fmt.percent(r["predicted"], 1),
             "Verschil": fmt.pp(r["diff"], 1),
-            "95%-BI": fmt.interval(r["ci_low"], r["ci_high"], 1),
+            f"{fmt.confidence(alpha)}-BI": fmt.interval(r["ci_low"], r["ci_high"], 1),
             "p": fmt.p_value(r["p_value"]).removeprefix("p = "),
         }
         for _, r in ovp.iterrows()
@@ -205,8 +206,8 @@ def ovp_display(ovp: pd.DataFrame) -> Table:
     return Table(pd.DataFrame(rows))
 
 
-def did_display(did: pd.DataFrame) -> Table:
-    """Predicted and realised doorstroom per city and the difference in differences."""
+def did_display(did: pd.DataFrame, alpha: float) -> Table:
+    """Predicted and realised doorstroom per city and the difference in differences (intervals at level ``alpha``)."""
     rows = []
     for _, r in did.iterrows():
         city = r["unit"] != "did"
@@ -218,9 +219,11 @@ def did_display(did: pd.DataFrame) -> Table:
                 "Instroom": fmt.number(r["count"]) if city else "",
                 "WW-uitstromers (afgeleid)": fmt.number(r["population"]) if city else "",
                 "Verschil": fmt.pp(r["diff"], 1),
-                "95%-BI": fmt.interval(r["ci_low"], r["ci_high"], 2),
+                f"{fmt.confidence(alpha)}-BI": fmt.interval(r["ci_low"], r["ci_high"], 2),
                 "p": fmt.p_value(r["p_value"]).removeprefix("p = "),
-                "95%-BI (voorspelling vast)": fmt.interval(r["ci_low_known"], r["ci_high_known"], 2),
+                f"{fmt.confidence(alpha)}-BI (voorspelling vast)": fmt.interval(
+                    r["ci_low_known"], r["ci_high_known"], 2
+                ),
             }
         )
     return Table(pd.DataFrame(rows))
@@ -274,9 +277,9 @@ def funnel_plot(funnel: pd.DataFrame):
     return style.finish(fig)
 
 
-def did_plot(did: pd.DataFrame):
+def did_plot(did: pd.DataFrame, alpha: float):
     """Left: predicted and realised doorstroom per city. Right: the differences (pp) with
-    their 95% intervals, the difference in differences last."""
+    their intervals at level ``alpha``, the difference in differences last."""
     fig, (left, right) = plt.subplots(2, 1, figsize=(7.8, 5.6))
     cities = did[did["unit"] != "did"].reset_index(drop=True)
     for y, (_, r) in enumerate(cities.iterrows()):
@@ -309,7 +312,7 @@ def did_plot(did: pd.DataFrame):
     right.set_yticks(
         range(len(data)), ["Den Bosch − Rotterdam" if u == "did" else CITY_LABELS[u] for u in data["unit"]]
     )
-    right.set_xlabel("Gerealiseerd − voorspeld (procentpunt, 95%-BI)")
+    right.set_xlabel(f"Gerealiseerd − voorspeld (procentpunt, {fmt.confidence(alpha)}-BI)")
     style.dutch_axis(right.xaxis, 1)
     return style.finish(fig)
 
@@ -397,6 +400,7 @@ def glue_values(
     values["rotterdam_share_of_rijnmond"] = fmt.percent(rotterdam["share_of_rijnmond"], 0)
     values["leavers_rotterdam_2016"] = fmt.number(rotterdam["leavers"], 0)
     values["leavers_rotterdam_2016_month"] = fmt.number(rotterdam["leavers_per_month"], 0)
-    values["alpha"] = fmt.percent(100 * alpha, 0)
-    values["min_cell_size"] = str(min_cell_size)
+    values["alpha"] = fmt.level(alpha)
+    values["confidence"] = fmt.confidence(alpha)
+    values["min_cell_size"] = fmt.number(min_cell_size)
     return values

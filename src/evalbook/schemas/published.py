@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..core.contract import Column, Contract, Rule
+from ..core.vocabulary import ARMS, BOTH_ARMS
 
 CLAIM = "claim"  # the unit of a labelled statement without a number
 NUMBERS = ["value", "lower", "upper"]
@@ -28,7 +29,7 @@ PUBLISHED = Contract(
     columns=(
         Column("figure_id", "string", unique=True),
         Column("quantity", "string"),
-        Column("group", "string", categories=("programme", "control", "total"), nullable=True),
+        Column("group", "string", categories=(*ARMS, BOTH_ARMS), nullable=True),
         Column("subgroup", "string", nullable=True),
         Column("value", "float", "empty exactly when unit is claim", nullable=True),
         Column(

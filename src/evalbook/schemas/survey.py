@@ -26,8 +26,9 @@ import pandas as pd
 
 from ..core import contract, paths
 from ..core.contract import Column, Contract, Rule
+from ..core.vocabulary import ARMS
 
-GROUPS = ("programme", "control")
+GROUPS = ARMS
 DONT_KNOW = "dont_know"
 GRADES = tuple(str(g) for g in range(1, 11))
 AGREEMENT = ("strongly_disagree", "disagree", "neutral", "agree", "strongly_agree")
@@ -303,3 +304,8 @@ def _routing_ok(responses: pd.DataFrame, questions: pd.DataFrame) -> pd.Series:
 def check(frames: dict, files: dict) -> None:
     """The build's cross-file check of a telephone survey (``check: survey`` in book.yml)."""
     validate(frames["survey"], frames["codebook"], files["survey"], files["codebook"])
+
+
+def members(codebook: pd.DataFrame, composite: str) -> list[str]:
+    """The items of a composite indicator (``codebook`` indexed by item)."""
+    return [i for i in codebook.index if composite in split_list(codebook.at[i, "composites"])]
