@@ -24,6 +24,7 @@ def test_every_transcribed_chapter_is_there():
     assert [f"{p.parent.name}/{p.stem}" for p in FILES] == [
         "route3/effect_study",
         "route3/phone_survey",
+        "route3/process",
         "wgw/effect_study",
         "wgw/phone_survey",
         "wwatwork/client_survey",

@@ -121,7 +121,8 @@ def test_route3_group_sizes_are_the_assumed_ones(root):
     assumed = synthetic.read_assumptions(programme="route3", chapter="effect_study").set_index("parameter")["value"]
     for (group, tg), n in sizes.items():
         assert n == float(assumed[f"n_{group}_{tg}"])
-    assert sizes["programme"].sum() == 500  # "500 werkzoekenden" (Samenvatting)
+    # ten consultants with 50 to 60 persons each in September 2018 (3.1); the experiment aimed at 500
+    assert 500 <= sizes["programme"].sum() <= 600
 
 
 def test_solve_refuses_impossible_published_combinations():

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..schemas.published import READINGS
+
 GROUPS = ("programme", "control")
 TOTAL = ""  # the target_group of the rows about everyone
 
@@ -57,7 +59,7 @@ OUTCOMES: tuple[Outcome, ...] = (
 
 BY_NAME = {o.name: o for o in OUTCOMES}
 
-OUTFLOW_MEASURES = ("event", "status")
+OUTFLOW_MEASURES = READINGS  # the readings a published figure of outflow may declare
 
 
 def selection(names=None, outflow_measure: str = "event") -> tuple[Outcome, ...]:
