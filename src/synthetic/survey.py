@@ -279,7 +279,8 @@ def _choice_targets(item: str, entry, group: str, have: set, assumed: dict[str, 
         spec[code] = assumed.get(f"{name}_{group}", PUB if (name, group) in have else None)
     open_ = [c for c, v in spec.items() if v is None]
     if len(open_) > 1:
-        raise ValueError(f"{item} ({group}): declare all but one of {', '.join(open_)} in assumptions.csv")
+        names = ", ".join(f"{item}_{code}_{group}" for code in open_)
+        raise ValueError(f"{item} ({group}): declare all but one of {names} in assumptions.csv")
     rest = open_[0] if open_ else codes[-1]
     return {c: spec[c] for c in codes if c != rest} | {rest: REST}
 

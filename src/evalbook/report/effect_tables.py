@@ -159,7 +159,7 @@ def _unweighted_total(study: ReleasedEffectStudy, row) -> bool:
     return (
         study.published_total == "unweighted_mean"
         and bool(study.target_groups)
-        and not isinstance(row["subgroup"], str)
+        and (row["subgroup"] if isinstance(row["subgroup"], str) else TOTAL) == TOTAL
         and row["quantity"] != "n"
     )
 

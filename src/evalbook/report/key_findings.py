@@ -323,7 +323,8 @@ def wwatwork(
         if assumed:
             funnel += (
                 " Die voorspelling is in de meegeleverde data een aanname, geen gepubliceerd cijfer: UWV publiceert "
-                "geen voorspelde kansen per persoon, en de data volgen de voorspelling zonder effect van WW@Work. "
+                "geen voorspelde kansen per persoon, en in de meegeleverde data wijkt de gerealiseerde instroom "
+                "alleen door toeval van die voorspelling af. "
                 "Het verschil zegt daarom alleen iets over de aanname."
             )
         funnel += (
