@@ -25,7 +25,8 @@ the list of what it held back (:class:`~evalbook.disclosure.cells.Suppression`).
    (:func:`~evalbook.disclosure.cells.released_holm`); the adjusted effect (a regression) also
    needs ``min_residual_df`` residual degrees of freedom; the published-versus-reproduced
    comparison is rebuilt from the released table, an unweighted mean only where its cell was
-   released; a pooled-reading bound only with every group size it rests on.
+   released, a figure or claim in the other reading of outflow only with that reading's cells
+   (``p_value_alt``); a pooled-reading bound only with every group size it rests on.
 4. **Curves** (Kaplan–Meier and cumulative incidence) by
    :func:`~evalbook.disclosure.curves.release_survival`; the log-rank test only when each
    group has at least the minimum of persons with and without outflow.

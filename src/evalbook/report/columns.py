@@ -73,7 +73,7 @@ CHAPTER_COLUMNS: dict[str, dict[str, str]] = {
         "e_value": "E-waarde van de risicoverhouding (VanderWeele en Ding)",
         "e_value_limit": "E-waarde van de intervalgrens die het dichtst bij 1 ligt",
         "gamma": "Γ van Rosenbaum: het verborgen verschil in deelnamekans waarbij de gepaarde toets het verschil "
-        "niet meer significant vindt",
+        "niet meer van toeval onderscheidt",
         "cmh_p": "p-waarde van de Cochran–Mantel–Haenszel-toets, gestratificeerd naar doelgroep",
         "um_diff": "verschil van de ongewogen gemiddelden (procentpunt)",
         "um_low": "ondergrens van het 95%-interval van dat verschil",
