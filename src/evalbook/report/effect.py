@@ -308,8 +308,8 @@ def _comparison_values(study: ReleasedEffectStudy, labels: Mapping[str, str]) ->
         "significant, maar drukt er geen percentage of gemiddelde bij. De tabel zet elk daarvan naast het oordeel "
         f"van de reproductie: {claims_list}."
         + (
-            " Waar de meegeleverde data de cijfers achter zo'n oordeel aannemen (zie de paragraaf Aannames), zijn ze zo gekozen "
-            "dat het oordeel van het rapport uitkomt: daar is de reproductie geen toets van het rapport."
+            " Waar de meegeleverde data de cijfers achter zo'n oordeel aannemen (zie de paragraaf Aannames), zijn ze "
+            "zo gekozen dat het oordeel van het rapport uitkomt: daar is de reproductie geen toets van het rapport."
             if not study.assumptions.empty
             else ""
         )

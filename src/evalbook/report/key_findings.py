@@ -207,7 +207,8 @@ def _assumed_note(study: ReleasedEffectStudy, outcome: str) -> str:
         + (["de percentages van doelgroepen waarvoor het rapport er geen drukt"] if shares else [])
     )
     return (
-        f" In de meegeleverde data zijn {what} aangenomen, niet gepubliceerd (zie de paragraaf Aannames van het hoofdstuk): "
+        f" In de meegeleverde data zijn {what} aangenomen, niet gepubliceerd (zie de paragraaf Aannames van het "
+        "hoofdstuk): "
         f"{'percentages en p-waarde rusten' if shares else 'de p-waarde rust'} mede op die aanname."
     )
 
