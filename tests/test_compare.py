@@ -12,7 +12,7 @@ from evalbook.analysis import effect
 from evalbook.analysis.outcomes import OUTCOMES
 from evalbook.stats.means import means
 from evalbook.stats.multiplicity import holm
-from evalbook.stats.proportions import proportions
+from evalbook.stats.proportions import mn_statistic, proportions
 
 
 def mn_z(k1, n1, k0, n0, delta):
@@ -49,6 +49,32 @@ def test_proportion_p_value_is_pearson_chi2_with_the_mn_variance_factor(k1, n1, 
     n = n1 + n0
     expected = stats.chi2.sf(chi2 * (n - 1) / n, df=1)
     assert proportions(k1, n1, k0, n0)["p_value"] == pytest.approx(expected, rel=1e-6)
+
+
+# Fagerland, Lydersen & Laake (2015), Stat Methods Med Res 24, the worked example of their section 4
+# (7 of 34 against 1 of 34): the Miettinen-Nurminen asymptotic score interval printed as 0.028 to
+# 0.34, the example statsmodels tests its score interval against. It is computed without the
+# N/(N-1) factor; with the factor the lower limit is 0.027.
+FAGERLAND = (7, 34, 1, 34)
+
+
+def test_without_the_factor_the_interval_is_fagerlands_worked_example():
+    r = proportions(*FAGERLAND, correction=False)
+    assert (round(r["ci_low"] / 100, 3), round(r["ci_high"] / 100, 2)) == (0.028, 0.34)
+
+
+def test_with_the_factor_the_interval_is_wider_than_the_worked_example():
+    plain, book = proportions(*FAGERLAND, correction=False), proportions(*FAGERLAND)
+    assert round(book["ci_low"] / 100, 3) == 0.027  # not Fagerland's 0.028: the book uses the factor
+    assert book["ci_low"] < plain["ci_low"] and book["ci_high"] > plain["ci_high"]
+    # the two statistics differ by exactly the factor, at every null value
+    n = FAGERLAND[1] + FAGERLAND[3]
+    for delta in (-0.1, 0.0, 0.05, 0.2):
+        assert mn_statistic(*FAGERLAND, delta) == pytest.approx(
+            mn_statistic(*FAGERLAND, delta, correction=False) * math.sqrt((n - 1) / n)
+        )
+    # and the book's bound is where the independent statistic (with the factor) hits the critical value
+    assert mn_z(*FAGERLAND, book["ci_low"] / 100) == pytest.approx(stats.norm.ppf(0.975), abs=1e-4)
 
 
 def test_wgw_outflow_is_significant_and_work_is_not():

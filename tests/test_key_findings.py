@@ -1,7 +1,9 @@
 """Key findings first: the landing page and each programme's summary page paste complete
 sentences from the chapters (glued by evalbook.report.key_findings), so a rerun of a chapter
 on other data rewrites them, and their wording follows the data: an outflow difference is
-called an effect of the programme only when it is significant after Holm's correction."""
+said to survive ("houdt stand") only when it is significant after Holm's correction, a cause
+is named only beside its sensitivity figures, and a sentence resting on an assumption of the
+embedded data says so."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -40,7 +43,8 @@ PAGES = {
     ],
     **{
         f"book/{part}/index": [
-            (f"{part}/effect_study", k) for k in ("key_outflow", "key_outflow_work", "key_holm", "key_reproduction")
+            (f"{part}/effect_study", k)
+            for k in ("key_headline", "key_outflow", "key_outflow_work", "key_holm", "key_reproduction")
         ]
         + [
             (f"{part}/phone_survey", "key_survey"),
@@ -50,6 +54,7 @@ PAGES = {
         for part in ("wgw", "route3")
     },
     "book/wwatwork/index": [
+        ("wwatwork/wwatwork_effect", "key_headline"),
         ("wwatwork/wwatwork_effect", "key_funnel"),
         ("wwatwork/wwatwork_effect", "key_did"),
         ("wwatwork/client_survey", "key_survey"),
@@ -88,31 +93,67 @@ def test_the_landing_page_and_the_programme_pages_show_the_chapters_key_findings
 
 
 @pytest.mark.parametrize("part", ["wgw", "route3"])
-def test_an_outflow_difference_is_called_an_effect_only_after_holm(part):
+def test_an_outflow_difference_is_said_to_stand_only_after_holm(part):
     """Against the chapter's downloadable table (the tests' p-values, not the sentences)."""
     table = pd.read_csv(ROOT / "book" / part / "tables" / "effect_study.csv")
     total = table[table["target_group"].isna()].set_index("outcome")
     values = glued(ROOT / "book" / part / "effect_study.ipynb")
     for outcome in ("outflow", "outflow_work"):
         text, row = values[f"key_{outcome}"], total.loc[outcome]
-        claimed = "daarmee is een effect van het programma aangetoond" in text
-        assert claimed == (row["p_value"] < ALPHA and row["p_holm"] < ALPHA), text
-        assert ("niet aangetoond" in text) == (not claimed), text
+        stands = "houdt stand na correctie voor meervoudig toetsen" in text
+        assert stands == (row["p_value"] < ALPHA and row["p_holm"] < ALPHA), text
+        assert "aangetoond" not in text and "effect van het programma" not in text
         assert f"{row['n_programme']:.0f} werkzoekenden" in text
-    effects = table[table["p_holm"] < ALPHA]
-    assert f"(Holm) {len(effects)} significant" in values["key_holm"] or (
-        effects.empty and "geen enkel" in values["key_holm"]
+    standing = table[table["p_holm"] < ALPHA]
+    holm = values["key_holm"]
+    assert f"houden er {len(standing)} stand" in holm or (standing.empty and "geen enkel verschil stand" in holm)
+    assert f"loopt over {values['holm_family']} toetsen" in holm
+
+
+def test_a_sentence_resting_on_an_assumption_says_so():
+    """Route 3's group sizes and respondents and WW@Work's predicted inflow are assumptions of the
+    embedded data: the key findings that rest on them say so where they are read."""
+    route3 = glued(ROOT / "book" / "route3" / "effect_study.ipynb")
+    for key in ("key_outflow", "key_outflow_work"):
+        assert "groepsgroottes" in route3[key] and "aangenomen" in route3[key]
+    survey = glued(ROOT / "book" / "route3" / "phone_survey.ipynb")["key_survey"]
+    assert "respondenten aan" in survey and "volgt dus uit die aannames" in survey
+    funnel = glued(ROOT / "book" / "wwatwork" / "wwatwork_effect.ipynb")["key_funnel"]
+    assert "UWV voorspelde" in funnel and "een aanname, geen gepubliceerd cijfer" in funnel
+    wgw = glued(ROOT / "book" / "wgw" / "effect_study.ipynb")
+    assert "aangenomen" not in wgw["key_outflow_work"]  # published group sizes and shares: no note
+
+
+def test_the_wwatwork_funnel_notes_an_assumed_prediction_and_the_did_its_holm():
+    ovp = pd.DataFrame({"group": ["coached"], "p_value": [0.5], "diff": [-0.2], "predicted": [63.2]})
+    released = SimpleNamespace(ovp=ovp.assign(ci_low=-2.6, ci_high=2.2))
+    values = {
+        "funnel_cohort_count": "7.000",
+        "cohort_first": "november 2016",
+        "cohort_last": "december 2017",
+        "funnel_attended_count": "1.330",
+        "funnel_coached_count": "1.270",
+        "funnel_found_work_pct": "37,0%",
+        "funnel_bijstand_pct": "63,0%",
+        "funnel_differ": "0",
+        "funnel_missing": "0",
+        "funnel_agree": "11",
+        "funnel_total": "11",
+        "did_agree": "2",
+        "did_total": "2",
+        "holm_family": "8",
+    }
+    did = pd.DataFrame(
+        {"unit": ["den_bosch", "rotterdam", "did"], "diff": [-1.9, -0.6, -1.3], "ci_low": [-2.5, -1.0, -2.35]}
+    ).assign(ci_high=[-1.2, -0.1, -0.25], p_value=[1e-6, 0.02, 0.015])
+    tests = pd.DataFrame({"table": ["did"], "key": ["did"], "p_value": [0.015], "p_holm": [0.104]})
+    real = key_findings.wwatwork(released, did, values, ALPHA, tests, None)
+    assumed = key_findings.wwatwork(
+        released, did, values, ALPHA, tests, pd.DataFrame({"parameter": ["mean_predicted_inflow"]})
     )
-
-
-def test_the_wording_of_a_difference_follows_its_p_values():
-    demonstrated = "daarmee is een effect van het programma aangetoond"
-    assert demonstrated in key_findings.judgement(0.001, ALPHA, 0.01)
-    before = key_findings.judgement(0.02, ALPHA, 0.2)
-    assert "Zonder correctie is dat verschil significant" in before and "niet aangetoond" in before
-    assert demonstrated not in before
-    assert "niet significant (p = 0,400)" in key_findings.judgement(0.4, ALPHA, 1.0)
-    assert "niet gecorrigeerd" in key_findings.judgement(0.02, ALPHA, float("nan"))
+    assert "aanname" not in real["key_funnel"] and "aanname" in assumed["key_funnel"]
+    assert "houdt geen stand na correctie voor meervoudig toetsen (Holm, p = 0,104)" in real["key_did"]
+    assert "aangenomen voorspelling" in assumed["key_headline"] and "aangenomen" not in real["key_headline"]
 
 
 def test_a_rerun_on_changed_data_rewrites_the_key_findings(built, tmp_path):

@@ -140,3 +140,106 @@ def test_survey_chapters_state_holm_with_every_significant_verdict(part):
     for name, text in glued.items():
         if text.startswith("significant"):
             assert "correctie" in text or "Holm" in text, (name, text)
+
+
+# -- association, not causation -------------------------------------------------------------------
+
+BOOK = sorted((ROOT / "book").glob("*/*.ipynb"))
+
+
+def test_the_judgement_of_a_difference_never_claims_a_cause():
+    texts = [
+        verdict.judgement(0.001, ALPHA, 0.01),
+        verdict.judgement(0.02, ALPHA, 0.2),
+        verdict.judgement(0.02, ALPHA, math.nan),
+        verdict.judgement(0.4, ALPHA, 1.0, "met deze groepsgroottes waren alleen grote verschillen op te sporen"),
+    ]
+    assert texts[0] == "Dat verschil houdt stand na correctie voor meervoudig toetsen (Holm, p = 0,010)."
+    assert "houdt geen stand" in texts[1] and "(p = 0,020)" in texts[1] and "(Holm, p = 0,200)" in texts[1]
+    assert "zonder correctie" in texts[2]
+    assert texts[3].startswith("Dat verschil is niet significant (p = 0,400); met deze")
+    assert all(not verdict.CAUSAL.search(t) for t in texts)
+
+
+def test_a_cause_is_named_only_beside_its_sensitivity():
+    one = verdict.cause_sentence("het programma", [("overdracht", verdict.sensitivity_text(1.88, 1.23))])
+    assert "veroorzaakte" in one and "E-waarde van de intervalgrens 1,88 en Γ = 1,23" in one
+    assert verdict.causal_without_sensitivity(one) == []
+    mixed = verdict.cause_sentence(
+        "het programma", [("a", verdict.sensitivity_text(math.nan, 1.5)), ("b", verdict.sensitivity_text())]
+    )
+    assert "Γ = 1,50 voor a" in mixed and "Voor b is die gevoeligheid niet berekend." in mixed
+    assert verdict.causal_without_sensitivity(mixed) == []
+    none = verdict.cause_sentence("het programma", [("b", "")])
+    assert not verdict.CAUSAL.search(none)  # without figures no cause is named at all
+
+
+def test_the_check_finds_a_causal_word_without_figures():
+    planted = (
+        "Dat verschil is significant. Alleen daar toont de studie een effect aan. Daarmee is een effect van het "
+        "programma aangetoond. Dat bewijst niets. Of WGW het veroorzaakte, hangt af van Γ = 1,23."
+    )
+    found = verdict.causal_without_sensitivity(planted)
+    assert found == [
+        "Alleen daar toont de studie een effect aan.",
+        "Daarmee is een effect van het programma aangetoond.",
+        "Dat bewijst niets.",
+    ]
+
+
+def test_no_glued_sentence_of_the_book_claims_a_cause_without_its_sensitivity():
+    """Every value every executed chapter glues (and the landing page and programme pages paste)."""
+    assert len(BOOK) >= 10
+    problems = [
+        f"{notebook.relative_to(ROOT)}::{name}: {sentence}"
+        for notebook in BOOK
+        for name, text in glued_values(notebook).items()
+        for sentence in verdict.causal_without_sensitivity(text)
+    ]
+    assert problems == []
+
+
+def test_key_findings_with_a_cause_carry_their_figures():
+    """The check above must have something to check: where a difference survives Holm, the key
+    findings of the effect studies name the cause question with its E-value limit or Γ."""
+    for part in ("wgw", "route3"):
+        holm = glued_values(ROOT / "book" / part / "effect_study.ipynb")["key_holm"]
+        causal = [s for s in verdict.sentences(holm) if verdict.CAUSAL.search(s)]
+        assert causal and all(verdict.SENSITIVITY.search(s) for s in causal), holm
+
+
+# -- the family a correction runs over ----------------------------------------------------------------
+
+
+def count_tests(notebook: Path) -> int:
+    """How many tests an executed chapter does, counted from what it shows, independently of the
+    family the chapter states: the rows of its downloadable table with a p-value or held back
+    (effect studies, surveys: indicators only), or its glued p-values (WW@Work)."""
+    table_path = notebook.parent / "tables" / f"{notebook.stem}.csv"
+    table = pd.read_csv(table_path) if table_path.exists() else pd.DataFrame()
+    if notebook.stem in ("effect_study", "phone_survey"):
+        rows = table[table["primary"]] if "primary" in table else table
+        return int(rows["p_value"].notna().sum() + (rows["p_value"].isna() & rows["suppressed"]).sum())
+    return sum(1 for name in glued_values(notebook) if name.startswith(("ovp_", "did_")) and name.endswith("_p"))
+
+
+DECLARES_NO_CORRECTION = {"audit"}  # checks the reports' own (uncorrected) labels; says so in its text
+
+
+@pytest.mark.parametrize("notebook", BOOK, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_every_chapter_that_tests_more_than_once_names_its_correction_and_family(notebook):
+    glued = glued_values(notebook)
+    if notebook.stem in DECLARES_NO_CORRECTION:
+        text = json.dumps(json.loads(notebook.read_text(encoding="utf-8"))["cells"], ensure_ascii=False)
+        assert "corrigeert de controle niet voor het aantal vergelijkingen" in text
+        return
+    shows_p = [name for name, text in glued.items() if text.startswith(("p = ", "p < "))]
+    if not shows_p and notebook.stem not in ("effect_study", "phone_survey"):
+        return  # no test in this chapter
+    family = count_tests(notebook)
+    assert family > 1, notebook
+    assert glued["holm_family"] == str(family)
+    sentence = glued["holm_family_sentence"]
+    assert "Holm" in sentence and f"alle {family} toetsen" in sentence, sentence
+    template = (ROOT / "notebooks" / f"{notebook.stem}.md").read_text(encoding="utf-8")
+    assert "{glue:text}`holm_family_sentence`" in template  # the chapter prints it

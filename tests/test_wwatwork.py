@@ -2,6 +2,7 @@
 labour-market checks and the synthetic cohort, each against values computed by hand or with
 plain pandas."""
 
+import json
 import math
 
 import pandas as pd
@@ -551,3 +552,53 @@ def test_assumptions_file_states_the_generator_constants(figures):
     pops = analysis.populations(figures)
     assert int(rows["population_den_bosch_2014"]) == pops["den_bosch"]
     assert int(rows["population_rotterdam_2014"]) == pops["rotterdam"]
+
+
+# -- Holm over the chapter's tests -----------------------------------------------------------------
+
+
+def holm_by_hand(p: list[float]) -> list[float]:
+    """Holm's step-down adjustment written out: sort, multiply by (m - rank), running maximum, cap at 1."""
+    m = len(p)
+    order = sorted(range(m), key=lambda i: p[i])
+    adjusted, running = [0.0] * m, 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p[i]))
+        adjusted[i] = running
+    return adjusted
+
+
+def test_every_test_of_the_chapter_is_in_one_holm_family(figures):
+    """The five cohort groups and the three Den Bosch rows: eight tests, corrected together; the
+    difference in differences (p = 0,015 alone) does not survive."""
+    cohort = contract.read(ROOT / "data" / "synthetic" / "wwatwork" / "cohort.csv", COHORT)
+    released = gate.release(analysis.analyse(cohort, figures))
+    did = analysis.doorstroom_did(figures)
+    tests = analysis.test_family(released.ovp, did)
+    assert len(tests) == 8 and list(tests["table"]).count("did") == 3
+    expected = holm_by_hand(list(tests["p_value"]))
+    assert list(tests["p_holm"]) == pytest.approx(expected)
+    d = tests.set_index(["table", "key"]).loc[("did", "did")]
+    assert d["p_value"] < 0.05 <= d["p_holm"]
+
+
+def test_a_test_the_gate_held_back_counts_with_p_one():
+    ovp = pd.DataFrame({"group": ["a", "b"], "p_value": [0.01, math.nan]})
+    did = pd.DataFrame({"unit": ["c"], "p_value": [0.02]})
+    tests = analysis.test_family(ovp, did)
+    assert list(tests["p_holm"][[0, 2]]) == pytest.approx(holm_by_hand([0.01, 1.0, 0.02])[0:3:2])
+    assert math.isnan(tests["p_holm"][1])
+
+
+def test_the_did_is_never_called_significant_without_its_holm_status():
+    glued = {}
+    notebook = ROOT / "book" / "wwatwork" / "wwatwork_effect.ipynb"
+    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name:
+                glued[name] = out["data"]["application/papermill.record/text/plain"].strip("'\"")
+    for key in ("did_did_verdict", "key_did"):
+        text = glued[key]
+        assert "significant" in text and ("Holm" in text or "correctie" in text), (key, text)
+    assert "8" in glued["holm_family_sentence"] and "Holm" in glued["holm_family_sentence"]

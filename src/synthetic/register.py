@@ -56,6 +56,11 @@ PROPORTIONS = (
     "handover_mo",
 )
 MEANS = ("contacts_total", "contacts_selected")
+# Of those who left for other reasons, the percentage back on benefit by the end of the follow-up
+# (an assumption where outflow is read as an event; with a status reading it follows from the figures).
+RETURNED_AFTER_OTHER = "returned_after_other"
+# The shape of the negative binomial counts of contacts (selected, and the others): no spread is published.
+CONTACT_SHAPES = ("contacts_selected_shape", "contacts_other_shape")
 
 
 def read_assumptions(
@@ -99,7 +104,7 @@ class GroupTargets:
     contacts_total_mean: float
     contacts_selected_mean: float
     target_group: str | None = None
-    returned_after_other: int = 0  # matters only when outflow is measured as a status at the end
+    returned_after_other: int = 0  # back on benefit at the end after leaving for another reason
 
 
 def resolve_values(
@@ -122,7 +127,7 @@ def resolve_values(
     printed = rows.set_index("quantity")["value"].to_dict()
     assumed, like, fixed = assumed or {}, like or {}, fixed or {}
     values = {}
-    for quantity in ("n", *PROPORTIONS, *MEANS):
+    for quantity in ("n", *PROPORTIONS, *MEANS, RETURNED_AFTER_OTHER):
         for source, key, exact in (
             (printed, quantity, True),
             (assumed, parameter_name(quantity, group, target_group), True),
@@ -146,8 +151,10 @@ def solve(
     """The counts of one group from its values (:func:`resolve_values`).
 
     ``outflow_measure`` (see :mod:`evalbook.outcomes`): with ``"event"`` outflow for other
-    reasons is outflow minus outflow to work; with ``"status"`` outflow is who is off benefit
-    at the end, so that many of the other-reason leavers return to benefit.
+    reasons is outflow minus outflow to work, of whom the assumed percentage
+    (:data:`RETURNED_AFTER_OTHER`, none without it) is back on benefit at the end; with
+    ``"status"`` outflow is who is off benefit at the end, so that many of the other-reason
+    leavers return to benefit.
     """
     where = f"{group}" + (f" / {target_group}" if target_group else "")
     missing = [q for q in ("n", *PROPORTIONS, *MEANS) if q not in values and not (q == "n" and n)]
@@ -175,7 +182,7 @@ def solve(
     no_return = count("no_return_after_work", work)
     if outflow_measure == "event":
         other = bounded("outflow", n, work, n) - work
-        returned_other = 0
+        returned_other = count(RETURNED_AFTER_OTHER, other) if RETURNED_AFTER_OTHER in values else 0
     else:
         other = bounded("outflow_other", n, 0, n - work)
         returned_other = no_return + other - bounded("outflow", n, no_return, no_return + other)
@@ -254,9 +261,12 @@ def _ranked(score: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.argsort(-(score + rng.gumbel(size=len(score))), kind="stable")
 
 
-def outcomes(t: GroupTargets, persons: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def outcomes(
+    t: GroupTargets, persons: pd.DataFrame, rng: np.random.Generator, shapes: tuple[float, float]
+) -> pd.DataFrame:
     """``persons`` (covariates) with outcome columns meeting ``t`` exactly. Younger persons,
-    shorter on benefit and with more education find work somewhat more often."""
+    shorter on benefit and with more education find work somewhat more often. ``shapes``: the
+    negative binomial shapes of the selected and the other contacts (:data:`CONTACT_SHAPES`)."""
     n = t.n
     if len(persons) != n:
         raise ValueError(f"{t.group}: {len(persons)} persons for a target of {n}")
@@ -312,11 +322,12 @@ def outcomes(t: GroupTargets, persons: pd.DataFrame, rng: np.random.Generator) -
     no_show = np.zeros(n, dtype=bool)
     no_show[rng.choice(n, size=t.no_show, replace=False)] = True
 
+    a, b = shapes
     selected = _with_mean(
-        rng.negative_binomial(2, 2 / (2 + t.contacts_selected_mean), size=n), t.contacts_selected_mean, rng
+        rng.negative_binomial(a, a / (a + t.contacts_selected_mean), size=n), t.contacts_selected_mean, rng
     )
     other_contacts = t.contacts_total_mean - t.contacts_selected_mean
-    total = selected + _with_mean(rng.negative_binomial(3, 3 / (3 + other_contacts), size=n), other_contacts, rng)
+    total = selected + _with_mean(rng.negative_binomial(b, b / (b + other_contacts), size=n), other_contacts, rng)
 
     def date(days):
         return pd.Series(
@@ -375,7 +386,9 @@ class Stratum:
     candidates: Profile  # the pool's candidates
 
 
-def pool(strata: list[Stratum], prefix: str, outflow_measure: str, seed: int = SEED) -> pd.DataFrame:
+def pool(
+    strata: list[Stratum], prefix: str, outflow_measure: str, shapes: tuple[float, float], seed: int = SEED
+) -> pd.DataFrame:
     """The candidate pool of a study (contract :data:`evalbook.matching.POOL`).
 
     Per stratum: programme persons and ``CANDIDATES_PER_PERSON`` times as many candidates
@@ -383,7 +396,8 @@ def pool(strata: list[Stratum], prefix: str, outflow_measure: str, seed: int = S
     cell, get no candidate in that cell (they stay unmatched, as in the reports' "300 and
     294"); every other cell is topped up with look-alike candidates until it can be matched.
     Matching then selects the control group, and outcomes are dealt out so that the
-    programme group and the matched control group meet their targets exactly.
+    programme group and the matched control group meet their targets exactly (``shapes``: see
+    :func:`outcomes`).
     """
     rng = np.random.default_rng(seed)
     persons = []
@@ -419,7 +433,7 @@ def pool(strata: list[Stratum], prefix: str, outflow_measure: str, seed: int = S
                 ),
             ),
         ):
-            parts.append(outcomes(targets, part, rng).assign(person_id=part["person_id"].to_numpy()))
+            parts.append(outcomes(targets, part, rng, shapes).assign(person_id=part["person_id"].to_numpy()))
     columns = ["person_id", *[c for c in REGISTER.names if c != "person_id"]]
     return pd.concat(parts, ignore_index=True)[columns].sort_values("person_id", ignore_index=True)
 
@@ -536,17 +550,24 @@ ROUTE3_FIXED = {"handover_matching": 0.0, "handover_mo": 0.0}
 
 def _assumed(programme: str) -> dict[str, float]:
     frame = read_assumptions(programme=programme, chapter="effect_study")
+    frame = frame[frame["kind"] == "number"]
     return {p: float(v) for p, v in zip(frame["parameter"], frame["value"], strict=True)}
+
+
+def _shapes(assumed: dict[str, float]) -> tuple[float, float]:
+    """The contacts' negative binomial shapes (:data:`CONTACT_SHAPES`) from the assumptions."""
+    return tuple(assumed[name] for name in CONTACT_SHAPES)
 
 
 @functools.cache
 def wgw_pool() -> pd.DataFrame:
     """The WGW candidate pool (seed 000, ch. 8: 300 in WGW, 294 matched controls)."""
     figures = published_figures("wgw", "effect_study")
-    programme = targets_from_published(figures, "programme")
-    control = resolve_values(figures, "control")
+    assumed = _assumed("wgw")
+    programme = targets_from_published(figures, "programme", assumed=assumed)
+    control = resolve_values(figures, "control", assumed=assumed)
     stratum = Stratum(None, programme, control, int(control["n"][0]), WGW_PROGRAMME, WGW_CANDIDATES)
-    return pool([stratum], prefix="W", outflow_measure="event")
+    return pool([stratum], prefix="W", outflow_measure="event", shapes=_shapes(assumed))
 
 
 def wgw_register() -> pd.DataFrame:
@@ -567,7 +588,7 @@ def route3_pool() -> pd.DataFrame:
         like = {q: v for q, (v, _) in values.items() if q != "n"}
         control = resolve_values(figures, "control", target_group, assumed, like=like, fixed=ROUTE3_FIXED)
         strata.append(Stratum(target_group, programme, control, int(control["n"][0]), profile, candidates))
-    return pool(strata, prefix="R", outflow_measure="status")
+    return pool(strata, prefix="R", outflow_measure="status", shapes=_shapes(assumed))
 
 
 def route3_register() -> pd.DataFrame:

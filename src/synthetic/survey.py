@@ -3,11 +3,11 @@ of Werk en Inkomen, calibrated to the published figures.
 
 The telephone surveys (``data/synthetic/<programme>/survey.csv``) are dealt out item by item
 in codebook order so that every published share and count is met when rounded as the
-reports round; where a report gives only words or a direction, the targets below say what
-was chosen. The numbers of respondents, which the reports do not publish, come from the
-assumptions (``data/synthetic/assumptions.csv``), passed in as the chapter's rows of that
-file. The client survey (``wwatwork/survey_nps.csv``) is illustrative: no NPS values are
-published.
+reports round. Every other number (the numbers of respondents, and each share the report gives
+only in words or as a direction, or not at all) is an assumption in
+``data/synthetic/assumptions.csv`` with its reason, passed in as the chapter's rows of that
+file (:func:`survey_targets`): the generator uses no number that is neither. The client
+survey (``wwatwork/survey_nps.csv``) is illustrative: no NPS values are published.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from evalbook.analysis import published
 from evalbook.analysis.survey import assumed, assumed_respondents, members
 from evalbook.core import contract, paths
 from evalbook.core.rounding import count_for_percent
-from evalbook.schemas.survey import CODEBOOK, DONT_KNOW, GROUPS, split_list
+from evalbook.schemas.survey import CODEBOOK, DONT_KNOW, GROUPS, option_labels, split_list
 
 SEED = 20180901  # the month the telephone surveys were held
 PUB = "published"  # target marker: the published value of this quantity and group
@@ -75,7 +75,8 @@ def generate(
     ``targets[item][group]``: grade items ``(pct 7+, pct dont_know)``; agreement items
     ``(pct agree, pct disagree, pct dont_know)`` (the rest neutral); yes/no items the
     percentage positive; choice items ``{code: pct, ..., last: REST}``; composites the
-    percentage positive on every item. ``PUB`` takes the published value. Items are asked in
+    percentage positive on every item. ``PUB`` takes the published value (:func:`survey_targets`
+    builds them from the published figures and the assumptions). Items are asked in
     codebook order, routed by ``asked_if``; ``nested[item] = parent``: the item's positive
     answers go to respondents answering the parent positively first.
     """
@@ -201,79 +202,95 @@ def _choice(rng, t: _Targets, item: str, target: dict, n: int) -> list[str]:
     return list(rng.permutation(np.array(values, dtype=object)))
 
 
-# The percentages behind the synthetic answers. PUB: the published figure; other numbers are
-# chosen within the bounds of figures the reports give in words, or, where the report gives
-# only a direction ("significant vaker", "verschillen weinig"), to show that direction.
-WGW_TARGETS = {
-    # contact: the WGW group talks more often in its own neighbourhood and about psychological problems
-    "contact_location": {
-        "programme": {"own_neighbourhood": 60, "office": 30, "elsewhere": REST},
-        "control": {"own_neighbourhood": 20, "office": 65, "elsewhere": REST},
-    },
-    "contact_monthly": {"programme": 56, "control": 52},
-    "topic_work": {"programme": 84, "control": 82},
-    "topic_psych": {"programme": 40, "control": 24},
-    # grades: only the attention composite and privacy differ significantly
-    "grade7plus_overall": {"programme": (PUB,), "control": (76,)},
-    "grade7plus_time": {"programme": (80,), "control": (73,)},
-    "grade7plus_say_work": {"programme": (78,), "control": (72,)},
-    "grade7plus_privacy": {"programme": (PUB,), "control": (PUB,)},
-    "grade7plus_attention_composite": {"programme": PUB, "control": PUB},
-    "grade7plus_reachability": {"programme": (70, 8), "control": (68, 8)},
-    "grade7plus_communication": {"programme": (78,), "control": (75,)},
-    "grade7plus_trajectories": {"programme": (66, 14), "control": (62, 16)},
-    "grade7plus_professionalism": {"programme": (81,), "control": (78,)},
-    # statements: (agree, disagree, dont_know)
-    "statement_does_little": {"programme": (PUB, PUB, 4), "control": (PUB, PUB, 4)},
-    "selfconfidence": {"programme": (PUB, 26, 0), "control": (PUB, 34, 0)},
-    "statement_treated_unfairly": {"programme": (9, 80, 0), "control": (11, 78, 0)},
-    # activities: no differences; volunteering 50% of all respondents
-    "activities_participated": {"programme": 73, "control": 70},
-    "activity_volunteer_work": {"programme": 51, "control": 49},
-    "activity_application_course": {"programme": 36, "control": 38},
-    "activity_language_course": {"programme": 27, "control": 25},
-    "activity_work_placement": {"programme": 18, "control": 19},
-    "activities_useful": {"programme": 74, "control": 80},  # "ruime meerderheid", control higher, n.s.
-    "psych_treatment": {"programme": PUB, "control": PUB},
-    # outlook (respondents still on benefit)
-    "on_benefit": {"programme": 85, "control": 83},
-    "outlook_chance_low": {
-        "programme": {"very_small": 32, "small": 28, "large": 20, "very_large": 9, DONT_KNOW: REST},
-        "control": {"very_small": 30, "small": 30, "large": 22, "very_large": 9, DONT_KNOW: REST},
-    },
-    "reason_health": {"programme": 55, "control": 53},
-    "reason_education": {"programme": 18, "control": 42},
-    "reason_language": {"programme": 26, "control": 30},
-    "reason_age": {"programme": 30, "control": 28},
-    "expect": {
-        group: {"exit_within_1y": PUB, "exit_2y": PUB, "exit_more_2y": PUB, "never_work": PUB, DONT_KNOW: REST}
-        for group in GROUPS
-    },
-}
+# -- the targets: published figures, else declared assumptions ----------------------------------
+
+DONT_KNOW_DEFAULT = "dont_know_default"  # the assumption: the share of "weet niet" where none is declared
+# WGW: the activities are asked of those who took part, volunteering and the rest of them first.
 WGW_NESTED = {
     f"activity_{a}": "activities_participated"
     for a in ("volunteer_work", "application_course", "language_course", "work_placement")
 }
 
-ROUTE3_TARGETS = {
-    "grade7plus_overall": {"programme": (PUB,), "control": (PUB,)},
-    "grade7plus_reachability": {"programme": (86,), "control": (68,)},
-    "grade7plus_communication": {"programme": (87,), "control": (69,)},
-    "grade7plus_attention": {"programme": (85,), "control": (64,)},
-    "grade7plus_professionalism": {"programme": (88,), "control": (71,)},
-    "grade7plus_advice": {"programme": (80,), "control": (61,)},
-    "grade7plus_wishes": {"programme": (82,), "control": (63,)},
-    "grade7plus_appointments": {"programme": (84,), "control": (76,)},  # "bijna alle": this one not significant
-    "knows_wants": {"programme": (76, 12, 0), "control": (56, 25, 0)},
-    "knows_strengths": {"programme": (74, 13, 0), "control": (54, 26, 0)},
-    "future_confidence": {"programme": (71, 14, 0), "control": (50, 28, 0)},
-    "selfconfidence": {"programme": PUB, "control": PUB},
-    "activities_useful": {"programme": PUB, "control": PUB},
-    "outlook_chance_high": {
-        "programme": {"large": 31, "very_large": 12, "very_small": 25, "small": REST},
-        "control": {"large": 25, "very_large": 8, "very_small": 25, "small": REST},
-    },
-}
+
+def survey_targets(
+    book: pd.DataFrame, figures: pd.DataFrame, assumed: dict[str, float], fixed: dict | None = None
+) -> dict:
+    """The targets of :func:`generate` for every item of the codebook ``book`` (indexed by
+    item) and group: the assumption ``<quantity>_<group>`` of ``assumptions.csv`` (``assumed``;
+    where the report gives the figure in words, a value within the bounds those words allow),
+    else the published figure (``PUB``), so that every number the answers rest on is either
+    published or declared with its reason. ``fixed``: targets
+    derived from other declared numbers (``{item: {group: pct}}``). A grade or agreement item
+    without a declared share of "weet niet" gets :data:`DONT_KNOW_DEFAULT`; of a choice item's
+    answers (in codebook order, "weet niet" last where it counts), the one without a figure, or
+    else the last, takes what the others leave (``REST``)."""
+    fixed = fixed or {}
+    numbers = figures[figures["unit"] == "percent"]
+    have = {
+        (q, g): (lo, hi)
+        for q, g, lo, hi in zip(
+            numbers["quantity"], numbers["group"].fillna(""), numbers["lower"], numbers["upper"], strict=True
+        )
+    }
+
+    def value(names: list[str], group: str, default=None):
+        key = f"{names[0]}_{group}"
+        printed = [have[name, group] for name in names if (name, group) in have]
+        if key in assumed:  # a figure the report gives in words: the value chosen within its bounds
+            if printed and not printed[0][0] <= assumed[key] <= printed[0][1]:
+                raise ValueError(f"assumption {key!r} = {assumed[key]:g} lies outside the published {printed[0]}")
+            return assumed[key]
+        if printed:
+            return PUB
+        if default is not None:
+            return default
+        raise ValueError(f"no published figure and no assumption {key!r} in assumptions.csv")
+
+    targets = {}
+    for item, entry in book.iterrows():
+        if item in fixed:
+            targets[item] = fixed[item]
+            continue
+        targets[item] = {}
+        for group in GROUPS:
+            dont_know = [f"{item}_{DONT_KNOW}"]
+            if entry["scale"] == "grade":
+                spec = (value([item], group), value(dont_know, group, assumed[DONT_KNOW_DEFAULT]))
+            elif entry["scale"] == "agreement":
+                spec = tuple(
+                    value([f"{item}_{side}", *([item] if entry["positive"] == side else [])], group)
+                    for side in ("agree", "disagree")
+                ) + (value(dont_know, group, assumed[DONT_KNOW_DEFAULT]),)
+            elif entry["scale"] == "choice":
+                spec = _choice_targets(item, entry, group, have, assumed)
+            else:  # yes_no, composite
+                spec = value([item], group)
+            targets[item][group] = spec
+    return targets
+
+
+def _choice_targets(item: str, entry, group: str, have: set, assumed: dict[str, float]) -> dict:
+    """The targets of one choice item's answers (see :func:`survey_targets`), the one that
+    takes the rest last."""
+    codes = list(option_labels(entry["options"])) + ([DONT_KNOW] if entry["dont_know"] == "include" else [])
+    spec = {}
+    for code in codes:
+        name = f"{item}_{code}"
+        spec[code] = assumed.get(f"{name}_{group}", PUB if (name, group) in have else None)
+    open_ = [c for c, v in spec.items() if v is None]
+    if len(open_) > 1:
+        names = ", ".join(f"{item}_{code}_{group}" for code in open_)
+        raise ValueError(f"{item} ({group}): declare all but one of {names} in assumptions.csv")
+    rest = open_[0] if open_ else codes[-1]
+    return {c: spec[c] for c in codes if c != rest} | {rest: REST}
+
+
+def _generate(programme: str, prefix: str, assumptions: pd.DataFrame, fixed=None, nested=None) -> pd.DataFrame:
+    """The survey of ``programme`` from its published figures and ``assumptions`` (its rows of
+    ``assumptions.csv``)."""
+    book = _codebook(programme).set_index("item")
+    targets = survey_targets(book, published.load(programme, "phone_survey"), assumed(assumptions), fixed)
+    return generate(programme, targets, prefix, assumed_respondents(assumptions), nested)
 
 
 def wgw_survey(assumptions: pd.DataFrame) -> pd.DataFrame:
@@ -282,7 +299,7 @@ def wgw_survey(assumptions: pd.DataFrame) -> pd.DataFrame:
     sizes = assumed_respondents(assumptions)
     counts = published.load("wgw", "phone_survey").query("quantity == 'n_other_trajectories'")
     other = {g: 100 * float(counts.loc[counts["group"] == g, "value"].iloc[0]) / sizes[g] for g in GROUPS}
-    return generate("wgw", WGW_TARGETS | {"other_trajectories": other}, "WT", sizes, WGW_NESTED)
+    return _generate("wgw", "WT", assumptions, {"other_trajectories": other}, WGW_NESTED)
 
 
 def route3_survey(assumptions: pd.DataFrame) -> pd.DataFrame:
@@ -291,23 +308,25 @@ def route3_survey(assumptions: pd.DataFrame) -> pd.DataFrame:
     sizes = assumed_respondents(assumptions)
     values = assumed(assumptions)
     participants = {g: 100 * values[f"respondents_activities_{g}"] / sizes[g] for g in GROUPS}
-    return generate("route3", ROUTE3_TARGETS | {"activities_participated": participants}, "RT", sizes)
+    return _generate("route3", "RT", assumptions, {"activities_participated": participants})
 
 
-# Illustrative shares of promoters and detractors per team (no NPS values are published).
-NPS_SHARES = {"noord": (0.40, 0.30), "zuid": (0.34, 0.36)}
 NPS_PERIODS = ("2017-03", "2017-04", "2017-05", "2017-06", "2017-07", "2017-08")
 
 
 def wwatwork_nps(assumptions: pd.DataFrame) -> pd.DataFrame:
-    """Illustrative 0–10 recommendation scores of Werk en Inkomen's client survey;
-    ``assumptions``: the rows of wwatwork's client_survey (respondents per team and month)."""
+    """Illustrative 0–10 recommendation scores of Werk en Inkomen's client survey (no NPS
+    values are published); ``assumptions``: the rows of wwatwork's client_survey (respondents
+    per team and month, the shares of promoters and detractors per team in the first month and
+    their monthly drift)."""
     rng = np.random.default_rng(SEED)
-    per_cell = int(assumed(assumptions)["respondents_per_team_month"])
+    values = assumed(assumptions)
+    per_cell = int(values["respondents_per_team_month"])
     rows = []
     for period in NPS_PERIODS:
-        for team, (promoters, detractors) in NPS_SHARES.items():
-            drift = 0.01 * NPS_PERIODS.index(period)  # a slow improvement after the team started calling back
+        for team in ("noord", "zuid"):
+            promoters, detractors = values[f"promoters_share_{team}"], values[f"detractors_share_{team}"]
+            drift = values["monthly_drift"] * NPS_PERIODS.index(period)  # the team started calling back
             cats = rng.choice(3, size=per_cell, p=[promoters + drift, 1 - promoters - detractors, detractors - drift])
             scores = np.where(
                 cats == 0,

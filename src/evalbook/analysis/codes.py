@@ -20,6 +20,7 @@ TOO_FEW_EVENTS = "too_few_events"
 OUTFLOW_BELOW_WORK = "outflow_below_work"  # kinds of conflict between published figures
 PARTS_ABOVE_OUTFLOW = "parts_above_outflow"
 TOTAL_OUTSIDE_PARTS = "total_outside_parts"
+RETURNED = "returned_after_other"  # the kind of an assumption on who returned after leaving for another reason
 
 # -- the client survey (NPS) ------------------------------------------------------------------
 NPS_CATEGORIES = ("promoters", "passives", "detractors")

@@ -42,6 +42,7 @@ from .codes import (  # the codes of this study's results (presentation reads th
     PARTS_ABOVE_OUTFLOW,
     PROPORTION_METHOD,
     PUBLISHED_TOTALS,
+    RETURNED,
     TOO_FEW_EVENTS,
     TOTAL_OUTSIDE_PARTS,
 )
@@ -404,23 +405,33 @@ def balance(register: pd.DataFrame, pool: pd.DataFrame | None = None) -> Balance
 
 
 def parse_assumptions(assumptions: pd.DataFrame | None) -> pd.DataFrame:
-    """The assumptions (``parameter, value, reason``) with what each is about: a parameter
+    """The assumptions (``parameter, label, value, reason``) with what each is about: a parameter
     ``<quantity>_<group>[_<target group>]`` gives ``quantity`` (``n`` or an outcome),
     ``group``, ``target_group`` (None: every target group) and ``kind`` (``count`` for a group
-    size, else the outcome's kind); other parameters get None there."""
-    columns = ["parameter", "value", "reason", "quantity", "group", "target_group", "kind"]
+    size, else the outcome's kind); ``returned_after_other_<group>`` (the percentage back on
+    benefit after leaving for another reason, which sets outflow in the status reading) gives
+    quantity ``outflow`` and kind :data:`RETURNED`; other parameters get None there."""
+    columns = ["parameter", "label", "value", "reason", "quantity", "group", "target_group", "kind"]
     if assumptions is None or assumptions.empty:
         return pd.DataFrame(columns=columns)
     rows = []
     for _, r in assumptions.iterrows():
         found = {"quantity": None, "group": None, "target_group": None, "kind": None}
         for group in GROUPS:
+            if r["parameter"] == f"{RETURNED}_{group}":
+                found = {"quantity": "outflow", "group": group, "target_group": None, "kind": RETURNED}
+                break
             quantity, sep, rest = r["parameter"].partition(f"_{group}")
             if sep and (rest == "" or rest.startswith("_")) and (quantity == "n" or quantity in BY_NAME):
                 kind = "count" if quantity == "n" else BY_NAME[quantity].kind
                 found = {"quantity": quantity, "group": group, "target_group": rest[1:] or None, "kind": kind}
                 break
-        rows.append({"parameter": r["parameter"], "value": r["value"], "reason": r["reason"]} | found)
+        label = r.get("label")
+        rows.append(
+            {"parameter": r["parameter"], "label": label if isinstance(label, str) and label else None}
+            | {"value": r["value"], "reason": r["reason"]}
+            | found
+        )
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..stats import sensitivity
+from ..stats.proportions import proportions
 from ..stats.stratified import cmh, unweighted_mean_difference
 from .outcomes import GROUPS, TOTAL, derive, other_measure
 
@@ -82,7 +83,9 @@ def other_reading(
 ) -> pd.DataFrame:
     """Outflow in the reading not chosen (:func:`evalbook.analysis.outcomes.other_measure`) for
     each of ``scopes`` (target groups, ``TOTAL`` for everyone): ``target_group, outcome``
-    (``outflow``), ``k_programme_alt, value_programme_alt, k_control_alt, value_control_alt``."""
+    (``outflow``), ``k_programme_alt, value_programme_alt, k_control_alt, value_control_alt``
+    and ``p_value_alt``, the Miettinen–Nurminen test of the difference in that reading (a
+    published claim that uses it is compared with this test)."""
     persons = derive(register, follow_up_months, other_measure(outflow_measure))
     rows = []
     for scope in scopes:
@@ -96,6 +99,7 @@ def other_reading(
                 "k_control_alt": k0,
                 "value_programme_alt": 100 * k1 / n1 if n1 else np.nan,
                 "value_control_alt": 100 * k0 / n0 if n0 else np.nan,
+                "p_value_alt": proportions(k1, n1, k0, n0)["p_value"],
             }
         )
     columns = [
@@ -105,6 +109,7 @@ def other_reading(
         "value_programme_alt",
         "k_control_alt",
         "value_control_alt",
+        "p_value_alt",
     ]
     table = pd.DataFrame(rows, columns=columns)
     table[["k_programme_alt", "k_control_alt"]] = table[["k_programme_alt", "k_control_alt"]].astype("Int64")

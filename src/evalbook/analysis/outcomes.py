@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..core.vocabulary import ARMS, EVERYONE
+from ..schemas.published import READINGS
 
 GROUPS = ARMS
 TOTAL = EVERYONE  # the target_group of the rows about everyone
@@ -59,7 +60,7 @@ OUTCOMES: tuple[Outcome, ...] = (
 
 BY_NAME = {o.name: o for o in OUTCOMES}
 
-OUTFLOW_MEASURES = ("event", "status")
+OUTFLOW_MEASURES = READINGS  # the readings a published figure of outflow may declare
 
 
 def selection(names=None, outflow_measure: str = "event") -> tuple[Outcome, ...]:

@@ -6,6 +6,9 @@ against predicted Bijstand inflow, and the Den Bosch comparison as a difference 
   funnel cells each rests on, the comparison with the published figures, and realised
   against predicted inflow per group. True counts throughout: the chapter passes the result
   through :mod:`evalbook.disclosure.wwatwork` before anything is shown.
+* :func:`test_family`: every test of the chapter (realised against predicted inflow per group,
+  the 2014 doorstroom per city and its difference in differences) in one family with Holm's
+  correction, on the released p-values.
 * :func:`doorstroom_did` and :func:`derived_figures`: the published 2014 doorstroom rates of
   Den Bosch and Rotterdam (UWV prediction against realisation) as a difference in
   differences, and the report's claims about Den Bosch recomputed from them (published
@@ -29,6 +32,7 @@ from scipy import stats
 from ..core.rounding import round_half_up
 from ..schemas.cohort import REGIONS
 from ..stats.intervals import Interval, difference_in_persons, printed_range, relative_reduction, risk_ratio
+from ..stats.multiplicity import holm
 from . import published
 from .codes import FUNNEL_BASE, FUNNEL_STEPS
 from .labour_market import published_interval
@@ -238,6 +242,25 @@ def analyse(cohort: pd.DataFrame, published_figures: pd.DataFrame, alpha: float 
         last_month=month.max(),
         months=int(month.dt.to_period("M").nunique()),
     )
+
+
+def test_family(ovp: pd.DataFrame, did: pd.DataFrame) -> pd.DataFrame:
+    """Every test of the chapter as one family for Holm's correction: realised against
+    predicted inflow per group of the cohort (``ovp`` as the gate released it) and the 2014
+    doorstroom per city and between them (:func:`doorstroom_did`). One row per test:
+    ``table`` (``ovp``/``did``), ``key`` (group or unit), ``p_value``, ``p_holm``. A test
+    without a p-value (held back by the gate, or not computable) counts with p = 1, so that an
+    adjusted p-value gives no hidden one back and stays valid; its ``p_holm`` is missing."""
+    tests = pd.concat(
+        [
+            pd.DataFrame({"table": "ovp", "key": ovp["group"], "p_value": ovp["p_value"]}),
+            pd.DataFrame({"table": "did", "key": did["unit"], "p_value": did["p_value"]}),
+        ],
+        ignore_index=True,
+    )
+    p = tests["p_value"].astype(float)
+    tests["p_holm"] = pd.Series(holm(p.fillna(1.0)), index=tests.index).where(p.notna())
+    return tests
 
 
 # -- Den Bosch and Rotterdam: predicted against realised doorstroom (2014) ----------------

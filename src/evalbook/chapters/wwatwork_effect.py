@@ -20,12 +20,14 @@ def analyse(chapter: Source) -> analysis.CohortStudy:
 def run(chapter: Source, study: analysis.CohortStudy | None = None) -> Shown:
     """The chapter: analysed (or ``study``, from :func:`analyse`), released, in Dutch. ``extra``
     holds the published figures recomputed (``did``, ``did_side``, ``labour``, ``market``,
-    ``labour_side``, ``transitions``, ``assumptions``): no person is in them."""
+    ``labour_side``, ``transitions``, ``assumptions``) and the chapter's tests with their
+    Holm-adjusted p-values (``tests``): no person is in them."""
     alpha, min_cell_size = chapter.parameters["alpha"], chapter.parameters["min_cell_size"]
     figures, labour = chapter.read("published"), chapter.read("labour_market")
     rules = Rules.from_parameters(chapter.parameters)
     released = gate.release(study if study is not None else analyse(chapter), rules)
     did = analysis.doorstroom_did(figures, alpha)
+    tests = analysis.test_family(released.ovp, did)  # every test of the chapter, one Holm family
     did_side = analysis.derived_figures(figures, alpha)
     market = labour_market.check(labour)
     labour_side = analysis.comparison(labour, labour_market.FIGURES, market.reproduced)
@@ -40,8 +42,10 @@ def run(chapter: Source, study: analysis.CohortStudy | None = None) -> Shown:
         labour_market.rotterdam_2016(transitions),
         alpha,
         min_cell_size,
+        tests,
     )
-    values |= key_findings.wwatwork(released, did, values, alpha) | columns.glue_values(table, chapter.name, values)
+    values |= key_findings.wwatwork(released, did, values, alpha, tests, chapter.assumptions())
+    values |= columns.glue_values(table, chapter.name, values)
     exhibits = numbering(
         chapter, "cohortbestand van de max-WW'ers (zie *Herkomst van dit hoofdstuk*)", [chapter.labels["source"]]
     )
@@ -53,5 +57,6 @@ def run(chapter: Source, study: analysis.CohortStudy | None = None) -> Shown:
         "labour_side": labour_side,
         "transitions": transitions,
         "assumptions": chapter.assumptions(),
+        "tests": tests,
     }
     return Shown(values, table, exhibits, released, rules, extra)

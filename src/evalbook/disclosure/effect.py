@@ -16,15 +16,17 @@ the list of what it held back (:class:`~evalbook.disclosure.cells.Suppression`).
    persons and when the two largest contributions make up at most ``dominance_k`` of the sum
    (:func:`~evalbook.disclosure.magnitude.protect_means`, which also keeps the pooled mean and
    the target groups' means from giving a hidden one back).
-3. **Derived figures** come from released cells only: a share needs its ``k`` and ``n``;
-   the difference, its interval and p, the adjusted effect, the risk ratio, E-values and Γ
-   need both arms, the minimum detectable effect the group sizes and the control group's
-   share, the stratified (CMH) test every target group, the unweighted means' difference both
-   unweighted means (cells of the system); the Holm correction counts hidden tests with p = 1
+3. **Derived figures** come from released cells only: a share needs its ``k`` and ``n``; the
+   difference, its interval and p, the adjusted effect, the risk ratio, E-values and Γ need
+   both arms, the minimum detectable effect the group sizes and the control group's share (and
+   is shown only with its comparison), the stratified (CMH) test every target group, the
+   unweighted means' difference both unweighted means (cells of the system); the Holm
+   correction counts hidden tests with p = 1
    (:func:`~evalbook.disclosure.cells.released_holm`); the adjusted effect (a regression) also
    needs ``min_residual_df`` residual degrees of freedom; the published-versus-reproduced
    comparison is rebuilt from the released table, an unweighted mean only where its cell was
-   released; a pooled-reading bound only with every group size it rests on.
+   released, a figure or claim in the other reading of outflow only with that reading's cells
+   (``p_value_alt``); a pooled-reading bound only with every group size it rests on.
 4. **Curves** (Kaplan–Meier and cumulative incidence) by
    :func:`~evalbook.disclosure.curves.release_survival`; the log-rank test only when each
    group has at least the minimum of persons with and without outflow.
@@ -46,6 +48,7 @@ from ..analysis.effect import (
     COVARIATES,
     EDUCATION_LEVELS,
     GROUPS,
+    RETURNED,
     TOTAL,
     TOTAL_OUTSIDE_PARTS,
     Balance,
@@ -88,7 +91,17 @@ UNWEIGHTED = tuple(f"um_{arm}" for arm in GROUPS)  # cells of the count system (
 UNWEIGHTED_STATISTICS = ("um_diff", "um_low", "um_high", "um_p")  # need both unweighted means
 STRATIFIED = ("cmh_p",)  # needs every target group's cells of the outcome
 OTHER_READING = tuple(f"{c}_{arm}_alt" for c in ("k", "value") for arm in GROUPS)  # cells of the count system
-KNOWN = (*LABELS, *COUNTS, *STATISTICS, *UNWEIGHTED, *UNWEIGHTED_STATISTICS, *STRATIFIED, *OTHER_READING)
+OTHER_READING_STATISTICS = ("p_value_alt",)  # needs both arms' cells in the other reading
+KNOWN = (
+    *LABELS,
+    *COUNTS,
+    *STATISTICS,
+    *UNWEIGHTED,
+    *UNWEIGHTED_STATISTICS,
+    *STRATIFIED,
+    *OTHER_READING,
+    *OTHER_READING_STATISTICS,
+)
 MDE_INPUTS = {"proportion": ("n_programme", "n_control", "value_control"), "mean": ("n_programme", "n_control")}
 TOTAL_WEIGHT = 2.0  # hiding a figure about everyone costs two of a target group's: rather a detail than a headline
 # parameters of the adjusting regression: constant, treatment, one per covariate, education as indicators
@@ -229,7 +242,7 @@ def _outcome_table(
     shown = out[[f"{c}_{arm}" for c in ("n", "value") for arm in GROUPS]].notna().all(axis=1)
     out["p_holm"] = released_holm(raw["p_value"], shown)
     depends = {c: shown for c in STATISTICS if c in raw and c != "p_holm"}
-    depends["mde"] = pd.Series(
+    depends["mde"] = shown & pd.Series(  # with the comparison it belongs to, as the chapter says
         [out.loc[i, list(MDE_INPUTS[k])].notna().all() for i, k in zip(out.index, out["kind"], strict=True)],
         index=out.index,
     )
@@ -261,6 +274,8 @@ def _outcome_table(
         ]
         complete = strata.apply(lambda f: f.notna().all().all())
         depends["cmh_p"] = shown & raw["outcome"].map(complete).fillna(False).astype(bool)
+    if "p_value_alt" in raw:
+        depends["p_value_alt"] = shown & out[[f"value_{arm}_alt" for arm in GROUPS]].notna().all(axis=1)
     for column, keep in depends.items():
         gone = raw[column].notna() & ~keep & out[column].notna()
         held += [Suppression("outcomes", names[i], column, DERIVED) for i in out.index[gone]]
@@ -299,7 +314,11 @@ def _comparison(
     where every group's mean was)."""
     parts = []
     for scope in (TOTAL, *study.target_groups):
-        part = published.long_values(table[table["target_group"] == scope])
+        part = published.long_values(
+            table[table["target_group"] == scope],
+            study.outflow_measure,
+            study.table[study.table["target_group"] == scope],
+        )
         part["subgroup"] = scope
         parts.append(part)
     values = pd.concat(parts, ignore_index=True)
@@ -321,14 +340,8 @@ def _comparison(
                 values.at[i, "suppressed"] = why is not None and pd.notna(value)
                 if why is not None and pd.notna(value):
                     held.append(Suppression("comparison", f"{TOTAL}/{q}", group, why))
-    comparison = published.side_by_side(study.figures, values)
-    p_values = table.set_index(["outcome", "target_group"])["p_value"]
-    comparison["reproduced_p"] = [
-        p_values.get((q, sub), pd.NA) if pd.notna(sig) else pd.NA
-        for q, sub, sig in zip(
-            comparison["quantity"], comparison["subgroup"].fillna(TOTAL), comparison["significance"], strict=True
-        )
-    ]
+    comparison = published.side_by_side(study.figures, values, study.outflow_measure)
+    comparison["reproduced_p"] = published.reproduced_p(comparison, table, study.outflow_measure)
     return comparison, held
 
 
@@ -400,7 +413,8 @@ def _assumptions(
     assumptions: pd.DataFrame, cells: EffectCells, protection: Protection, means: dict
 ) -> tuple[pd.DataFrame, list[Suppression]]:
     """The assumptions as they may be shown: an assumed value only where the cell it fixes (in
-    the target group it names, or in any) is shown. A reason is free text that may restate
+    the target group it names, or in any) is shown; who returned after leaving for another
+    reason also fixes outflow in the other reading. A reason is free text that may restate
     other assumptions in words ("precies één persoon"), so the reasons are shown only when no
     assumed value is held back."""
     out = assumptions.copy()
@@ -413,9 +427,10 @@ def _assumptions(
             hidden.append(any(cells.at(s, None, r["group"], "n") in protection for s in scopes))
         elif r["kind"] == "mean":
             hidden.append(any((s, r["quantity"], r["group"]) in means for s in scopes))
-        else:
+        else:  # a share fixes its count; who returned also the count of the other reading
+            whats = ("k", "n", "k_alt") if r["kind"] == RETURNED else ("k", "n")
             hidden.append(
-                any(cells.at(s, r["quantity"], r["group"], what) in protection for s in scopes for what in ("k", "n"))
+                any(cells.at(s, r["quantity"], r["group"], what) in protection for s in scopes for what in whats)
             )
     out["suppressed"] = hidden
     out.loc[out["suppressed"], "value"] = pd.NA

@@ -74,12 +74,13 @@ CHAPTER_COLUMNS: dict[str, dict[str, str]] = {
         "e_value": "E-waarde van de risicoverhouding (VanderWeele en Ding)",
         "e_value_limit": "E-waarde van de intervalgrens die het dichtst bij 1 ligt",
         "gamma": "Γ van Rosenbaum: het verborgen verschil in deelnamekans waarbij de gepaarde toets het verschil "
-        "niet meer aantoont",
+        "niet meer van toeval onderscheidt",
         "cmh_p": "p-waarde van de Cochran–Mantel–Haenszel-toets, gestratificeerd naar doelgroep",
         "um_diff": "verschil van de ongewogen gemiddelden (procentpunt)",
         "um_low": "ondergrens van het {confidence}-interval van dat verschil",
         "um_high": "bovengrens van het {confidence}-interval van dat verschil",
         "um_p": "p-waarde van de z-toets op dat verschil",
+        "p_value_alt": "p-waarde van de toets op het verschil in uitstroom in de andere lezing (zie het hoofdstuk)",
     },
     "phone_survey": {
         "quantity": "indicator of antwoordcategorie (code)",

@@ -39,6 +39,10 @@ from .text import SUPPRESSED, join, lower_first
 
 GROUP_LABELS = fmt.GROUP_LABELS
 TOTAL_LABEL = "Totaal"
+READING_TEXT = {  # a reading of outflow inside a sentence (the reading not chosen, a claim's reading)
+    "event": "elke uitstroom binnen de volgperiode, ook van wie daarna terugkeerde",
+    "status": "geen uitkering meer aan het eind van de volgperiode",
+}
 METHOD_LABELS = {
     analysis.PROPORTION_METHOD: "Miettinen–Nurminen-scoretoets en -interval",
     analysis.MEAN_METHOD: "Welch-t-toets en -interval",
@@ -292,7 +296,7 @@ def _comparison_values(study: ReleasedEffectStudy, labels: Mapping[str, str]) ->
     values["claims_total"] = str(len(claims))
     values["claims_list"] = claims_list = join(
         [
-            f"{named(study, labels, r['quantity'], r['subgroup'])} (rapport: "
+            f"{named(study, labels, r['quantity'], r['subgroup'])}{_reading_note(study, r)} (rapport: "
             f"{verdict.SIGNIFICANCE_LABELS[r['significance']]}; reproductie: "
             f"{SUPPRESSED if pd.isna(r['reproduced_p']) else reproduced_verdict(study, r)})"
             for _, r in claims.iterrows()
@@ -305,6 +309,12 @@ def _comparison_values(study: ReleasedEffectStudy, labels: Mapping[str, str]) ->
         f"Daarnaast geeft het rapport {len(claims)} oordelen zonder cijfer: het noemt een verschil wel of niet "
         "significant, maar drukt er geen percentage of gemiddelde bij. De tabel zet elk daarvan naast het oordeel "
         f"van de reproductie: {claims_list}."
+        + (
+            " Waar de meegeleverde data de cijfers achter zo'n oordeel aannemen (zie de paragraaf Aannames), zijn ze "
+            "zo gekozen dat het oordeel van het rapport uitkomt: daar is de reproductie geen toets van het rapport."
+            if not study.assumptions.empty
+            else ""
+        )
         if len(claims)
         else "Oordelen zonder cijfer geeft het rapport hier niet."
     )
@@ -343,6 +353,14 @@ def _comparison_values(study: ReleasedEffectStudy, labels: Mapping[str, str]) ->
     }
 
 
+def _reading_note(study: ReleasedEffectStudy, row: Mapping) -> str:
+    """``in de lezing van het rapport: …`` after a claim about outflow read otherwise than the chapter reads it."""
+    reading = row.get("reading")
+    if not isinstance(reading, str) or reading == study.outflow_measure:
+        return ""
+    return f" in de lezing van het rapport ({READING_TEXT[reading]})"
+
+
 def significance_checks(study: ReleasedEffectStudy) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The comparisons the report labels significant or not (one row per quantity and target
     group), those of them the reproduction can test, and those where its verdict differs."""
@@ -354,9 +372,11 @@ def significance_checks(study: ReleasedEffectStudy) -> tuple[pd.DataFrame, pd.Da
 
 def reproduced_verdict(study: ReleasedEffectStudy, row: Mapping) -> str:
     """The reproduction's short verdict, with its Holm status, beside a published figure or claim
-    (``row``: a row of the released comparison)."""
+    (``row``: a row of the released comparison); a claim about the reading of outflow the
+    chapter did not choose is tested outside the Holm family ("zonder correctie")."""
     subgroup = row["subgroup"] if pd.notna(row["subgroup"]) else TOTAL
-    p_holm = _p_holm(study).get((row["quantity"], subgroup), np.nan)
+    other = isinstance(row.get("reading"), str) and row["reading"] != study.outflow_measure
+    p_holm = np.nan if other else _p_holm(study).get((row["quantity"], subgroup), np.nan)
     return verdict.significance(row["reproduced_p"], study.alpha, p_holm)
 
 

@@ -22,14 +22,10 @@ from ..analysis.outcomes import BY_NAME, GROUPS, TOTAL, other_measure
 from ..disclosure.effect import ReleasedEffectStudy
 from . import format as fmt
 from . import verdict
-from .effect import GROUP_LABELS, named, significance_checks, target_group_label
+from .effect import GROUP_LABELS, READING_TEXT, named, significance_checks, target_group_label
 from .labels import outcome_label
-from .text import SUPPRESSED, join, lower_first
+from .text import SUPPRESSED, join, lower_first, readable
 
-READING_TEXT = {  # a reading of outflow, named in the sentence on the reading not chosen
-    "event": "elke uitstroom binnen de volgperiode, ook van wie daarna terugkeerde",
-    "status": "geen uitkering meer aan het eind van de volgperiode",
-}
 TEST_NAMES = {  # the tests of one comparison (their p-value columns), in the order the chapter names them
     "p_value": {
         "proportion": "de scoretoets van Miettinen en Nurminen op het ruwe verschil",
@@ -46,7 +42,8 @@ TEST_NAMES = {  # the tests of one comparison (their p-value columns), in the or
 
 
 def glue_values(study: ReleasedEffectStudy, labels: Mapping[str, str]) -> dict[str, str]:
-    """The chapter's prose on how far its findings carry: ``tests_total``, ``significant_total``,
+    """The chapter's prose on how far its findings carry: ``holm_family`` (and ``_held``,
+    ``_sentence``), ``tests_total``, ``significant_total``,
     ``significant_holm_total``, ``significant_holm_list``, ``lost_after_holm_list``;
     ``significance_methods``; ``other_reading``; ``totals_sentence``; ``sensitivity_sentence``,
     ``gamma_note`` and ``adjusted_sentence``. ``labels``: the target groups' labels (``book.yml``)."""
@@ -83,7 +80,9 @@ def adjusted_sentence(study: ReleasedEffectStudy, outcomes: tuple[str, ...] = ("
 
 
 def holm_values(study: ReleasedEffectStudy, labels: Mapping[str, str]) -> dict[str, str]:
-    """How many comparisons are significant before and after Holm, and which are lost by it."""
+    """How many comparisons are significant before and after Holm, and which are lost by it;
+    the family the correction ran over (``holm_family``: the tests shown and those the gate
+    held back, which count with p = 1), in a sentence (``holm_family_sentence``)."""
     rows = study.table[study.table["p_value"].notna()]
     significant = rows[rows["p_value"] < study.alpha]
     after = significant["p_holm"] < study.alpha
@@ -95,7 +94,12 @@ def holm_values(study: ReleasedEffectStudy, labels: Mapping[str, str]) -> dict[s
             "; ",
         )
 
+    held = [h for h in study.suppressions if h.table == "outcomes" and h.column == "p_value"]
+    family = verdict.family(study.table["p_value"], held)
     return {
+        "holm_family": str(family.size),
+        "holm_family_held": str(family.held),
+        "holm_family_sentence": verdict.family_sentence(family),
         "tests_total": str(len(rows)),
         "significant_total": str(len(significant)),
         "significant_holm_total": str(int(after.sum())),
@@ -218,7 +222,35 @@ def other_reading_values(study: ReleasedEffectStudy, labels: Mapping[str, str]) 
                 else "met deze data past geen van beide lezingen bij alle gedrukte cijfers."
             )
         sentences.append(text)
+    sentences += _claims_in_other_reading(study, labels, other)
     return {"other_reading": " ".join(sentences)}
+
+
+def _claims_in_other_reading(study: ReleasedEffectStudy, labels: Mapping[str, str], other: str) -> list[str]:
+    """Where the report states a verdict about outflow in the reading the chapter did not
+    choose (a claim with that ``reading``): the test in that reading, or why it is withheld."""
+    rows = study.comparison
+    claims = rows[rows["value"].isna() & (rows["quantity"] == "outflow") & (rows["reading"] == other)]
+    found = []
+    for _, r in claims.iterrows():
+        where = named(study, labels, r["quantity"], r["subgroup"] if isinstance(r["subgroup"], str) else TOTAL)
+        head = (
+            f"Het rapport noemt {where} elders in de andere lezing ({READING_TEXT[other]}: '{readable(r['printed'])}') "
+            f"{verdict.SIGNIFICANCE_LABELS[r['significance']]}; dat oordeel vergelijkt dit hoofdstuk met de toets in "
+            "die lezing"
+        )
+        if pd.isna(r["reproduced_p"]):
+            found.append(
+                head + ". Die toets is hier weggelaten: hij rust op de uitstroom in die lezing, die onderdrukt is."
+            )
+        else:
+            found.append(
+                f"{head}: {verdict.significance(r['reproduced_p'], study.alpha, np.nan)} "
+                f"({fmt.p_value(r['reproduced_p'])}). Die toets hoort niet bij de toetsen waarover de Holm-correctie "
+                "loopt: hij vergelijkt een oordeel van het rapport, de uitkomsten van dit hoofdstuk staan in de lezing "
+                "hierboven."
+            )
+    return found
 
 
 def totals_values(study: ReleasedEffectStudy) -> dict[str, str]:

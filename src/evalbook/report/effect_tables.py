@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from ..analysis.codes import RETURNED
 from ..analysis.outcomes import BY_NAME, TOTAL
 from ..disclosure.effect import ReleasedEffectStudy
 from . import format as fmt
@@ -144,15 +145,39 @@ def comparison_display(study: ReleasedEffectStudy, labels: Mapping[str, str]) ->
                     else {}
                 ),
                 "Gepubliceerd": readable(r["printed"]),
-                "Gereproduceerd": reproduced,
+                "Gereproduceerd": reproduced + _mean_note(study, r),
                 "Overeenkomst": (
                     f"alleen een oordeel: {report}; reproductie: {beside}" if claim else STATUS_LABELS[r["status"]]
                 ),
                 "Significantie rapport": report,
-                "Significantie reproductie": reproduction,
+                "Significantie reproductie": reproduction + _pooled_note(study, r),
             }
         )
     return Table(pd.DataFrame(rows))
+
+
+def _unweighted_total(study: ReleasedEffectStudy, row) -> bool:
+    """Whether a published row is a total the chapter reads as the unweighted mean of the target groups."""
+    return (
+        study.published_total == "unweighted_mean"
+        and bool(study.target_groups)
+        and (row["subgroup"] if isinstance(row["subgroup"], str) else TOTAL) == TOTAL
+        and row["quantity"] != "n"
+    )
+
+
+def _mean_note(study: ReleasedEffectStudy, row) -> str:
+    """``(ongewogen gemiddelde)`` after a reproduced total that is the unweighted mean of the target groups."""
+    return " (ongewogen gemiddelde)" if _unweighted_total(study, row) and pd.notna(row["reproduced"]) else ""
+
+
+def _pooled_note(study: ReleasedEffectStudy, row) -> str:
+    """``(toets op alle werkzoekenden samen)`` after the verdict on such a total: its test is the pooled one."""
+    return (
+        " (toets op alle werkzoekenden samen)"
+        if _unweighted_total(study, row) and pd.notna(row["reproduced_p"])
+        else ""
+    )
 
 
 def totals_display(study: ReleasedEffectStudy) -> Table | None:
@@ -222,7 +247,7 @@ def assumptions_display(study: ReleasedEffectStudy, labels: Mapping[str, str]) -
             else:
                 value = (
                     fmt.percent(number, 0)
-                    if r["kind"] == "proportion"
+                    if r["kind"] in ("proportion", RETURNED)
                     else fmt.number(number, 0 if number.is_integer() else 1)
                 )
         reason = SUPPRESSED if pd.isna(r["reason"]) else r["reason"]  # withheld with a held-back value
@@ -231,9 +256,10 @@ def assumptions_display(study: ReleasedEffectStudy, labels: Mapping[str, str]) -
 
 
 def _assumption_text(r, outflow_measure: str, labels: Mapping[str, str]) -> str:
-    """An assumption ``<quantity>_<group>[_<target group>]`` in Dutch, or its name as it is."""
-    if pd.isna(r["kind"]):
-        return r["parameter"]
+    """An assumption ``<quantity>_<group>[_<target group>]`` in Dutch; another its own label
+    (``assumptions.csv``), or its name as it is."""
+    if pd.isna(r["kind"]) or r["kind"] == RETURNED:
+        return r["label"] if isinstance(r.get("label"), str) and r["label"] else r["parameter"]
     what = "Groepsgrootte" if r["quantity"] == "n" else outcome_label(r["quantity"], outflow_measure)
     where = ", elke doelgroep" if pd.isna(r["target_group"]) else f", {target_group_label(r['target_group'], labels)}"
     return f"{what} ({GROUP_LABELS[r['group']]}{where})"

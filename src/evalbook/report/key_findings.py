@@ -2,12 +2,15 @@
 
 Each chapter glues them (``key_…``); the landing page and the programmes' summary pages
 paste them from there (``{glue:text}`wgw/effect_study.ipynb::key_outflow:s```), so a rerun
-of a chapter on other data rewrites them. The wording follows the data: a difference is
-called an effect of the programme only when it is significant after Holm's correction over
-the chapter's tests (:func:`evalbook.report.verdict.holm_label`); significant only without
-that correction, it is said to be no demonstrated effect; a comparison the gate held back is
-said to be not shown. Like the rest of :mod:`evalbook.report` this reads released results
-(and the chapter's own glued values, so the two never disagree) and computes nothing.
+of a chapter on other data rewrites them. ``key_headline`` is the finding of a programme in
+one line. The wording follows the data and the verdict vocabulary
+(:mod:`evalbook.report.verdict`): a difference *houdt stand* when it is significant after
+Holm's correction over the chapter's tests, and whether the programme caused it is said only
+with the sensitivity figures beside it (E-value of the interval limit, Rosenbaum's Γ); a
+comparison the gate held back is said to be not shown; a sentence that rests on a number the
+report does not publish (an assumption of the embedded data) says so. Like the rest of
+:mod:`evalbook.report` this reads released results (and the chapter's own glued values, so the
+two never disagree) and computes nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from ..analysis.outcomes import TOTAL
 from ..disclosure.effect import ReleasedEffectStudy
 from ..disclosure.survey import ReleasedNps, ReleasedSurvey
 from ..disclosure.wwatwork import Released
@@ -28,8 +32,14 @@ from .survey import labels as survey_labels
 from .text import SUPPRESSED, join, lower_first
 
 NOT_SHOWN = "niet te tonen: een van de aantallen is te klein om de personen erachter te beschermen"
-PROGRAMME_EFFECT = "een effect van het programma"
-GROUP_DIFFERENCE = "een verschil tussen de groepen"
+# Outcomes that measure the service itself (what staff register and decide), not the jobseekers.
+PROCESS_OUTCOMES = ("handover_matching", "handover_mo", "contacts_total", "contacts_selected")
+PROCESS_NOTE = (
+    "het zijn maten van de dienstverlening zelf, die de consulenten registreren of besluiten, geen uitkomsten "
+    "van de werkzoekenden"
+)
+# The assumptions of the embedded WW@Work cohort that the predicted inflow rests on.
+PREDICTION_ASSUMPTIONS = ("mean_predicted_inflow", "predicted_inflow_concentration", "programme_effect")
 
 
 def counted(n: int, one: str, many: str) -> str:
@@ -53,30 +63,6 @@ def listed(names: list[str], limit: int = 3) -> str:
 def pp_text(x) -> str:
     """A difference in words: ``+6,1 procentpunt``."""
     return fmt.pp(x, 1).replace(" pp", " procentpunt")
-
-
-def judgement(p, alpha: float, p_holm, claim: str = PROGRAMME_EFFECT, detectable: str = "") -> str:
-    """What a difference means, by its p-value and Holm-adjusted p-value: ``claim`` (an effect,
-    a difference) is called demonstrated only when the difference is significant after Holm;
-    ``detectable``: what the study could detect, said beside a difference that is not significant."""
-    code = verdict.holm_label(p, alpha, p_holm)
-    if code == verdict.AFTER_HOLM:
-        return (
-            f"Dat verschil is significant, ook na correctie voor meervoudig toetsen (Holm, {fmt.p_value(p_holm)}): "
-            f"daarmee is {claim} aangetoond."
-        )
-    if code in (verdict.BEFORE_HOLM, verdict.UNCORRECTED):
-        after = (
-            f"maar niet na correctie voor meervoudig toetsen (Holm, {fmt.p_value(p_holm)})"
-            if code == verdict.BEFORE_HOLM
-            else "maar niet gecorrigeerd voor meervoudig toetsen"
-        )
-        return (
-            f"Zonder correctie is dat verschil significant ({fmt.p_value(p)}), {after}: {claim} is daarmee "
-            "niet aangetoond."
-        )
-    detect = f"; {detectable}" if detectable else ""
-    return f"Dat verschil is niet significant ({fmt.p_value(p)}): {claim} is niet aangetoond{detect}."
 
 
 def _reproduction_sentence(values: Mapping[str, str], what: str) -> str:
@@ -110,8 +96,8 @@ def _reproduction_sentence(values: Mapping[str, str], what: str) -> str:
         )
     if lost:
         text += (
-            f" Van de verschillen die het rapport significant noemt, {'is' if lost == 1 else 'zijn'} er "
-            f"{fmt.number(lost)} na correctie voor meervoudig toetsen niet meer significant: "
+            f" Van de verschillen die het rapport significant noemt, {'houdt' if lost == 1 else 'houden'} er "
+            f"{fmt.number(lost)} geen stand na correctie voor meervoudig toetsen: "
             f"{values['significance_holm_lost_list']}."
         )
     return text
@@ -128,10 +114,11 @@ def effect_study(
     labels: Mapping[str, str],
 ) -> dict[str, str]:
     """``key_outflow`` and ``key_outflow_work`` (each outcome with its interval and what it
-    means), ``key_holm`` (what survives Holm's correction) and ``key_reproduction`` (how well
-    the published figures reproduce). ``values``: the chapter's glued values
-    (:func:`evalbook.report.effect.glue_values` and :func:`evalbook.report.effect_checks.glue_values`);
-    ``labels``: the target groups' labels."""
+    means), ``key_holm`` (which differences survive Holm's correction, over which family, and
+    how sensitive they are to what the matching could not see), ``key_reproduction`` (how
+    well the published figures reproduce) and ``key_headline``. ``values``: the chapter's
+    glued values (:func:`evalbook.report.effect.glue_values` and
+    :func:`evalbook.report.effect_checks.glue_values`); ``labels``: the target groups' labels."""
     rows = study.total.set_index("outcome")
     found = {
         f"key_{outcome}": _outcome_sentence(
@@ -141,20 +128,41 @@ def effect_study(
         else f"{outcome_label(outcome, study.outflow_measure)}: in deze run geen uitkomst."
         for outcome in ("outflow", "outflow_work")
     }
-    holm = study.table[study.table["p_holm"] < study.alpha]
-    significant = len(holm)
-    names = [named(study, labels, o, t) for o, t in zip(holm["outcome"], holm["target_group"], strict=True)]
-    found["key_holm"] = (
-        f"Van de {values['tests_total']} getoetste verschillen tussen de {programme_group} en de controlegroep "
-        + (
-            "is er na correctie voor meervoudig toetsen (Holm) geen enkel significant."
-            if not significant
-            else f"{'is' if significant == 1 else 'zijn'} er na correctie voor meervoudig toetsen (Holm) "
-            f"{fmt.number(significant)} significant; alleen daar toont de studie een effect aan: {listed(names)}."
-        )
-    )
+    found["key_holm"] = _holm_sentence(study, values, programme_group, labels)
     found["key_reproduction"] = _reproduction_sentence(values, "de effectstudie")
+    found["key_headline"] = _effect_headline(study, values, programme_group)
     return found
+
+
+def _standing(study: ReleasedEffectStudy) -> pd.DataFrame:
+    """The comparisons whose difference survives Holm's correction."""
+    return study.table[study.table["p_holm"] < study.alpha]
+
+
+def _holm_sentence(
+    study: ReleasedEffectStudy, values: Mapping[str, str], programme_group: str, labels: Mapping[str, str]
+) -> str:
+    standing = _standing(study)
+    names = [named(study, labels, o, t) for o, t in zip(standing["outcome"], standing["target_group"], strict=True)]
+    held = int(values["holm_family_held"])
+    text = (
+        f"Deze effectstudie toetst {values['tests_total']} verschillen tussen de {programme_group} en de "
+        f"controlegroep; de correctie voor meervoudig toetsen (Holm) loopt over {values['holm_family']} toetsen"
+        + (f", ook de {fmt.number(held)} die zijn weggelaten om personen te beschermen" if held else "")
+        + ". "
+    )
+    if standing.empty:
+        return text + "Na die correctie houdt geen enkel verschil stand."
+    text += f"Na die correctie {'houdt' if len(names) == 1 else 'houden'} er {fmt.number(len(names))} stand: "
+    text += listed(names)
+    if set(standing["outcome"]) <= set(PROCESS_OUTCOMES):
+        text += f"; {PROCESS_NOTE}"
+    text += ". "
+    items = [
+        (name, verdict.sensitivity_text(r.get("e_value_limit"), r.get("gamma")) if r["target_group"] == TOTAL else "")
+        for name, (_, r) in zip(names, standing.iterrows(), strict=True)
+    ]
+    return text + verdict.cause_sentence("het programma", items)
 
 
 def _outcome_sentence(
@@ -180,7 +188,56 @@ def _outcome_sentence(
         if pd.notna(r["mde"])
         else ""
     )
-    return f"{head} {judgement(r['p_value'], study.alpha, r['p_holm'], PROGRAMME_EFFECT, detectable)}"
+    text = f"{head} {verdict.judgement(r['p_value'], study.alpha, r['p_holm'], detectable)}"
+    if verdict.holm_label(r["p_value"], study.alpha, r["p_holm"]) == verdict.AFTER_HOLM:
+        sensitivity = verdict.sensitivity_text(r.get("e_value_limit"), r.get("gamma"))
+        text += " " + verdict.cause_sentence("het programma", [(lower_first(label), sensitivity)])
+    return text + _assumed_note(study, outcome)
+
+
+def _assumed_note(study: ReleasedEffectStudy, outcome: str) -> str:
+    """What a sentence about ``outcome`` rests on that the report does not publish: the group
+    sizes (then the p-value rests on them) and the outcome's figures of target groups."""
+    assumed = study.assumptions
+    sizes = bool((assumed["kind"] == "count").any())
+    shares = bool(((assumed["quantity"] == outcome) & assumed["target_group"].notna()).any())
+    if not (sizes or shares):
+        return ""
+    what = join(
+        (["de groepsgroottes"] if sizes else [])
+        + (["de percentages van doelgroepen waarvoor het rapport er geen drukt"] if shares else [])
+    )
+    return (
+        f" In de meegeleverde data zijn {what} aangenomen, niet gepubliceerd (zie de paragraaf Aannames van het "
+        "hoofdstuk): "
+        f"{'percentages en p-waarde rusten' if shares else 'de p-waarde rust'} mede op die aanname."
+    )
+
+
+def _effect_headline(study: ReleasedEffectStudy, values: Mapping[str, str], programme_group: str) -> str:
+    """The effect study in one line: outflow to work and what survives Holm."""
+    rows = study.total.set_index("outcome")
+    parts = []
+    if "outflow_work" in rows.index:
+        r = rows.loc["outflow_work"]
+        if pd.isna(r["diff"]) or pd.isna(r["p_value"]):
+            parts.append("uitstroom naar werk niet te tonen")
+        else:
+            code = verdict.holm_label(r["p_value"], study.alpha, r["p_holm"])
+            words = {
+                verdict.AFTER_HOLM: verdict.STANDS,
+                verdict.BEFORE_HOLM: "alleen zonder correctie significant",
+                verdict.UNCORRECTED: "significant zonder correctie",
+                verdict.NOT_SIGNIFICANT: "niet significant",
+            }[code]
+            parts.append(f"uitstroom naar werk {pp_text(r['diff'])} tegen de controlegroep ({words})")
+    standing = _standing(study)
+    parts.append(
+        f"{fmt.number(len(standing))} van de {values['holm_family']} toetsen "
+        f"{'houdt' if len(standing) == 1 else 'houden'} stand na correctie voor meervoudig toetsen"
+        + (" (" + PROCESS_NOTE + ")" if len(standing) and set(standing["outcome"]) <= set(PROCESS_OUTCOMES) else "")
+    )
+    return f"De {programme_group} tegenover de gematchte controlegroep: {join(parts, sep='; ')}."
 
 
 # -- telephone surveys ----------------------------------------------------------------------------
@@ -190,7 +247,8 @@ def phone_survey(
     released: ReleasedSurvey, values: Mapping[str, str], programme_group: str, overall: str = "grade7plus_overall"
 ) -> dict[str, str]:
     """``key_survey`` (the overall grade, ``overall``, and how many indicators differ before and
-    after Holm) and ``key_reproduction``. ``values``: the chapter's glued values
+    after Holm, and, with the embedded data, that the p-values rest on the assumed numbers of
+    respondents) and ``key_reproduction``. ``values``: the chapter's glued values
     (:func:`evalbook.report.survey.glue_values`)."""
     rows = released.indicators.set_index("quantity")
     sentences = []
@@ -204,7 +262,7 @@ def phone_survey(
                 f"een 7 of hoger voor de begeleiding, tegen {fmt.percent(r['value_control'])} van de controlegroep: "
                 f"een verschil van {pp_text(r['diff'])} ({fmt.confidence(released.alpha)}-betrouwbaarheidsinterval "
                 f"{fmt.interval(r['ci_low'], r['ci_high'], 1)}). "
-                + judgement(r["p_value"], released.alpha, r["p_holm"], GROUP_DIFFERENCE)
+                + verdict.judgement(r["p_value"], released.alpha, r["p_holm"])
             )
     names = survey_labels(released)
     holm = [
@@ -213,8 +271,20 @@ def phone_survey(
     ]
     sentences.append(
         f"Van de {values['indicators_total']} indicatoren van de enquête verschillen er zonder correctie "
-        f"{values['significant_total']} significant tussen de groepen, na correctie voor meervoudig toetsen (Holm) "
-        + ("geen enkele." if not holm else f"{fmt.number(len(holm))}: {listed(holm)}.")
+        f"{values['significant_total']} significant tussen de groepen; na correctie voor meervoudig toetsen (Holm, "
+        f"over {values['holm_family']} toetsen) houden er "
+        + ("geen stand." if not holm else f"{fmt.number(len(holm))} stand: {listed(holm)}.")
+    )
+    if released.assumed:
+        sentences.append(
+            "Het rapport noemt het aantal respondenten niet, en bij een deel van de vragen ook geen percentages: de "
+            f"meegeleverde data nemen {values['assumed_programme']} en {values['assumed_control']} respondenten aan "
+            "en, waar het rapport alleen een oordeel geeft, percentages die dat oordeel opleveren (assumptions.csv). "
+            "Wat hier significant is, volgt dus uit die aannames, niet uit de enquête zelf."
+        )
+    sentences.append(
+        "De enquête vergelijkt wat twee groepen zeggen over hun begeleiding; zij laat niet zien wat de aanpak "
+        "teweegbracht."
     )
     return {"key_survey": " ".join(sentences), "key_reproduction": _reproduction_sentence(values, "de enquête")}
 
@@ -222,10 +292,20 @@ def phone_survey(
 # -- WW@Work ---------------------------------------------------------------------------------------
 
 
-def wwatwork(released: Released, did: pd.DataFrame, values: Mapping[str, str], alpha: float) -> dict[str, str]:
+def wwatwork(
+    released: Released,
+    did: pd.DataFrame,
+    values: Mapping[str, str],
+    alpha: float,
+    tests: pd.DataFrame,
+    assumptions: pd.DataFrame | None = None,
+) -> dict[str, str]:
     """``key_funnel`` (the funnel and realised against predicted inflow), ``key_did`` (Den
-    Bosch against Rotterdam) and ``key_reproduction``; ``values``: the chapter's glued values
-    (:func:`evalbook.report.wwatwork.glue_values`)."""
+    Bosch against Rotterdam, with Holm's correction over the chapter's tests),
+    ``key_reproduction`` and ``key_headline``; ``values``: the chapter's glued values
+    (:func:`evalbook.report.wwatwork.glue_values`); ``tests``: the chapter's tests with their
+    Holm-adjusted p-values (:func:`evalbook.analysis.wwatwork.test_family`); ``assumptions``:
+    the chapter's assumptions (the embedded cohort's predicted inflow is one)."""
     v = values
     funnel = (
         f"Van de {v['funnel_cohort_count']} werkzoekenden van wie de WW eindigde tussen {v['cohort_first']} en "
@@ -234,14 +314,24 @@ def wwatwork(released: Released, did: pd.DataFrame, values: Mapping[str, str], a
         f"de WW afliep en stroomde {v['funnel_bijstand_pct']} toch in de Bijstand."
     )
     ovp = released.ovp.set_index("group")
+    assumed = _prediction_assumed(assumptions)
     if "coached" in ovp.index and pd.notna(ovp.loc["coached", "p_value"]):
         r = ovp.loc["coached"]
         funnel += (
             f" Dat is {fmt.number(abs(r['diff']), 1)} procentpunt {'minder' if r['diff'] < 0 else 'meer'} dan UWV "
             f"voorspelde ({fmt.percent(r['predicted'], 1)}; {fmt.confidence(alpha)}-betrouwbaarheidsinterval van het "
             f"verschil "
-            f"{fmt.interval(r['ci_low'], r['ci_high'], 1)}). Zonder controlegroep is dat geen effect van WW@Work: "
-            "deelnemers kiezen zelf of ze komen."
+            f"{fmt.interval(r['ci_low'], r['ci_high'], 1)})."
+        )
+        if assumed:
+            funnel += (
+                " Die voorspelling is in de meegeleverde data een aanname, geen gepubliceerd cijfer: UWV publiceert "
+                "geen voorspelde kansen per persoon, en in de meegeleverde data wijkt de gerealiseerde instroom "
+                "alleen door toeval van die voorspelling af. "
+                "Het verschil zegt daarom alleen iets over de aanname."
+            )
+        funnel += (
+            " Zonder controlegroep is het een vergelijking met een voorspelling: deelnemers kiezen zelf of ze komen."
         )
     cities = did.set_index("unit")
     below = [
@@ -251,15 +341,14 @@ def wwatwork(released: Released, did: pd.DataFrame, values: Mapping[str, str], a
         for unit in ("den_bosch", "rotterdam")
     ]
     d = cities.loc["did"]
+    d_holm = tests.set_index(["table", "key"]).at[("did", "did"), "p_holm"]
     did_text = (
         f"In 2014 bleef de doorstroom van WW naar Bijstand {below[0]} de voorspelling van UWV en {below[1]}. "
         f"Het verschil tussen die twee is {pp_text(d['diff'])} ({fmt.confidence(alpha)}-betrouwbaarheidsinterval "
-        f"{fmt.interval(d['ci_low'], d['ci_high'], 2)}; {fmt.p_value(d['p_value'])}): "
-        + (
-            "significant, maar zonder controlegroep en over één jaar geen bewijs dat de aanpak van Den Bosch werkt."
-            if d["p_value"] < alpha
-            else "niet significant, en zonder controlegroep ook geen bewijs dat de aanpak van Den Bosch werkt."
-        )
+        f"{fmt.interval(d['ci_low'], d['ci_high'], 2)}). "
+        + verdict.judgement(d["p_value"], alpha, d_holm)
+        + f" De correctie loopt over de {v['holm_family']} toetsen van het hoofdstuk."
+        + " Het is één jaar en een vergelijking met de voorspelling van UWV, zonder controlegroep."
     )
     differ, missing = int(v["funnel_differ"]), int(v["funnel_missing"])
     if v["funnel_agree"] == v["funnel_total"]:
@@ -294,7 +383,24 @@ def wwatwork(released: Released, did: pd.DataFrame, values: Mapping[str, str], a
     else:
         claims = f"Van de {v['did_total']} {subject} volgen er {v['did_agree']}"
     reproduction += f" {claims} binnen de afronding uit de eigen percentages van het rapport."
-    return {"key_funnel": funnel, "key_did": did_text, "key_reproduction": reproduction}
+    headline = (
+        f"WW@Work heeft geen controlegroep: van de gecoachten vond {v['funnel_found_work_pct']} werk en stroomde "
+        f"{v['funnel_bijstand_pct']} toch in de Bijstand"
+        + (
+            f", {fmt.number(abs(ovp.loc['coached', 'diff']), 1)} procentpunt "
+            f"{'minder' if ovp.loc['coached', 'diff'] < 0 else 'meer'} dan UWV voorspelde"
+            + (" (een aangenomen voorspelling)" if assumed else "")
+            if "coached" in ovp.index and pd.notna(ovp.loc["coached", "diff"])
+            else ""
+        )
+        + "."
+    )
+    return {"key_funnel": funnel, "key_did": did_text, "key_reproduction": reproduction, "key_headline": headline}
+
+
+def _prediction_assumed(assumptions: pd.DataFrame | None) -> bool:
+    """Whether the cohort's predicted inflow is an assumption of the embedded data."""
+    return assumptions is not None and bool(assumptions["parameter"].isin(PREDICTION_ASSUMPTIONS).any())
 
 
 def client_survey(released: ReleasedNps) -> dict[str, str]:

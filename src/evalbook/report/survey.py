@@ -24,7 +24,8 @@ from . import figures
 from . import format as fmt
 from .tables import Table
 from .text import STATUS_LABELS, SUPPRESSED, join, lower_first, readable
-from .verdict import AFTER_HOLM, SIGNIFICANCE_LABELS, holm_label, label, significance, verdict
+from .verdict import AFTER_HOLM, SIGNIFICANCE_LABELS, family_sentence, holm_label, label, significance, verdict
+from .verdict import family as verdict_family
 
 CATEGORY_LABELS = {
     "agree": "(helemaal) eens",
@@ -239,6 +240,10 @@ def glue_values(released: ReleasedSurvey, aliases: dict[str, str] | None = None)
     ind = released.indicators
     significant = ind[ind["p_value"] < alpha]
     values["indicators_total"] = str(len(ind))
+    held = [h for h in released.suppressions if h.table == "indicators" and h.column == "p_value"]
+    family = verdict_family(ind["p_value"], [h for h in held if h.row in set(ind["quantity"])])
+    values["holm_family"] = str(family.size)
+    values["holm_family_sentence"] = family_sentence(family)
     values["significant_total"] = str(len(significant))
     values["significant_list"] = _list(
         f"{lower_first(names[r['quantity']])} ({fmt.pp(r['diff'], 1)}; "
@@ -312,6 +317,13 @@ def _comparison_values(released: ReleasedSurvey, names: pd.Series) -> dict[str, 
     alpha = released.alpha
     p_holm = released.table.set_index("quantity")["p_holm"]
     values["claims_total"] = str(len(claims))
+    values["claims_assumed"] = (
+        "In de meegeleverde data zijn de percentages achter die oordelen aangenomen (`assumptions.csv`), gekozen "
+        "zodat het oordeel van het rapport uitkomt: dat de reproductie daar hetzelfde oordeel geeft, toetst het "
+        "rapport dus niet."
+        if released.assumed
+        else "De percentages achter die oordelen komen uit de data waarmee dit hoofdstuk is gedraaid."
+    )
     values["claims_list"] = _list(
         f"{lower_first(names.get(r['quantity'], r['quantity']))} (rapport: "
         f"{SIGNIFICANCE_LABELS[r['significance']]}; hier: "

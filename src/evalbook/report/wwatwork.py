@@ -16,9 +16,9 @@ from ..analysis.codes import FUNNEL_BASE as BASE
 from ..disclosure.wwatwork import Released
 from . import figures as style
 from . import format as fmt
+from . import verdict
 from .tables import Table
 from .text import STATUS_LABELS, SUPPRESSED, lower_first, month, readable
-from .verdict import significance
 
 STEP_LABELS = {
     "cohort": "Einde WW in de periode (max-WW'ers)",
@@ -189,8 +189,15 @@ def funnel_display(funnel: pd.DataFrame) -> Table:
     return Table(pd.DataFrame(rows))
 
 
-def ovp_display(ovp: pd.DataFrame, alpha: float) -> Table:
-    """Realised against predicted inflow per group (intervals at level ``alpha``)."""
+def _holm(tests: pd.DataFrame, table: str) -> pd.Series:
+    """The Holm-adjusted p-values of one table's tests (:func:`evalbook.analysis.wwatwork.test_family`), by key."""
+    return tests[tests["table"] == table].set_index("key")["p_holm"]
+
+
+def ovp_display(ovp: pd.DataFrame, alpha: float, tests: pd.DataFrame) -> Table:
+    """Realised against predicted inflow per group (intervals at level ``alpha``), with the
+    p-value corrected over the chapter's tests (``tests``: :func:`evalbook.analysis.wwatwork.test_family`)."""
+    holm = _holm(tests, "ovp")
     rows = [
         {
             "Groep": GROUP_LABELS[r["group"]],
@@ -200,14 +207,17 @@ def ovp_display(ovp: pd.DataFrame, alpha: float) -> Table:
             "Verschil": fmt.pp(r["diff"], 1),
             f"{fmt.confidence(alpha)}-BI": fmt.interval(r["ci_low"], r["ci_high"], 1),
             "p": fmt.p_value(r["p_value"]).removeprefix("p = "),
+            "p (Holm)": fmt.p_value(holm.get(r["group"])).removeprefix("p = "),
         }
         for _, r in ovp.iterrows()
     ]
     return Table(pd.DataFrame(rows))
 
 
-def did_display(did: pd.DataFrame, alpha: float) -> Table:
-    """Predicted and realised doorstroom per city and the difference in differences (intervals at level ``alpha``)."""
+def did_display(did: pd.DataFrame, alpha: float, tests: pd.DataFrame) -> Table:
+    """Predicted and realised doorstroom per city and the difference in differences (intervals
+    at level ``alpha``), with the p-value corrected over the chapter's tests (``tests``)."""
+    holm = _holm(tests, "did")
     rows = []
     for _, r in did.iterrows():
         city = r["unit"] != "did"
@@ -221,6 +231,7 @@ def did_display(did: pd.DataFrame, alpha: float) -> Table:
                 "Verschil": fmt.pp(r["diff"], 1),
                 f"{fmt.confidence(alpha)}-BI": fmt.interval(r["ci_low"], r["ci_high"], 2),
                 "p": fmt.p_value(r["p_value"]).removeprefix("p = "),
+                "p (Holm)": fmt.p_value(holm.get(r["unit"])).removeprefix("p = "),
                 f"{fmt.confidence(alpha)}-BI (voorspelling vast)": fmt.interval(
                     r["ci_low_known"], r["ci_high_known"], 2
                 ),
@@ -340,10 +351,13 @@ def glue_values(
     rotterdam: dict[str, float],
     alpha: float,
     min_cell_size: int,
+    tests: pd.DataFrame,
 ) -> dict[str, str]:
     """Every number the chapter's prose states, as Dutch text: the cohort's from the released
     results (``released``, hidden counts as "onderdrukt"), the rest from published figures;
-    ``rotterdam`` from :func:`evalbook.analysis.labour_market.rotterdam_2016`."""
+    ``rotterdam`` from :func:`evalbook.analysis.labour_market.rotterdam_2016`; ``tests``: the
+    chapter's tests with Holm's correction (:func:`evalbook.analysis.wwatwork.test_family`),
+    stated with the family they ran over (``holm_family``, ``holm_family_sentence``)."""
     values: dict[str, str] = {}
     f = released.funnel.set_index("step")
     for step in f.index:
@@ -372,14 +386,19 @@ def glue_values(
         values[f"ovp_{g}_diff"] = fmt.pp(o.loc[g, "diff"], 1)
         values[f"ovp_{g}_ci"] = fmt.interval(o.loc[g, "ci_low"], o.loc[g, "ci_high"], 1)
         values[f"ovp_{g}_p"] = fmt.p_value(o.loc[g, "p_value"])
+        values[f"ovp_{g}_holm"] = fmt.p_value(_holm(tests, "ovp").get(g))
     d = did.set_index("unit")
+    did_holm = _holm(tests, "did")
     for unit in d.index:
         values[f"did_{unit}_diff"] = fmt.pp(d.loc[unit, "diff"], 1)
         values[f"did_{unit}_ci"] = fmt.interval(d.loc[unit, "ci_low"], d.loc[unit, "ci_high"], 2)
         values[f"did_{unit}_p"] = fmt.p_value(d.loc[unit, "p_value"])
         values[f"did_{unit}_ci_known"] = fmt.interval(d.loc[unit, "ci_low_known"], d.loc[unit, "ci_high_known"], 2)
         values[f"did_{unit}_p_known"] = fmt.p_value(d.loc[unit, "p_value_known"])
-        values[f"did_{unit}_verdict"] = significance(d.loc[unit, "p_value"], alpha)
+        values[f"did_{unit}_holm"] = fmt.p_value(did_holm.get(unit))
+        values[f"did_{unit}_verdict"] = verdict.verdict(
+            d.loc[unit, "diff"], d.loc[unit, "p_value"], alpha, did_holm.get(unit)
+        )
         if unit != "did":
             values[f"did_{unit}_predicted"] = fmt.percent(d.loc[unit, "predicted"], 1)
             values[f"did_{unit}_realised"] = fmt.percent(d.loc[unit, "realised"], 1)
@@ -403,4 +422,7 @@ def glue_values(
     values["alpha"] = fmt.level(alpha)
     values["confidence"] = fmt.confidence(alpha)
     values["min_cell_size"] = fmt.number(min_cell_size)
+    family = verdict.family(tests["p_value"], tests.index[tests["p_value"].isna()])
+    values["holm_family"] = fmt.number(family.size)
+    values["holm_family_sentence"] = verdict.family_sentence(family)
     return values

@@ -14,6 +14,7 @@ from ..core.contract import Column, Contract, Rule
 from ..core.vocabulary import ARMS, BOTH_ARMS
 
 CLAIM = "claim"  # the unit of a labelled statement without a number
+READINGS = ("event", "status")  # how a report defines outflow: any exit within the period, or off benefit at its end
 NUMBERS = ["value", "lower", "upper"]
 
 
@@ -48,6 +49,9 @@ PUBLISHED = Contract(
                 "score",
                 "years",
                 "months",
+                "weeks",
+                "days",
+                "euro",
                 CLAIM,
             ),
         ),
@@ -55,6 +59,15 @@ PUBLISHED = Contract(
         Column("lower", "float", "empty exactly when unit is claim", nullable=True),
         Column("upper", "float", "empty exactly when unit is claim", nullable=True),
         Column("significance", "string", categories=("significant", "not_significant"), nullable=True),
+        Column(
+            "reading",
+            "string",
+            "how the report defines the quantity, where the book knows two readings (outflow: event or status); "
+            "empty: as the chapter reads it",
+            required=False,
+            nullable=True,
+            categories=READINGS,
+        ),
         Column("source", "string", "the seed file the figure comes from"),
         Column("section", "string"),
         Column("quote", "string", "the passage of the source that contains the figure"),
