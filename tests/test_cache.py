@@ -179,3 +179,12 @@ def test_a_docstring_change_reruns_nothing_and_a_study_module_only_its_chapters(
         "route3/literature_scan",
         "wwatwork/literature_scan",
     }
+    # a study's presentation code: only that study's chapters
+    assert _stale_after(work, "evalbook.report.survey", lambda t: t + "\nCHANGED = 1\n") == {
+        "wgw/phone_survey",
+        "route3/phone_survey",
+    }
+    assert _stale_after(work, "evalbook.report.effect", lambda t: t + "\nCHANGED = 1\n") == {
+        "wgw/effect_study",
+        "route3/effect_study",
+    }

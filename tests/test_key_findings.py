@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, evalbook
-from evalbook.report import key_findings
+from evalbook.report.key_findings import wwatwork as wwatwork_findings
 
 ALPHA = 0.05
 # page -> the (chapter, glued key) pairs it pastes
@@ -147,8 +147,8 @@ def test_the_wwatwork_funnel_notes_an_assumed_prediction_and_the_did_its_holm():
         {"unit": ["den_bosch", "rotterdam", "did"], "diff": [-1.9, -0.6, -1.3], "ci_low": [-2.5, -1.0, -2.35]}
     ).assign(ci_high=[-1.2, -0.1, -0.25], p_value=[1e-6, 0.02, 0.015])
     tests = pd.DataFrame({"table": ["did"], "key": ["did"], "p_value": [0.015], "p_holm": [0.104]})
-    real = key_findings.wwatwork(released, did, values, ALPHA, tests, None)
-    assumed = key_findings.wwatwork(
+    real = wwatwork_findings.sentences(released, did, values, ALPHA, tests, None)
+    assumed = wwatwork_findings.sentences(
         released, did, values, ALPHA, tests, pd.DataFrame({"parameter": ["mean_predicted_inflow"]})
     )
     assert "aanname" not in real["key_funnel"] and "aanname" in assumed["key_funnel"]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from ..analysis import nps as analysis
 from ..disclosure import survey as gate
 from ..disclosure.policy import Rules
-from ..report import columns, key_findings
+from ..report import columns
 from ..report import nps as report
+from ..report.key_findings import client_survey as key_findings
 from .shown import Shown, Source, numbering, terms
 
 
@@ -21,7 +22,7 @@ def run(chapter: Source, result: analysis.NpsResult | None = None) -> Shown:
     released = gate.release_nps(result if result is not None else analyse(chapter), rules)
     table = report.download_table(released)
     values = terms(chapter) | report.glue_values(released)
-    values |= key_findings.client_survey(released) | columns.glue_values(table, chapter.name, values)
+    values |= key_findings.sentences(released) | columns.glue_values(table, chapter.name, values)
     exhibits = numbering(
         chapter,
         "antwoorden op de NPS-vraag (synthetisch; zie *Herkomst van dit hoofdstuk*)",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from ..analysis import effect as analysis
 from ..disclosure import effect as gate
 from ..disclosure.policy import Rules
-from ..report import columns, key_findings
+from ..report import columns
 from ..report import effect as report
 from ..report import effect_checks as checks
+from ..report.key_findings import effect_study as key_findings
 from .shown import Shown, Source, numbering, terms
 
 
@@ -45,7 +46,7 @@ def present(chapter: Source, released: gate.ReleasedEffectStudy, rules: Rules) -
         | report.glue_values(released, labels, {i.name: i.without for i in chapter.missing}, p["balance_threshold"])
         | checks.glue_values(released, labels)
     )
-    values |= key_findings.effect_study(
+    values |= key_findings.sentences(
         released, values, chapter.labels["programme_group"], p["follow_up_months"], labels
     ) | columns.glue_values(table, chapter.name, values)
     exhibits = numbering(

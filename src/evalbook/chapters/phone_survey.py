@@ -6,8 +6,9 @@ from ..analysis import survey as analysis
 from ..core.errors import ConfigError
 from ..disclosure import survey as gate
 from ..disclosure.policy import Rules
-from ..report import columns, key_findings
+from ..report import columns
 from ..report import survey as report
+from ..report.key_findings import phone_survey as key_findings
 from ..schemas.survey import Survey
 from .shown import Shown, Source, numbering, terms
 
@@ -36,7 +37,7 @@ def run(chapter: Source, result: analysis.SurveyResult | None = None) -> Shown:
     table = report.download_table(released)
     values = terms(chapter) | report.glue_values(released, aliases={"outlook": outlook})
     values |= (
-        key_findings.phone_survey(released, values, programme_label)
+        key_findings.sentences(released, values, programme_label)
         | columns.glue_values(table, chapter.name, values)
         | {"programme_label": programme_label}
     )

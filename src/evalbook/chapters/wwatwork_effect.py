@@ -7,8 +7,9 @@ from ..analysis import labour_market
 from ..analysis import wwatwork as analysis
 from ..disclosure import wwatwork as gate
 from ..disclosure.policy import Rules
-from ..report import columns, key_findings
+from ..report import columns
 from ..report import wwatwork as report
+from ..report.key_findings import wwatwork as key_findings
 from .shown import Shown, Source, numbering, terms
 
 
@@ -44,7 +45,7 @@ def run(chapter: Source, study: analysis.CohortStudy | None = None) -> Shown:
         min_cell_size,
         tests,
     )
-    values |= key_findings.wwatwork(released, did, values, alpha, tests, chapter.assumptions())
+    values |= key_findings.sentences(released, did, values, alpha, tests, chapter.assumptions())
     values |= columns.glue_values(table, chapter.name, values)
     exhibits = numbering(
         chapter, "cohortbestand van de max-WW'ers (zie *Herkomst van dit hoofdstuk*)", [chapter.labels["source"]]
