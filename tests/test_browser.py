@@ -26,7 +26,7 @@ import pytest
 import snowballstemmer
 
 from conftest import ROOT
-from evalbook.book import config, html
+from evalbook.book import config, html, records
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARGS = [
@@ -307,7 +307,9 @@ def test_version_menu_links_to_the_same_page_in_every_version(built, browser, tm
     build = tmp_path / "_build"
     shutil.copytree(work / "_build" / "html", build / "html", ignore=shutil.ignore_patterns("_downloads"))
     shutil.copytree(build / "html", build / "versions" / "0.0.1")
-    html.write_switcher(build)
+    (tmp_path / "book").mkdir()
+    records.save(tmp_path, [records.Release("0.0.1", "2030-01-01", "abc")])  # the one recorded release
+    html.write_switcher(tmp_path)
     server, url = serve(build)
     try:
         for start in ("html/", "versions/0.0.1/"):

@@ -183,7 +183,10 @@ def test_a_planted_level_in_a_template_is_found():
     assert planted != text and typed_levels(planted) == ["95%"]
 
 
-@pytest.mark.parametrize("module", sorted((ROOT / "src" / "evalbook" / "report").glob("*.py")), ids=lambda p: p.stem)
+REPORT = ROOT / "src" / "evalbook" / "report"
+
+
+@pytest.mark.parametrize("module", sorted(REPORT.rglob("*.py")), ids=lambda p: p.relative_to(REPORT).as_posix())
 def test_no_report_module_types_a_level(module):
     """String literals only: a docstring may give an example (``0.05`` → ``"95%"``)."""
     import ast

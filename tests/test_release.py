@@ -6,6 +6,7 @@ is rebuilt exactly from its commit in a clone without tags."""
 import functools
 import json
 import os
+import re
 import subprocess
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -41,6 +42,21 @@ def pastes(page) -> bool:
     return "::" in page.read_text(encoding="utf-8")
 
 
+REF = re.compile(r"\{ref\}`(?:(?P<text>[^`<]*?)\s*<(?P<target>[^>`]+)>|(?P<label>[^`]+))`")
+
+
+def unlink_missing_labels(pages: list) -> None:
+    """Cross-references of ``pages`` to labels none of them defines become plain text."""
+    defined = {m for page in pages for m in re.findall(r"^\((\S+)\)=$", page.read_text(encoding="utf-8"), re.M)}
+
+    def plain(m: re.Match) -> str:
+        target = m["target"] or m["label"]
+        return m.group(0) if target in defined else (m["text"] or target)
+
+    for page in pages:
+        page.write_text(REF.sub(plain, page.read_text(encoding="utf-8")), encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory):
     """The repository reduced (in book.yml) to the WGW effect study and the audit (the methods
@@ -60,6 +76,8 @@ def repo(tmp_path_factory):
     for part in book["parts"]:
         part["chapters"] = [c for c in part["chapters"] if "page" not in c or not pastes(work / f"{c['page']}.md")]
     (work / "book.yml").write_text(yaml.safe_dump(book, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    kept = [work / f"{c['page']}.md" for part in book["parts"] for c in part["chapters"] if "page" in c]
+    unlink_missing_labels([work / "book" / "intro.md", work / "book" / "data.md", *kept])
     labels = [job.label for job in chapters.jobs(chapters.load(work))]
     for notebook in (work / "book").glob("*/*.ipynb"):
         if f"{notebook.parent.name}/{notebook.stem}" not in labels:
