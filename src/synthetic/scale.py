@@ -78,3 +78,14 @@ def _apportion(sizes: np.ndarray, seats: int) -> np.ndarray:
     while shares.sum() > seats:
         shares[np.argmax(shares)] -= 1
     return shares
+
+
+def split_teams(responses: pd.DataFrame, teams: int, seed: int = 0) -> pd.DataFrame:
+    """Client-survey responses (``survey_nps``) dealt out over ``teams`` teams named
+    ``team_<number>``, in a random order fixed by ``seed`` and as evenly as possible: a city's
+    teams instead of the two regions of the embedded data."""
+    if teams < 1:
+        raise ValueError(f"teams must be at least 1, got {teams}")
+    width = len(str(teams))
+    parts = np.random.default_rng(seed).permutation(np.arange(len(responses)) % teams) + 1
+    return responses.assign(team=[f"team_{p:0{width}d}" for p in parts])

@@ -87,17 +87,23 @@ class WarmAttacker:
         value = sign * self.highs.getInfo().objective_function_value
         return value, sign * np.where(at_lower, dual, 0.0), sign * np.where(at_upper, dual, 0.0), self._whole(values)
 
-    def spread(self, cells: list[int], integer: bool) -> list[np.ndarray]:
-        """Tables consistent with the bounds and relations: the largest and the smallest sum of
-        ``cells`` (each when bounded, and when ``integer`` only if whole in every count)."""
+    def spread(
+        self, cells: list[int], integer: bool, nodes: int | None = None, seconds: float = math.inf
+    ) -> list[np.ndarray]:
+        """Tables consistent with the bounds and relations: with the largest and with the
+        smallest sum of ``cells`` (each when bounded). When ``integer``, whole in every count:
+        a linear optimum that is not becomes the best whole-number table the mixed-integer
+        program finds within ``nodes`` (and the time left, ``seconds``)."""
         points = []
         for sign in (-1.0, 1.0):
             cost = np.zeros(len(self._columns))
             cost[cells] = sign
-            if self._run(cost):
-                values = np.asarray(self.highs.getSolution().col_value)
-                if not integer or self._whole(values):
-                    points.append(values)
+            if not self._run(cost):
+                continue
+            values = np.asarray(self.highs.getSolution().col_value)
+            if integer and not self._whole(values):
+                values = self._mip(cost, nodes, seconds)
+            points.append(values)
         return points
 
     def integer_extreme(self, j: int, maximise: bool, nodes: int | None = None, seconds: float = math.inf) -> float:
@@ -109,21 +115,9 @@ class WarmAttacker:
         value, _, _, whole = self.extreme(j, maximise)
         if whole or math.isinf(value) or not self.program.integer.any():
             return value
-        model = self._model(integer=True)
-        model.changeColCost(j, -1.0 if maximise else 1.0)
-        if nodes is not None:
-            model.setOptionValue("mip_max_nodes", nodes)
-        model.setOptionValue("time_limit", max(seconds, 1.0))
-        start = highspy.HighsSolution()
-        start.col_value = self.truth
-        model.setSolution(start)
-        model.run()
-        status, solution = model.getModelStatus(), model.getSolution()
-        if status == OPTIMAL:
-            return float(solution.col_value[j])
-        feasible = model.getInfo().primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible.value
-        best = float(solution.col_value[j]) if feasible else float(self.truth[j])
-        return max(best, self.truth[j]) if maximise else min(best, self.truth[j])
+        cost = np.zeros(len(self._columns))
+        cost[j] = -1.0 if maximise else 1.0
+        return float(self._mip(cost, nodes, seconds)[j])
 
     def interval(self, j: int, integer: bool, nodes: int | None = None, seconds: float = math.inf) -> Interval:
         """The attacker's interval for cell ``j``, in whole numbers when ``integer`` (within the
@@ -133,6 +127,21 @@ class WarmAttacker:
                 self.integer_extreme(j, False, nodes, seconds), self.integer_extreme(j, True, nodes, seconds)
             )
         return Interval(self.extreme(j, maximise=False)[0], self.extreme(j, maximise=True)[0])
+
+    def _mip(self, cost: np.ndarray, nodes: int | None, seconds: float) -> np.ndarray:
+        """The whole-number table minimising ``cost``, or when ``nodes`` or ``seconds`` stop the
+        search first, the best one found, starting from the true counts (at worst those)."""
+        model = self._model(integer=True)
+        model.changeColsCost(len(cost), self._columns, cost)
+        if nodes is not None:
+            model.setOptionValue("mip_max_nodes", nodes)
+        model.setOptionValue("time_limit", max(seconds, 1.0))
+        start = highspy.HighsSolution()
+        start.col_value = self.truth
+        model.setSolution(start)
+        model.run()
+        found = model.getInfo().primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible.value
+        return np.asarray(model.getSolution().col_value) if found else self.truth
 
     def _run(self, cost: np.ndarray) -> bool:
         """Solve with objective ``cost``: whether the optimum is finite. Raises

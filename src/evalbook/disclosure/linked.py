@@ -20,7 +20,8 @@ primary cell, the interval an attacker derives from everything still shown
 (:mod:`evalbook.disclosure.attacker`) is at least ``min_cell_size`` wide. :mod:`.search`
 finds it: the cheapest such set (a mixed-integer program, solved exactly by Benders
 decomposition) for a connected system with up to :data:`~evalbook.disclosure.search.BATCH`
-primary cells, and in parts of that many beyond (each part optimal given the earlier ones).
+primary cells, and in parts of that many beyond, or when the exact search takes too many
+rounds (each part optimal given the earlier ones).
 Whichever found it, the integer attacker checks the result before it is returned, and
 :attr:`Protection.method` records which one it was.
 """
@@ -36,7 +37,7 @@ import pandas as pd
 from ..core.rounding import printed_interval
 from .attacker import Interval
 from .policy import DEFAULT_RULES, Rules
-from .search import BATCH, EXACT, MODULAR, Budget, Problem, search
+from .search import EXACT, MODULAR, Budget, Problem, search
 
 Key = Hashable
 PRIMARY, SECONDARY = "primary", "secondary"
@@ -342,8 +343,8 @@ def protect(
             continue
         part = system.restrict(component)
         problem = Problem.of(part, inside, rules, weights or {})
-        chosen, checked = search(problem, [problem.program.index[p] for p in inside], budget)
+        chosen, checked, how = search(problem, [problem.program.index[p] for p in inside], budget)
         suppressed |= dict.fromkeys((k for k, c in zip(problem.program.keys, chosen, strict=True) if c), SECONDARY)
         found |= dict(zip(inside, checked, strict=True))
-        method = MODULAR if len(inside) > BATCH else method
+        method = MODULAR if how == MODULAR else method
     return Protection(suppressed, {p: found[p] for p in primaries}, method)

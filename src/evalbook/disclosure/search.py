@@ -9,15 +9,21 @@ attacker adds a cut excluding the pattern when whole numbers narrow an interval 
 pattern found hides the fewest cells (then the smallest total, or with
 ``Rules(objective="count")`` the smallest total count) of all patterns that protect.
 
-**In parts** (:data:`MODULAR`), for a system with more primary cells than :data:`BATCH`: the
+**In parts** (:data:`MODULAR`), for a system with more primary cells than :data:`BATCH`, or
+whose exact search has not ended after :data:`EXACT_ROUNDS` rounds (a deterministic limit: the
+result does not depend on the machine's speed): the
 same search for the first :data:`BATCH` primary cells (in the system's order), then for the
-next ones with the cells hidden so far fixed, and so on — optimal suppression per part, as
-statistics offices protect large tables per sub-table (Hundepool et al., *Statistical
-Disclosure Control*, Wiley 2012, §4.4; de Wolf's modular approach in τ-ARGUS). The attacker
-of every part sees the whole system, and hiding a cell only widens what it derives, so a
-part protected stays protected when later parts hide more: the result protects every primary
-cell (:func:`evalbook.disclosure.linked.protect` checks it again), at the price of possibly
-more hidden cells than the exact search would hide.
+next ones with the cells hidden so far fixed, and so on: optimal suppression per part, in the
+spirit of the way statistics offices protect large tables in parts (Hundepool et al.,
+*Statistical Disclosure Control*, Wiley 2012, §4.4, on the modular approach of τ-ARGUS). The
+attacker of every part sees the whole system, and hiding a cell only widens what it derives,
+so a part protected stays protected when later parts hide more. A published combination of
+hidden cells (an unweighted mean of shares) is hidden too: its exact value would make the
+integer attacker's programs hard, and with many hidden parts it says little. The integer
+attacks are cut short after :data:`NODES` branch-and-bound nodes, counting a cell as
+protected only when two whole-number tables prove it. Last, the integer attacker checks every
+primary cell under the whole pattern and the exact search repairs any it narrows too far. The
+price: possibly more hidden cells than the exact search would hide.
 
 The attacker's programs are re-solved warm (:class:`~evalbook.disclosure.highs.WarmAttacker`),
 the master keeps its cuts between rounds, a primary cell protected under one pattern is not
@@ -43,9 +49,10 @@ from .highs import WarmAttacker
 from .policy import Rules
 
 EXACT, MODULAR = "exact", "modular"  # how a system was protected (:attr:`Protection.method`)
-BATCH = 40  # primary cells searched together; a connected system with no more is solved exactly
+BATCH = 25  # primary cells searched together; a connected system with no more is solved exactly
+EXACT_ROUNDS = 50  # rounds of the exact search before a system is solved in parts instead
 NODES = 2000  # branch-and-bound nodes of one integer attack when solving in parts (see WarmAttacker)
-MAX_ROUNDS = 500  # master problems per part before giving up
+MAX_ROUNDS = 500  # rounds of one part, and repairs, before giving up
 PROGRESS_AFTER = 10.0  # seconds of search before a progress line, and between two
 
 
@@ -216,7 +223,7 @@ class Problem:
         first). Stops when a further pair of tables proves fewer than two more cells."""
         points, left = [self.attacker.truth], list(cells)
         while left:
-            points += self.attacker.spread(left, integer)
+            points += self.attacker.spread(left, integer, self.nodes, self.budget.left())
             table = np.array(points)
             wide = table.max(axis=0) - table.min(axis=0) >= self.min_cell_size - 1e-6
             still = [j for j in left if not wide[j]]
@@ -226,38 +233,49 @@ class Problem:
         return left, np.array(points)
 
 
-def search(problem: Problem, primaries: list[int], budget: Budget) -> tuple[np.ndarray, list[Interval]]:
+def search(problem: Problem, primaries: list[int], budget: Budget) -> tuple[np.ndarray, list[Interval], str]:
     """The cells to hide (a boolean mask) so that every cell of ``primaries`` (indices) is
-    protected, exactly or in parts (module docstring), and the attacker's interval for each
-    of ``primaries`` once they are hidden."""
-    chosen = np.zeros(len(problem.free), dtype=bool)
+    protected, the attacker's interval for each of ``primaries`` once they are hidden, and the
+    method: exact when there are at most :data:`BATCH` and the exact search ends within
+    :data:`EXACT_ROUNDS` rounds, else in parts (module docstring)."""
     problem.budget = budget
-    if len(primaries) > BATCH:
+    chosen = _benders(problem, primaries, budget, EXACT_ROUNDS) if len(primaries) <= BATCH else None
+    method = EXACT if chosen is not None else MODULAR
+    if chosen is None:
         problem.nodes = NODES
         chosen = problem.combining(~problem.free)
         problem.fix(chosen)
-    for start in range(0, len(primaries), BATCH):
-        part = primaries[start : start + BATCH]
-        found = _benders(problem, part, budget)
-        budget.done += len(part)
-        if problem.nodes is not None:
-            found |= problem.combining(found | problem.fixed)
-        problem.fix(found)
-        chosen |= found
+        for start in range(0, len(primaries), BATCH):
+            found = _solved(problem, primaries[start : start + BATCH], budget, whole=False)
+            problem.fix(found | problem.combining(found | problem.fixed))
+            chosen |= problem.fixed
+    problem.fix(chosen)
+    budget.done += len(primaries)
     for _ in range(MAX_ROUNDS):  # the integer attacker's check of the whole, and its repair
         problem.show(chosen)
-        found = problem.intervals(primaries, exact=problem.nodes is None)
+        found = problem.intervals(primaries, exact=method == EXACT)
         failing = [j for j, iv in zip(primaries, found, strict=True) if not iv.protects(problem.min_cell_size)]
         if not failing:
-            return chosen, found
-        repair = _benders(problem, failing, budget)
-        problem.fix(repair)
-        chosen |= repair
+            return chosen, found, method
+        problem.fix(_solved(problem, failing, budget, whole=True))
+        chosen |= problem.fixed
     raise DisclosureError(f"no secondary suppression found within {MAX_ROUNDS} repairs")
 
 
-def _benders(problem: Problem, primaries: list[int], budget: Budget) -> np.ndarray:
-    """The cheapest free cells to hide so that ``primaries`` are protected, the fixed cells hidden."""
+def _solved(problem: Problem, primaries: list[int], budget: Budget, whole: bool) -> np.ndarray:
+    """:func:`_benders` within :data:`MAX_ROUNDS` rounds, or an error."""
+    found = _benders(problem, primaries, budget, MAX_ROUNDS, whole)
+    if found is None:
+        raise DisclosureError(f"no secondary suppression found within {MAX_ROUNDS} rounds")
+    return found
+
+
+def _benders(
+    problem: Problem, primaries: list[int], budget: Budget, limit: int, whole: bool = True
+) -> np.ndarray | None:
+    """The cheapest free cells to hide so that ``primaries`` are protected, the fixed cells
+    hidden; ``None`` when ``limit`` rounds do not find them. Without ``whole``, protected from
+    the linear attacker only (the integer attacker's check follows later)."""
     p, m = problem, problem.min_cell_size
     master = Master(p.cost[p.free])
     for row in _relation_cuts(p, primaries):
@@ -266,7 +284,7 @@ def _benders(problem: Problem, primaries: list[int], budget: Budget) -> np.ndarr
     # protected under every pattern that hides at least the same cells: skip its programs then.
     widening = bool(np.all(p.lo_hidden <= p.lo_shown) and np.all(p.hi_hidden >= p.hi_shown))
     protected_under: dict[int, list[np.ndarray]] = {j: [] for j in primaries}
-    for rounds in range(1, MAX_ROUNDS + 1):
+    for rounds in range(1, limit + 1):
         budget.round = rounds
         budget.check()
         x = np.zeros(len(p.free), dtype=bool)
@@ -292,10 +310,10 @@ def _benders(problem: Problem, primaries: list[int], budget: Budget) -> np.ndarr
             added = True
         if added:
             continue
-        if p.integer_check(primaries, x):
+        if not whole or p.integer_check(primaries, x):
             return x
         master.cut((p.free & ~x)[p.free].astype(float), 1.0)  # whole numbers narrow it: hide at least one more cell
-    raise DisclosureError(f"no secondary suppression found within {MAX_ROUNDS} rounds")
+    return None
 
 
 def _cost(values: np.ndarray, integer: np.ndarray, free: np.ndarray, objective: str) -> np.ndarray:
