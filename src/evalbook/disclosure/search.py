@@ -245,8 +245,10 @@ def search(problem: Problem, primaries: list[int], budget: Budget) -> tuple[np.n
         problem.nodes = NODES
         chosen = problem.combining(~problem.free)
         problem.fix(chosen)
-        for start in range(0, len(primaries), BATCH):
-            found = _solved(problem, primaries[start : start + BATCH], budget, whole=False)
+        problem.set_pattern(~problem.free)
+        left, _ = problem.certify(primaries, integer=False)  # protected by the other hidden cells already
+        for start in range(0, len(left), BATCH):
+            found = _solved(problem, left[start : start + BATCH], budget, whole=False)
             problem.fix(found | problem.combining(found | problem.fixed))
             chosen |= problem.fixed
     problem.fix(chosen)
@@ -333,7 +335,7 @@ def _relation_cuts(problem: Problem, primaries: list[int]) -> list[np.ndarray]:
     p, rows, wanted = problem, [], set(primaries)
     matrix = p.program.equalities.tocsr()
     exact = p.free & (p.lo_shown == p.hi_shown)
-    for r in range(matrix.shape[0]):
+    for r in np.unique(p.program.equalities[:, primaries].nonzero()[0]):  # the relations of these cells, in order
         members = matrix.indices[matrix.indptr[r] : matrix.indptr[r + 1]]
         for j in [j for j in members if j in wanted]:
             others = members[members != j]
