@@ -105,9 +105,9 @@ def progress(line: str) -> None:
 @dataclass
 class Problem:
     """One connected count system as the search sees it: per cell (in :class:`Program`
-    order) its bounds when shown and when hidden, whether it may be hidden (``free``) and what
-    hiding it costs; ``fixed`` cells are hidden already (primary, unpublished, or hidden by an
-    earlier part)."""
+    order) its bounds when shown and when hidden, whether it may still be hidden (``free``: a
+    shown cell no part has hidden yet) and what hiding it costs; cells that are not free are
+    hidden (primary and unpublished cells, and the ``fixed`` ones an earlier part hid)."""
 
     program: Program
     attacker: WarmAttacker
@@ -127,6 +127,8 @@ class Problem:
 
     @classmethod
     def of(cls, system, primaries: list[Hashable], rules: Rules, weights: Mapping) -> Problem:
+        """The search over ``system`` (one connected part) for ``primaries`` under ``rules``,
+        hiding a cell costing its ``weights`` (default 1) times :func:`_cost`."""
         program = Program.of(system)
         keys, m = program.keys, rules.min_cell_size
         values = np.array([system.cells[k] for k in keys])
