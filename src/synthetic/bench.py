@@ -12,7 +12,11 @@ are untouched. Printed:
   each as a ratio to the same forced build;
 * the WGW effect study on the embedded register and pool, and on 100× and 500× copies of
   them (:func:`synthetic.scale.scale`), with wall time, the ratio to the embedded run and the
-  peak memory of the chapter's processes.
+  peak memory of the chapter's processes;
+* the disclosure gate with many groups: Route 3's effect study with its target groups split
+  into 10, 20 and 40 (:func:`synthetic.scale.split_groups`) and the client survey by 30 teams
+  (:func:`synthetic.scale.split_teams`), each as ratios to its embedded chapter in the same
+  round, over two rounds, and the reference attacker over the 40 target groups.
 
 Times are wall-clock (``time.perf_counter``) on this machine: compare ratios, not seconds.
 Peak memory is the largest resident set of the finished child processes (``getrusage``).
@@ -29,12 +33,19 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
+from evalbook.book.chapter import Chapter
+from evalbook.chapters import effect_study
 from evalbook.core import contract, paths
 from evalbook.core.io import write_csv
+from evalbook.disclosure import attacker, linked
+from evalbook.disclosure import effect as effect_gate
+from evalbook.disclosure.policy import Rules
 from evalbook.schemas.register import POOL, REGISTER
+from evalbook.schemas.survey import NPS_RESPONSES
 
-from .scale import scale
+from .scale import scale, split_groups, split_teams
 
 SKIP = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__", ".hypothesis")
 FACTORS = (100, 500)
@@ -130,12 +141,15 @@ def scaled_effect_study(work: Path, factors=FACTORS) -> list[tuple[str, float, f
     return rows
 
 
-def _evalbook_isolated(work: Path, data: Path) -> tuple[float, float]:
-    """The effect study on ``data`` in a process of its own, so its peak memory is its own."""
+def _evalbook_isolated(
+    work: Path, data: Path, programme: str = "wgw", chapter: str = "effect_study", *options: str
+) -> tuple[float, float]:
+    """One chapter on ``data`` in a process of its own, so its peak memory is its own."""
+    command = ["build", "--force", "--no-html", "--programme", programme, "--chapter", chapter]
+    command += ["--data-dir", str(data), *options]
     code = (
         "import resource, subprocess, sys, time; t = time.perf_counter(); "
-        "p = subprocess.run([sys.executable, '-m', 'evalbook', 'build', '--force', '--no-html', '--programme', "
-        f"'wgw', '--chapter', 'effect_study', '--data-dir', {str(data)!r}], capture_output=True, text=True); "
+        f"p = subprocess.run([sys.executable, '-m', 'evalbook', *{command!r}], capture_output=True, text=True); "
         "s = time.perf_counter() - t; "
         "print(p.returncode, s, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
         "sys.stderr.write(p.stderr[-3000:])"
@@ -143,8 +157,67 @@ def _evalbook_isolated(work: Path, data: Path) -> tuple[float, float]:
     proc = subprocess.run([sys.executable, "-c", code], cwd=work, capture_output=True, text=True)
     returncode, seconds, kilobytes = proc.stdout.split()
     if returncode != "0":
-        raise SystemExit(f"the scaled effect study failed:\n{proc.stderr}")
+        raise SystemExit(f"{programme}/{chapter} on {data} failed:\n{proc.stderr}")
     return float(seconds), int(kilobytes) / 1024**2
+
+
+# -- The disclosure gate at a city's size: many target groups, many teams ------------------------
+
+SPLITS = (10, 20, 40)  # Route 3's four target groups split into this many (synthetic.scale.split_groups)
+TEAMS = 30  # the client survey's responses dealt out over this many teams (synthetic.scale.split_teams)
+
+
+def gate_at_scale(work: Path, repeat: int = 2, attack: bool = True) -> list[tuple[str, list[float], float]]:
+    """Route 3's effect study with its target groups split into :data:`SPLITS`, and the client
+    survey (NPS) by :data:`TEAMS` teams, each chapter timed against its embedded run in the
+    same round (``repeat`` rounds): per case its label, the ratios and the peak memory. With
+    ``attack``, the reference attacker also checks every primary cell of the largest split."""
+    data = work / "data" / "synthetic"
+    pool = contract.read(data / "route3" / "pool.csv", POOL)
+    cases = {"route3": [("Route 3 effect study, embedded (4 target groups)", data)]}
+    for groups in SPLITS:
+        register, split = split_groups(pool, groups, seed=groups)
+        folder = work / "split" / str(groups)
+        write_csv(register, folder / "route3" / "register.csv")
+        write_csv(split, folder / "route3" / "pool.csv")
+        sizes = register["target_group"].value_counts()
+        cases["route3"].append((f"  {groups} target groups of {sizes.min()}-{sizes.max()} persons", folder))
+    responses = contract.read(data / "wwatwork" / "survey_nps.csv", NPS_RESPONSES)
+    write_csv(split_teams(responses, TEAMS, seed=TEAMS), work / "teams" / "wwatwork" / "survey_nps.csv")
+    cases["wwatwork"] = [("client survey (NPS), embedded (2 regions)", data), (f"  by {TEAMS} teams", work / "teams")]
+    chapters = {"route3": ("effect_study", "-p", "target_groups", ""), "wwatwork": ("client_survey",)}
+    rows = {label: ([], 0.0) for group in cases.values() for label, _ in group}
+    for _ in range(repeat):
+        for programme, group in cases.items():
+            base = None
+            for label, folder in group:
+                seconds, peak = _evalbook_isolated(work, folder, programme, *chapters[programme])
+                base = base or seconds
+                ratios, highest = rows[label]
+                rows[label] = ([*ratios, seconds / base], max(highest, peak))
+    if attack:
+        leaks = _attack(work / "split" / str(SPLITS[-1]))
+        print(f"Reference attacker on the {SPLITS[-1]} target groups: {leaks} primary cells narrowed below the minimum")
+    return [(label, ratios, peak) for label, (ratios, peak) in rows.items()]
+
+
+def _attack(folder: Path) -> int:
+    """How many primary cells of Route 3's effect study on ``folder`` the reference attacker
+    (:func:`evalbook.disclosure.attacker.intervals`, whole numbers) narrows below the minimum."""
+    chapter = Chapter("effect_study", "route3", {"data_dir": str(folder), "target_groups": []})
+    study, p = effect_study.analyse(chapter), chapter.parameters
+    rules, found = Rules.from_parameters(p), []
+
+    def recorded(system, *args, **kwargs):
+        found.append((system, linked.protect(system, *args, **kwargs)))
+        return found[-1][1]
+
+    with mock.patch.object(effect_gate, "protect", recorded):
+        effect_gate.release(study, rules)  # the protection the chapter's gate computes
+    system, protection = found[0]
+    primaries = protection.cells(linked.PRIMARY)
+    checked = attacker.intervals(system, protection.suppressed, cells=primaries, integer=rules.integer_attacker)
+    return sum(not interval.protects(rules.min_cell_size) for interval in checked.values())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -152,8 +225,11 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m synthetic.bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--skip-build", action="store_true", help="only the scaled effect study")
-    parser.add_argument("--skip-scale", action="store_true", help="only the book builds")
+    parser.add_argument("--skip-scale", action="store_true", help="no WGW effect study on copied data")
     parser.add_argument("--quick", action="store_true", help="without the set-up in fresh clones (minutes)")
+    parser.add_argument("--skip-gate", action="store_true", help="no chapters with many target groups or teams")
+    parser.add_argument("--skip-attack", action="store_true", help="no reference attacker on the largest split (slow)")
+    parser.add_argument("--repeat", type=int, default=2, help="rounds of the many-groups chapters (default 2)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="evalbook-bench-") as tmp:
         work = Path(tmp) / "repo"
@@ -172,6 +248,11 @@ def main(argv: list[str] | None = None) -> int:
             print("WGW effect study (ratio to the embedded data; peak memory of the chapter's processes):")
             for name, seconds, peak in rows:
                 print(f"  {name:<48} {seconds:7.1f} s   {seconds / base:6.2f}   {peak:5.2f} GB")
+        if not args.skip_gate:
+            rows = gate_at_scale(work, args.repeat, attack=not args.skip_attack)
+            print("Many groups (ratio to the embedded chapter in the same round, per round; peak memory):")
+            for name, ratios, peak in rows:
+                print(f"  {name:<52} {'  '.join(f'{r:5.2f}' for r in ratios)}   {peak:5.2f} GB")
     return 0
 
 

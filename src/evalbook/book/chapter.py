@@ -107,7 +107,7 @@ class Chapter:
         self.glue_all(shown.values)
         display(self.box())
         if shown.rules is not None:
-            display(protection.note(shown.suppressions, shown.rules))
+            display(protection.note(shown.suppressions, shown.rules, shown.suppression_method))
         return shown
 
     def check(self, shown: Shown) -> None:

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from ..disclosure.linked import EXACT
 from ..disclosure.policy import Rules
 from ..report import captions
 from ..report.parameters import phrases
@@ -57,6 +58,11 @@ class Shown:
     def suppressions(self) -> list:
         """What the gate held back (empty for a chapter without a gate)."""
         return list(getattr(self.released, "suppressions", []))
+
+    @property
+    def suppression_method(self) -> str:
+        """How the gate chose its secondary suppression (:attr:`~evalbook.disclosure.linked.Protection.method`)."""
+        return getattr(self.released, "suppression_method", EXACT)
 
 
 def terms(chapter: Source) -> dict[str, str]:

@@ -61,7 +61,7 @@ from ..stats.survival import LogRank
 from .cells import CURVE, DERIVED, MAGNITUDE, MODEL, Suppression, mask, released_holm
 from .curves import release_survival
 from .effect_cells import BALANCE_GROUPS, EffectCells, effect_system
-from .linked import SECONDARY, Protection, protect
+from .linked import EXACT, SECONDARY, Protection, protect
 from .magnitude import check_model, protect_means
 from .policy import DEFAULT_RULES, Rules
 
@@ -147,6 +147,7 @@ class ReleasedEffectStudy:
     target_groups: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
+    suppression_method: str = EXACT  # how the counts were protected (:attr:`Protection.method`)
 
     @property
     def total(self) -> pd.DataFrame:
@@ -203,6 +204,7 @@ def release(study: EffectStudy, rules: Rules = DEFAULT_RULES) -> ReleasedEffectS
         target_groups=study.target_groups,
         missing=study.missing,
         suppressions=held,
+        suppression_method=protection.method,
     )
 
 

@@ -15,18 +15,15 @@ to the counts, printed with a tolerance, suppressible, never primary.
 
 :func:`protect` is cell suppression as in Hundepool et al., *Statistical Disclosure
 Control* (Wiley, 2012), ch. 4 and 5: primary suppression of every count below the minimum (and of
-zeros when they are disclosive), then the cheapest set of further (secondary) cells such
-that, for every primary cell, the interval an attacker derives from everything still shown
-(:mod:`evalbook.disclosure.attacker`) is at least ``min_cell_size`` wide. The choice is a
-mixed-integer program solved with HiGHS (``scipy.optimize.milp``) by Benders decomposition
-as in Fischetti & Salazar, *Solving the cell suppression problem on tabular data with
-linear constraints* (Management Science 47, 2001): a master problem over "suppress this
-cell" decisions, and per primary cell the attacker's two linear programs, whose dual values
-give a cut (a linear bound on the attacker's interval width) whenever the width is too
-small. A final check by the integer attacker adds a cut excluding the pattern when whole
-numbers narrow an interval further. The solution is deterministic and minimises the number
-of suppressed cells, then their total (or, with ``Rules(objective="count")``, the total
-count suppressed).
+zeros when they are disclosive), then a set of further (secondary) cells such that, for every
+primary cell, the interval an attacker derives from everything still shown
+(:mod:`evalbook.disclosure.attacker`) is at least ``min_cell_size`` wide. :mod:`.search`
+finds it: the cheapest such set (a mixed-integer program, solved exactly by Benders
+decomposition) for a connected system with up to :data:`~evalbook.disclosure.search.BATCH`
+primary cells, and in parts of that many beyond, or when the exact search takes too many
+rounds (each part optimal given the earlier ones).
+Whichever found it, the integer attacker checks the result before it is returned, and
+:attr:`Protection.method` records which one it was.
 """
 
 from __future__ import annotations
@@ -35,19 +32,16 @@ import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-import numpy as np
 import pandas as pd
-from scipy.optimize import Bounds, LinearConstraint, milp
 
-from ..core.errors import DisclosureError
 from ..core.rounding import printed_interval
-from .attacker import Interval, Program, extreme, intervals
+from .attacker import Interval
 from .policy import DEFAULT_RULES, Rules
+from .search import EXACT, MODULAR, Budget, Problem, search
 
 Key = Hashable
 PRIMARY, SECONDARY = "primary", "secondary"
 STATUSES = ("yes", "no", "n")  # a proportion's cells in :func:`comparison_cells`: k, n - k, n
-MAX_ROUNDS = 500  # master problems per connected part of a system before giving up
 
 
 @dataclass(frozen=True)
@@ -300,11 +294,13 @@ def comparison_cells(
 @dataclass(frozen=True)
 class Protection:
     """The outcome of :func:`protect`: every suppressed cell with its reason (``"primary"``
-    or ``"secondary"``; unpublished cells appear only when primary) and the attacker's
-    interval for every primary cell once the suppressed cells are hidden."""
+    or ``"secondary"``; unpublished cells appear only when primary), the attacker's interval
+    for every primary cell once the suppressed cells are hidden, and the ``method`` that chose
+    the secondary cells: ``"exact"`` (fewest cells) or ``"modular"`` (in parts, for a large system)."""
 
     suppressed: Mapping[Key, str]
     intervals: Mapping[Key, Interval]
+    method: str = EXACT
 
     def __contains__(self, key: Key) -> bool:
         return key in self.suppressed
@@ -327,117 +323,28 @@ def protect(
 ) -> Protection:
     """Primary suppression of every count below the minimum (and of zero counts when
     ``rules.zeros_disclosive``), plus the cells of ``primary`` (suppressed for another reason,
-    e.g. a magnitude rule), then the cheapest secondary suppression that leaves every primary
-    cell an attacker interval of at least ``rules.min_cell_size``. ``weights`` multiply the
-    cost of hiding a cell (default 1): a chapter's headline figures weigh more, so that the
-    search hides a detail rather than a headline where both protect equally. Raises
-    :class:`DisclosureError` if no suppression pattern can protect them."""
+    e.g. a magnitude rule), then secondary suppression that leaves every primary cell an
+    attacker interval of at least ``rules.min_cell_size`` (module docstring). ``weights``
+    multiply the cost of hiding a cell (default 1): a chapter's headline figures weigh more, so
+    that the search hides a detail rather than a headline where both protect equally. Raises
+    :class:`DisclosureError` if no suppression pattern can protect them, or when the search
+    takes longer than ``rules.suppression_seconds``."""
     if any(pd.isna(v) for v in system.cells.values()):
         raise ValueError("protect needs the true value of every cell")
     primaries = [k for k, v in system.cells.items() if k not in system.derived and rules.is_primary(v)]
     primaries += [k for k in primary if k not in primaries]
     suppressed = dict.fromkeys(primaries, PRIMARY)
+    budget = Budget(rules.suppression_seconds, len(system.cells), len(primaries))
+    method, found = EXACT, {}
     for component in system.components():
         members = set(component)
         inside = [p for p in primaries if p in members]
-        if inside:
-            suppressed |= dict.fromkeys(_secondary(system.restrict(component), inside, rules, weights or {}), SECONDARY)
-    found = intervals(system, suppressed, cells=primaries, integer=rules.integer_attacker)
-    if not all(iv.protects(rules.min_cell_size) for iv in found.values()):  # a defect of the search
-        raise DisclosureError("secondary suppression left a suppressed count derivable")
-    return Protection(suppressed, found)
-
-
-def _secondary(system: CountSystem, primaries: list[Key], rules: Rules, weights: Mapping[Key, float]) -> list[Key]:
-    """The secondary cells of one connected system: Benders decomposition (module docstring)."""
-    program = Program.of(system)
-    keys, m = program.keys, rules.min_cell_size
-    values = np.array([system.cells[k] for k in keys])
-    shown = system.shown()
-    primary = np.isin(np.arange(len(keys)), [program.index[p] for p in primaries])
-    free = np.array([k in shown for k in keys]) & ~primary  # the decisions: shown cells that may be hidden
-    lo_shown = np.array([shown.get(k, (v, v))[0] for k, v in zip(keys, values, strict=True)])
-    hi_shown = np.array([shown.get(k, (v, v))[1] for k, v in zip(keys, values, strict=True)])
-    # Bounds of a hidden cell: a count lies in [0, big], a derived figure within its weights * big
-    # of its value. A finite big only narrows the attacker, so the search errs on the safe side.
-    big = np.full(len(keys), np.abs(values[program.integer]).sum() + m)
-    for r in system.relations:
-        if r.total in system.derived:
-            big[program.index[r.total]] *= max(1.0, sum(abs(w) for w in r.weights))
-    lo_hidden = np.where(program.integer, 0.0, values - big)
-    hi_hidden = values + big
-    cost = _cost(values, program.integer, free, rules.objective) * np.array([weights.get(k, 1.0) for k in keys])
-    cuts = _relation_cuts(system, program, primaries, free, shown)
-    # Hiding a cell only widens its bounds, so a primary protected under one pattern is
-    # protected under every pattern that hides at least the same cells: skip its programs then.
-    widening = bool(np.all(lo_hidden <= lo_shown) and np.all(hi_hidden >= hi_shown))
-    protected_under: dict[Key, list[np.ndarray]] = {p: [] for p in primaries}
-    for _ in range(MAX_ROUNDS):
-        x = _master(cost, free, cuts)
-        hidden = x | ~free
-        lower, upper = np.where(hidden, lo_hidden, lo_shown), np.where(hidden, hi_hidden, hi_shown)
-        added = False
-        for p in primaries:
-            if widening and any(np.all(hidden >= before) for before in protected_under[p]):
-                continue
-            j = program.index[p]
-            high, d_low_hi, d_up_hi = extreme(program, lower, upper, j, maximise=True)
-            low, d_low_lo, d_up_lo = extreme(program, lower, upper, j, maximise=False)
-            if high - low >= m - 1e-6:
-                protected_under[p].append(hidden)
-                continue
-            # width(x) <= width(x') + g @ (x - x'), from the duals (value functions are concave/convex)
-            g = (d_up_hi - d_up_lo) * (hi_hidden - hi_shown) + (d_low_hi - d_low_lo) * (lo_hidden - lo_shown)
-            g = np.where(free & (np.abs(g) > 1e-9), g, 0.0)
-            cuts.append((g, m - (high - low) + g @ x))
-            added = True
-        if added:
+        if not inside:
             continue
-        chosen = [k for k, s in zip(keys, x & free, strict=True) if s]
-        check = intervals(system, [*primaries, *chosen], cells=primaries, integer=rules.integer_attacker)
-        if all(iv.protects(m) for iv in check.values()):
-            return chosen
-        cuts.append(((free & ~x).astype(float), 1.0))  # whole numbers narrow it: hide at least one more cell
-    raise DisclosureError(f"no secondary suppression found within {MAX_ROUNDS} rounds")
-
-
-def _cost(values: np.ndarray, integer: np.ndarray, free: np.ndarray, objective: str) -> np.ndarray:
-    """Cost of hiding each free cell: one per cell plus a tie-break by size (``"cells"``), or the
-    count itself plus a tie-break per cell (``"count"``; a derived figure costs one)."""
-    size = np.where(integer, np.abs(values), 0.0)
-    if objective == "cells":
-        cost = 1.0 + size / (size.sum() + 1.0)
-    else:
-        cost = np.where(integer, size, 1.0) + 1.0 / (len(values) + 1.0)
-    return np.where(free, cost, 0.0)
-
-
-def _relation_cuts(
-    system: CountSystem, program: Program, primaries: list[Key], free: np.ndarray, shown: Mapping
-) -> list[tuple[np.ndarray, float]]:
-    """Starting cuts: a relation whose other cells are all shown exactly gives a primary cell
-    back, so at least one of those cells must be hidden."""
-    cuts, primaries = [], set(primaries)
-    for r in system.relations:
-        for p in [k for k in r.members if k in primaries]:  # in order: the cuts do not depend on hashing
-            others = [k for k in r.members if k != p]
-            exact = all(k in shown and shown[k][0] == shown[k][1] for k in others)
-            if others and exact and all(free[program.index[k]] for k in others):
-                row = np.zeros(len(program.keys))
-                row[[program.index[k] for k in others]] = 1.0
-                cuts.append((row, 1.0))
-    return cuts
-
-
-def _master(cost: np.ndarray, free: np.ndarray, cuts: list[tuple[np.ndarray, float]]) -> np.ndarray:
-    """The cheapest hiding pattern (boolean per cell) meeting every cut ``g @ x >= rhs``;
-    cells that are not free are hidden already."""
-    constraints = []
-    if cuts:
-        matrix = np.array([g for g, _ in cuts])
-        constraints = [LinearConstraint(matrix, np.array([rhs for _, rhs in cuts]), np.inf)]
-    lower = np.where(free, 0.0, 1.0)
-    res = milp(cost, integrality=np.ones(len(cost)), bounds=Bounds(lower, np.ones(len(cost))), constraints=constraints)
-    if res.status != 0:
-        raise DisclosureError(f"no secondary suppression can protect the suppressed counts (HiGHS status {res.status})")
-    return (res.x > 0.5) & free | ~free
+        part = system.restrict(component)
+        problem = Problem.of(part, inside, rules, weights or {})
+        chosen, checked, how = search(problem, [problem.program.index[p] for p in inside], budget)
+        suppressed |= dict.fromkeys((k for k, c in zip(problem.program.keys, chosen, strict=True) if c), SECONDARY)
+        found |= dict(zip(inside, checked, strict=True))
+        method = MODULAR if how == MODULAR else method
+    return Protection(suppressed, {p: found[p] for p in primaries}, method)

@@ -35,6 +35,9 @@ class Rules:
     * ``integer_attacker``: the attacker knows counts are whole numbers (tighter intervals).
     * ``objective``: what secondary suppression minimises, ``"cells"`` (the number of
       suppressed cells, then their total) or ``"count"`` (the total count suppressed).
+    * ``suppression_seconds``: how long the search for secondary suppression of one chapter may
+      take; beyond it the chapter stops with a message saying what to do (fewer groups, a
+      larger ``min_cell_size``), rather than run for hours. The result never depends on it.
     """
 
     min_cell_size: int = DEFAULT_MIN_CELL_SIZE
@@ -45,12 +48,15 @@ class Rules:
     min_residual_df: int = 10
     integer_attacker: bool = True
     objective: str = "cells"
+    suppression_seconds: float = 600.0
 
     def __post_init__(self) -> None:
         if self.min_cell_size < 1:
             raise ValueError("min_cell_size must be at least 1")
         if self.objective not in ("cells", "count"):
             raise ValueError(f"objective must be 'cells' or 'count', not {self.objective!r}")
+        if self.suppression_seconds <= 0:
+            raise ValueError("suppression_seconds must be positive")
 
     @classmethod
     def from_parameters(cls, parameters: Mapping) -> Rules:

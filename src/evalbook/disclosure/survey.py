@@ -38,7 +38,7 @@ from ..analysis.nps import CATEGORIES, NpsResult
 from ..analysis.survey import ALL_GROUPS, MIDDLE, TOTAL, SurveyResult
 from ..schemas.survey import DONT_KNOW, GROUPS, SIDES, split_list
 from .cells import DERIVED, Suppression, mask, released_holm
-from .linked import CountSystem, Protection, Relation, protect
+from .linked import EXACT, CountSystem, Protection, Relation, protect
 from .policy import DEFAULT_RULES, Rules
 
 STATISTICS = ("diff", "ci_low", "ci_high", "p_value", "p_holm")
@@ -62,6 +62,7 @@ class ReleasedSurvey:
     assumed: dict[str, int] | None
     assumed_match: bool | None
     suppressions: list[Suppression]
+    suppression_method: str = EXACT  # how the counts were protected (:attr:`Protection.method`)
 
     @property
     def indicators(self) -> pd.DataFrame:
@@ -93,6 +94,7 @@ def release(result: SurveyResult, rules: Rules = DEFAULT_RULES) -> ReleasedSurve
         assumed=assumed,
         assumed_match=None if any(hidden.values()) else result.assumed_match,
         suppressions=held,
+        suppression_method=protection.method,
     )
 
 
@@ -264,6 +266,7 @@ class ReleasedNps:
     alpha: float
     min_cell_size: int
     suppressions: list[Suppression]
+    suppression_method: str = EXACT  # how the counts were protected (:attr:`Protection.method`)
 
     @property
     def table(self) -> pd.DataFrame:
@@ -297,6 +300,7 @@ def release_nps(result: NpsResult, rules: Rules = DEFAULT_RULES) -> ReleasedNps:
         alpha=result.alpha,
         min_cell_size=rules.min_cell_size,
         suppressions=held,
+        suppression_method=protection.method,
     )
 
 

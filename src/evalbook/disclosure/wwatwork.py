@@ -33,7 +33,7 @@ from ..analysis.published import STATUS_SUPPRESSED
 from ..analysis.wwatwork import AREAS, BASE, CohortStudy
 from ..schemas.cohort import REGIONS
 from .cells import DERIVED, Suppression, mask
-from .linked import CountSystem, Protection, Relation, protect
+from .linked import EXACT, CountSystem, Protection, Relation, protect
 from .policy import DEFAULT_RULES, Rules
 
 OVP_STATISTICS = ("realised", "predicted", "diff", "ci_low", "ci_high", "p_value")
@@ -53,6 +53,7 @@ class Released:
     last_month: pd.Timestamp
     months: int
     suppressions: list[Suppression]
+    suppression_method: str = EXACT  # how the counts were protected (:attr:`Protection.method`)
 
 
 def release(study: CohortStudy, rules: Rules = DEFAULT_RULES) -> Released:
@@ -70,6 +71,7 @@ def release(study: CohortStudy, rules: Rules = DEFAULT_RULES) -> Released:
         last_month=study.last_month,
         months=study.months,
         suppressions=held + more + figures_held,
+        suppression_method=protection.method,
     )
 
 

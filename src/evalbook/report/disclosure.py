@@ -14,6 +14,7 @@ import html
 from collections.abc import Iterable
 
 from ..disclosure.cells import CURVE, DERIVED, MAGNITUDE, MODEL, PRIMARY, SECONDARY, Suppression
+from ..disclosure.linked import EXACT, MODULAR
 from ..disclosure.policy import Rules
 from . import format as fmt
 from .text import join
@@ -49,10 +50,17 @@ REASON_TEXTS = {
     CURVE: "De curven stoppen waar minder dan {m} personen over zijn, en elke stap telt ten minste {m} "
     "personen: kleinere stappen zijn samengenomen.",
 }
+METHOD_TEXTS = {  # how the further cells were chosen (Protection.method), said with the secondary suppression
+    EXACT: "Die andere cellen zijn zo gekozen dat er zo weinig mogelijk ontbreken (een exacte optimalisatie).",
+    MODULAR: "Voor zoveel cellen is de kleinste keuze niet binnen redelijke tijd exact te berekenen: de andere "
+    "cellen zijn per deel van de tabellen gekozen, elk deel zo zuinig mogelijk, en daarna is het geheel "
+    "opnieuw gecontroleerd. Er kunnen daardoor meer cellen ontbreken dan strikt nodig.",
+}
 
 
-def summary(suppressions: Iterable[Suppression], rules: Rules) -> str:
-    """One Dutch paragraph on the rules and what they held back in this chapter."""
+def summary(suppressions: Iterable[Suppression], rules: Rules, method: str = EXACT) -> str:
+    """One Dutch paragraph on the rules and what they held back in this chapter; ``method``:
+    how the gate chose its secondary suppression (:attr:`~evalbook.disclosure.linked.Protection.method`)."""
     suppressions = list(suppressions)
     m = rules.min_cell_size
     zeros = "; ook een nul telt als klein aantal" if rules.zeros_disclosive else ""
@@ -73,7 +81,10 @@ def summary(suppressions: Iterable[Suppression], rules: Rules) -> str:
         {CURVE} if any(s.table in CURVE_TABLES for s in suppressions) else set()
     )
     values = {"m": m, "n": rules.dominance_n, "k": fmt.percent(100 * rules.dominance_k, 0), "df": rules.min_residual_df}
-    text += [REASON_TEXTS[r].format(**values) for r in (SECONDARY, DERIVED, MAGNITUDE, MODEL, CURVE) if r in reasons]
+    for reason in (r for r in (SECONDARY, DERIVED, MAGNITUDE, MODEL, CURVE) if r in reasons):
+        text.append(REASON_TEXTS[reason].format(**values))
+        if reason == SECONDARY:
+            text.append(METHOD_TEXTS[method])
     if reasons & {PRIMARY, SECONDARY}:
         text.append("Welke cel om welke reden ontbreekt, vermelden we niet: ook dat zou iets verraden.")
     return " ".join(text)
@@ -99,6 +110,6 @@ class Note:
         )
 
 
-def note(suppressions: Iterable[Suppression], rules: Rules) -> Note:
+def note(suppressions: Iterable[Suppression], rules: Rules, method: str = EXACT) -> Note:
     """The chapter's box on what was held back (:func:`summary`)."""
-    return Note(summary(suppressions, rules))
+    return Note(summary(suppressions, rules, method))
