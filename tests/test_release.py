@@ -4,9 +4,11 @@ changed and the data they were built on; the work after them says so; and a reco
 is rebuilt exactly from its commit in a clone without tags."""
 
 import functools
+import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -101,18 +103,30 @@ def release_cmd(repo, version, test_command="true"):
 def two_releases(repo):
     first = release_cmd(repo, "0.2.0")
     assert first.returncode == 0, first.stdout + first.stderr
-    # a new extract: 30 fewer persons in the WGW programme group; a release refuses the chapter
-    # until it is rebuilt on it
+    # a new extract: 30 fewer persons in the WGW programme group. Put into the repository's data,
+    # it makes the chapter stale: a release refuses it until the chapter is rebuilt on it
     csv = repo / "data" / "synthetic" / "wgw" / "register.csv"
     register = pd.read_csv(csv, dtype=str, keep_default_na=False)
-    register.drop(register.index[register["group"] == "programme"][:30]).to_csv(csv, index=False)
+    smaller = register.drop(register.index[register["group"] == "programme"][:30])
+    smaller.to_csv(csv, index=False)
     git(repo, "commit", "-q", "-am", "new extract")
     stale = release_cmd(repo, "0.3.0")
-    assert stale.returncode == 1 and "wgw/effect_study is not current (register.csv changed)" in stale.stderr
-    assert evalbook(repo, "build", "--no-html").returncode == 0
-    git(repo, "commit", "-q", "-am", "chapters on the new extract")
+    assert stale.returncode == 1 and "wgw/effect_study is not current (register.csv changed" in stale.stderr
+    git(repo, "revert", "--no-edit", "HEAD")
+    # kept outside the repository, as real data is: the chapter is rerun on it and released as built
+    extract = repo.parent / "extract"
+    shutil.copytree(repo / "data" / "synthetic" / "wgw", extract / "wgw")
+    smaller.to_csv(extract / "wgw" / "register.csv", index=False)
+    rerun = evalbook(
+        repo, "build", "--no-html", "--programme", "wgw", "--chapter", "effect_study", "--data-dir", str(extract)
+    )
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    git(repo, "commit", "-q", "-am", "chapter on the new extract")
+    built_on = (repo / "book" / "wgw" / "effect_study.ipynb").read_bytes()
     second = release_cmd(repo, "0.3.0")
     assert second.returncode == 0, second.stdout + second.stderr
+    # the release published the chapter as built on the extract: not rerun on the embedded data
+    assert git(repo, "show", "v0.3.0:book/wgw/effect_study.ipynb") == built_on.decode()
     return repo
 
 
@@ -131,9 +145,16 @@ def test_releases_are_recorded_tagged_archived_and_followed_by_development(two_r
         assert (repo / "_build" / "versions" / record.version / release.ARCHIVE_STAMP).read_text().strip() == (
             record.commit
         )
-    # the data each release was built on: the register changed between them, the pool did not
+    # the data each release was built on: 0.3.0 on the extract outside the repository
     first, second = (r.data for r in recorded)
-    assert first["wgw/register.csv"] != second["wgw/register.csv"]
+    assert (
+        second["wgw/register.csv"]
+        == hashlib.sha256((repo.parent / "extract" / "wgw" / "register.csv").read_bytes()).hexdigest()
+    )
+    assert (
+        first["wgw/register.csv"]
+        == hashlib.sha256((repo / "data" / "synthetic" / "wgw" / "register.csv").read_bytes()).hexdigest()
+    )
     assert first["wgw/pool.csv"] == second["wgw/pool.csv"]
     assert git(repo, "status", "--porcelain") == ""
 

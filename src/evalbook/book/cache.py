@@ -112,13 +112,15 @@ class Key:
         return {"key": self.digest, "parts": self.parts}
 
 
-def chapter_key(chapter: config.ChapterSpec, parameters: dict, root: Path | None = None) -> Key:
-    """The cache key of running ``chapter`` with ``parameters`` now."""
-    root = root or paths.repo_root()
+CODE_PARTS = ("template", "configuration", "code", "environment")  # what a chapter runs, whatever its data
+
+
+def code_parts(chapter: config.ChapterSpec, root: Path) -> dict:
+    """The parts of a chapter's key that do not depend on its parameters and data
+    (:data:`CODE_PARTS`): its template, configuration, code and environment now."""
     template = chapter.template
-    parts = {
+    return {
         "template": sha256_file(root / template.source),
-        "parameters": _sha256_text(_canonical({"part": chapter.part.key, "parameters": parameters})),
         "configuration": _sha256_text(
             _canonical(
                 {
@@ -129,9 +131,22 @@ def chapter_key(chapter: config.ChapterSpec, parameters: dict, root: Path | None
                 }
             )
         ),
-        "inputs": input_digests(chapter, parameters, root),
         "code": code_digests(root, root / template.source),
         "environment": environment_digest(root),
+    }
+
+
+def chapter_key(chapter: config.ChapterSpec, parameters: dict, root: Path | None = None) -> Key:
+    """The cache key of running ``chapter`` with ``parameters`` now."""
+    root = root or paths.repo_root()
+    code = code_parts(chapter, root)
+    parts = {
+        "template": code["template"],
+        "parameters": _sha256_text(_canonical({"part": chapter.part.key, "parameters": parameters})),
+        "configuration": code["configuration"],
+        "inputs": input_digests(chapter, parameters, root),
+        "code": code["code"],
+        "environment": code["environment"],
     }
     return Key(_sha256_text(_canonical(parts)), parts)
 

@@ -39,7 +39,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..core.errors import ReleaseError
+from ..core.errors import EvalbookError, ReleaseError
 from ..report import format as fmt
 from . import cache, config, html, records
 from .records import git, parse
@@ -88,22 +88,36 @@ def set_version(root: Path, version: str, released: str | None = None) -> None:
 
 def built_chapters(root: Path) -> dict[str, dict]:
     """The key metadata of every executed chapter, by label; :class:`ReleaseError` when one is
-    missing or no longer current with the parameters (and data) it was built with."""
+    missing or was built with another template, configuration, code or environment than
+    today's. Its parameters and data are what it records (a rerun on data outside the
+    repository included): the release publishes the chapter as built and records that data."""
     found = {}
     for job in config.jobs(config.load(root)):
-        notebook = root / "book" / f"{job.label}.ipynb"
-        recorded = cache.recorded(notebook)
-        if recorded is None:
+        recorded = cache.recorded(root / "book" / f"{job.label}.ipynb")
+        if recorded is None or "parts" not in recorded:
             raise ReleaseError(f"{job.label} is not built: run `evalbook build` first")
-        parameters = json.loads(notebook.read_text(encoding="utf-8"))["metadata"]["papermill"]["parameters"]
-        reason = cache.why_stale(cache.chapter_key(job.chapter, parameters["parameters"], root), recorded)
-        if reason:
+        now = cache.code_parts(job.chapter, root)
+        changed = [part for part in cache.CODE_PARTS if recorded["parts"].get(part) != now[part]]
+        changed += [f"{name}" for name in _changed_inputs(job, root, recorded["parts"].get("inputs", {}))]
+        if changed:
             raise ReleaseError(
-                f"{job.label} is not current ({reason}): rebuild it with the parameters and data it is "
-                "to be released with, commit, and release again"
+                f"{job.label} is not current ({', '.join(changed)} changed since it was built): rebuild it with the "
+                "parameters and data it is to be released with, commit, and release again"
             )
         found[job.label] = recorded
     return found
+
+
+def _changed_inputs(job: config.Job, root: Path, built_on: dict) -> list[str]:
+    """The input files of a chapter that differ from those it was built on, where they are at
+    hand (data outside this machine's view, "eigen data", is taken as recorded)."""
+    notebook = json.loads((root / "book" / f"{job.label}.ipynb").read_text(encoding="utf-8"))
+    parameters = notebook["metadata"].get("papermill", {}).get("parameters", {}).get("parameters", job.parameters)
+    try:
+        now = cache.input_digests(job.chapter, parameters, root)
+    except EvalbookError:
+        return []
+    return sorted(name for name in set(now) | set(built_on) if now.get(name) != built_on.get(name))
 
 
 def data_fingerprints(chapters: dict[str, dict]) -> dict[str, str | None]:
