@@ -17,6 +17,7 @@ the repository; planted leaks show it finds what it should.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import math
@@ -34,8 +35,6 @@ from evalbook.chapters import phone_survey as survey_chapter
 from evalbook.chapters import wwatwork_effect as wwatwork_chapter
 from evalbook.core.rounding import printed_interval, round_half_up
 from evalbook.core.vocabulary import ARMS, EVERYONE
-from evalbook.disclosure import effect as effect_gate
-from evalbook.disclosure import effect_cells
 from evalbook.disclosure.attacker import intervals, leaks
 from evalbook.disclosure.linked import CountSystem, Relation
 from evalbook.disclosure.policy import Rules
@@ -519,14 +518,23 @@ def test_a_planted_leak_is_found():
     assert {("k", "team6", "parttime", "control"), ("k", "oap", "parttime", "control")} <= set(found["cell"])
 
 
-def test_a_gate_that_forgets_the_unweighted_means_is_caught(monkeypatch):
+def test_a_gate_that_forgets_the_unweighted_means_is_caught():
     """Route 3's totals as unweighted means of the four target groups, beside the pooled total
-    and the groups shown, give hidden counts back; a gate blind to them releases a leak."""
+    and the groups shown, give hidden counts back; printed where the gate held them back (as
+    a gate blind to them would print them), the attacker finds the leak."""
     study, released, rules = effect_run("route3")
     assert any(s.table == "comparison" for s in released.suppressions)  # the real gate hid some means
-    monkeypatch.setattr(effect_cells, "_with_unweighted", lambda system, study, parts: system)
-    monkeypatch.setattr(effect_cells, "_with_means", lambda system, study, parts: system)
-    blind = effect_gate.release(study, rules)
+    table = released.table.copy()
+    for column in ("um_programme", "um_control"):
+        table[column] = study.table[column]
+    comparison = released.comparison.copy()
+    total = comparison["subgroup"].isna() & comparison["group"].isin(ARMS)
+    total &= comparison["quantity"].isin(study.total_means.index)
+    comparison.loc[total, "reproduced"] = [
+        study.total_means.at[q, g]
+        for q, g in zip(comparison.loc[total, "quantity"], comparison.loc[total, "group"], strict=True)
+    ]
+    blind = dataclasses.replace(released, table=table, comparison=comparison)
     found = effect_attack(effect_report.download_table(blind), study, blind, rules)
     assert not found.empty and any(cell[1] in ("team6", "oap") for cell in found["cell"])
 

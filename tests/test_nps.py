@@ -111,12 +111,12 @@ def test_the_gate_suppresses_a_row_with_a_small_category():
     # its row, costs four cells), and a second cell of everyone's row, the passives (4). Six cells;
     # Zuid's 1 then lies anywhere in 0..3.
     assert {(s.table, s.row, s.column, s.reason) for s in released.suppressions} == {
-        ("nps", "team/zuid", "detractors", PRIMARY),
-        ("nps", "period/2017-08", "detractors", PRIMARY),
-        ("nps", "team/zuid", "passives", SECONDARY),
-        ("nps", "period/2017-08", "passives", SECONDARY),
-        ("nps", "total/total", "detractors", SECONDARY),
-        ("nps", "total/total", "passives", SECONDARY),
+        ("nps", "team/zuid", "k_detractors", PRIMARY),
+        ("nps", "period/2017-08", "k_detractors", PRIMARY),
+        ("nps", "team/zuid", "k_passives", SECONDARY),
+        ("nps", "period/2017-08", "k_passives", SECONDARY),
+        ("nps", "total/total", "k_detractors", SECONDARY),
+        ("nps", "total/total", "k_passives", SECONDARY),
     }
     assert released.overall["suppressed"].all() and pd.isna(released.overall.loc[0, "nps"])
     assert released.overall.loc[0, "n"] == 12 and released.overall.loc[0, "k_promoters"] == 5

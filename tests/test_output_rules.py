@@ -55,10 +55,12 @@ def test_steps_are_merged_until_they_hold_the_minimum():
     steps = no_censoring_curve()
     assert list(steps["at_risk"]) == [30, 30, 26, 23, 18, 16, 6]  # day 0, 1, 2, 3, 5, 8, 9
     shown = release_curve(steps, by="group")
-    # days 1-3 merge into one step of 12 (S = 18/30 = 0.6), days 5 and 8 into one of 12
-    # (S = 6/30 = 0.2); on day 9 only 6 are at risk: the curve stops
-    assert list(shown["time"]) == [0, 3, 8]
-    assert list(shown["survival"]) == pytest.approx([1.0, 0.6, 0.2])
+    # days 1-3 merge into one step of 12 (S = 18/30 = 0.6), days 5 and 8 into one of 12; on
+    # day 9 only 6 are at risk: the curve stops. The 3 exits of day 9 would then follow from
+    # the table's 27 in all minus the 24 of the steps: the step of day 8 goes into that
+    # remainder (15), which is not shown
+    assert list(shown["time"]) == [0, 3]
+    assert list(shown["survival"]) == pytest.approx([1.0, 0.6])
     assert list(shown.columns) == ["group", "time", "survival"]  # no counts at risk, no event counts
 
 
@@ -68,7 +70,8 @@ def test_a_remainder_below_the_minimum_is_not_shown_and_flat_rows_are_kept_when_
     )
     assert list(release_curve(base)["time"]) == [0, 4, 6, 7]  # the end of follow-up, nothing pending
     tail = base.assign(events=[0, 10, 2, 0])
-    assert list(release_curve(tail)["time"]) == [0, 4]  # 2 events pending: nothing after day 4 is exact
+    # 2 exits after day 4 would follow from the total of 12: one step of 12 at the end instead
+    assert list(release_curve(tail)["time"]) == [0, 7]
 
 
 def test_small_groups_and_groups_with_few_events_show_no_curve():
@@ -90,8 +93,11 @@ def test_competing_causes_close_a_step_only_when_every_cause_is_safe():
         }
     )
     shown = release_curve(steps, events=("events_work", "events_other"))
-    # day 1: (6, 1); day 2: (11, 1) - the single 'other' exit still pending; day 3: (11, 10): a step
-    assert list(shown["time"]) == [0, 3]
+    # day 1: (6, 1); day 2: (11, 1) - the single 'other' exit still pending; day 3: (11, 10): a
+    # step, but then the 3 exits to work of day 4 would follow from the totals (14, 10): one
+    # step of (14, 10) on day 4 instead
+    assert list(shown["time"]) == [0, 4]
+    assert list(shown["cif_work"]) == pytest.approx([0, 0.14])
     assert list(shown["cif_other"]) == pytest.approx([0, 0.1])
 
 
@@ -109,7 +115,9 @@ def test_step_table_counts_causes():
 
 
 def test_the_minimum_is_a_parameter():
-    assert list(release_curve(no_censoring_curve(), Rules(min_cell_size=5), by="group")["time"]) == [0, 2, 3, 8]
+    # exits 4, 3, 5, 2, 10, 3 on days 1, 2, 3, 5, 8, 9 (6 at risk on day 9: enough for 5): steps
+    # of 7 (day 2), 5 (day 3) and 12 (day 8) leave 3; merged, days 5-9 make one step of 15
+    assert list(release_curve(no_censoring_curve(), Rules(min_cell_size=5), by="group")["time"]) == [0, 2, 3, 9]
 
 
 BALANCED = [12, 9, 15, 11, 10, 14, 8, 13, 9, 11]
@@ -233,3 +241,32 @@ def test_an_adjusted_effect_needs_the_residual_degrees_of_freedom(min_df, shown)
     assert pd.notna(out["diff"])  # the means themselves pass the magnitude rules
     assert pd.notna(out["ame"]) == shown
     assert (out["reason"] == adjusted.TOO_FEW_ROWS) != shown
+
+
+@pytest.mark.slow  # runs a chapter's study
+def test_the_wgw_curves_track_the_estimate_and_end_where_the_table_says():
+    """WGW as embedded (issue 21): before, the programme group's curve stayed at 100% until day
+    97 (its first step held 20 exits, 10 per route) and stopped on day 164 with some 250 still
+    at risk. Now each step of the Kaplan–Meier curve holds at least 10 exits and fewer than 30
+    (a step of about 10, or the last step merged with a rest of fewer than 10), the first
+    comes after the first 10 exits, and both curves end on the last day of follow-up at one
+    minus the table's outflow share; the caption says so and no longer claims that a curve
+    stops where fewer than 10 remain."""
+    from conftest import effect_study
+    from evalbook.report import effect_figures
+
+    study, rules = effect_study("wgw")
+    released = effect_gate.release(study, rules)
+    m = rules.min_cell_size
+    table = released.total.set_index("outcome").loc["outflow"]
+    for group, curve in released.km.groupby("group"):
+        raw = study.km[study.km["group"] == group]
+        n = raw["at_risk"].iloc[0]
+        exits = np.rint(n * (1 - curve["survival"].to_numpy())).astype(int)  # nobody censored before the end
+        assert (np.diff(exits) >= m).all() and (np.diff(exits) < 3 * m).all()
+        first = raw.loc[np.rint(n * (1 - raw["survival"])) >= m, "days"].iloc[0]
+        assert curve["days"].iloc[1] == first
+        assert curve["days"].iloc[-1] == raw["days"].max() == released.curve_end
+        assert curve["survival"].iloc[-1] == pytest.approx(1 - table[f"value_{group}"] / 100)
+    note = effect_figures.curve_note(released)
+    assert "stopt" not in note and "eindigen bij de uitstroom in de tabel" in note

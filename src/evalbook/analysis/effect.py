@@ -102,8 +102,11 @@ class EffectStudy:
     means of the target groups, those means (index outcome, a column per group), else None;
     ``km``, ``cif`` (with intervals), ``log_rank``: time to outflow (everyone); ``assumptions``: the
     assumptions with their parsed ``quantity, group, target_group, kind``; ``persons``: the
-    per-person outcomes everything was computed from (:func:`with_covariates`), which the gate's
-    magnitude rules read.
+    per-person outcomes everything was computed from (:func:`with_covariates`, indexed by
+    person id), which the gate's magnitude rules read; ``pairs``: the matched pairs Γ was
+    computed from (``programme_id, control_id``, indexing ``persons``; None without them) and
+    ``pool``: the candidate pool (None without one), both for the gate's lineage of Γ and of
+    the balance table.
     """
 
     table: pd.DataFrame
@@ -123,6 +126,8 @@ class EffectStudy:
     target_groups: list[str] = field(default_factory=list)  # present, in the configured order
     missing: list[str] = field(default_factory=list)  # configured but absent from the data
     total_means: pd.DataFrame | None = None
+    pairs: pd.DataFrame | None = None
+    pool: pd.DataFrame | None = None
 
 
 def analyse(
@@ -146,7 +151,9 @@ def analyse(
     if published_total not in PUBLISHED_TOTALS:
         raise ValueError(f"published_total must be one of {', '.join(PUBLISHED_TOTALS)}, got {published_total!r}")
     chosen = selection(outcomes_shown, outflow_measure)
-    persons = with_covariates(register, follow_up_months, outflow_measure=outflow_measure)
+    persons = with_covariates(register, follow_up_months, outflow_measure=outflow_measure).set_index(
+        register["person_id"]
+    )
     found = [t for t in persons["target_group"].dropna().unique() if t != TOTAL]
     present = [t for t in target_groups if t in found] + sorted(t for t in found if t not in target_groups)
     missing = [t for t in target_groups if t not in found]
@@ -168,10 +175,9 @@ def analyse(
         parts.append(part)
     table = pd.concat(parts, ignore_index=True)
     table.insert(table.columns.get_loc("mde"), "p_holm", holm(table["p_value"]))
-    everyone = persons.set_index(register["person_id"])
     matched = balance(register, pool)
     pairs = matching.match(pool) if matched.reproduces_register else None
-    extra = [checks.sensitivity_table(everyone, chosen, pairs, alpha)]
+    extra = [checks.sensitivity_table(persons, chosen, pairs, alpha)]
     if present:
         extra.append(checks.stratified_table(persons, chosen, present, alpha))
     for part in extra:
@@ -205,6 +211,8 @@ def analyse(
         target_groups=present,
         missing=missing,
         total_means=_total_means(table) if unweighted else None,
+        pairs=pairs,
+        pool=pool,
     )
 
 
@@ -346,6 +354,15 @@ def adjusted_effect(
     if min(min(int(g.sum()), int((~g).sum())) for g in groups) < min_events:
         return adjusted.failed(TOO_FEW_EVENTS)
     return adjusted.logit_ame(rows[:, -1], distinct, treated, alpha, weights=counts.to_numpy())
+
+
+def adjusted_spread(frame: pd.DataFrame, outcome: Outcome, covariates=COVARIATES) -> np.ndarray:
+    """Each person's share of the squared standard error of the adjusted effect of a mean
+    outcome (:func:`evalbook.stats.adjusted.hc3_contributions` on :func:`adjusted_effect`'s
+    design): what the interval and p-value of that effect carry of each person's value."""
+    data = frame[frame[outcome.name].notna()]
+    x = design(data, covariates)
+    return adjusted.hc3_contributions(data[outcome.name], x.to_numpy(), x.columns.get_loc("treated"))
 
 
 def adjusted_table(

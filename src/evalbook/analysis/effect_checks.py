@@ -64,9 +64,8 @@ def sensitivity_table(
             row |= {"rr": e.ratio, "rr_low": e.low, "rr_high": e.high, "e_value": e.e_value}
             row["e_value_limit"] = e.e_value_limit
         if pairs is not None:
-            values = frame[o.name].astype(float)
-            sign = np.sign(values[frame["group"] == GROUPS[0]].mean() - values[frame["group"] == GROUPS[1]].mean())
-            d = sign * (values.loc[pairs["programme_id"]].to_numpy() - values.loc[pairs["control_id"]].to_numpy())
+            sign = direction(frame, o.name)
+            d = sign * paired_differences(frame, pairs, o.name)
             if sign == 0:
                 row["gamma"] = 1.0
             elif o.kind == "proportion":
@@ -76,6 +75,47 @@ def sensitivity_table(
         rows.append(row)
     columns = ["outcome", "rr", "rr_low", "rr_high", "e_value", "e_value_limit", "gamma"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def direction(frame: pd.DataFrame, name: str) -> float:
+    """The sign of the difference in mean of ``name``, programme minus control (everyone)."""
+    values = frame[name].astype(float)
+    return float(np.sign(values[frame["group"] == GROUPS[0]].mean() - values[frame["group"] == GROUPS[1]].mean()))
+
+
+def paired_differences(frame: pd.DataFrame, pairs: pd.DataFrame, name: str) -> np.ndarray:
+    """Per matched pair, the programme person's value of ``name`` minus the control person's
+    (``frame`` indexed by person id, ``pairs``: ``programme_id, control_id``)."""
+    values = frame[name].astype(float)
+    return values.loc[pairs["programme_id"]].to_numpy() - values.loc[pairs["control_id"]].to_numpy()
+
+
+PAIR_CELLS = {  # the cells of the matched-pair table that :func:`pair_cells` counts, by kind of outcome
+    "proportion": ("both", "programme_only", "control_only", "neither", "unmatched_yes", "unmatched_no"),
+    "mean": ("positive", "negative", "zero"),
+}
+
+
+def pair_cells(frame: pd.DataFrame, pairs: pd.DataFrame, name: str, kind: str) -> dict[str, int]:
+    """The matched-pair table of one outcome, the cells Γ is a function of (:data:`PAIR_CELLS`):
+    for a yes/no outcome the pairs in which both, only the programme person, only the control
+    person or neither had it, and the programme persons without a pair with and without it;
+    for a mean the pairs whose difference (programme minus control) is positive, negative or
+    zero. ``frame`` indexed by person id."""
+    d = paired_differences(frame, pairs, name)
+    if kind == "mean":
+        return {"positive": int((d > 0).sum()), "negative": int((d < 0).sum()), "zero": int((d == 0).sum())}
+    values = frame[name].astype(float)
+    x, y = values.loc[pairs["programme_id"]].to_numpy(), values.loc[pairs["control_id"]].to_numpy()
+    unmatched = values[(frame["group"] == GROUPS[0]) & ~frame.index.isin(pairs["programme_id"])]
+    return {
+        "both": int(((x == 1) & (y == 1)).sum()),
+        "programme_only": int(((x == 1) & (y == 0)).sum()),
+        "control_only": int(((x == 0) & (y == 1)).sum()),
+        "neither": int(((x == 0) & (y == 0)).sum()),
+        "unmatched_yes": int((unmatched == 1).sum()),
+        "unmatched_no": int((unmatched == 0).sum()),
+    }
 
 
 def other_reading(

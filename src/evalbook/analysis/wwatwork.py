@@ -174,6 +174,24 @@ def comparison(figures: pd.DataFrame, figure_ids, reproduced: pd.DataFrame) -> p
 OVP_GROUPS = ("total", "coached", "not_coached", *REGIONS)
 
 
+def ovp_masks(cohort: pd.DataFrame) -> dict[str, pd.Series]:
+    """Per group of :data:`OVP_GROUPS`, its persons."""
+    coached = cohort["coached"].astype(bool)
+    return {
+        "total": pd.Series(True, index=cohort.index),
+        "coached": coached,
+        "not_coached": ~coached,
+        **{r: cohort["region"] == r for r in REGIONS},
+    }
+
+
+def predictions(cohort: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Per group of :data:`OVP_GROUPS`, its persons' predicted probabilities of Bijstand inflow:
+    the contributions to the predicted inflow and (as ``p(1-p)``) to its variance, which the
+    disclosure gate checks with the magnitude rules."""
+    return {name: cohort.loc[m, "predicted_inflow"].astype(float).to_numpy() for name, m in ovp_masks(cohort).items()}
+
+
 def observed_vs_predicted(cohort: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     """Realised Bijstand inflow against the sum of UWV's predicted probabilities, per group
     (:data:`OVP_GROUPS`). True counts ``n`` and ``k``.
@@ -184,13 +202,7 @@ def observed_vs_predicted(cohort: pd.DataFrame, alpha: float = 0.05) -> pd.DataF
     matching two-sided p-value; the prediction itself is taken as known.
     """
     z = stats.norm.ppf(1 - alpha / 2)
-    coached = cohort["coached"].astype(bool)
-    masks = {
-        "total": pd.Series(True, index=cohort.index),
-        "coached": coached,
-        "not_coached": ~coached,
-        **{r: cohort["region"] == r for r in REGIONS},
-    }
+    masks = ovp_masks(cohort)
     rows = []
     for name in OVP_GROUPS:
         p = cohort.loc[masks[name], "predicted_inflow"].astype(float).to_numpy()
@@ -227,6 +239,7 @@ class CohortStudy:
     first_month: pd.Timestamp
     last_month: pd.Timestamp
     months: int
+    predictions: dict[str, np.ndarray] | None = None  # :func:`predictions`, for the gate's magnitude rules
 
 
 def analyse(cohort: pd.DataFrame, published_figures: pd.DataFrame, alpha: float = 0.05) -> CohortStudy:
@@ -241,6 +254,7 @@ def analyse(cohort: pd.DataFrame, published_figures: pd.DataFrame, alpha: float 
         first_month=month.min(),
         last_month=month.max(),
         months=int(month.dt.to_period("M").nunique()),
+        predictions=predictions(cohort),
     )
 
 

@@ -12,24 +12,28 @@ the list of what it held back (:class:`~evalbook.disclosure.cells.Suppression`).
    outcomes. :func:`~evalbook.disclosure.linked.protect` hides every count or complement below
    the minimum cell size (zeros too, by default) and the cheapest further cells so that no
    hidden count can be narrowed to an interval shorter than the minimum from all of it.
-2. **Means** of registered contacts are magnitudes: shown from at least the minimum number of
-   persons and when the two largest contributions make up at most ``dominance_k`` of the sum
-   (:func:`~evalbook.disclosure.magnitude.protect_means`, which also keeps the pooled mean and
-   the target groups' means from giving a hidden one back).
-3. **Derived figures** come from released cells only: a share needs its ``k`` and ``n``; the
-   difference, its interval and p, the adjusted effect, the risk ratio, E-values and Γ need
-   both arms, the minimum detectable effect the group sizes and the control group's share (and
-   is shown only with its comparison), the stratified (CMH) test every target group, the
-   unweighted means' difference both unweighted means (cells of the system); the Holm
-   correction counts hidden tests with p = 1
-   (:func:`~evalbook.disclosure.cells.released_holm`); the adjusted effect (a regression) also
-   needs ``min_residual_df`` residual degrees of freedom; the published-versus-reproduced
+2. **Beside the counts** (:mod:`.effect_lineage`): the means of registered contacts and the
+   sums of squared deviations that their intervals, t-tests and MDEs carry are magnitudes
+   (shown from at least the minimum number of persons, when the two largest contributions
+   make up at most ``dominance_k`` of the sum and the rest at least ``p_ratio`` of the
+   largest; the pooled cells and the target groups' kept from giving a hidden one back); an
+   adjusted effect needs ``min_residual_df`` residual degrees of freedom and its interval the
+   magnitude rules on the persons' shares of its variance; Γ rests on the matched-pair table
+   (a small count system of its own); a target group's largest |SMD| on its balance counts.
+3. **Lineage**: every column of the outcome table declares the cells its figure in a row rests
+   on (:func:`~evalbook.disclosure.effect_lineage.outcome_rules`) and is released only when
+   all of them are released or protected (:func:`~evalbook.disclosure.lineage.release_frame`):
+   a share needs its ``k`` and ``n``, a difference with its interval and p both arms (and
+   their spread, for a mean), the MDE the group sizes and the control group's count (or both
+   spreads), the stratified (CMH) test and the interval of the unweighted means every target
+   group; the Holm correction counts hidden tests with p = 1
+   (:func:`~evalbook.disclosure.cells.released_holm`); the published-versus-reproduced
    comparison is rebuilt from the released table, an unweighted mean only where its cell was
    released, a figure or claim in the other reading of outflow only with that reading's cells
    (``p_value_alt``); a pooled-reading bound only with every group size it rests on.
 4. **Curves** (Kaplan–Meier and cumulative incidence) by
-   :func:`~evalbook.disclosure.curves.release_survival`; the log-rank test only when each
-   group has at least the minimum of persons with and without outflow.
+   :func:`~evalbook.disclosure.curves.release_survival`, an arm's only with its exits (in all
+   and per route) released; the log-rank test only with both arms' exits and non-exits.
 5. **Assumptions** (a hidden output is published too): an assumed value only where the cell
    it fixes is shown; the reasons, free text that may restate any assumed value in words,
    only when no assumed value is held back.
@@ -51,18 +55,18 @@ from ..analysis.effect import (
     RETURNED,
     TOTAL,
     TOTAL_OUTSIDE_PARTS,
-    Balance,
     Conflict,
     EffectStudy,
 )
 from ..core.errors import DisclosureError
 from ..stats import adjusted
 from ..stats.survival import LogRank
-from .cells import CURVE, DERIVED, MAGNITUDE, MODEL, Suppression, mask, released_holm
+from . import effect_lineage as lineage
+from .cells import CURVE, DERIVED, MODEL, Suppression, released_holm
 from .curves import release_survival
 from .effect_cells import BALANCE_GROUPS, EffectCells, effect_system
-from .linked import EXACT, SECONDARY, Protection, protect
-from .magnitude import check_model, protect_means
+from .lineage import PUBLIC, Ledger, Rule, release_comparison, release_frame
+from .linked import EXACT, protect
 from .policy import DEFAULT_RULES, Rules
 
 # The outcome table's columns by how they are released (a column the gate does not know is refused):
@@ -102,7 +106,6 @@ KNOWN = (
     *OTHER_READING,
     *OTHER_READING_STATISTICS,
 )
-MDE_INPUTS = {"proportion": ("n_programme", "n_control", "value_control"), "mean": ("n_programme", "n_control")}
 TOTAL_WEIGHT = 2.0  # hiding a figure about everyone costs two of a target group's: rather a detail than a headline
 # parameters of the adjusting regression: constant, treatment, one per covariate, education as indicators
 MODEL_PARAMETERS = 2 + len(COVARIATES) - 1 + len(EDUCATION_LEVELS) - 1
@@ -128,7 +131,8 @@ class ReleasedEffectStudy:
     missing and a ``suppressed`` column; ``comparison``: every published figure beside its
     released reproduction (:func:`evalbook.analysis.published.side_by_side`) with the
     released p-value of the comparison it labels (``reproduced_p``); ``km``, ``cif``: the
-    released curves (no numbers at risk)."""
+    released curves (no numbers at risk); ``curve_end``: the last day of follow-up (where a
+    curve that does not stop early ends)."""
 
     table: pd.DataFrame
     comparison: pd.DataFrame
@@ -148,6 +152,7 @@ class ReleasedEffectStudy:
     missing: list[str] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
     suppression_method: str = EXACT  # how the counts were protected (:attr:`Protection.method`)
+    curve_end: int | None = None
 
     @property
     def total(self) -> pd.DataFrame:
@@ -167,24 +172,25 @@ def release(study: EffectStudy, rules: Rules = DEFAULT_RULES) -> ReleasedEffectS
     cells = effect_system(study)
     headline = {key: TOTAL_WEIGHT for key in cells.system.cells if key[0] in ("n", "k", "k_alt") and key[1] == TOTAL}
     protection = protect(cells.system, rules, weights=headline)
-    means = _protect_means(study, rules)
-    table, held = _outcome_table(study.table, cells, protection, means, rules)
-    comparison, more = _comparison(study, table, cells, protection, means)
+    ledger = (
+        Ledger(frozenset(cells.system.cells), dict(protection.suppressed))
+        | lineage.magnitude_ledger(study, rules)
+        | lineage.model_ledger(study, MODEL_PARAMETERS, rules)
+        | lineage.pair_ledger(study, cells, set(protection.suppressed), rules)
+        | lineage.balance_group_ledger(study, cells, set(protection.suppressed), rules)
+    )
+    table, held = _outcome_table(study, cells, ledger)
+    comparison, more = _comparison(study, table, cells, ledger)
     held += more
-    conflicts, more = _conflicts(study.conflicts, table)
+    conflicts, more = _conflicts(study.conflicts, cells, ledger)
     held += more
-    km, cif = release_survival(study.km, study.cif, rules)
-    held += [
-        Suppression(name, str(group), "days", CURVE)
-        for name, raw, shown in (("km", study.km, km), ("cif", study.cif, cif))
-        for group, rows in raw.groupby("group", sort=False)
-        if len(rows) > (shown["group"] == group).sum()
-    ]
-    log_rank, more = _log_rank(study, rules)
+    km, cif, more = _curves(study, cells, ledger, rules)
     held += more
-    balance, more = _balance(study.balance, cells, protection)
+    log_rank, more = _log_rank(study, cells, ledger)
     held += more
-    assumptions, more = _assumptions(study.assumptions, cells, protection, means)
+    balance, more = _balance(study, cells, ledger)
+    held += more
+    assumptions, more = _assumptions(study.assumptions, cells, ledger)
     held += more
     return ReleasedEffectStudy(
         table=table,
@@ -205,111 +211,30 @@ def release(study: EffectStudy, rules: Rules = DEFAULT_RULES) -> ReleasedEffectS
         missing=study.missing,
         suppressions=held,
         suppression_method=protection.method,
+        curve_end=int(study.km["days"].max()) if len(study.km) else None,
     )
 
 
-def _protect_means(study: EffectStudy, rules: Rules) -> dict:
-    """The mean outcomes to hide, keyed ``(target group, outcome, arm)``, with their reasons."""
-    table, persons = study.table, study.persons
-    names = list(dict.fromkeys(table.loc[table["kind"] == "mean", "outcome"]))
-    scopes = list(dict.fromkeys(table["target_group"]))
-    values = {}
-    for scope in scopes:
-        rows = persons if scope == TOTAL else persons[persons["target_group"] == scope]
-        for arm in GROUPS:
-            for name in names:
-                values[(scope, name, arm)] = rows.loc[rows["group"] == arm, name].dropna().to_numpy(float)
-    parts = [s for s in scopes if s != TOTAL]
-    relations = (
-        [((TOTAL, name, arm), [(s, name, arm) for s in parts]) for name in names for arm in GROUPS] if parts else []
-    )
-    return protect_means(values, relations, rules)
-
-
-def _outcome_table(
-    raw: pd.DataFrame, cells: EffectCells, protection: Protection, means: dict, rules: Rules
-) -> tuple[pd.DataFrame, list[Suppression]]:
-    """The outcome table with every hidden cell missing, the figures that rest on one missing
-    too, the Holm correction over the released tests and the model rule."""
-    out = raw.copy()
-    counts = [c for c in (*COUNTS, *OTHER_READING) if c in out and c.startswith(("n_", "k_"))]
-    out[counts] = out[counts].astype(float)
-    held = []
+def _outcome_table(study: EffectStudy, cells: EffectCells, ledger: Ledger) -> tuple[pd.DataFrame, list[Suppression]]:
+    """The outcome table with every figure whose lineage is not released missing
+    (:func:`~evalbook.disclosure.effect_lineage.outcome_rules`), the Holm correction over the
+    released tests and the reason of an adjusted effect the model rule holds back."""
+    raw = study.table
     names = [f"{t}/{o}" for t, o in zip(raw["target_group"], raw["outcome"], strict=True)]
-    for i, r in raw.iterrows():
-        for column, reason in _hidden_cells(r, cells, protection, means).items():
-            if column in raw and pd.notna(r[column]):
-                out.at[i, column] = np.nan
-                held.append(Suppression("outcomes", names[i], column, reason))
-    shown = out[[f"{c}_{arm}" for c in ("n", "value") for arm in GROUPS]].notna().all(axis=1)
-    out["p_holm"] = released_holm(raw["p_value"], shown)
-    depends = {c: shown for c in STATISTICS if c in raw and c != "p_holm"}
-    depends["mde"] = shown & pd.Series(  # with the comparison it belongs to, as the chapter says
-        [out.loc[i, list(MDE_INPUTS[k])].notna().all() for i, k in zip(out.index, out["kind"], strict=True)],
-        index=out.index,
-    )
+    out, held = release_frame(raw, lineage.outcome_rules(cells, study), ledger, "outcomes", names, LABELS)
+    out["p_holm"] = released_holm(raw["p_value"], out["p_value"].notna())
     if "ame" in raw:
-        fits = pd.Series(
-            [
-                pd.isna(a) or check_model(n1 + n0 - MODEL_PARAMETERS, rules).ok
-                for n1, n0, a in zip(raw["n_programme"], raw["n_control"], raw["ame"], strict=True)
-            ],
-            index=out.index,
-        )
-        out.loc[shown & ~fits, "reason"] = adjusted.TOO_FEW_ROWS
-        held += [
-            Suppression("outcomes", names[i], c, MODEL)
-            for i in out.index[shown & ~fits & raw["ame"].notna()]
-            for c in ADJUSTED
-        ]
-        depends |= dict.fromkeys(ADJUSTED, shown & fits)
-    if "um_programme" in raw:
-        free = {
-            arm: pd.Series([("um", o, arm) not in protection for o in raw["outcome"]], index=out.index)
-            for arm in GROUPS
-        }
-        depends |= {f"um_{arm}": free[arm] for arm in GROUPS}
-        depends |= {c: free["programme"] & free["control"] for c in UNWEIGHTED_STATISTICS if c in raw}
-    if "cmh_p" in raw:
-        strata = out[out["target_group"] != TOTAL].groupby("outcome")[
-            [f"{c}_{arm}" for c in ("n", "value") for arm in GROUPS]
-        ]
-        complete = strata.apply(lambda f: f.notna().all().all())
-        depends["cmh_p"] = shown & raw["outcome"].map(complete).fillna(False).astype(bool)
-    if "p_value_alt" in raw:
-        depends["p_value_alt"] = shown & out[[f"value_{arm}_alt" for arm in GROUPS]].notna().all(axis=1)
-    for column, keep in depends.items():
-        gone = raw[column].notna() & ~keep & out[column].notna()
-        held += [Suppression("outcomes", names[i], column, DERIVED) for i in out.index[gone]]
-        mask(out, ~keep, (column,))
+        model = pd.Series([ledger.hidden.get(("model", o)) == MODEL for o in raw["outcome"]], index=raw.index)
+        out.loc[model & raw["ame"].notna(), "reason"] = adjusted.TOO_FEW_ROWS
+    shown = out[[f"{c}_{arm}" for c in ("n", "value") for arm in GROUPS]].notna().all(axis=1)
     out["suppressed"] = ~shown
+    counts = [c for c in (*COUNTS, *OTHER_READING) if c in out and c.startswith(("n_", "k_"))]
     out[counts] = out[counts].round().astype("Int64")
     return out, held
 
 
-def _hidden_cells(r, cells: EffectCells, protection: Protection, means: dict) -> dict[str, str]:
-    """The columns of one outcome row to hide and why: a hidden count for its own reason, a
-    share whose count or denominator is hidden, a mean by the magnitude rules."""
-    why = {}
-    for arm in GROUPS:
-        n_key = cells.at(r["target_group"], r["outcome"], arm, "n")
-        if n_key in protection:
-            why[f"n_{arm}"] = protection.suppressed[n_key]
-        if r["kind"] == "proportion":
-            for suffix in ("", "_alt"):
-                k_key = cells.at(r["target_group"], r["outcome"], arm, "k" + suffix)
-                if k_key in protection:
-                    why[f"k_{arm}{suffix}"] = why[f"value_{arm}{suffix}"] = protection.suppressed[k_key]
-                elif n_key in protection:
-                    why[f"value_{arm}{suffix}"] = DERIVED
-        elif (r["target_group"], r["outcome"], arm) in means:
-            reason = means[(r["target_group"], r["outcome"], arm)]
-            why[f"value_{arm}"] = reason if reason == SECONDARY else MAGNITUDE
-    return why
-
-
 def _comparison(
-    study: EffectStudy, table: pd.DataFrame, cells: EffectCells, protection: Protection, means: dict
+    study: EffectStudy, table: pd.DataFrame, cells: EffectCells, ledger: Ledger
 ) -> tuple[pd.DataFrame, list[Suppression]]:
     """The published figures beside their reproduction from the released table; an
     unweighted mean over the target groups where its own cell was released (a mean of means
@@ -327,84 +252,134 @@ def _comparison(
     held = []
     if study.total_means is not None:
         kinds = study.table.drop_duplicates("outcome").set_index("outcome")["kind"]
+        figures = study.figures[study.figures["subgroup"].fillna(TOTAL).eq(TOTAL)]
+        printed = set(zip(figures["quantity"], figures["group"], strict=True))
         for group in GROUPS:
             at = (values["subgroup"] == TOTAL) & (values["group"] == group) & (values["quantity"] != "n")
             for i in values.index[at]:
                 q = values.at[i, "quantity"]
-                key, value = ("mean", q, group), study.total_means.at[q, group]
+                value = study.total_means.at[q, group]
                 if kinds[q] == "proportion":  # its cell exists where the report publishes the figure
-                    free = key in cells.system.cells and key not in protection
-                    why = SECONDARY if key in protection else None
-                else:  # a mean of means: with every group's mean
-                    free = not any((s, q, group) in means for s in study.target_groups)
-                    why = None if free else DERIVED
-                values.at[i, "value"] = value if free else np.nan
+                    rests_on = [("mean", q, group)]
+                else:  # a mean of means: every group's mean
+                    rests_on = [("sum", s, q, group) for s in study.target_groups]
+                why = ledger.withheld(rests_on, own=True)
+                values.at[i, "value"] = value if why is None else np.nan
                 values.at[i, "suppressed"] = why is not None and pd.notna(value)
-                if why is not None and pd.notna(value):
+                if why is not None and pd.notna(value) and (q, group) in printed:
                     held.append(Suppression("comparison", f"{TOTAL}/{q}", group, why))
     comparison = published.side_by_side(study.figures, values, study.outflow_measure)
-    comparison["reproduced_p"] = published.reproduced_p(comparison, table, study.outflow_measure)
-    return comparison, held
+    comparison["reproduced_p"] = published.reproduced_p(comparison, study.table, study.outflow_measure)
+    rules = lineage.outcome_rules(cells, study)
+    kinds = study.table.drop_duplicates("outcome").set_index("outcome")["kind"]
+
+    def row(r):
+        scope = r["subgroup"] if isinstance(r["subgroup"], str) and r["subgroup"] else TOTAL
+        return {"target_group": scope, "outcome": r["quantity"], "kind": kinds.get(r["quantity"])}
+
+    def other(r):  # about outflow in the reading the chapter did not choose
+        return isinstance(r.get("reading"), str) and r["reading"] != study.outflow_measure
+
+    def value(r):
+        if r["quantity"] == "n":
+            return [cells.at(row(r)["target_group"], None, r["group"], "n")]
+        if r["group"] not in GROUPS or r["quantity"] not in kinds:
+            return None
+        if study.total_means is not None and row(r)["target_group"] == TOTAL:
+            return (
+                [("mean", r["quantity"], r["group"])]
+                if kinds[r["quantity"]] == "proportion"
+                else [("sum", s, r["quantity"], r["group"]) for s in study.target_groups]
+            )
+        return rules[f"value_{r['group']}" + ("_alt" if other(r) else "")].cells(row(r))
+
+    def test(r):
+        return rules["p_value_alt" if other(r) else "p_value"].cells(row(r)) if r["quantity"] in kinds else None
+
+    comparison, more = release_comparison(comparison, value, test, ledger)
+    return comparison, held + more
 
 
-def _conflicts(conflicts: list[Conflict], table: pd.DataFrame) -> tuple[list[Conflict], list[Suppression]]:
+def _conflicts(
+    conflicts: list[Conflict], cells: EffectCells, ledger: Ledger
+) -> tuple[list[Conflict], list[Suppression]]:
     """The conflicts, without a pooled-reading bound that rests on a group size not shown."""
-    sizes = table[table["outcome"] == published.OUTCOME_FOR_N].set_index("target_group")
     shown, held = [], []
     for c in conflicts:
-        if c.kind == TOTAL_OUTSIDE_PARTS and sizes.loc[list(c.sizes_of), f"n_{c.group}"].isna().any():
+        rests_on = [cells.at(g, None, c.group, "n") for g in c.sizes_of]
+        if c.kind == TOTAL_OUTSIDE_PARTS and ledger.withheld(rests_on) is not None:
             held.append(Suppression("conflicts", c.quantity, c.group, DERIVED))
         else:
             shown.append(c)
     return shown, held
 
 
-def _log_rank(study: EffectStudy, rules: Rules) -> tuple[LogRank, list[Suppression]]:
-    """The log-rank test, or a missing one when a group has fewer than the minimum of persons
-    with outflow or without (its statistic rests on those counts)."""
-    for group, rows in study.km.groupby("group", sort=False):
-        n, left = rows["at_risk"].iloc[0], 1 - rows["survival"].iloc[-1]
-        events = round(n * left)
-        if rules.is_primary(events) or rules.is_primary(n - events):
-            return LogRank(np.nan, study.log_rank.df, np.nan), [Suppression("log_rank", str(group), "p_value", DERIVED)]
-    return study.log_rank, []
-
-
-def _balance(balance: Balance, cells: EffectCells, protection: Protection) -> tuple[ReleasedBalance, list[Suppression]]:
-    """The balance table with hidden shares (and the SMDs from them) missing; the largest
-    |SMD| over the SMDs shown; a target group's largest |SMD| only with its sizes shown."""
-    table = balance.table.copy()
-    held = []
-    for group in BALANCE_GROUPS:
-        k, mean = f"k_{group}", f"mean_{group}"
-        hidden = (
-            pd.Series(
-                [
-                    cells.balance(v, lv, group) in protection
-                    for v, lv in zip(table["variable"], table["level"], strict=True)
-                ],
-                index=table.index,
-            )
-            & table[mean].notna()
-        )
-        mask(table, hidden, (k, mean))
-        table[f"suppressed_{group}"] = hidden
-        held += [
-            Suppression("balance", f"{v}/{lv}", mean, protection.suppressed[cells.balance(v, lv, group)])
-            for v, lv in zip(table.loc[hidden, "variable"], table.loc[hidden, "level"], strict=True)
-        ]
-    table.loc[table["suppressed_programme"] | table["suppressed_candidates"], "smd_before"] = np.nan
-    table.loc[table["suppressed_programme"] | table["suppressed_control"], "smd_after"] = np.nan
-    sizes_hidden = [
-        t for t in balance.by_target_group.index if any(cells.at(t, None, arm, "n") in protection for arm in GROUPS)
+def _curves(
+    study: EffectStudy, cells: EffectCells, ledger: Ledger, rules: Rules
+) -> tuple[pd.DataFrame, pd.DataFrame, list[Suppression]]:
+    """The curves by :func:`~evalbook.disclosure.curves.release_survival`, without an arm
+    whose exits (in all or per route) are not released: a curve that runs to the end of
+    follow-up shows them."""
+    km, cif = release_survival(study.km, study.cif, rules)
+    gone = [arm for arm in GROUPS if ledger.withheld(lineage.curve_cells(cells, arm)) is not None]
+    km, cif = km[~km["group"].isin(gone)], cif[~cif["group"].isin(gone)]
+    held = [
+        Suppression(name, str(group), "days", CURVE)
+        for name, raw, shown in (("km", study.km, km), ("cif", study.cif, cif))
+        for group, rows in raw.groupby("group", sort=False)
+        if len(rows) > (shown["group"] == group).sum()
     ]
+    return km.reset_index(drop=True), cif.reset_index(drop=True), held
+
+
+def _log_rank(study: EffectStudy, cells: EffectCells, ledger: Ledger) -> tuple[LogRank, list[Suppression]]:
+    """The log-rank test, or a missing one when the exits of an arm it rests on are not released."""
+    if ledger.withheld(lineage.log_rank_cells(cells)) is None:
+        return study.log_rank, []
+    return LogRank(np.nan, study.log_rank.df, np.nan), [Suppression("log_rank", "", "p_value", DERIVED)]
+
+
+def _balance(study: EffectStudy, cells: EffectCells, ledger: Ledger) -> tuple[ReleasedBalance, list[Suppression]]:
+    """The balance table with hidden shares and means (and the SMDs from them) missing; the
+    largest |SMD| over the SMDs shown; a target group's largest |SMD| only where everything it
+    rests on is released (:func:`~evalbook.disclosure.effect_lineage.balance_group_cells`)."""
+    balance = study.balance
+    table = balance.table.copy()
+
+    def cell(r, group):
+        if r["binary"]:
+            return [cells.balance(r["variable"], r["level"], group)]
+        return [("bal_sum", r["variable"], group)]
+
+    def smd(r, groups):
+        spread = [] if r["binary"] else [("bal_ss", r["variable"], g) for g in groups]
+        return [c for g in groups for c in cell(r, g)] + spread
+
+    rules = {}
+    for group in BALANCE_GROUPS:
+        rules[f"k_{group}"] = rules[f"mean_{group}"] = Rule(lambda r, g=group: cell(r, g), own=True)
+        rules[f"n_{group}"] = Rule(lambda r, g=group: [cells.balance_size(g, r[f"n_{g}"])], own=True)
+    rules["smd_before"] = Rule(lambda r: smd(r, ("programme", "candidates")))
+    rules["smd_after"] = Rule(lambda r: smd(r, ("programme", "control")))
+    names = [f"{v}/{lv}" if isinstance(lv, str) else v for v, lv in zip(table["variable"], table["level"], strict=True)]
+    out, held = release_frame(table, rules, ledger, "balance", names, ("variable", "level", "binary"))
+    for group in BALANCE_GROUPS:
+        out[f"suppressed_{group}"] = out[f"mean_{group}"].isna() & table[f"mean_{group}"].notna()
+        out[[f"k_{group}", f"n_{group}"]] = out[[f"k_{group}", f"n_{group}"]].round().astype("Int64")
+    held = [h for h in held if not h.column.startswith("k_")]
+    everyone = [c for _, r in table.iterrows() for c in smd(r, ("programme", "control"))]
+    rests_on = {
+        t: lineage.balance_group_cells(study, t) if t in study.target_groups else everyone
+        for t in balance.by_target_group.index
+    }
+    gone = [t for t, rests in rests_on.items() if ledger.withheld(rests)]
     by_group = balance.by_target_group.copy()
-    by_group[sizes_hidden] = np.nan
-    held += [Suppression("balance", str(t), "smd_after_max", DERIVED) for t in sizes_hidden]
+    by_group[gone] = np.nan
+    held += [Suppression("balance", str(t), "smd_after_max", DERIVED) for t in gone]
     return ReleasedBalance(
-        table,
-        table["smd_before"].abs().max(),
-        table["smd_after"].abs().max(),
+        out,
+        out["smd_before"].abs().max(),
+        out["smd_after"].abs().max(),
         by_group,
         balance.has_pool,
         balance.reproduces_register,
@@ -412,7 +387,7 @@ def _balance(balance: Balance, cells: EffectCells, protection: Protection) -> tu
 
 
 def _assumptions(
-    assumptions: pd.DataFrame, cells: EffectCells, protection: Protection, means: dict
+    assumptions: pd.DataFrame, cells: EffectCells, ledger: Ledger
 ) -> tuple[pd.DataFrame, list[Suppression]]:
     """The assumptions as they may be shown: an assumed value only where the cell it fixes (in
     the target group it names, or in any) is shown; who returned after leaving for another
@@ -424,16 +399,16 @@ def _assumptions(
     for _, r in out.iterrows():
         scopes = [r["target_group"]] if isinstance(r["target_group"], str) else cells.scopes
         if pd.isna(r["kind"]):
-            hidden.append(False)
+            rests_on = PUBLIC
         elif r["kind"] == "count":
-            hidden.append(any(cells.at(s, None, r["group"], "n") in protection for s in scopes))
+            rests_on = [cells.at(s, None, r["group"], "n") for s in scopes]
         elif r["kind"] == "mean":
-            hidden.append(any((s, r["quantity"], r["group"]) in means for s in scopes))
-        else:  # a share fixes its count; who returned also the count of the other reading
+            rests_on = [("sum", s, r["quantity"], r["group"]) for s in scopes]
+        else:
+            # a share fixes its count; who returned also the count of the other reading
             whats = ("k", "n", "k_alt") if r["kind"] == RETURNED else ("k", "n")
-            hidden.append(
-                any(cells.at(s, r["quantity"], r["group"], what) in protection for s in scopes for what in whats)
-            )
+            rests_on = [cells.at(s, r["quantity"], r["group"], what) for s in scopes for what in whats]
+        hidden.append(ledger.withheld(rests_on) is not None)
     out["suppressed"] = hidden
     out.loc[out["suppressed"], "value"] = pd.NA
     held = [Suppression("assumptions", p, "value", DERIVED) for p in out.loc[out["suppressed"], "parameter"]]

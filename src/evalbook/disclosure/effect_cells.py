@@ -21,7 +21,12 @@ Cells (key → true count), per target group (``TOTAL`` for everyone) and arm:
   them (``um_<arm>``, exact), ``("um", outcome, arm)`` (derived cells);
 * the balance table's shares (printed with one decimal, as good as counts here):
   ``("bal", variable, level, group)`` with their complements and, for education, the levels
-  adding up to the group.
+  adding up to the group;
+* what the curves of time to outflow and the log-rank test rest on (:func:`event_counts`):
+  per arm the persons who left within the window (the outflow count of the event reading
+  where the table has it, else ``("events", arm)``) with its complement, and per exit route
+  its count (the outcome's count where the table has it, else ``("events", arm, cause)``),
+  the routes and an unpublished rest adding up to all who left.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ import pandas as pd
 from ..analysis.effect import GROUPS, TOTAL, EffectStudy
 from ..analysis.outcomes import BY_NAME
 from ..core.rounding import printed_interval, round_half_up
+from .curves import curve_events
 from .linked import CountSystem, Relation
 
 BALANCE_GROUPS = ("programme", "candidates", "control")
@@ -42,11 +48,13 @@ MEAN_DECIMALS = 1  # the comparison prints a reproduced share with one decimal
 
 @dataclass
 class EffectCells:
-    """The count system of an effect study and where each table cell lies in it."""
+    """The count system of an effect study and where each table cell lies in it; ``events``:
+    per arm the cells the curves and the log-rank test rest on (:func:`event_counts`)."""
 
     system: CountSystem
     scopes: list
     where: dict = field(default_factory=dict)  # (scope, outcome | None, arm, "n" | "k") -> key
+    events: dict = field(default_factory=dict)  # arm -> (events, no events, *per cause)
 
     def at(self, scope, outcome, arm: str, what: str) -> Hashable:
         """The key of a table cell: ``what`` ``"n"`` (``outcome`` None: the persons) or ``"k"``."""
@@ -55,6 +63,11 @@ class EffectCells:
     def balance(self, variable, level, group: str) -> Hashable:
         """The key of a share of the balance table."""
         return ("bal", variable, level if isinstance(level, str) else None, group)
+
+    def balance_size(self, group: str, n) -> Hashable:
+        """The key of the balance table's size ``n`` of ``group``: the arm's persons where they are the same."""
+        same = ("n", TOTAL, group)
+        return same if self.system.cells.get(same) == n else ("bal_n", group)
 
 
 class _Builder:
@@ -136,8 +149,45 @@ def effect_system(study: EffectStudy) -> EffectCells:
             if all(m in b.cells for m in members):
                 b.rest(("rest",) + family, total, members)
     _balance_cells(b, study)
+    events = _event_cells(b, study)
     system = CountSystem(b.cells, tuple(b.relations), unpublished=frozenset(b.unpublished))
-    return EffectCells(_with_unweighted(_with_means(system, study, parts), study, parts), scopes, where)
+    return EffectCells(_with_unweighted(_with_means(system, study, parts), study, parts), scopes, where, events)
+
+
+def event_counts(study: EffectStudy) -> dict[str, dict]:
+    """Per arm, the persons who left within the window in all (``None``) and per exit route
+    (``work``, ``other``), read back from the curves (:func:`~evalbook.disclosure.curves.curve_events`)."""
+    counts = {}
+    for arm, rows in curve_events(study.km, study.cif).groupby("group", sort=False):
+        causes = [c.removeprefix("events_") for c in rows.columns if c.startswith("events_")]
+        counts[arm] = {None: int(rows["all_events"].sum())} | {c: int(rows[f"events_{c}"].sum()) for c in causes}
+    return counts
+
+
+def _event_cells(b: _Builder, study: EffectStudy) -> dict:
+    """The cells the curves and the log-rank test rest on (module docstring)."""
+    found = {}
+    for arm, counts in event_counts(study).items():
+        n = ("n", TOTAL, arm)
+        if n not in b.cells:
+            continue
+        reading = ("k", TOTAL, "outflow", arm) if study.outflow_measure == "event" else ("k_alt", TOTAL, "outflow", arm)
+        if b.cells.get(reading) == counts[None]:
+            everyone, none = reading, ("no" + reading[0].removeprefix("k"), *reading[1:])
+        else:
+            everyone = b.cell(("events", arm), counts[None])
+            none = b.cell(("no_events", arm), b.cells[n] - counts[None], unpublished=True)
+            b.relate(n, [everyone, none])
+        routes = []
+        for cause in [c for c in counts if c is not None]:
+            key = ("k", TOTAL, f"outflow_{cause}", arm)
+            if b.cells.get(key) != counts[cause]:
+                key = b.cell(("events", arm, cause), counts[cause])
+            routes.append(key)
+        if routes and everyone[0] == "events":
+            b.rest(("x", TOTAL, "events_unexplained", arm), everyone, routes)
+        found[arm] = (everyone, none, *routes)
+    return found
 
 
 def _outcome_arithmetic(b: _Builder, scope, arm: str, outcomes: list[str], measure: str) -> None:

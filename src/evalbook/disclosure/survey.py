@@ -37,8 +37,9 @@ from ..analysis import survey as analysis
 from ..analysis.nps import CATEGORIES, NpsResult
 from ..analysis.survey import ALL_GROUPS, MIDDLE, TOTAL, SurveyResult
 from ..schemas.survey import DONT_KNOW, GROUPS, SIDES, split_list
-from .cells import DERIVED, Suppression, mask, released_holm
-from .linked import EXACT, CountSystem, Protection, Relation, protect
+from .cells import DERIVED, Suppression, released_holm
+from .lineage import PUBLIC, Ledger, Rule, release_comparison, release_frame
+from .linked import EXACT, CountSystem, Relation, protect
 from .policy import DEFAULT_RULES, Rules
 
 STATISTICS = ("diff", "ci_low", "ci_high", "p_value", "p_holm")
@@ -74,18 +75,25 @@ def release(result: SurveyResult, rules: Rules = DEFAULT_RULES) -> ReleasedSurve
     system, where = survey_system(result)
     totals = {key: TOTAL_WEIGHT for key in system.cells if key[-1] == TOTAL}  # rather both groups together
     protection = protect(system, rules, weights=totals)
-    table, held = _table(result.table, where, protection)
+    ledger = Ledger(frozenset(system.cells), dict(protection.suppressed))
+    table, held = _table(result.table, where, ledger)
     distributions = {}
     for scale, frame in result.distributions.items():
-        distributions[scale], more = _distribution(frame, where, protection)
+        distributions[scale], more = _distribution(frame, where, ledger)
         held += more
-    hidden = {g: ("resp", g) in protection for g in GROUPS}
+    hidden = {g: ledger.withheld([("resp", g)]) is not None for g in GROUPS}
     respondents = result.respondents.where([not hidden.get(g, False) for g in result.respondents.index])
     held += [Suppression("respondents", g, "n", protection.suppressed[("resp", g)]) for g in GROUPS if hidden[g]]
     assumed = None if result.assumed is None else {g: v for g, v in result.assumed.items() if not hidden.get(g)}
+    comparison, more = release_comparison(
+        analysis.comparison(result.figures, table, result.alpha),
+        lambda r: _reproduced_cells(r, where),
+        lambda r: _test_cells(r["quantity"], where),
+        ledger,
+    )
     return ReleasedSurvey(
         table=table,
-        comparison=analysis.comparison(result.figures, table, result.alpha),
+        comparison=comparison,
         distributions=distributions,
         respondents=respondents.astype("Int64"),
         codebook=result.codebook,
@@ -93,9 +101,32 @@ def release(result: SurveyResult, rules: Rules = DEFAULT_RULES) -> ReleasedSurve
         min_cell_size=rules.min_cell_size,
         assumed=assumed,
         assumed_match=None if any(hidden.values()) else result.assumed_match,
-        suppressions=held,
+        suppressions=held + more,
         suppression_method=protection.method,
     )
+
+
+def _cells(quantity: str, group: str, where: dict, what: tuple = ("k", "n")) -> list:
+    """What a share of ``group`` rests on: its count and denominator (``what``; for both groups
+    together also each group's: the chapter shows no total beside a hidden group)."""
+    groups = (group, *GROUPS) if group == TOTAL else (group,)
+    return [where.get((quantity, g, w), ("absent", quantity, g)) for w in what for g in groups]
+
+
+def _test_cells(quantity: str, where: dict) -> list:
+    """What a comparison of the two groups rests on: both groups' counts and denominators."""
+    return [c for g in GROUPS for c in _cells(quantity, g, where)]
+
+
+def _reproduced_cells(r, where: dict) -> list | None:
+    """What a reproduced published figure rests on: a share, or (``n_<quantity>``) a count."""
+    if r["quantity"] == "confidence_level":
+        return PUBLIC
+    group = r["group"] or TOTAL
+    counted = r["quantity"].removeprefix("n_")
+    if counted != r["quantity"] and (counted, group, "k") in where:
+        return _cells(counted, group, where, ("k",))
+    return _cells(r["quantity"], group, where)
 
 
 def survey_system(result: SurveyResult) -> tuple[CountSystem, dict]:
@@ -194,60 +225,46 @@ def _asked(
     return None
 
 
-def _table(raw: pd.DataFrame, where: dict, protection: Protection) -> tuple[pd.DataFrame, list[Suppression]]:
-    """The survey table with hidden cells and what rests on them missing; a total over both
-    groups goes with a hidden group (safe without it, but the chapter says it goes)."""
-    out = raw.copy()
-    held = []
-    arm_hidden = {"n": False, "k": False}
+def _table(raw: pd.DataFrame, where: dict, ledger: Ledger) -> tuple[pd.DataFrame, list[Suppression]]:
+    """The survey table with every figure whose cells are not released missing; a total over
+    both groups goes with a hidden group (safe without it, but the chapter says it goes)."""
+
+    def cell(r, g, what):
+        groups = (g, *GROUPS) if g == TOTAL else (g,)
+        return [where[(r["quantity"], a, what)] for a in groups]
+
+    rules = {}
     for g in ALL_GROUPS:
-        hidden = {
-            key: pd.Series([where[(q, g, key)] in protection for q in raw["quantity"]], index=raw.index)
-            for key in ("n", "k")
-        }
-        for key, rows in hidden.items():
-            held += [
-                Suppression("indicators", q, f"{key}_{g}", protection.suppressed[where[(q, g, key)]])
-                for q in raw.loc[rows, "quantity"]
-            ]
-            if g == TOTAL:
-                held += [
-                    Suppression("indicators", q, f"{key}_{g}", DERIVED)
-                    for q in raw.loc[arm_hidden[key] & ~rows, "quantity"]
-                ]
-                rows = rows | arm_hidden[key]
-            else:
-                arm_hidden[key] = arm_hidden[key] | rows
-            mask(out, rows, (f"{key}_{g}",))
-        derived = out[f"n_{g}"].isna() | out[f"k_{g}"].isna()
-        mask(out, derived, (f"value_{g}", f"wilson_low_{g}", f"wilson_high_{g}"))
-        held += [Suppression("indicators", q, f"value_{g}", DERIVED) for q in raw.loc[derived, "quantity"]]
-    shown = out[[f"{c}_{g}" for c in ("n", "value") for g in GROUPS]].notna().all(axis=1)
-    mask(out, ~shown, [c for c in STATISTICS if c != "p_holm"])
-    out["p_holm"] = released_holm(raw["p_value"].where(raw["primary"]), shown)
-    held += [Suppression("indicators", q, "p_value", DERIVED) for q in raw.loc[~shown, "quantity"]]
+        for what in ("n", "k"):
+            rules[f"{what}_{g}"] = Rule(lambda r, g=g, what=what: cell(r, g, what), own=True)
+        rules[f"value_{g}"] = rules[f"wilson_low_{g}"] = rules[f"wilson_high_{g}"] = Rule(
+            lambda r, g=g: _cells(r["quantity"], g, where)
+        )
+    rules |= dict.fromkeys(STATISTICS, Rule(lambda r: _test_cells(r["quantity"], where)))
+    labels = ("quantity", "item", "category", "primary", "topic", "scale", "kind")
+    out, held = release_frame(raw, rules, ledger, "indicators", list(raw["quantity"]), labels)
+    out["p_holm"] = released_holm(raw["p_value"].where(raw["primary"]), out["p_value"].notna())
     out["suppressed"] = ~out[[f"value_{g}" for g in ALL_GROUPS]].notna().all(axis=1)
     for column in [f"{c}_{g}" for c in ("n", "k") for g in ALL_GROUPS]:
-        out[column] = out[column].astype("Int64")
+        out[column] = out[column].round().astype("Int64")
     return out, held
 
 
-def _distribution(frame: pd.DataFrame, where: dict, protection: Protection) -> tuple[pd.DataFrame, list]:
-    """An answer distribution: a group's bar only when none of its segments is hidden."""
-    hidden = pd.Series(
-        [
-            where[key] in protection or where.get((key[0], key[2], "n")) in protection
-            for key in zip(frame["item"], frame["category"], frame["group"], strict=True)
-        ],
-        index=frame.index,
-    )
-    bar = hidden.groupby([frame["item"], frame["group"]]).transform("any")
-    held = [
-        Suppression("distributions", item, group, DERIVED)
-        for (item, group), gone in bar.groupby([frame["item"], frame["group"]], sort=False).any().items()
-        if gone
-    ]
-    return frame.assign(value=frame["value"].where(~bar))[["item", "category", "group", "value"]], held
+def _distribution(frame: pd.DataFrame, where: dict, ledger: Ledger) -> tuple[pd.DataFrame, list]:
+    """An answer distribution: a group's bar only when none of its segments is hidden (a bar
+    of shares adding up to 100% rests on every segment and on the group's respondents)."""
+    segments = frame.groupby(["item", "group"], sort=False)["category"].agg(list)
+
+    def bar(r):
+        return [where[(r["item"], c, r["group"])] for c in segments[(r["item"], r["group"])]] + [
+            where.get((r["item"], r["group"], "n"), ("absent", r["item"]))
+        ]
+
+    shown = frame[["item", "category", "group", "value"]]
+    names = list(zip(frame["item"], frame["group"], strict=True))
+    labels = ("item", "category", "group")
+    out, held = release_frame(shown, {"value": Rule(bar)}, ledger, "distributions", names, labels)
+    return out, list(dict.fromkeys(Suppression("distributions", *h.row, DERIVED) for h in held))
 
 
 # -- the client survey (NPS) ------------------------------------------------------------------------
@@ -289,12 +306,13 @@ def release_nps(result: NpsResult, rules: Rules = DEFAULT_RULES) -> ReleasedNps:
             parts = tuple(("nps", r["by"], r["group"], what) for _, r in frame.iterrows())
             relations.append(Relation(("nps", overall["by"], overall["group"], what), parts, (1.0,) * len(parts)))
     protection = protect(CountSystem(cells, tuple(relations)), rules)
-    released = [_mask_nps(frame, protection) for frame in tables]
-    held = [Suppression("nps", f"{key[1]}/{key[2]}", key[3], reason) for key, reason in protection.suppressed.items()]
+    ledger = Ledger(frozenset(cells), dict(protection.suppressed))
+    released = [_release_nps_table(frame, ledger) for frame in tables]
+    held = [h for _, more in released for h in more]
     return ReleasedNps(
-        overall=released[0],
-        by_team=released[1],
-        by_period=released[2],
+        overall=released[0][0],
+        by_team=released[1][0],
+        by_period=released[2][0],
         teams=result.teams,
         periods=result.periods,
         alpha=result.alpha,
@@ -304,19 +322,21 @@ def release_nps(result: NpsResult, rules: Rules = DEFAULT_RULES) -> ReleasedNps:
     )
 
 
-def _mask_nps(raw: pd.DataFrame, protection: Protection) -> pd.DataFrame:
-    """One NPS table with hidden counts, the shares they give and the NPS of a row with any
-    hidden count missing."""
-    out = raw.copy()
-    key = list(zip(raw["by"], raw["group"], strict=True))
-    n_hidden = pd.Series([("nps", b, g, "n") in protection for b, g in key], index=raw.index)
-    mask(out, n_hidden, ("n", *(f"share_{c}" for c in CATEGORIES)))
+def _release_nps_table(raw: pd.DataFrame, ledger: Ledger) -> tuple[pd.DataFrame, list[Suppression]]:
+    """One NPS table: a count as its cell, a share with its count and the row's respondents,
+    the NPS and its interval with all three categories of the row."""
+
+    def key(r, what):
+        return ("nps", r["by"], r["group"], what)
+
+    rules = {"n": Rule(lambda r: [key(r, "n")], own=True)}
     for c in CATEGORIES:
-        mask(
-            out, pd.Series([("nps", b, g, c) in protection for b, g in key], index=raw.index), (f"k_{c}", f"share_{c}")
-        )
+        rules[f"k_{c}"] = Rule(lambda r, c=c: [key(r, c)], own=True)
+        rules[f"share_{c}"] = Rule(lambda r, c=c: [key(r, c), key(r, "n")], own=True)
+    rules |= dict.fromkeys(NPS_STATISTICS, Rule(lambda r: [key(r, "n"), *(key(r, c) for c in CATEGORIES)]))
+    names = [f"{b}/{g}" for b, g in zip(raw["by"], raw["group"], strict=True)]
+    out, held = release_frame(raw, rules, ledger, "nps", names, ("by", "group"))
     out["suppressed"] = out[["n", *(f"share_{c}" for c in CATEGORIES)]].isna().any(axis=1)
-    mask(out, out["suppressed"], NPS_STATISTICS)
     for column in ["n", *(f"k_{c}" for c in CATEGORIES)]:
-        out[column] = out[column].astype("Int64")
-    return out
+        out[column] = out[column].round().astype("Int64")
+    return out, [h for h in held if not h.column.startswith(("share_", "nps"))]

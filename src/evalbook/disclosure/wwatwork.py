@@ -26,14 +26,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
-from ..analysis.published import STATUS_SUPPRESSED
 from ..analysis.wwatwork import AREAS, BASE, CohortStudy
 from ..schemas.cohort import REGIONS
-from .cells import DERIVED, Suppression, mask
-from .linked import EXACT, CountSystem, Protection, Relation, protect
+from .cells import MAGNITUDE, Suppression
+from .lineage import PUBLIC, Ledger, Rule, release_comparison, release_frame
+from .linked import EXACT, CountSystem, Relation, protect
+from .magnitude import SECONDARY, protect_means
 from .policy import DEFAULT_RULES, Rules
 
 OVP_STATISTICS = ("realised", "predicted", "diff", "ci_low", "ci_high", "p_value")
@@ -60,9 +60,15 @@ def release(study: CohortStudy, rules: Rules = DEFAULT_RULES) -> Released:
     """Pass the cohort's results through the gate (see the module docstring)."""
     system, figure_cells = cohort_system(study)
     protection = protect(system, rules)
-    funnel, held = _mask_funnel(study.funnel, protection)
-    ovp, more = _mask_ovp(study, protection)
-    comparison, figures_held = _mask_comparison(study, figure_cells, protection)
+    ledger = Ledger(frozenset(system.cells), dict(protection.suppressed)) | _prediction_ledger(study, rules)
+    funnel, held = _release_funnel(study.funnel, ledger)
+    ovp, more = _release_ovp(study, ledger)
+    comparison, figures_held = release_comparison(
+        study.comparison,
+        lambda r: sorted(figure_cells.get((r["quantity"], r["subgroup"]), ()), key=str) or None,
+        lambda r: None,
+        ledger,
+    )
     return Released(
         funnel=funnel,
         comparison=comparison,
@@ -73,6 +79,15 @@ def release(study: CohortStudy, rules: Rules = DEFAULT_RULES) -> Released:
         suppressions=held + more + figures_held,
         suppression_method=protection.method,
     )
+
+
+def release_published(table: pd.DataFrame) -> pd.DataFrame:
+    """A table computed from published figures only (the doorstroom difference in differences
+    of Den Bosch and Rotterdam, the report's claims about Den Bosch): every figure in it rests
+    on no cell of the cohort (lineage :data:`~evalbook.disclosure.lineage.PUBLIC`), which the
+    gate declares here rather than the template assuming it."""
+    rules = {c: Rule(lambda r: PUBLIC) for c in table.columns}
+    return release_frame(table, rules, Ledger(), "published", [str(i) for i in table.index])[0]
 
 
 def funnel_key(step: str, suffix: str) -> tuple:
@@ -148,56 +163,64 @@ def cohort_system(study: CohortStudy) -> tuple[CountSystem, dict]:
     return CountSystem(cells, tuple(relations), unpublished=frozenset(unpublished)), figure_cells
 
 
-def _mask_funnel(funnel: pd.DataFrame, protection: Protection) -> tuple[pd.DataFrame, list[Suppression]]:
-    out = funnel.copy()
-    held = []
-    suppressed = pd.Series(False, index=out.index)
-    for i, step in out["step"].items():
-        for suffix in AREAS:
-            count = funnel_key(step, suffix)
-            base = funnel_key(BASE[step], suffix) if BASE[step] else None
-            if count in protection:
-                out.loc[i, f"count{suffix}"] = pd.NA
-                held.append(Suppression("funnel", step, f"count{suffix}", protection.suppressed[count]))
-            if base in protection:
-                out.loc[i, f"n{suffix}"] = pd.NA
-            if count in protection or base in protection:
-                out.loc[i, f"percent{suffix}"] = np.nan
-                held.append(Suppression("funnel", step, f"percent{suffix}", DERIVED))
-                suppressed[i] = True
-    out["suppressed"] = suppressed
-    return out, held
+def _prediction_ledger(study: CohortStudy, rules: Rules) -> Ledger:
+    """The predicted inflow of each group (``("pred", group)``: the persons' predicted
+    probabilities) and its variance (``("pred_var", group)``: their ``p(1-p)``) under the
+    magnitude rules (:func:`~evalbook.disclosure.magnitude.protect_means`, with the groups'
+    sums adding up as their persons do)."""
+    if study.predictions is None:
+        return Ledger()
+    values = {}
+    for group, p in study.predictions.items():
+        values[("pred", group)], values[("pred_var", group)] = p, p * (1 - p)
+    parts = [("coached", "not_coached"), REGIONS]
+    relations = [((what, "total"), [(what, g) for g in groups]) for what in ("pred", "pred_var") for groups in parts]
+    hidden = protect_means(values, relations, rules)
+    return Ledger(frozenset(values), {k: r if r == SECONDARY else MAGNITUDE for k, r in hidden.items()})
 
 
-def _mask_comparison(study: CohortStudy, figure_cells: dict, protection: Protection):
-    """The comparison with the reproduction hidden where a published figure rests on a hidden cell."""
-    out = study.comparison.copy()
-    held = []
-    for (quantity, subgroup), keys in figure_cells.items():
-        hidden = [k for k in keys if k in protection]
-        if not hidden:
-            continue
-        rows = (out["quantity"] == quantity) & (out["subgroup"] == subgroup)
-        out.loc[rows, "reproduced"] = np.nan
-        out.loc[rows, "status"] = STATUS_SUPPRESSED
-        reason = protection.suppressed[hidden[0]] if hidden[0][0] == "figure" else DERIVED
-        held += [Suppression("figures", figure_id, "reproduced", reason) for figure_id in out.loc[rows, "figure_id"]]
-    return out, held
+def _release_funnel(funnel: pd.DataFrame, ledger: Ledger) -> tuple[pd.DataFrame, list[Suppression]]:
+    """The funnel: a count as its cell, a base as its step's count, a percentage with both."""
+
+    def base(r, suffix):
+        return [funnel_key(BASE[r["step"]], suffix)] if BASE[r["step"]] else None
+
+    rules = {}
+    for suffix in AREAS:
+        rules[f"count{suffix}"] = Rule(lambda r, s=suffix: [funnel_key(r["step"], s)], own=True)
+        rules[f"n{suffix}"] = Rule(lambda r, s=suffix: base(r, s), own=True)
+        rules[f"percent{suffix}"] = Rule(lambda r, s=suffix: base(r, s) and [funnel_key(r["step"], s), *base(r, s)])
+    out, held = release_frame(funnel, rules, ledger, "funnel", list(funnel["step"]), ("step",))
+    figures = [f"{c}{s}" for c in ("count", "percent") for s in AREAS]
+    out["suppressed"] = (out[figures].isna() & funnel[figures].notna()).any(axis=1)
+    for column in [c for c in out if c.startswith(("count", "n"))]:
+        out[column] = out[column].round().astype("Int64")
+    return out, [h for h in held if not h.column.startswith("n")]
 
 
-def _mask_ovp(study: CohortStudy, protection: Protection) -> tuple[pd.DataFrame, list[Suppression]]:
-    """The inflow table with hidden counts, and every statistic of their group, missing."""
-    out = study.ovp.copy()
-    held = []
-    suppressed = pd.Series(False, index=out.index)
-    for i, group in out["group"].items():
-        for column in ("n", "k"):
-            key = _ovp_key(study, group, column)
-            if key in protection:
-                out.loc[i, column] = pd.NA
-                held.append(Suppression("ovp", group, column, protection.suppressed[key]))
-                suppressed[i] = True
-    mask(out, suppressed, OVP_STATISTICS)
-    held += [Suppression("ovp", group, "realised", DERIVED) for group in out.loc[suppressed, "group"]]
-    out["suppressed"] = suppressed
+def _release_ovp(study: CohortStudy, ledger: Ledger) -> tuple[pd.DataFrame, list[Suppression]]:
+    """Realised against predicted inflow: the counts as their cells, the realised share with
+    both, the predicted share with the predictions' sum, the difference with all three and
+    its interval and p-value also with their variance."""
+
+    def n(r):
+        return _ovp_key(study, r["group"], "n")
+
+    def k(r):
+        return _ovp_key(study, r["group"], "k")
+
+    rules = {
+        "n": Rule(lambda r: [n(r)], own=True),
+        "k": Rule(lambda r: [k(r)], own=True),
+        "realised": Rule(lambda r: [k(r), n(r)]),
+        "predicted": Rule(lambda r: [("pred", r["group"]), n(r)]),
+        "diff": Rule(lambda r: [k(r), n(r), ("pred", r["group"])]),
+    }
+    rules |= dict.fromkeys(
+        ("ci_low", "ci_high", "p_value"),
+        Rule(lambda r: [k(r), n(r), *(("pred", r["group"]), ("pred_var", r["group"]))]),
+    )
+    out, held = release_frame(study.ovp, rules, ledger, "ovp", list(study.ovp["group"]), ("group",))
+    out["suppressed"] = out[["n", "k"]].isna().any(axis=1)
+    out[["n", "k"]] = out[["n", "k"]].round().astype("Int64")
     return out, held

@@ -43,12 +43,16 @@ REASON_TEXTS = {
     "hoofdstuk toont nauwkeuriger te bepalen dan tot op {m} personen.",
     DERIVED: "Wat uit een weggelaten cel volgt (een percentage, een verschil met interval en p-waarde, het "
     "minimaal detecteerbare effect, een gereproduceerd cijfer van het rapport) is met die cel "
-    "weggelaten; de correctie voor meervoudig toetsen telt een weggelaten toets mee met p = 1.",
+    "weggelaten; de correctie voor meervoudig toetsen telt een weggelaten toets mee met p = 1. Elke statistiek "
+    "staat er alleen als de cellen waarop zij berust getoond of beschermd zijn, ook cellen die geen tabel "
+    "toont (zoals de gematchte paren onder Γ).",
     MAGNITUDE: "Een gemiddelde staat er alleen als het op ten minste {m} personen berust en de {n} grootste "
-    "bijdragen samen niet meer dan {k} van het totaal uitmaken.",
+    "bijdragen samen niet meer dan {k} van het totaal uitmaken; een interval, toets of minimaal detecteerbaar "
+    "effect van een gemiddelde, dat ook de spreiding prijsgeeft, alleen als dat ook geldt voor de gekwadrateerde "
+    "afwijkingen van het gemiddelde.",
     MODEL: "Een regressie staat er alleen met ten minste {df} vrijheidsgraden over.",
-    CURVE: "De curven stoppen waar minder dan {m} personen over zijn, en elke stap telt ten minste {m} "
-    "personen: kleinere stappen zijn samengenomen.",
+    CURVE: "Elke stap van een curve telt ten minste {m} uitstromers: kleinere stappen zijn samengenomen, ook "
+    "met de uitstromers na de laatste stap; een curve stopt waar minder dan {m} personen over zijn.",
 }
 METHOD_TEXTS = {  # how the further cells were chosen (Protection.method), said with the secondary suppression
     EXACT: "Die andere cellen zijn zo gekozen dat er zo weinig mogelijk ontbreken (een exacte optimalisatie).",

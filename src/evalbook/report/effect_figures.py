@@ -1,10 +1,13 @@
 """The effect-study chapter's figures: differences with their intervals, and time to outflow.
 
 Each function draws what the gate released (:class:`~evalbook.disclosure.effect.ReleasedEffectStudy`)
-and nothing else: suppressed comparisons are left out; the curves have only the steps the
-gate released (each of at least the minimum cell size, none after fewer than that remain at
-risk), so no figure shows a count the tables hide. The style is the
-book's (:mod:`evalbook.report.figures`).
+and nothing else: suppressed comparisons are left out; the curves have only the points the
+gate released (each at least the minimum cell size of exits after the previous one, none
+after fewer than that remain at risk), so no figure shows a count the tables hide. Between
+two released points a curve is drawn as a straight line with a marker at each point: drawn
+as a staircase it would show a plateau the data do not have (no exit for weeks, then many at
+once); :func:`curve_note` says so in the caption. The style is the book's
+(:mod:`evalbook.report.figures`).
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ import textwrap
 from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MultipleLocator
 
-from ..analysis.outcomes import TOTAL
+from ..analysis.outcomes import GROUPS, TOTAL
 from ..disclosure.effect import ReleasedEffectStudy
 from . import format as fmt
 from . import verdict
@@ -123,8 +127,7 @@ def km_figure(km: pd.DataFrame, test=None):
     :func:`km_floor`."""
     fig, ax = plt.subplots(figsize=(7.8, 4.2))
     for group, data in km.groupby("group", sort=False):
-        (line,) = ax.step(data["days"], data["survival"], where="post", label=fmt.GROUP_LABELS.get(group, group))
-        ax.fill_between(data["days"], data["low"], data["high"], step="post", alpha=0.2, color=line.get_color())
+        _curve(ax, data, "survival", fmt.GROUP_LABELS.get(group, group))
     ax.set_xlabel(DAYS_LABEL)
     ax.set_ylabel("Nog in de uitkering")
     floor = km_floor(km)
@@ -162,9 +165,7 @@ def cif_figure(cif: pd.DataFrame):
     fig, axes = plt.subplots(1, len(causes), figsize=(7.8, 3.8), sharey=True, squeeze=False)
     for ax, cause in zip(axes[0], causes, strict=True):
         for group, data in cif[cif["cause"] == cause].groupby("group", sort=False):
-            (line,) = ax.step(data["days"], data["cif"], where="post", label=fmt.GROUP_LABELS.get(group, group))
-            if bands:
-                ax.fill_between(data["days"], data["low"], data["high"], step="post", alpha=0.2, color=line.get_color())
+            _curve(ax, data, "cif", fmt.GROUP_LABELS.get(group, group), bands)
         ax.set_title(outcome_label(f"outflow_{cause}") if cause else NO_CURVE, fontsize="medium")
         ax.set_xlabel(DAYS_LABEL)
         ax.set_ylim(bottom=0)
@@ -173,3 +174,45 @@ def cif_figure(cif: pd.DataFrame):
     if axes[0][0].get_legend_handles_labels()[0]:
         axes[0][0].legend(title=None, loc="upper left")
     return finish(fig)
+
+
+def _curve(ax, data: pd.DataFrame, value: str, label: str, band: bool = True) -> None:
+    """One released curve: its points joined by straight lines, with its interval as a band."""
+    (line,) = ax.plot(data["days"], data[value], marker="o", markersize=3, label=label)
+    if band:
+        ax.fill_between(data["days"], data["low"], data["high"], alpha=0.2, color=line.get_color())
+
+
+def curve_note(study: ReleasedEffectStudy) -> str:
+    """What the caption of the curves says about how they were released: the points, the
+    straight lines between them and where a curve stops before the end of follow-up."""
+    m = study.min_cell_size
+    text = (
+        f"Een punt van een curve ligt steeds ten minste {m} uitstromers na het vorige (kleinere stappen zijn "
+        "samengenomen, ook met de uitstromers na het laatste punt); tussen twee punten is de lijn recht "
+        "getrokken, want het precieze verloop zou kleinere aantallen prijsgeven."
+    )
+    ends = study.km.groupby("group", sort=False)["days"].max()
+    for group in GROUPS:
+        name = fmt.GROUP_LABELS[group]
+        if group not in ends.index:
+            text += f" Voor de {name} is geen curve te tonen: te weinig personen of uitstromers."
+        elif study.curve_end is not None and ends[group] < study.curve_end:
+            text += (
+                f" De curve van de {name} stopt op dag {fmt.number(ends[group])}: daarna zijn er minder dan {m} "
+                f"personen over, of minder dan {m} uitstromers om nog te tonen."
+            )
+    if study.curve_end is not None and len(ends) and (ends == study.curve_end).all():
+        text += " De curven lopen tot het eind van de volgperiode"
+        text += " en eindigen bij de uitstroom in de tabel." if _ends_at_table(study) else "."
+    return text
+
+
+def _ends_at_table(study: ReleasedEffectStudy) -> bool:
+    """Whether every Kaplan–Meier curve ends at one minus the outflow share of the table (so
+    when outflow counts every exit within the window and nobody's follow-up was cut short)."""
+    if study.outflow_measure != "event" or "outflow" not in set(study.total["outcome"]):
+        return False
+    row = study.total.set_index("outcome").loc["outflow"]
+    last = study.km.sort_values("days").groupby("group", sort=False)["survival"].last()
+    return all(abs(last.get(g, np.nan) - (1 - row[f"value_{g}"] / 100)) < 1e-9 for g in GROUPS)

@@ -112,6 +112,21 @@ def ols_effect(y, x: np.ndarray, treated: int, alpha: float = 0.05) -> dict:
     }
 
 
+def hc3_contributions(y, x: np.ndarray, treated: int) -> np.ndarray:
+    """Each observation's share of the HC3 variance of the coefficient of column ``treated``
+    in a linear regression of ``y`` on ``x``: ``(c_i e_i / (1 - h_i))²`` with ``c`` the row of
+    ``(X'X)⁻¹X'`` for that coefficient, ``e`` the residuals and ``h`` the leverages. They add
+    up to the squared HC3 standard error (MacKinnon & White 1985), so the disclosure gate can
+    apply the magnitude rules to what the interval of an adjusted effect carries."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    inverse = np.linalg.pinv(x.T @ x)
+    residuals = y - x @ (inverse @ (x.T @ y))
+    leverage = np.einsum("ij,jk,ik->i", x, inverse, x)
+    row = (inverse @ x.T)[treated]
+    return (row * residuals / (1 - leverage)) ** 2
+
+
 def failed(reason: str) -> dict:
     """The result of a model that cannot be used: NaN effects and the ``reason`` code."""
     return {"ame": np.nan, "ame_low": np.nan, "ame_high": np.nan, "ame_p": np.nan, "method": None, "reason": reason}
