@@ -151,6 +151,7 @@ FAST_MODULES = {
     "test_competing_risks",
     "test_context",
     "test_contracts",
+    "test_figures",
     "test_formatting",
     "test_glitches",
     "test_intervals",

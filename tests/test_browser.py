@@ -13,7 +13,10 @@ it on a desktop (1400 px) and a phone (390 px), served under a base path as a st
 
 A screenshot of one chapter is kept in _build/test-artifacts/."""
 
+import codecs
+import csv
 import functools
+import io
 import os
 import re
 import shutil
@@ -89,6 +92,7 @@ ENGLISH_PHRASES = [
     "Please activate JavaScript",
     "Version warning",
     "Switch to stable version",
+    "Link to this",
 ]
 ENGLISH_WORDS = [
     "Search",
@@ -209,7 +213,7 @@ def test_page_for_a_reader(site, browser, name, width):
 
     if name in CHAPTERS:
         assert page.locator(".provenance").count() == 1, "version box missing"
-        assert "inhoudssleutel" in page.locator(".provenance").inner_text()
+        assert "inhoudssleutel" in page.locator(".provenance").text_content()
         assert page.locator(".evalbook-versions").get_attribute("data-version"), "book version missing"
         glued = page.locator(".pasted-text").all_inner_texts()
         blank = [t for t in glued if not t.strip() or t.strip().lower() in {"nan", "none", "<na>"}]
@@ -333,3 +337,175 @@ def test_version_menu_links_to_the_same_page_in_every_version(built, browser, tm
             page.close()
     finally:
         server.shutdown()
+
+
+# -- the two-minute book (issue 24): the answer first, on any screen, with the data behind every table
+
+FOLD = {"width": 1366, "height": 900}  # a laptop: what a reader sees before scrolling
+RESULT_CHAPTERS = [
+    f"book/{job.label}"
+    for job in config.jobs(BOOK)
+    if job.chapter.template.name in ("effect_study", "phone_survey", "client_survey", "wwatwork_effect")
+]
+DUTCH_NUMBER = re.compile(r"[−+-]?\d+(?:\.\d{3})*(?:,\d+)?")
+PROGRAMMES = ["Wijkgestuurd Werken", "Leerlandschap Route 3", "WW@Work"]
+
+
+def words(text: str) -> int:
+    return len(re.findall(r"\S+", text))
+
+
+def test_each_programme_has_its_headline_above_the_fold_and_the_key_findings_are_short(site, browser):
+    """On a 1366x900 screen the landing page shows one sentence per programme without scrolling;
+    the key findings take at most about 450 words, at most about 100 (here 120) per programme."""
+    page = browser.new_page(viewport=FOLD)
+    page.goto(urljoin(site, "html/book/intro.html"), wait_until="networkidle")
+    section = page.locator("section#belangrijkste-uitkomsten")
+    items = section.locator("> ul > li")
+    assert items.count() == len(PROGRAMMES)
+    for i, programme in enumerate(PROGRAMMES):
+        item = items.nth(i)
+        text = item.inner_text()
+        assert text.startswith(programme), text
+        assert words(text) > 15, f"{programme}: no headline sentence: {text!r}"
+        box = item.bounding_box()
+        assert box["y"] + box["height"] <= FOLD["height"], f"{programme}: headline ends {box['y'] + box['height']}px"
+        detail = section.locator("section", has=page.locator("h3", has_text=programme)).inner_text()
+        assert words(text) + words(detail) - words(programme) <= 120, (
+            f"{programme}: {words(text) + words(detail)} words"
+        )
+    total = words(section.inner_text())
+    assert total <= 450, f"the key findings take {total} words"
+    page.close()
+
+
+@pytest.mark.parametrize("name", RESULT_CHAPTERS)
+def test_the_first_results_table_is_within_two_screens(site, browser, name):
+    page = browser.new_page(viewport=FOLD)
+    page.goto(urljoin(site, f"html/{name}.html"), wait_until="networkidle")
+    first = page.locator("article table.evalbook-table").first
+    caption = first.locator("caption").text_content()
+    top = first.evaluate("t => t.getBoundingClientRect().top + window.scrollY")
+    assert caption.startswith("Tabel 1. ") and top <= 2 * FOLD["height"], f"{name}: {caption!r} starts at {top}px"
+    provenance = page.locator(".provenance").evaluate("b => b.getBoundingClientRect().top + window.scrollY")
+    assert provenance > top and page.locator("details.provenance").get_attribute("open") is None
+    page.close()
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_the_provenance_box_fits_a_phone(site, browser, name):
+    """Opened on a 390 px screen, every value of the provenance box wraps under its label
+    within the screen: nothing lies beyond its edge or needs scrolling sideways."""
+    page, _ = open_page(browser, urljoin(site, f"html/{name}.html"), WIDTHS["phone"])
+    box = page.locator("details.provenance")
+    box.locator("summary").click()
+    found = box.evaluate("""b => {
+        const right = b.getBoundingClientRect().right;
+        const parts = [...b.querySelectorAll('dt, dd, code')].map(e => e.getBoundingClientRect());
+        const labels = [...b.querySelectorAll('dt')], values = [...b.querySelectorAll('dd')];
+        return {beyond: parts.filter(r => r.right > Math.min(right, window.innerWidth) + 1).length,
+                scrolls: b.scrollWidth > b.clientWidth + 1,
+                under: values.every((v, i) =>
+                    v.getBoundingClientRect().top >= labels[i].getBoundingClientRect().bottom - 1),
+                rows: values.length};
+    }""")
+    assert found["rows"] >= 3 and found == {**found, "beyond": 0, "scrolls": False, "under": True}, f"{name}: {found}"
+    page.close()
+
+
+def _numbers(text: str) -> list[float]:
+    return sorted(float(n.replace("−", "-").replace(".", "").replace(",", ".")) for n in DUTCH_NUMBER.findall(text))
+
+
+def _csv_numbers(rows: list[list[str]], decimal: str) -> list[float]:
+    """The numbers of a download's data rows: in a column of numbers each cell as software
+    reads it (a limit such as ``<0.001`` by its number), in a column of words (as the table
+    prints them) the numbers in the words."""
+
+    def number(cell: str) -> float:
+        plain = cell.removeprefix("<")
+        return float(plain.replace(",", ".") if decimal == "," else plain)
+
+    found = []
+    for column in zip(*rows, strict=True):
+        try:
+            found += [number(cell) for cell in column if cell]
+        except ValueError:
+            found += [n for cell in column for n in _numbers(cell)]
+    return sorted(found)
+
+
+def test_every_numbered_table_has_its_numbers_beside_it(site, browser):
+    """Beside (right under) every numbered table of every chapter: a CSV and a file for Dutch
+    Excel (byte order mark, ';', decimal comma) holding exactly the numbers the table shows,
+    under the table's own Dutch column names."""
+    checked = 0
+    for name in CHAPTERS:
+        page, _ = open_page(browser, urljoin(site, f"html/{name}.html"), WIDTHS["desktop"])
+        tables = page.evaluate("""() => [...document.querySelectorAll('article table.evalbook-table')].map(t => {
+            const cell = t.closest('.cell_output');
+            return {caption: t.caption.textContent,
+                    header: [...t.querySelectorAll('thead th')].map(h => h.textContent.trim()),
+                    body: [...t.querySelectorAll('tbody td')].map(c => c.textContent).join('\\n'),
+                    links: [...cell.querySelectorAll('a.download')]
+                        .map(a => ({text: a.textContent.trim(), href: a.href}))};
+        })""")
+        page.close()
+        assert tables, name
+        for table in tables:
+            where = f"{name}: {table['caption']}"
+            assert re.match(r"Tabel \d+\. ", table["caption"]), where
+            links = {link["text"]: link["href"] for link in table["links"]}
+            assert set(links) == {"CSV", "voor Excel"}, f"{where}: {table['links']}"
+            with urlopen(links["CSV"]) as resp:
+                software = list(csv.reader(io.StringIO(resp.read().decode("utf-8"))))
+            with urlopen(links["voor Excel"]) as resp:
+                excel_bytes = resp.read()
+            assert excel_bytes.startswith(codecs.BOM_UTF8), where
+            excel = list(csv.reader(io.StringIO(excel_bytes.decode("utf-8-sig")), delimiter=";"))
+            assert software[0] == excel[0] and len(software) == len(excel), where
+            assert all(h.split(" (")[0].split(":")[0] in " ".join(software[0]) for h in table["header"]), where
+            shown = _numbers(table["body"])
+            assert _csv_numbers(software[1:], ".") == shown, f"{where}: the CSV's numbers are not the table's"
+            assert _csv_numbers(excel[1:], ",") == shown, f"{where}: the Excel file's numbers are not the table's"
+            checked += 1
+    assert checked >= 50
+
+
+def test_figures_are_legible_on_a_phone_and_open_enlarged(site, browser, built):
+    """Every figure is an SVG whose smallest text is at least ~9 px on a 390 px screen, and
+    tapping it opens it at its natural size."""
+    work, _ = built
+    for name in CHAPTERS:
+        page, _ = open_page(browser, urljoin(site, f"html/{name}.html"), WIDTHS["phone"])
+        figures = page.evaluate("""[...document.querySelectorAll('article .cell_output img')].map(i => ({
+            src: new URL(i.src).pathname, width: i.getBoundingClientRect().width}))""")
+        for figure in figures:
+            svg = (work / "_build" / figure["src"].removeprefix(BASE)).read_text(encoding="utf-8")
+            view = float(re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+) [\d.]+"', svg).group(1))
+            sizes = [float(s) for s in re.findall(r"font[^;\"]*?([\d.]+)px", svg)]
+            assert sizes, f"{name}: {figure['src']} has no text as text"
+            smallest = min(sizes) * figure["width"] / view
+            assert smallest >= 8.9, f"{name}: {figure['src']}: text of {smallest:.1f} px at {figure['width']} px wide"
+        if figures:
+            img = page.locator("article .cell_output img").first
+            img.click()
+            dialog = page.locator("dialog.evalbook-zoom")
+            assert dialog.evaluate("d => d.open")
+            big = dialog.locator("img").evaluate("i => i.getBoundingClientRect().width")
+            assert big >= img.evaluate("i => i.naturalWidth") - 1 > figures[0]["width"] - 1
+            page.keyboard.press("Escape")
+            assert not dialog.evaluate("d => d.open")
+        page.close()
+
+
+@pytest.mark.parametrize(("word", "page_name"), [("klanttevredenheid", "book/wwatwork/client_survey")])
+def test_search_finds_the_words_readers_use(site, browser, word, page_name):
+    page, errors = open_page(browser, urljoin(site, f"html/search.html?q={word}"), WIDTHS["desktop"])
+    page.wait_for_function("document.querySelector('#search-results p.search-summary')?.textContent.trim()")
+    found = page.evaluate(
+        "[...document.querySelectorAll('#search-results ul.search li a')].map(a => a.getAttribute('href'))"
+    )
+    assert any(href.split(".html")[0] == page_name for href in found), found
+    assert not errors, errors
+    page.close()

@@ -92,12 +92,12 @@ def rendered(path: Path) -> str:
             name = out.get("metadata", {}).get("scrapbook", {}).get("name")
             data = out.get("data", {})
             if name:
-                if name != "table_meanings":  # the CSV's column names, codes explained
+                if name not in ("table_meanings", "table_downloads"):  # the CSV's codes; the list of files
                     glued[name] = ast.literal_eval(data["application/papermill.record/text/plain"])
                 continue
             shown = "".join(data.get("text/markdown", "")) or "".join(data.get("text/plain", ""))
             skip = skip or COLUMNS_TABLE in shown
-            if "image/png" in data:  # the reader sees the figure (its text twin is matplotlib's)
+            if "image/png" in data or "image/svg+xml" in data:  # the reader sees the figure, not its twin
                 continue
             if shown and not (skip and "text/markdown" not in data) and "Herkomst van dit hoofdstuk" not in shown:
                 outputs.append(shown)

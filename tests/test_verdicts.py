@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
-from evalbook.report import figures, verdict
+from evalbook.report import verdict
 
 ALPHA = 0.05
 RECORD = "application/papermill.record/text/plain"
@@ -64,11 +64,15 @@ def test_short_labels_and_colours():
     assert verdict.significance(0.001, ALPHA, 0.01) == "significant, ook na Holm"
     assert verdict.significance(0.01, ALPHA, 0.2) == "significant, niet na Holm"
     assert verdict.significance(0.3, ALPHA, 0.9) == "niet significant"
-    assert verdict.colour(0.001, ALPHA, 0.01) == figures.HIGHLIGHT
-    assert verdict.colour(0.3, ALPHA, 0.9) == figures.NEUTRAL
-    only_before = verdict.colour(0.01, ALPHA, 0.2)
-    assert only_before not in (figures.HIGHLIGHT, figures.NEUTRAL)
-    assert verdict.colour(math.nan, ALPHA, math.nan) == figures.NEUTRAL
+    after, only_before, not_significant = (
+        verdict.colour(p, ALPHA, h) for p, h in ((0.001, 0.01), (0.01, 0.2), (0.3, 0.9))
+    )
+    assert len({after, only_before, not_significant}) == 3
+    assert verdict.colour(math.nan, ALPHA, math.nan) == not_significant
+    assert verdict.firmness(0.001, ALPHA, 0.01) == "dat verschil houdt stand na correctie voor meervoudig toetsen"
+    assert verdict.firmness(0.01, ALPHA, 0.2) == "alleen zonder correctie voor meervoudig toetsen significant"
+    assert verdict.firmness(0.3, ALPHA, 0.9) == "niet significant"
+    assert verdict.firmness(math.nan, ALPHA, math.nan) == "niet te toetsen"
 
 
 # -- the executed chapters ----------------------------------------------------------------------------

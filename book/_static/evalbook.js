@@ -7,6 +7,7 @@
  * 3. A table output wider than the column scrolls sideways; its container is marked so the
  *    style sheet can show that there is more to see (evalbook.css, "scroll hint"), and named
  *    for screen readers by the table's caption.
+ * 4. Figures open enlarged (below).
  */
 if (typeof messages !== "undefined" && typeof locale !== "undefined") {
   messages.nl = {
@@ -55,4 +56,48 @@ if (typeof Documentation !== "undefined" && Documentation.TRANSLATIONS) {
   };
   window.addEventListener("load", mark);
   window.addEventListener("resize", mark);
+})();
+
+/* 4. A figure opens enlarged when tapped or clicked (or with Enter or the space bar): in a
+ *    dialog at its natural size, which scrolls on a small screen, so that its text is as large
+ *    as it was drawn. The figure keeps its place in the page (the PDFs print the page as is). */
+(() => {
+  const open = () => {
+    const figures = document.querySelectorAll("article.bd-article .cell_output img");
+    if (figures.length === 0) return;
+    const dialog = document.createElement("dialog");
+    dialog.className = "evalbook-zoom";
+    dialog.setAttribute("aria-label", "Vergrote figuur");
+    dialog.innerHTML =
+      '<button type="button" class="evalbook-zoom__close">Sluiten</button>' +
+      '<div class="evalbook-zoom__frame"><img alt=""></div>';
+    document.body.append(dialog);
+    const big = dialog.querySelector("img");
+    dialog.querySelector("button").addEventListener("click", () => dialog.close());
+    dialog.addEventListener("click", (event) => {
+      if (event.target === dialog) dialog.close();
+    });
+    figures.forEach((img) => {
+      img.classList.add("evalbook-zoomable");
+      img.setAttribute("role", "button");
+      img.setAttribute("tabindex", "0");
+      img.setAttribute("aria-haspopup", "dialog");
+      img.title = "Vergroten";
+      const show = () => {
+        big.src = img.currentSrc || img.src;
+        big.alt = img.alt;
+        big.style.width = `${Math.max(img.naturalWidth, img.getBoundingClientRect().width)}px`;
+        dialog.showModal();
+      };
+      img.addEventListener("click", show);
+      img.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          show();
+        }
+      });
+    });
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", open);
+  else open();
 })();

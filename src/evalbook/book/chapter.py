@@ -4,8 +4,11 @@ A chapter notebook creates one :class:`Chapter` from its Papermill parameters (`
 ``parameters``) and calls :meth:`Chapter.run` with the chapter type's run function
 (:mod:`evalbook.chapters`), which reads every input through it (contract-checked, listed in the
 provenance box); the Chapter then saves the aggregate table and glues the numbers of the prose,
-both behind the safety net of the disclosure rules. It is the only reader of inputs, so what a
-chapter shows can always be traced to the files it names.
+and saves the download of every numbered table as the template shows it, all behind the safety
+net of the disclosure rules. The template's last cell calls :meth:`Chapter.close`: the list of
+downloads for the data page and, collapsed at the end of the chapter, what the gate held back
+and where the chapter comes from (the results come first). It is the only reader of inputs, so
+what a chapter shows can always be traced to the files it names.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from ..core.errors import ConfigError
 from ..disclosure import rules as disclosure
 from ..disclosure.policy import Rules
 from ..report import disclosure as protection
+from ..report import downloads
+from ..report.downloads import Download
 from . import cache, config, inputs
 from .provenance import Provenance
 
@@ -51,6 +56,7 @@ class Chapter:
         self.rules = Rules.from_parameters(self.parameters)  # the gate's and the safety net's
         self.table_dir = Path(table_dir)
         self._inputs = inputs.read(spec, self.parameters, self.root)
+        self._shown: Shown | None = None  # what the run released, once it ran
         self.provenance = Provenance(
             chapter=template,
             programme=part,
@@ -97,18 +103,28 @@ class Chapter:
 
     def run(self, run: Callable[[Source], Shown]) -> Shown:
         """Run the chapter through ``run`` (its type's run function in :mod:`evalbook.chapters`),
-        save its table, glue its values and show the provenance box and, for a chapter with
-        person-level data, what the gate held back. Returns what the template's tables and
-        figures show."""
-        from IPython.display import display
-
+        save its table and glue its values; from then on every numbered table the template shows
+        saves its download (:meth:`save_download`). Returns what the template's tables and
+        figures show; the template ends with :meth:`close`."""
         shown = run(self)
         self.save_table(shown.table)
         self.glue_all(shown.values)
-        display(self.box())
+        shown.exhibits.store = self.save_download
+        self._shown = shown
+        return shown
+
+    def close(self) -> None:
+        """The end of the chapter: glue the list of its tables' downloads for the data page
+        (``table_downloads``) and show, collapsed, what the gate held back (a chapter with
+        person-level data) and the provenance box."""
+        from IPython.display import Markdown, display
+        from myst_nb import glue
+
+        shown = self._shown
+        glue("table_downloads", Markdown(downloads.listing(shown.exhibits.files, self.part)), display=False)
         if shown.rules is not None:
             display(protection.note(shown.suppressions, shown.rules, shown.suppression_method))
-        return shown
+        display(self.box())
 
     def check(self, shown: Shown) -> None:
         """The safety net over ``shown`` without saving or gluing: every count in its table and
@@ -120,7 +136,7 @@ class Chapter:
     # -- outputs --------------------------------------------------------------------------
 
     def box(self):
-        """The provenance box shown at the top of the chapter."""
+        """The provenance box, shown collapsed at the end of the chapter."""
         return self.provenance.box()
 
     def glue(self, name: str, text: str) -> None:
@@ -154,3 +170,20 @@ class Chapter:
         path = self.table_dir / f"{self.name}.csv"
         table.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
         return path
+
+    def save_download(self, label: str, download: Download) -> list[tuple[str, str]]:
+        """Write the numbers of the table ``label`` (``Tabel 3``) for software and for Dutch
+        Excel into ``<table_dir>/<chapter>/``. In a chapter with person-level data, a column of
+        persons (:attr:`~evalbook.report.downloads.Download.counts`) with a count the chapter's
+        rules call primary is refused, as :meth:`save_table` refuses one (the other chapters
+        count departments, studies and published figures). Returns the two files (what for,
+        path relative to the chapter)."""
+        if self._shown is not None and self._shown.rules is not None:
+            counts = download.frame[list(download.counts)]
+            disclosure.check_table(counts.rename(columns=lambda c: f"n_{c}"), self.rules)  # named as counts
+        folder = self.table_dir / self.name
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = f"{self.part}-{self.name}-{label.lower().replace(' ', '-')}"
+        (folder / f"{stem}.csv").write_text(download.csv(), encoding="utf-8", newline="")
+        (folder / f"{stem}-excel.csv").write_bytes(download.excel())
+        return [(what, (folder / name).as_posix()) for what, name in downloads.files(stem)]

@@ -62,8 +62,8 @@ def plan(jobs: list[config.Job], root: Path, force: bool = False) -> list[tuple[
         target = root / "book" / f"{job.label}.ipynb"
         table = root / "book" / job.chapter.part.key / "tables" / f"{job.chapter.template.name}.csv"
         reason = "forced" if force else cache.why_stale(key, cache.recorded(target))
-        if reason is None and not table.is_file():
-            reason = "table missing"
+        if reason is None and not (table.is_file() and table.with_suffix("").is_dir()):
+            reason = "table missing"  # the chapter's table, or the downloads of its numbered tables
         if reason is not None:
             stale.append((job, key, reason))
     return stale
@@ -305,3 +305,7 @@ def _install(src_dir: Path, dest_dir: Path, chapter: str) -> None:
     if table.is_file():
         (dest_dir / "tables").mkdir(exist_ok=True)
         shutil.copy2(table, dest_dir / "tables" / f"{chapter}.csv")
+    downloads = dest_dir / "tables" / chapter  # the downloads of its numbered tables: replaced as a whole
+    shutil.rmtree(downloads, ignore_errors=True)
+    if (src_dir / "tables" / chapter).is_dir():
+        shutil.copytree(src_dir / "tables" / chapter, downloads)

@@ -66,6 +66,11 @@ _EXTRACT = """(prefix) => {
   article.querySelectorAll("details").forEach(d => {
     const shown = document.createElement("div");
     shown.className = d.className;
+    const title = d.querySelector(":scope > summary.admonition-title");  // a collapsed box's title stays
+    if (title) {
+      const p = Object.assign(document.createElement("p"), {className: "admonition-title"});
+      shown.append(Object.assign(p, {textContent: title.textContent}));
+    }
     shown.append(...[...d.childNodes].filter(n => n.nodeName !== "SUMMARY"));
     d.replaceWith(shown);
   });

@@ -1,7 +1,7 @@
 """Where a chapter's results come from: content key, data fingerprint, parameters.
 
-Every chapter shows these in a box at its top (showyourwork's rule: every output names what
-made it), written for a reader by :mod:`evalbook.report.provenance`. The content key
+Every chapter shows these in a box at its end, collapsed (showyourwork's rule: every output names
+what made it), written for a reader by :mod:`evalbook.report.provenance`. The content key
 (:mod:`evalbook.book.cache`) changes exactly when the chapter's template, parameters, input
 data, package code or environment change, so a rerun of an unchanged chapter gives an
 identical box (nbval compares it like any other output).
@@ -57,5 +57,5 @@ class Provenance:
         return rows
 
     def box(self):
-        """The box at the top of a chapter, as an IPython display object (HTML + plain text)."""
+        """The box at the end of a chapter, as an IPython display object (HTML + plain text)."""
         return provenance.Box(self.summary())

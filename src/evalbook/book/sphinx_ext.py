@@ -6,7 +6,8 @@ What a reader of the HTML gets from here, and why it cannot be set in ``_config.
   ("Skip to main content", "Back to top", ...); ``book/_locale/nl/LC_MESSAGES/sphinx.po``
   has them and is compiled here into the build's doctree directory (no ``.mo`` in git).
   Strings the theme does not pass through gettext are in the templates in ``book/_templates``.
-- Search that finds Dutch words. Sphinx 7.4 stems the index with snowballstemmer 3's "dutch"
+- Search that finds Dutch words, also the words readers use for the book's (``klanttevredenheid``
+  finds the NPS chapter: ``SEARCH_SYNONYMS``). Sphinx 7.4 stems the index with snowballstemmer 3's "dutch"
   (the Kraaij-Pohlmann algorithm since Snowball 3.0) but ships the Snowball 2.1 JavaScript
   stemmer (the Porter-style algorithm, called "dutch_porter" since 3.0) for the query: the
   index has "uitkeer" where the browser looks up "uitker". The index is stemmed here with
@@ -17,6 +18,8 @@ What a reader of the HTML gets from here, and why it cannot be set in ``_config.
 - Figures with a text alternative instead of their file path: the figure's caption, else
   the section they stand in (see ``_alt_text``). A few pieces of the extensions' markup that
   assistive technology misreads are set right in the page body (``_BODY_FIXES``).
+- The data page's list of every table's downloads, pasted from the chapters
+  (``{evalbook-downloads}``: myst-nb pastes only text from another page).
 - Pages that paste glued numbers from other pages (``{glue:text}`path::key```, the key
   findings) are read again whenever a page changes: Sphinx does not know that they depend on
   the chapters they paste from, and the book is built incrementally (``evalbook.book.html``).
@@ -33,6 +36,7 @@ What a reader of the HTML gets from here, and why it cannot be set in ``_config.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +51,7 @@ from pybtex.database import Entry
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.template import names, sentence
 from sphinx.search.nl import SearchDutch
+from sphinx.util.docutils import SphinxDirective
 from sphinxcontrib.bibtex.plugin import register_plugin
 from sphinxcontrib.bibtex.style.referencing import BracketStyle, PersonStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
@@ -58,11 +63,38 @@ LOCALE_DIR = Path("book") / "_locale"
 _PATH_LIKE = re.compile(r"[/\\]|\.(png|jpe?g|svg|gif|webp)$", re.IGNORECASE)
 
 
+# The words readers search with that the book does not use, and the book's words that mean
+# them: a page with any word on the right is also found under the word on the left.
+SEARCH_SYNONYMS = {
+    "klanttevredenheid": ("nps", "klantonderzoek", "promotor", "promotors", "criticaster", "criticasters"),
+    "tevredenheid": ("nps", "klantonderzoek", "rapportcijfer", "tevreden"),
+    "klantwaardering": ("nps", "rapportcijfer"),
+    "waardering": ("nps", "rapportcijfer"),
+    "klantbeleving": ("nps", "klantonderzoek", "enquête"),
+    "baan": ("werk",),
+    "werkhervatting": ("uitstroom",),
+    "uitstroomcijfers": ("uitstroom",),
+    "werkloosheidsuitkering": ("ww",),
+    "bijstandsuitkering": ("bijstand",),
+    "participatiewet": ("bijstand",),
+    "uitkeringsgerechtigden": ("werkzoekenden",),
+    "effectiviteit": ("effectstudie", "effect"),
+    "privacy": ("onderdrukt", "bescherming"),
+    "betrouwbaarheid": ("betrouwbaarheidsinterval",),
+}
+
+
 class DutchSearch(SearchDutch):
-    """Dutch search whose index stems like the JavaScript stemmer Sphinx ships (Snowball 2.1)."""
+    """Dutch search whose index stems like the JavaScript stemmer Sphinx ships (Snowball 2.1),
+    and finds a page under the words readers use for its words (:data:`SEARCH_SYNONYMS`)."""
 
     def init(self, options: dict[str, str]) -> None:
         self.stemmer = snowballstemmer.stemmer("dutch_porter")
+
+    def split(self, input: str) -> list[str]:
+        words = super().split(input)
+        found = {w.lower() for w in words}
+        return words + [term for term, means in SEARCH_SYNONYMS.items() if found.intersection(means)]
 
 
 # The English month names BibTeX entries carry (not calendar.month_name: Sphinx sets the
@@ -89,17 +121,39 @@ class DutchAuthorYear(AuthorYearReferenceStyle):
     person: PersonStyle = field(default_factory=lambda: PersonStyle(sep2=" en ", last_sep=" en "))
 
 
+# What a bibliography note holds for the book's maintainers, not its readers: where in the
+# repository a fact was found (the source texts, their README) and what the text extraction lacks.
+_INTERNAL_NOTE = re.compile(r"data/|\.txt\b|README|tekstextractie")
+
+
+def reader_note(note: str) -> str:
+    """A bibliography note without its internal parts: the repository paths in brackets and
+    every sentence or clause that speaks of the repository or the text extraction."""
+    note = re.sub(r"\s*\([^()]*data/[^()]*\)", "", note)
+    parts = re.split(r"(?<=[.;])\s+", note.strip())
+    kept = " ".join(p for p in parts if not _INTERNAL_NOTE.search(p)).strip()
+    kept = re.sub(r"(?<=\. )[a-z]", lambda m: m.group(0).upper(), kept)  # a clause that now starts a sentence
+    return kept[:-1] + "." if kept.endswith(";") else kept
+
+
 class DutchUnsrt(UnsrtStyle):
-    """The unsrt bibliography with "en" between the last two authors and Dutch month names."""
+    """The unsrt bibliography with "en" between the last two authors, Dutch month names and
+    notes as a reader needs them (:func:`reader_note`)."""
 
     def format_names(self, role, as_sentence=True):
         formatted = names(role, sep=", ", sep2=" en ", last_sep=" en ")
         return sentence[formatted] if as_sentence else formatted
 
     def format_entry(self, label, entry, bib_data=None):
-        month = entry.fields.get("month")
-        if month in MONTHS:
-            dutch = Entry(entry.type, fields={**entry.fields, "month": MONTHS[month]}, persons=entry.persons)
+        fields = dict(entry.fields)
+        if fields.get("month") in MONTHS:
+            fields["month"] = MONTHS[fields["month"]]
+        if "note" in fields:
+            fields["note"] = reader_note(fields["note"])
+            if not fields["note"]:
+                del fields["note"]
+        if fields != dict(entry.fields):
+            dutch = Entry(entry.type, fields=fields, persons=entry.persons)
             dutch.key = entry.key
             entry = dutch
         return super().format_entry(label, entry, bib_data)
@@ -229,6 +283,24 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
     context["script_files"] = unique  # inline scripts come as filename None or "": one key
 
 
+class ChapterDownloads(SphinxDirective):
+    """``{evalbook-downloads} wgw/effect_study``: the downloads of a chapter's numbered tables,
+    as the chapter listed them (its glued Markdown ``table_downloads``), for the data page.
+    myst-nb pastes only text from another notebook; this pastes the list with its links."""
+
+    required_arguments = 1
+
+    def run(self):
+        notebook = Path(self.env.doc2path(self.env.docname)).parent / f"{self.arguments[0]}.ipynb"
+        self.env.note_dependency(str(notebook))
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"] if notebook.is_file() else []
+        for output in (o for cell in cells for o in cell.get("outputs", [])):
+            if output.get("metadata", {}).get("scrapbook", {}).get("name") == "table_downloads":
+                markdown = "".join(output["data"]["application/papermill.record/text/markdown"])
+                return self.parse_text_to_nodes(markdown)
+        raise self.error(f"{notebook} lists no table downloads (table_downloads): run `evalbook build`")
+
+
 _PASTES_FROM_OTHERS = re.compile(r"\{glue(?::\w+)?\}`[^`]*::")
 
 
@@ -251,6 +323,7 @@ def setup(app):
     app.connect("config-inited", _dutch_bibliography)
     app.connect("env-get-outdated", _glue_readers)
     app.add_search_language(DutchSearch)
+    app.add_directive("evalbook-downloads", ChapterDownloads)
     _add_dutch_catalog(app)
     app.connect("config-inited", _context)
     app.connect("doctree-resolved", _alt_texts)

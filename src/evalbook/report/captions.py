@@ -17,17 +17,21 @@ no caption types a level that a rerun may change. A placeholder without a term s
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from IPython.display import display
 
 from ..core.errors import BuildError
+from .downloads import Download, download
 from .tables import Table
 
 TABLE, FIGURE = "Tabel", "Figuur"
 ROLE = re.compile(r"\s*\{cite:\w+\}`[^`]*`")  # a citation, left out of the plain-text twin
 DATA, REPORT, BOTH = "data", "report", "both"  # what a Bron line names
+# Saves a numbered table's download (its label, its numbers) and returns the files it wrote,
+# each as (what it is for, path relative to the chapter): see evalbook.book.chapter.Chapter.
+Store = Callable[[str, Download], Sequence[tuple[str, str]]]
 
 
 def reference(source: Mapping[str, str]) -> str:
@@ -46,13 +50,20 @@ class Exhibit:
     note: str
     source: str  # MyST Markdown
     source_text: str  # the same in plain text
+    files: tuple[tuple[str, str], ...] = ()  # the table's downloads: (what for, path)
 
     def heading(self) -> dict[str, str]:
         return {"text/markdown": f"**{self.label}.** {self.title}", "text/plain": f"{self.label}. {self.title}"}
 
     def footer(self) -> dict[str, str]:
         note = f"{self.note} " if self.note else ""
-        return {"text/markdown": f"{note}*Bron:* {self.source}", "text/plain": f"{note}Bron: {self.source_text}"}
+        markdown, text = f"{note}*Bron:* {self.source}", f"{note}Bron: {self.source_text}"
+        if self.files:
+            markdown += "\n\n*Cijfers van deze tabel:* " + ", ".join(
+                f"{{download}}`{what} <{path}>`" for what, path in self.files
+            )
+            text += "\nCijfers van deze tabel: " + ", ".join(f"{what} ({path})" for what, path in self.files)
+        return {"text/markdown": markdown, "text/plain": text}
 
     def _ipython_display_(self) -> None:
         display(self.heading(), raw=True)
@@ -75,6 +86,8 @@ class Numbering:
         self.reports = list(reports)
         self.terms = dict(terms or {})
         self.count = {TABLE: 0, FIGURE: 0}
+        self.store: Store | None = None  # set by the running chapter: then every table gets its download
+        self.files: list[tuple[str, tuple[tuple[str, str], ...]]] = []  # (title, files) of each table saved
 
     def table(self, table: Table | None, title: str, note: str = "", source: str = DATA) -> Exhibit | None:
         """``table`` numbered, with ``title``, ``note`` (unit and reading) and a Bron line
@@ -84,6 +97,10 @@ class Numbering:
             return None
         exhibit = self._exhibit(TABLE, table, title, note, source)
         table.caption = f"{exhibit.label}. {exhibit.title}"  # names the table for assistive technology
+        if self.store is not None:
+            files = tuple(self.store(exhibit.label, download(table)))
+            exhibit = replace(exhibit, files=files)
+            self.files.append((table.caption, files))
         return exhibit
 
     def figure(self, figure, title: str, note: str = "", source: str = DATA) -> Exhibit | None:

@@ -129,7 +129,7 @@ def sankey_plot(flows: pd.DataFrame, totals: pd.DataFrame | None = None):
             "\n".join(textwrap.wrap(label, 18)),
             ha="left",
             va="center",
-            fontsize=9,
+            fontsize=style.TEXT_SIZE,
             bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
         )
         taken.append(text.get_window_extent(renderer).expanded(1.05, 1.1))
@@ -145,7 +145,7 @@ def sankey_plot(flows: pd.DataFrame, totals: pd.DataFrame | None = None):
                     fmt.printed(flows.loc[fid, "printed"]),
                     ha="center",
                     va="center",
-                    fontsize=9,
+                    fontsize=style.TEXT_SIZE,
                     bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
                 )
                 box = text.get_window_extent(renderer).expanded(1.05, 1.1)
@@ -178,7 +178,7 @@ def sankey_plot(flows: pd.DataFrame, totals: pd.DataFrame | None = None):
         labels=["aantal (exact of afgerond op honderdtallen)", "benaderd (±, <, bereik)"],
         loc="lower left",
         frameon=False,
-        fontsize=9,
+        fontsize=style.TEXT_SIZE,
     )
     return style.finish(fig)
 
@@ -268,7 +268,7 @@ def journey_plot(steps: pd.DataFrame, links: pd.DataFrame):
                 wrapped(link["condition"], link["to_step"]),
                 ha=ha,
                 va="center",
-                fontsize=7.5,
+                fontsize=style.TEXT_SIZE,
                 style="italic",
                 bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
             )
@@ -288,13 +288,13 @@ def journey_plot(steps: pd.DataFrame, links: pd.DataFrame):
         text = wrapped(s.loc[step, "label"], step)
         if pd.notna(s.loc[step, "timing"]):
             text += "\n" + wrapped(f"[{s.loc[step, 'timing']}]", step)
-        ax.text(x, y, text, ha="center", va="center", fontsize=8, color="white")
+        ax.text(x, y, text, ha="center", va="center", fontsize=style.TEXT_SIZE, color="white")
     ax.legend(
         handles=[plt.Rectangle((0, 0), 1, 1, color=c) for c in ORGANISATION_COLOURS.values()],
         labels=[ORGANISATION_LABELS.get(k, k) for k in ORGANISATION_COLOURS],
         loc="upper right",
         frameon=False,
-        fontsize=9,
+        fontsize=style.TEXT_SIZE,
     )
     ax.set_xlim(-width / 2 - 0.05, width / 2 + 0.05)
     ax.set_ylim(-(len(rows) - 1) * dy - box_h / 2 - 0.05, box_h / 2 + 0.05)

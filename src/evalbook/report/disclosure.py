@@ -5,7 +5,8 @@ Every gate lists what it hid as :class:`~evalbook.disclosure.cells.Suppression` 
 how many rows of which table something is missing, and which kinds of reason occurred. It
 never says which cell was hidden for which reason: telling the small cells (primary) from
 the ones hidden to protect them (secondary) would give the small ones away.
-:func:`note` shows the paragraph as a box beside the provenance box.
+:func:`note` shows the paragraph as a collapsed box before the provenance box, at the end of
+the chapter.
 """
 
 from __future__ import annotations
@@ -109,8 +110,9 @@ class Note:
 
     def _repr_html_(self) -> str:
         return (
-            f'<div class="admonition note disclosure"><p class="admonition-title">{TITLE}</p>'
-            f"<p>{html.escape(self.text)}</p></div>"
+            f'<details class="admonition note disclosure"><summary class="admonition-title">'
+            f'<span class="evalbook-toggle" aria-hidden="true"></span>{TITLE}</summary>'
+            f"<p>{html.escape(self.text)}</p></details>"
         )
 
 

@@ -382,26 +382,27 @@ def reproduced_verdict(study: ReleasedEffectStudy, row: Mapping) -> str:
 
 OUTFLOW_CLAUSES = {  # the results' first paragraph, per outcome of the outflow family
     "outflow": (
-        "De uitstroom uit de uitkering, zoals hierboven omschreven, was {programme} in de programmagroep en "
-        "{control} in de controlegroep: een verschil van {diff} ({confidence}-betrouwbaarheidsinterval {ci}; {p}, "
-        "na Holm-correctie {holm}). De uitstroom is daarmee {verdict}."
+        "De uitstroom uit de uitkering (zoals omschreven in de paragraaf Onderzoeksgroepen) was {programme} in de "
+        "programmagroep en {control} in de controlegroep: een verschil van {diff} "
+        "({confidence}-betrouwbaarheidsinterval {ci}; {p}, na Holm-correctie {holm}). "
+        "De uitstroom is daarmee {verdict}."
     ),
     "outflow_work": "Naar werk stroomde {programme} uit, tegen {control} ({diff}, {p}): {verdict}.",
     "outflow_other": "Om overige redenen stroomde {programme} uit, tegen {control} ({diff}, {p}): {verdict}.",
 }
 SELECTED_CONTACTS = "(gesprek, gesprek aan huis, gesprek op locatie, groepsbijeenkomst)"
 OTHER_CLAUSES = {  # the second paragraph: clauses joined by "; " within a sentence
-    "parttime": "in deeltijd werkte {programme} van de programmagroep en {control} van de controlegroep ({verdict})",
-    "active": "actief op de arbeidsmarkt was {programme} tegen {control} ({verdict})",
+    "parttime": "in deeltijd werkte {programme} van de programmagroep en {control} van de controlegroep: {verdict}",
+    "active": "actief op de arbeidsmarkt was {programme} tegen {control}: {verdict}",
     "contacts_total": (
-        "de programmagroep had gemiddeld {programme} geregistreerde klantcontacten, de controlegroep {control} "
-        "({verdict})"
+        "de programmagroep had gemiddeld {programme} geregistreerde klantcontacten, de controlegroep {control}: "
+        "{verdict}"
     ),
-    "contacts_selected": f"voor de geselecteerde contacten {SELECTED_CONTACTS} is dat {{programme}} tegen {{control}} "
-    "({verdict})",
+    "contacts_selected": f"voor de geselecteerde contacten {SELECTED_CONTACTS} is dat {{programme}} tegen {{control}}: "
+    "{verdict}",
     "contacts_selected_alone": f"de programmagroep had gemiddeld {{programme}} geselecteerde klantcontacten "
-    f"{SELECTED_CONTACTS}, de controlegroep {{control}} ({{verdict}})",
-    "no_show": "no-show kwam voor bij {programme} tegen {control} ({verdict})",
+    f"{SELECTED_CONTACTS}, de controlegroep {{control}}: {{verdict}}",
+    "no_show": "no-show kwam voor bij {programme} tegen {control}: {verdict}",
 }
 
 
@@ -448,12 +449,12 @@ def _handover_sentence(values: dict[str, str]) -> str:
     if "handover_matching_programme" in values and "handover_mo_programme" not in values:
         return (
             f"Naar Matching werd {values['handover_matching_programme']} tegen "
-            f"{values['handover_matching_control']} overgedragen ({values['handover_matching_verdict']})."
+            f"{values['handover_matching_control']} overgedragen: {values['handover_matching_verdict']}."
         )
     if "handover_mo_programme" in values and "handover_matching_programme" not in values:
         return (
             f"Naar Maatschappelijke Ontwikkeling werd {values['handover_mo_programme']} tegen "
-            f"{values['handover_mo_control']} overgedragen ({values['handover_mo_verdict']})."
+            f"{values['handover_mo_control']} overgedragen: {values['handover_mo_verdict']}."
         )
     if "handover_matching_programme" not in values:
         return (
@@ -462,9 +463,9 @@ def _handover_sentence(values: dict[str, str]) -> str:
         )
     return (
         f"Naar Matching werd {values['handover_matching_programme']} tegen "
-        f"{values['handover_matching_control']} overgedragen ({values['handover_matching_verdict']}), naar "
-        f"Maatschappelijke Ontwikkeling {values['handover_mo_programme']} tegen {values['handover_mo_control']} "
-        f"({values['handover_mo_verdict']})."
+        f"{values['handover_matching_control']} overgedragen: {values['handover_matching_verdict']}; naar "
+        f"Maatschappelijke Ontwikkeling {values['handover_mo_programme']} tegen {values['handover_mo_control']}: "
+        f"{values['handover_mo_verdict']}."
     )
 
 

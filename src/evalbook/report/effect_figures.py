@@ -44,28 +44,30 @@ def difference_plot(study: ReleasedEffectStudy):
     outcome (everyone), coloured by verdict (with Holm); suppressed outcomes are left out (the
     chapter lists them)."""
     data = study.total[(study.total["kind"] == "proportion") & ~study.total["suppressed"]].iloc[::-1]
-    fig, ax = plt.subplots(figsize=(7.8, 0.45 * len(data) + 1.6))
+    fig, ax = plt.subplots(figsize=(6.0, 0.5 * len(data) + 2.2))
     for y, (_, r) in enumerate(data.iterrows()):
         _point(ax, r, y, study.alpha)
     ax.axvline(0, color="black", linewidth=1)
     dutch_axis(ax.xaxis)
-    ax.set_yticks(range(len(data)), [outcome_label(o, study.outflow_measure) for o in data["outcome"]])
-    ax.set_xlabel(difference_label(study.alpha))
+    ax.set_yticks(
+        range(len(data)), [textwrap.fill(outcome_label(o, study.outflow_measure), 26) for o in data["outcome"]]
+    )
+    ax.set_xlabel(textwrap.fill(difference_label(study.alpha), 50))
     _verdict_legend(fig)
-    return finish(fig, legend_above=True)
+    return finish(fig, legend_above=len(verdict.COLOUR_LABELS))
 
 
 def target_group_plot(study: ReleasedEffectStudy, labels: Mapping[str, str]):
-    """One panel per target group (and the total), two panels a row: the differences in
-    percentage points with confidence intervals, coloured by verdict; suppressed comparisons are left
-    out. None without target groups."""
+    """One panel per target group (and the total), one below the other (legible on a phone):
+    the differences in percentage points with confidence intervals, the verdict in colour and
+    shape; suppressed comparisons are left out. None without target groups."""
     if not study.target_groups:
         return None
     proportions = list(dict.fromkeys(study.table.loc[study.table["kind"] == "proportion", "outcome"]))
     scopes = [TOTAL, *study.target_groups]
-    rows = -(-len(scopes) // 2)
+    rows = len(scopes)
     fig, axes = plt.subplots(
-        rows, 2, figsize=(7.8, rows * (0.36 * len(proportions) + 1.0) + 0.6), sharey=True, sharex=True, squeeze=False
+        rows, 1, figsize=(6.0, rows * (0.42 * len(proportions) + 1.0) + 1.6), sharey=True, sharex=True, squeeze=False
     )
     names = [outcome_label(o, study.outflow_measure) for o in reversed(proportions)]
     for ax, scope in zip(axes.ravel(), scopes, strict=False):
@@ -76,36 +78,49 @@ def target_group_plot(study: ReleasedEffectStudy, labels: Mapping[str, str]):
                 _point(ax, r, y, study.alpha)
         ax.axvline(0, color="black", linewidth=1)
         ax.set_title(target_group_label(scope, labels), fontsize="medium")
-        ax.set_yticks(range(len(proportions)), [textwrap.fill(n, 26) for n in names], fontsize="small")
+        ax.set_yticks(range(len(proportions)), [textwrap.fill(n, 26) for n in names])
         ax.tick_params(axis="x", labelbottom=True)
         dutch_axis(ax.xaxis)
     for ax in axes.ravel()[len(scopes) :]:
         ax.remove()
-    fig.supxlabel(f"{difference_label(study.alpha)}; ontbrekend = onderdrukt", fontsize="medium")
+    fig.supxlabel(textwrap.fill(f"{difference_label(study.alpha)}; ontbrekend = onderdrukt", 50))
     _verdict_legend(fig)
-    return finish(fig, legend_above=True)
+    return finish(fig, legend_above=len(verdict.COLOUR_LABELS))
 
 
 def _point(ax, r, y: int, alpha: float) -> None:
+    """One difference with its interval, its verdict in colour and in shape."""
     color = verdict.colour(r["p_value"], alpha, r["p_holm"])
+    shape = verdict.marker(r["p_value"], alpha, r["p_holm"])
     ax.errorbar(
         r["diff"],
         y,
         xerr=[[r["diff"] - r["ci_low"]], [r["ci_high"] - r["diff"]]],
-        fmt="o",
+        fmt=shape,
         color=color,
+        markerfacecolor="white" if shape == verdict.MARKERS[verdict.NOT_SIGNIFICANT] else color,
+        markersize=7,
         elinewidth=2,
         capsize=3,
     )
 
 
 def _verdict_legend(fig) -> None:
-    """The colours of :func:`evalbook.report.verdict.colour`, explained above the figure."""
+    """The colours and shapes of the verdicts, explained above the figure (one per line: a
+    narrow figure has no room for them side by side)."""
     handles = [
-        Line2D([], [], marker="o", linestyle="", color=verdict.COLOURS[code], label=text)
+        Line2D(
+            [],
+            [],
+            marker=verdict.MARKERS[code],
+            linestyle="",
+            color=verdict.COLOURS[code],
+            markerfacecolor="white" if code == verdict.NOT_SIGNIFICANT else verdict.COLOURS[code],
+            label=text,
+        )
         for code, text in verdict.COLOUR_LABELS.items()
     ]
-    fig.legend(handles=handles, loc="upper center", ncol=len(handles), frameon=False, fontsize="small")
+    fig.legend(handles=handles, loc="upper center", ncol=1, frameon=False)
 
 
 def survival_figures(study: ReleasedEffectStudy):

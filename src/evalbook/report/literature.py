@@ -330,25 +330,27 @@ def heatmap(matrices: list[ProgrammeMatrix], labels: dict):
     column), judgement written in each cell. Returns the closed Figure (the notebook displays it once)."""
     codes = list(JUDGEMENT_LABELS)
     cmap = ListedColormap([JUDGEMENT_COLOURS[c] for c in codes])
-    fig, axes = plt.subplots(len(matrices), 1, figsize=(7.8, 2.7 * len(matrices) + 0.5), squeeze=False)
+    fig, axes = plt.subplots(len(matrices), 1, figsize=(6.0, 3.0 * len(matrices) + 0.8), squeeze=False)
     for ax, m in zip(axes[:, 0], matrices, strict=True):
         grid = m.grid
         ax.imshow(
             grid.map(codes.index).to_numpy(dtype=float), cmap=cmap, vmin=-0.5, vmax=len(codes) - 0.5, aspect="auto"
         )
         for (y, x), code in pd.DataFrame(grid.to_numpy()).stack().items():
-            ax.text(x, y, JUDGEMENT_LABELS[code].replace(" ", "\n", 1), ha="center", va="center", fontsize=9)
-        ax.set_xticks(range(grid.shape[1]), [EVIDENCE_SHORT[e] for e in grid.columns], fontsize=9)
-        ax.set_yticks(range(grid.shape[0]), [FACTOR_LABELS[f] for f in grid.index], fontsize=9)
+            ax.text(
+                x, y, JUDGEMENT_LABELS[code].replace(" ", "\n", 1), ha="center", va="center", fontsize=figures.TEXT_SIZE
+            )
+        ax.set_xticks(range(grid.shape[1]), [EVIDENCE_SHORT[e] for e in grid.columns], fontsize=figures.TEXT_SIZE)
+        ax.set_yticks(range(grid.shape[0]), [FACTOR_LABELS[f] for f in grid.index], fontsize=figures.TEXT_SIZE)
         ax.set_xticks([x - 0.5 for x in range(1, grid.shape[1])], minor=True)
         ax.set_yticks([y - 0.5 for y in range(1, grid.shape[0])], minor=True)
         ax.grid(False)  # no lines through the cells; white lines between them
         ax.grid(which="minor", color="white", linewidth=2)
         ax.tick_params(which="both", length=0)
-        ax.set_title(labels[m.programme]["title"], fontsize=10)
+        ax.set_title(labels[m.programme]["title"], fontsize=figures.TEXT_SIZE)
     handles = [
         Patch(facecolor=JUDGEMENT_COLOURS[c], edgecolor=figures.NEUTRAL, linewidth=0.5, label=JUDGEMENT_LABELS[c])
         for c in codes
     ]
-    fig.legend(handles=handles, loc="upper center", ncol=len(codes), frameon=False, fontsize=9)
-    return figures.finish(fig, legend_above=True)
+    fig.legend(handles=handles, loc="upper center", ncol=2, frameon=False, fontsize=figures.TEXT_SIZE)
+    return figures.finish(fig, legend_above=-(-len(codes) // 2))

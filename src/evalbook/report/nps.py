@@ -77,10 +77,8 @@ def split_plot(tables: list[pd.DataFrame]):
     ax.set_xlim(0, 100)
     figures.dutch_axis(ax.xaxis)
     ax.set_xlabel("Aandeel van de respondenten (%)")
-    fig.legend(*ax.get_legend_handles_labels(), loc="lower center", ncol=3, fontsize="small", frameon=False)
-    fig.tight_layout(rect=(0, 0.08, 1, 1))
-    plt.close(fig)
-    return fig
+    fig.legend(*ax.get_legend_handles_labels(), loc="lower center", ncol=3, frameon=False)
+    return figures.finish(fig, legend_below=True)
 
 
 def period_plot(by_period: pd.DataFrame, alpha: float):

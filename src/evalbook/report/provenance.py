@@ -1,4 +1,4 @@
-"""The provenance box at the top of every chapter, in Dutch: what made the chapter.
+"""The provenance box at the end of every chapter, in Dutch: what made the chapter.
 
 :mod:`evalbook.book.provenance` gathers the facts (book version, content key, the files read
 and their fingerprint, the parameters with their Dutch labels from ``book.yml``); this module
@@ -83,11 +83,16 @@ class Box:
         return "\n".join([TITLE, *(f"{label}: {''.join(t for t, _ in value)}" for label, value in self.rows)])
 
     def _repr_html_(self) -> str:
+        """A collapsed box (``<details>``) at the end of the chapter: the results come first.
+        Each fact is a label with its value below or beside it (a description list), so that
+        on a phone a long value wraps under its label instead of running off the screen."""
+
         def cell(value: Sequence[Segment]) -> str:
             return "".join(f"<code>{html.escape(t)}</code>" if code else html.escape(t) for t, code in value if t)
 
-        rows = "".join(f"<tr><th>{html.escape(label)}</th><td>{cell(value)}</td></tr>" for label, value in self.rows)
+        rows = "".join(f"<dt>{html.escape(label)}</dt><dd>{cell(value)}</dd>" for label, value in self.rows)
         return (
-            f'<div class="admonition note provenance"><p class="admonition-title">{TITLE}</p>'
-            f'<table class="provenance-table">{rows}</table></div>'
+            f'<details class="admonition note provenance"><summary class="admonition-title">'
+            f'<span class="evalbook-toggle" aria-hidden="true"></span>{TITLE}</summary>'
+            f'<dl class="provenance-list">{rows}</dl></details>'
         )

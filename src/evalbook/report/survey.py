@@ -81,13 +81,26 @@ def answer_label(entry, category: str) -> str:
     return (CATEGORY_LABELS | option_labels(entry["options"])).get(category, category)
 
 
-def labels(released: ReleasedSurvey) -> pd.Series:
-    """The Dutch label of every quantity of the table: the indicator's (:func:`indicator_label`)
-    or ``<item>: <answer>`` for a category share."""
+def spoken_label(entry) -> str:
+    """An indicator's label inside a sentence, without brackets around what is counted (the
+    label may hold brackets of its own): ``reden kleine kans: geen (goede) opleiding``,
+    ``privacy bij de gesprekken: cijfer 7 of hoger``; a yes/no question counts its yes."""
+    scale, positive = entry["scale"], entry["positive"]
+    if scale == "yes_no" and positive == "yes":
+        return entry["label"]
+    counted = indicator_label(entry).removeprefix(entry["label"]).strip()
+    return f"{entry['label']}: {counted[1:-1]}" if counted.startswith("(") else entry["label"]
+
+
+def labels(released: ReleasedSurvey, spoken: bool = False) -> pd.Series:
+    """The Dutch label of every quantity of the table: the indicator's (:func:`indicator_label`,
+    or :func:`spoken_label` for a sentence when ``spoken``) or ``<item>: <answer>`` for a
+    category share."""
     book = released.codebook.set_index("item")
+    indicator = spoken_label if spoken else indicator_label
     return pd.Series(
         [
-            indicator_label(book.loc[r["item"]])
+            indicator(book.loc[r["item"]])
             if r["primary"]
             else f"{book.at[r['item'], 'label']}: {answer_label(book.loc[r['item']], r['category'])}"
             for _, r in released.table.iterrows()
@@ -216,6 +229,7 @@ def glue_values(released: ReleasedSurvey, aliases: dict[str, str] | None = None)
     are named differently).
     """
     alpha, names = released.alpha, labels(released)
+    spoken = labels(released, spoken=True)  # in the lists of the prose
     book = released.codebook.set_index("item")
     values: dict[str, str] = {}
     for _, r in released.table.iterrows():
@@ -246,17 +260,17 @@ def glue_values(released: ReleasedSurvey, aliases: dict[str, str] | None = None)
     values["holm_family_sentence"] = family_sentence(family)
     values["significant_total"] = str(len(significant))
     values["significant_list"] = _list(
-        f"{lower_first(names[r['quantity']])} ({fmt.pp(r['diff'], 1)}; "
+        f"{lower_first(spoken[r['quantity']])} ({fmt.pp(r['diff'], 1)}; "
         f"{'ook' if holm_label(r['p_value'], alpha, r['p_holm']) == AFTER_HOLM else 'niet'} na Holm)"
         for _, r in significant.iterrows()
     )
     holm = ind[ind["p_holm"] < alpha]
     values["significant_holm_total"] = str(len(holm))
-    values["significant_holm_list"] = _list(lower_first(names[q]) for q in holm["quantity"])
+    values["significant_holm_list"] = _list(lower_first(spoken[q]) for q in holm["quantity"])
     lost = significant[~(significant["p_holm"] < alpha)]
-    values["lost_after_holm_list"] = _list(lower_first(names[q]) for q in lost["quantity"])
+    values["lost_after_holm_list"] = _list(lower_first(spoken[q]) for q in lost["quantity"])
     values["suppressed_list"] = _list(
-        lower_first(names[q]) for q in released.table.loc[released.table["suppressed"], "quantity"]
+        lower_first(spoken[q]) for q in released.table.loc[released.table["suppressed"], "quantity"]
     )
     values |= _comparison_values(released, names)
     values["alpha"] = fmt.level(alpha)
@@ -372,7 +386,7 @@ def grade_plot(released: ReleasedSurvey, programme_label: str):
     )
     data = released.indicators[is_grade].iloc[::-1]
     names = labels(released)
-    fig, ax = plt.subplots(figsize=(8, 0.5 * len(data) + 1.4))
+    fig, ax = plt.subplots(figsize=(6.0, 0.75 * len(data) + 1.4))
     colours = dict(zip(GROUPS, figures.palette(3)[:2], strict=True))
     for offset, group, name in ((0.15, "programme", programme_label), (-0.15, "control", "controlegroep")):
         shown = data[data[f"value_{group}"].notna()]
@@ -389,7 +403,7 @@ def grade_plot(released: ReleasedSurvey, programme_label: str):
             capsize=3,
             label=name,
         )
-    ax.set_yticks(range(len(data)), [_wrap(names[q]) for q in data["quantity"]])
+    ax.set_yticks(range(len(data)), [_wrap(names[q], 28) for q in data["quantity"]])
     ax.set_xlim(0, 100)
     ax.set_xlabel(f"Aandeel met een 7 of hoger (%, {fmt.confidence(released.alpha)}-BI volgens Wilson)")
     figures.dutch_axis(ax.xaxis)
@@ -429,10 +443,7 @@ def agreement_plot(released: ReleasedSurvey, programme_label: str):
         handles,
         ["(helemaal) oneens", "neutraal of weet niet", "(helemaal) eens"],
         loc="lower center",
-        ncol=3,
-        fontsize="small",
+        ncol=1,
         frameon=False,
     )
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
-    plt.close(fig)
-    return fig
+    return figures.finish(fig, legend_below=3)

@@ -34,7 +34,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import figures
 from . import format as fmt
 from .format import MISSING
 from .text import join
@@ -59,13 +58,17 @@ HOLM_PHRASES = {
     BEFORE_HOLM: ", maar niet na correctie voor meervoudig toetsen (Holm)",
     UNCORRECTED: " (zonder correctie voor meervoudig toetsen)",
 }
-# The colour of a difference in a figure, by :func:`holm_label` code, and the legend's words.
+# The colour and the marker of a difference in a figure, by :func:`holm_label` code, and the
+# legend's words: the verdict shows by shape as well as by colour (a filled diamond, a square,
+# an open circle), and the colours (Okabe and Ito's blue and orange, a light grey) stay apart
+# for readers with any of the three colour-vision deficiencies (tests/test_figures.py).
 COLOURS = {
-    AFTER_HOLM: figures.HIGHLIGHT,
-    BEFORE_HOLM: "#ef8a62",
-    UNCORRECTED: "#ef8a62",
-    NOT_SIGNIFICANT: figures.NEUTRAL,
+    AFTER_HOLM: "#0072b2",
+    BEFORE_HOLM: "#e69f00",
+    UNCORRECTED: "#e69f00",
+    NOT_SIGNIFICANT: "#a6a6a6",
 }
+MARKERS = {AFTER_HOLM: "D", BEFORE_HOLM: "s", UNCORRECTED: "s", NOT_SIGNIFICANT: "o"}
 COLOUR_LABELS = {
     AFTER_HOLM: "significant, ook na Holm-correctie",
     BEFORE_HOLM: "alleen significant zonder correctie",
@@ -125,10 +128,19 @@ def verdict(diff, p, alpha: float, p_holm=None) -> str:
 
 
 def colour(p, alpha: float, p_holm) -> str:
-    """The colour of a difference in a figure: dark red when significant after Holm, light
-    red when only without correction, grey when not significant or not testable."""
+    """The colour of a difference in a figure: blue when significant after Holm, orange when
+    only without correction, grey when not significant or not testable."""
+    return COLOURS[_figure_code(p, alpha, p_holm)]
+
+
+def marker(p, alpha: float, p_holm) -> str:
+    """The marker of a difference in a figure (:data:`MARKERS`), beside its :func:`colour`."""
+    return MARKERS[_figure_code(p, alpha, p_holm)]
+
+
+def _figure_code(p, alpha: float, p_holm) -> str:
     code = holm_label(p, alpha, p_holm)
-    return COLOURS[NOT_SIGNIFICANT if code is pd.NA else code]
+    return NOT_SIGNIFICANT if code is pd.NA else code
 
 
 # -- association and causation ------------------------------------------------------------------
@@ -142,6 +154,19 @@ CAUSAL = re.compile(
 # The sensitivity figures that license a causal word in the same sentence.
 SENSITIVITY = re.compile(r"E-waarde[^.;]*?(?:\d+,\d\d|zeer groot)|Γ = (?:\d+,\d\d|zeer groot)")
 STANDS = "houdt stand na correctie voor meervoudig toetsen"  # the words for a difference that survives Holm
+# How firm one difference is, in a few words (a headline, a summary): by :func:`holm_label` code.
+FIRMNESS = {
+    AFTER_HOLM: f"dat verschil {STANDS}",
+    BEFORE_HOLM: "alleen zonder correctie voor meervoudig toetsen significant",
+    UNCORRECTED: "significant, zonder correctie voor meervoudig toetsen",
+    NOT_SIGNIFICANT: "niet significant",
+}
+
+
+def firmness(p, alpha: float, p_holm) -> str:
+    """How firm a difference is, in a few words (:data:`FIRMNESS`); "niet te toetsen" without p."""
+    code = holm_label(p, alpha, p_holm)
+    return "niet te toetsen" if code is pd.NA else FIRMNESS[code]
 
 
 def sentences(text: str) -> list[str]:

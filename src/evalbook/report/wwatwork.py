@@ -26,7 +26,7 @@ STEP_LABELS = {
     "attended": "Naar de voorlichtingsbijeenkomst",
     "coached": "Gecoacht door WW@Work",
     "found_work": "Gecoacht en werk gevonden",
-    "bijstand": "Gecoacht en toch in de Bijstand",
+    "bijstand": "Gecoacht en toch in de bijstand",
 }
 BASE_NAMES = {  # the base of a step's percentage, as the table names it
     "cohort": "einde WW in de periode",
@@ -53,11 +53,11 @@ FIGURE_LABELS = {
     "found_work_cumulative": "Uitgestroomd (werk) eind 2017",
     "found_work_jan_jun_2017": "Werk gevonden januari–juni 2017",
     "conversion_work": "Conversie naar werk (van de deelnemers)",
-    "into_bijstand": "Toch in de Bijstand (van de deelnemers)",
+    "into_bijstand": "Toch in de bijstand (van de deelnemers)",
     "outflow_share_noord": "Aandeel Noord in de uitstroom",
     "outflow_share_zuid": "Aandeel Zuid in de uitstroom",
     "inflow_rate_reduction_den_bosch": "Den Bosch: relatieve daling doorstroompercentage",
-    "bijstand_reduction_per_year_den_bosch": "Den Bosch: minder in de Bijstand per jaar",
+    "bijstand_reduction_per_year_den_bosch": "Den Bosch: minder in de bijstand per jaar",
     "t2_labour_force_rijnmond": "Beroepsbevolking Rijnmond (Tabel 2)",
     "labour_force_rijnmond_text": "Beroepsbevolking Rijnmond (tekst)",
     "unemployment_rate_rijnmond": "Werkloosheidspercentage Rijnmond 2016",
@@ -305,7 +305,7 @@ def did_plot(did: pd.DataFrame, alpha: float):
     left.set_yticks(range(len(cities)), cities["unit"].map(CITY_LABELS))
     left.set_ylim(-0.6, len(cities) - 0.4)
     left.set_xlim(0, 1.15 * float(cities[["predicted", "realised"]].to_numpy().max()))
-    left.set_xlabel("Doorstroom WW → Bijstand (%)")
+    left.set_xlabel("Doorstroom WW → bijstand (%)")
     style.dutch_axis(left.xaxis)
     left.legend(loc="upper left", fontsize="small")
     data = did.iloc[::-1].reset_index(drop=True)

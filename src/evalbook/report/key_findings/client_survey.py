@@ -12,7 +12,7 @@ from ..text import SUPPRESSED
 
 def sentences(released: ReleasedNps) -> dict[str, str]:
     """``key_survey``: the NPS of the data the chapter ran on, with its interval, and that the
-    report publishes none."""
+    report publishes none; ``key_brief``: the same in one short sentence."""
     o = released.overall.iloc[0]
     interval = fmt.interval(o["nps_low"], o["nps_high"], 1)
     shown = (
@@ -25,5 +25,8 @@ def sentences(released: ReleasedNps) -> dict[str, str]:
             f"Het rapport publiceert geen NPS-waarden. De antwoorden waarmee het klantonderzoek is gedraaid "
             f"({fmt.number(o['n']) if pd.notna(o['n']) else SUPPRESSED} klanten) geven {shown}; het hoofdstuk laat "
             "zien hoe die score en haar onzekerheid uit de antwoorden volgen."
-        )
+        ),
+        "key_brief": (
+            f"Het klantonderzoek geeft {shown}; het rapport publiceert zelf geen NPS, de antwoorden zijn synthetisch."
+        ),
     }

@@ -17,6 +17,8 @@ from . import NOT_SHOWN, listed, pp_text, reproduction_sentence
 
 # Outcomes that measure the service itself (what staff register and decide), not the jobseekers.
 PROCESS_OUTCOMES = ("handover_matching", "handover_mo", "contacts_total", "contacts_selected")
+# What outflow means, as a label over the outflow sentence: the reading differs between studies.
+OUTFLOW_TITLES = {"event": "Uitstroom binnen de volgperiode", "status": "Zonder uitkering op de peildatum"}
 PROCESS_NOTE = (
     "het zijn maten van de dienstverlening zelf, die de consulenten registreren of besluiten, geen uitkomsten "
     "van de werkzoekenden"
@@ -47,7 +49,9 @@ def sentences(
     }
     found["key_holm"] = _holm_sentence(study, values, programme_group, labels)
     found["key_reproduction"] = reproduction_sentence(values, "de effectstudie")
-    found["key_headline"] = _effect_headline(study, values, programme_group)
+    found["key_headline"] = _effect_headline(study, values, programme_group, labels)
+    found["key_brief"] = _brief(study, programme_group, follow_up_months)
+    found["key_outflow_label"] = OUTFLOW_TITLES[study.outflow_measure]
     return found
 
 
@@ -131,27 +135,55 @@ def _assumed_note(study: ReleasedEffectStudy, outcome: str) -> str:
     )
 
 
-def _effect_headline(study: ReleasedEffectStudy, values: Mapping[str, str], programme_group: str) -> str:
-    """The effect study in one line: outflow to work and what survives Holm."""
+def _effect_headline(
+    study: ReleasedEffectStudy, values: Mapping[str, str], programme_group: str, labels: Mapping[str, str]
+) -> str:
+    """The effect study in one sentence: outflow to work against the matched control group and
+    how firm that is, then what survives Holm's correction (a difference, not a cause)."""
     rows = study.total.set_index("outcome")
-    parts = []
-    if "outflow_work" in rows.index:
+    if "outflow_work" not in rows.index:
+        work = "uitstroom naar werk is in deze run geen uitkomst"
+    else:
         r = rows.loc["outflow_work"]
         if pd.isna(r["diff"]) or pd.isna(r["p_value"]):
-            parts.append("uitstroom naar werk niet te tonen")
+            work = "het verschil in uitstroom naar werk is niet te tonen"
         else:
-            code = verdict.holm_label(r["p_value"], study.alpha, r["p_holm"])
-            words = {
-                verdict.AFTER_HOLM: verdict.STANDS,
-                verdict.BEFORE_HOLM: "alleen zonder correctie significant",
-                verdict.UNCORRECTED: "significant zonder correctie",
-                verdict.NOT_SIGNIFICANT: "niet significant",
-            }[code]
-            parts.append(f"uitstroom naar werk {pp_text(r['diff'])} tegen de controlegroep ({words})")
+            firm = verdict.firmness(r["p_value"], study.alpha, r["p_holm"]).removeprefix("dat verschil ")
+            work = (
+                f"de {programme_group} stroomt {pp_text(abs(r['diff'])).lstrip('+')} "
+                f"{'vaker' if r['diff'] > 0 else 'minder vaak'} uit naar werk dan de gematchte controlegroep, "
+                f"{firm}"
+            )
     standing = _standing(study)
-    parts.append(
-        f"{fmt.number(len(standing))} van de {values['holm_family']} toetsen "
-        f"{'houdt' if len(standing) == 1 else 'houden'} stand na correctie voor meervoudig toetsen"
-        + (" (" + PROCESS_NOTE + ")" if len(standing) and set(standing["outcome"]) <= set(PROCESS_OUTCOMES) else "")
+    names = [named(study, labels, o, t) for o, t in zip(standing["outcome"], standing["target_group"], strict=True)]
+    if standing.empty:
+        rest = "geen enkel verschil houdt stand na correctie voor meervoudig toetsen"
+    else:
+        rest = (
+            f"na correctie voor meervoudig toetsen {'houdt' if len(names) == 1 else 'houden'} "
+            f"{fmt.number(len(names))} van de {values['holm_family']} verschillen stand"
+        )
+        if set(standing["outcome"]) <= set(PROCESS_OUTCOMES):  # named on the programme page
+            rest += ", alle in maten van de dienstverlening zelf, niet in uitkomsten van de werkzoekenden"
+        else:
+            rest += f" ({listed(names, 2)})"
+    return f"{work[0].upper()}{work[1:]}; {rest}."
+
+
+def _brief(study: ReleasedEffectStudy, programme_group: str, months: int) -> str:
+    """Outflow in one short sentence, with how firm it is and what it rests on."""
+    rows = study.total.set_index("outcome")
+    if "outflow" not in rows.index:
+        return ""
+    r = rows.loc["outflow"]
+    if pd.isna(r["p_value"]) or pd.isna(r["value_programme"]) or pd.isna(r["value_control"]):
+        return f"{OUTFLOW_TITLES[study.outflow_measure]} ({fmt.number(months)} maanden): {NOT_SHOWN}."
+    firm = verdict.firmness(r["p_value"], study.alpha, r["p_holm"]).removeprefix("dat verschil ")
+    text = (
+        f"{OUTFLOW_TITLES[study.outflow_measure]} ({fmt.number(months)} maanden): {fmt.percent(r['value_programme'])} "
+        f"in de {programme_group} tegen {fmt.percent(r['value_control'])} in de controlegroep "
+        f"({pp_text(r['diff'])}; {firm})."
     )
-    return f"De {programme_group} tegenover de gematchte controlegroep: {join(parts, sep='; ')}."
+    if (study.assumptions["kind"] == "count").any():
+        text += " De groepsgroottes zijn aangenomen, niet gepubliceerd."
+    return text

@@ -35,7 +35,7 @@ def sentences(
                 f"{fmt.interval(r['ci_low'], r['ci_high'], 1)}). "
                 + verdict.judgement(r["p_value"], released.alpha, r["p_holm"])
             )
-    names = survey_labels(released)
+    names = survey_labels(released, spoken=True)
     holm = [
         lower_first(names[q])
         for q in released.indicators.loc[released.indicators["p_holm"] < released.alpha, "quantity"]
@@ -57,4 +57,27 @@ def sentences(
         "De enquête vergelijkt wat twee groepen zeggen over hun begeleiding; zij laat niet zien wat de aanpak "
         "teweegbracht."
     )
-    return {"key_survey": " ".join(sentences), "key_reproduction": reproduction_sentence(values, "de enquête")}
+    return {
+        "key_survey": " ".join(sentences),
+        "key_reproduction": reproduction_sentence(values, "de enquête"),
+        "key_brief": _brief(released, values, programme_group, overall, len(holm)),
+    }
+
+
+def _brief(released: ReleasedSurvey, values: Mapping[str, str], programme_group: str, overall: str, held: int) -> str:
+    """The survey in one short sentence: the overall grade, how firm its difference is, how
+    many indicators survive Holm, and that the numbers of respondents are assumed."""
+    rows = released.indicators.set_index("quantity")
+    stand = f"{fmt.number(held)} van de {values['indicators_total']} vragen {'houdt' if held == 1 else 'houden'} stand"
+    if overall in rows.index and pd.notna(rows.loc[overall, "p_value"]) and pd.notna(rows.loc[overall, "diff"]):
+        r = rows.loc[overall]
+        firm = verdict.firmness(r["p_value"], released.alpha, r["p_holm"]).removeprefix("dat verschil ")
+        text = (
+            f"In de enquête geeft {fmt.percent(r['value_programme'])} van de {programme_group} de begeleiding een 7 of "
+            f"hoger, tegen {fmt.percent(r['value_control'])} van de controlegroep ({firm}); {stand}."
+        )
+    else:
+        text = f"In de enquête {stand} na correctie voor meervoudig toetsen."
+    if released.assumed:
+        text += " Het aantal respondenten is aangenomen."
+    return text

@@ -26,7 +26,8 @@ def sentences(
 ) -> dict[str, str]:
     """``key_funnel`` (the funnel and realised against predicted inflow), ``key_did`` (Den
     Bosch against Rotterdam, with Holm's correction over the chapter's tests),
-    ``key_reproduction`` and ``key_headline``; ``values``: the chapter's glued values
+    ``key_reproduction``, ``key_headline`` and ``key_brief`` (Den Bosch against Rotterdam in
+    one short sentence); ``values``: the chapter's glued values
     (:func:`evalbook.report.wwatwork.glue_values`); ``tests``: the chapter's tests with their
     Holm-adjusted p-values (:func:`evalbook.analysis.wwatwork.test_family`); ``assumptions``:
     the chapter's assumptions (the embedded cohort's predicted inflow is one)."""
@@ -35,7 +36,7 @@ def sentences(
         f"Van de {v['funnel_cohort_count']} werkzoekenden van wie de WW eindigde tussen {v['cohort_first']} en "
         f"{v['cohort_last']} kwamen er {v['funnel_attended_count']} naar de voorlichting van WW@Work en "
         f"{v['funnel_coached_count']} in de coaching. Van de gecoachten vond {v['funnel_found_work_pct']} werk voordat "
-        f"de WW afliep en stroomde {v['funnel_bijstand_pct']} toch in de Bijstand."
+        f"de WW afliep en stroomde {v['funnel_bijstand_pct']} toch in de bijstand."
     )
     ovp = released.ovp.set_index("group")
     assumed = _prediction_assumed(assumptions)
@@ -67,7 +68,7 @@ def sentences(
     d = cities.loc["did"]
     d_holm = tests.set_index(["table", "key"]).at[("did", "did"), "p_holm"]
     did_text = (
-        f"In 2014 bleef de doorstroom van WW naar Bijstand {below[0]} de voorspelling van UWV en {below[1]}. "
+        f"In 2014 bleef de doorstroom van WW naar bijstand {below[0]} de voorspelling van UWV en {below[1]}. "
         f"Het verschil tussen die twee is {pp_text(d['diff'])} ({fmt.confidence(alpha)}-betrouwbaarheidsinterval "
         f"{fmt.interval(d['ci_low'], d['ci_high'], 2)}). "
         + verdict.judgement(d["p_value"], alpha, d_holm)
@@ -109,7 +110,7 @@ def sentences(
     reproduction += f" {claims} binnen de afronding uit de eigen percentages van het rapport."
     headline = (
         f"WW@Work heeft geen controlegroep: van de gecoachten vond {v['funnel_found_work_pct']} werk en stroomde "
-        f"{v['funnel_bijstand_pct']} toch in de Bijstand"
+        f"{v['funnel_bijstand_pct']} toch in de bijstand"
         + (
             f", {fmt.number(abs(ovp.loc['coached', 'diff']), 1)} procentpunt "
             f"{'minder' if ovp.loc['coached', 'diff'] < 0 else 'meer'} dan UWV voorspelde"
@@ -119,7 +120,18 @@ def sentences(
         )
         + "."
     )
-    return {"key_funnel": funnel, "key_did": did_text, "key_reproduction": reproduction, "key_headline": headline}
+    firm = verdict.firmness(d["p_value"], alpha, d_holm).removeprefix("dat verschil ")
+    brief = (
+        "Den Bosch tegen Rotterdam in 2014, gerealiseerd min door UWV voorspeld: een verschil van "
+        f"{pp_text(d['diff'])} in de doorstroom naar de bijstand ({firm}; één jaar, zonder controlegroep)."
+    )
+    return {
+        "key_funnel": funnel,
+        "key_did": did_text,
+        "key_reproduction": reproduction,
+        "key_headline": headline,
+        "key_brief": brief,
+    }
 
 
 def _prediction_assumed(assumptions: pd.DataFrame | None) -> bool:
