@@ -5,9 +5,10 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from conftest import effect_study
-from evalbook.analysis import audit, published
+from evalbook.analysis import audit, matching, published
 from evalbook.analysis import survey as survey_analysis
 from evalbook.analysis.survey import assumed
 from evalbook.book.chapter import Chapter
@@ -22,8 +23,9 @@ from evalbook.schemas.register import POOL, REGISTER
 from evalbook.schemas.survey import CODEBOOK, Survey
 from evalbook.stats.consistency import INCONSISTENT
 from synthetic import generate
-from synthetic import register as synthetic
+from synthetic import register as generator
 from synthetic import survey as survey_generator
+from synthetic import targets as synthetic
 
 
 def test_committed_data_equal_a_fresh_generation(root, tmp_path):
@@ -168,6 +170,64 @@ def test_a_missing_value_is_named():
         ValueError, match="programme / team6: no published figure or assumption for outflow, outflow_work, "
     ):
         synthetic.solve({"n": (60, True)}, "programme", "team6", outflow_measure="status")
+
+
+# -- how persons and candidates are made -----------------------------------------------------------
+
+
+def test_spread_deals_each_education_level_its_share():
+    level = np.array(["low"] * 55 + ["middle"] * 25 + ["high"] * 10 + ["unknown"] * 10)
+    for seed in range(20):
+        chosen = generator._spread(np.arange(100), 12, level, np.random.default_rng(seed))
+        assert len(set(chosen)) == 12
+        # shares 6.6, 3.0, 1.2, 1.2: whole parts 6, 3, 1, 1, the one left to the largest remainder
+        assert pd.Series(level[chosen]).value_counts().to_dict() == {"low": 7, "middle": 3, "high": 1, "unknown": 1}
+    some = np.arange(50, 100)  # shares among these 50 only: 5 low, 25 middle, 10 high, 10 unknown
+    chosen = generator._spread(some, 10, level, np.random.default_rng(0))
+    assert set(chosen) <= set(some)
+    assert pd.Series(level[chosen]).value_counts().to_dict() == {"middle": 5, "high": 2, "unknown": 2, "low": 1}
+
+
+def test_exit_days_take_one_draw_from_each_slice_of_the_timing_distribution():
+    k = 40
+    draws = generator._spaced_beta(k, np.random.default_rng(3))
+    slices = np.floor(stats.beta.cdf(draws, *generator.EXIT_TIMING) * k + 1e-9)
+    assert sorted(slices) == list(range(k))
+    assert not np.all(np.diff(draws) > 0)  # in random order
+
+
+def persons(rows, group):
+    """Persons (age, months) of one matching cell's sex and education, as the generator makes them."""
+    frame = pd.DataFrame(rows, columns=["education", "age", "benefit_months"])
+    return frame.assign(sex="female", group=group, target_group=None)
+
+
+def test_look_alikes_are_added_near_the_programme_persons_in_the_open_band():
+    # one matching cell (45-54 years, 60+ months on benefit): enough candidates, but all far
+    # below the programme persons; the other candidates set the scale of the distance
+    treated = persons([("low", 50, 200), ("low", 51, 210), ("low", 52, 250)], "programme")
+    cell = persons([("low", 50, 61)] * 5, matching.CANDIDATE)
+    rest = persons([("middle", 20 + i % 45, 3 * i) for i in range(60)], matching.CANDIDATE)
+    made = generator._make_matchable(treated, pd.concat([cell, rest]), 0, np.random.default_rng(1))
+    made["person_id"] = [f"P{i:03d}" for i in range(len(made))]
+    ends = made.set_index("person_id")
+    pairs = matching.match(made)
+    treated, control = ends.loc[pairs["programme_id"]], ends.loc[pairs["control_id"]]
+    assert len(pairs) == 3
+    assert (abs(treated["benefit_months"].to_numpy() - control["benefit_months"].to_numpy()) <= 2).all()
+    assert (abs(treated["age"].to_numpy() - control["age"].to_numpy()) <= 2).all()
+
+
+def test_the_unmatched_are_those_whose_absence_changes_the_programme_group_least():
+    # 18 alike persons in one cell; alone in their cell: one with higher education (a rare
+    # category) and one a few months longer on benefit
+    treated = persons([("low", 30 + i % 5, i % 6) for i in range(18)] + [("high", 30, 3), ("low", 33, 7)], "programme")
+    others = persons([("low", 30 + i % 5, i % 6) for i in range(40)] + [("high", 30, 3), ("low", 33, 7)], "candidate")
+    for seed in range(5):
+        made = generator._make_matchable(treated, others, 1, np.random.default_rng(seed))
+        candidates = made[made["group"] == matching.CANDIDATE]
+        assert (candidates["education"] == "high").sum() == 1  # kept: 1 of 20 with higher education
+        assert (candidates["benefit_months"] == 7).sum() == 0  # left alone: the one of 7 months
 
 
 @pytest.mark.parametrize("programme", ("wgw", "route3"))

@@ -9,11 +9,11 @@ from __future__ import annotations
 from evalbook.core import paths
 from evalbook.core.io import write_csv
 
-from . import cohort, register, survey
+from . import cohort, register, survey, targets
 
 
 def _assumed(programme: str, chapter: str):
-    return register.read_assumptions(programme=programme, chapter=chapter)
+    return targets.read_assumptions(programme=programme, chapter=chapter)
 
 
 GENERATORS = {

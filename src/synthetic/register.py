@@ -6,19 +6,17 @@ up, to whole percents) and every published mean to its printed precision.
 
 Per programme there are two files, made the way a researcher would make them:
 
-* ``pool.csv`` (contract :data:`evalbook.matching.POOL`): the programme persons and a much
+* ``pool.csv`` (contract :data:`evalbook.schemas.register.POOL`): the programme persons and a much
   larger population of candidates (jobseekers in Prematching in the same period, not in the
   programme), with the matching variables and the register's outcome columns;
 * ``register.csv``: the output of :func:`evalbook.matching.register_from_pool` on that pool,
   i.e. the programme group and its matched control group.
 
 How the numbers are met: the counts of each group (per target group) are solved from the
-published figures, from the assumptions in ``data/synthetic/assumptions.csv`` where the
-report publishes nothing (:func:`targets_from_published`), and otherwise from the rule that
-a control group resembles its programme group (the reports: "nagenoeg vergelijkbaar").
-Covariates are drawn first; the candidates are matched; then outcomes are dealt out so
-that the programme group and the *matched* control group meet their counts exactly.
-``python -m evalbook.synthetic`` rewrites the committed files; a test checks that the
+published figures and the assumptions (:mod:`synthetic.targets`). Covariates are drawn
+first; the candidates are matched; then outcomes are dealt out so that the programme group
+and the *matched* control group meet their counts exactly.
+``python -m synthetic`` rewrites the committed files; a test checks that the
 committed files equal a fresh generation.
 """
 
@@ -26,200 +24,38 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from evalbook.analysis import matching
-from evalbook.core import contract, paths
-from evalbook.core.rounding import count_for_percent, round_half_up
-from evalbook.schemas.assumptions import ASSUMPTIONS, ASSUMPTIONS_FILE
-from evalbook.schemas.published import PUBLISHED
+from evalbook.core.rounding import round_half_up
 from evalbook.schemas.register import REGISTER
+
+from .targets import (
+    CONTACT_SHAPES,
+    GroupTargets,
+    published_figures,
+    read_assumptions,
+    resolve_values,
+    solve,
+    targets_from_published,
+)
 
 SEED = 20181031  # the month the evaluations closed
 START_MONTHS = ("2017-09-01", "2017-10-01")  # intake cohorts of the WGW effect study
 REFERENCE_DATE = "2018-10-31"  # peildatum
 FOLLOW_UP_MONTHS = 12
 CANDIDATES_PER_PERSON = 6  # the pool of candidates per programme person, per target group
-
-PROPORTIONS = (
-    "outflow",
-    "outflow_work",
-    "outflow_other",
-    "no_return_after_work",
-    "parttime",
-    "active",
-    "no_show",
-    "handover_matching",
-    "handover_mo",
-)
-MEANS = ("contacts_total", "contacts_selected")
-# Of those who left for other reasons, the percentage back on benefit by the end of the follow-up
-# (an assumption where outflow is read as an event; with a status reading it follows from the figures).
-RETURNED_AFTER_OTHER = "returned_after_other"
-# The shape of the negative binomial counts of contacts (selected, and the others): no spread is published.
-CONTACT_SHAPES = ("contacts_selected_shape", "contacts_other_shape")
-
-
-def read_assumptions(
-    path: str | Path | None = None, programme: str | None = None, chapter: str | None = None
-) -> pd.DataFrame:
-    """The assumptions (numbers the analysis needs but the reports do not publish), validated,
-    optionally only those of one programme and chapter. Default path: the synthetic data's."""
-    path = Path(path) if path is not None else paths.repo_root() / "data" / "synthetic" / ASSUMPTIONS_FILE
-    frame = contract.read(path, ASSUMPTIONS)
-    if programme is not None:
-        frame = frame[frame["programme"] == programme]
-    if chapter is not None:
-        frame = frame[frame["chapter"] == chapter]
-    return frame.reset_index(drop=True)
-
-
-def published_figures(programme: str, chapter: str) -> pd.DataFrame:
-    """The published figures the synthetic data of ``programme``'s ``chapter`` are calibrated to."""
-    return contract.read(paths.repo_root() / "data" / "published" / programme / f"{chapter}.csv", PUBLISHED)
-
-
-def parameter_name(quantity: str, group: str, target_group: str | None = None) -> str:
-    """The ``parameter`` of an effect-study assumption: ``n_control_team6``, ``no_show_programme``."""
-    return f"{quantity}_{group}" + (f"_{target_group}" if target_group else "")
-
-
-@dataclass(frozen=True)
-class GroupTargets:
-    """Counts (persons) and means one group of a synthetic register must have."""
-
-    group: str
-    n: int
-    outflow_work: int
-    outflow_other: int
-    returned_after_work: int
-    parttime: int
-    parttime_and_work: int
-    no_show: int
-    handover_matching: int
-    handover_mo: int
-    contacts_total_mean: float
-    contacts_selected_mean: float
-    target_group: str | None = None
-    returned_after_other: int = 0  # back on benefit at the end after leaving for another reason
-
-
-def resolve_values(
-    figures: pd.DataFrame,
-    group: str,
-    target_group: str | None = None,
-    assumed: dict[str, float] | None = None,
-    like: dict[str, float] | None = None,
-    fixed: dict[str, float] | None = None,
-) -> dict[str, tuple[float, bool]]:
-    """Every value a group needs, as ``quantity -> (value, exact)``, taken in this order:
-
-    1. the published figure of this group and target group (``exact``: its count must round to it);
-    2. an assumption ``<quantity>_<group>_<target group>``, then ``<quantity>_<group>`` (exact);
-    3. ``fixed``: a value the generator sets by design (exact);
-    4. ``like``: the value of the programme group of the same target group, for a control group
-       the report gives no figure for (not exact: the nearest count).
-    """
-    rows = figures[(figures["group"] == group) & (figures["subgroup"].fillna("") == (target_group or ""))]
-    printed = rows.set_index("quantity")["value"].to_dict()
-    assumed, like, fixed = assumed or {}, like or {}, fixed or {}
-    values = {}
-    for quantity in ("n", *PROPORTIONS, *MEANS, RETURNED_AFTER_OTHER):
-        for source, key, exact in (
-            (printed, quantity, True),
-            (assumed, parameter_name(quantity, group, target_group), True),
-            (assumed, parameter_name(quantity, group), True),
-            (fixed, quantity, True),
-            (like, quantity, False),
-        ):
-            if key in source:
-                values[quantity] = (float(source[key]), exact)
-                break
-    return values
-
-
-def solve(
-    values: dict[str, tuple[float, bool]],
-    group: str,
-    target_group: str | None = None,
-    n: int | None = None,
-    outflow_measure: str = "event",
-) -> GroupTargets:
-    """The counts of one group from its values (:func:`resolve_values`).
-
-    ``outflow_measure`` (see :mod:`evalbook.outcomes`): with ``"event"`` outflow for other
-    reasons is outflow minus outflow to work, of whom the assumed percentage
-    (:data:`RETURNED_AFTER_OTHER`, none without it) is back on benefit at the end; with
-    ``"status"`` outflow is who is off benefit at the end, so that many of the other-reason
-    leavers return to benefit.
-    """
-    where = f"{group}" + (f" / {target_group}" if target_group else "")
-    missing = [q for q in ("n", *PROPORTIONS, *MEANS) if q not in values and not (q == "n" and n)]
-    if outflow_measure == "event" and "outflow_other" in missing:
-        missing.remove("outflow_other")
-    if missing:
-        raise ValueError(f"{where}: no published figure or assumption for {', '.join(missing)}")
-    n = int(n if n is not None else values["n"][0])
-
-    def count(quantity: str, base: int) -> int:
-        value, exact = values[quantity]
-        if base == 0:
-            return 0
-        return count_for_percent(value, base) if exact else round_half_up(value * base / 100)
-
-    def bounded(quantity: str, base: int, low: int, high: int) -> int:
-        k = count(quantity, base)
-        if not values[quantity][1]:  # a borrowed value: the nearest feasible count
-            k = min(max(k, low), high)
-        if not low <= k <= high:
-            raise ValueError(f"{where}: {quantity} {k} of {base} is outside the feasible {low}..{high}")
-        return k
-
-    work = count("outflow_work", n)
-    no_return = count("no_return_after_work", work)
-    if outflow_measure == "event":
-        other = bounded("outflow", n, work, n) - work
-        returned_other = count(RETURNED_AFTER_OTHER, other) if RETURNED_AFTER_OTHER in values else 0
-    else:
-        other = bounded("outflow_other", n, 0, n - work)
-        returned_other = no_return + other - bounded("outflow", n, no_return, no_return + other)
-    parttime = count("parttime", n)
-    active = bounded("active", n, max(work, parttime), min(n, work + parttime))
-    return GroupTargets(
-        group=group,
-        n=n,
-        outflow_work=work,
-        outflow_other=other,
-        returned_after_work=work - no_return,
-        parttime=parttime,
-        parttime_and_work=work + parttime - active,
-        no_show=count("no_show", n),
-        handover_matching=count("handover_matching", n),
-        handover_mo=count("handover_mo", n),
-        contacts_total_mean=values["contacts_total"][0],
-        contacts_selected_mean=values["contacts_selected"][0],
-        target_group=target_group,
-        returned_after_other=returned_other,
-    )
-
-
-def targets_from_published(
-    figures: pd.DataFrame,
-    group: str,
-    target_group: str | None = None,
-    assumed: dict[str, float] | None = None,
-    like: dict[str, float] | None = None,
-    fixed: dict[str, float] | None = None,
-    outflow_measure: str = "event",
-) -> GroupTargets:
-    """Solve the counts of one group (of one target group) from its published figures,
-    completed by assumptions and the resemblance rule (:func:`resolve_values`)."""
-    values = resolve_values(figures, group, target_group, assumed, like, fixed)
-    return solve(values, group, target_group, outflow_measure=outflow_measure)
-
+# When in the window a person leaves: Beta(a, b) of the window (from day 14 to 46 days before its
+# end), earlier exits more likely (as in benefit-duration data); no timing is published.
+EXIT_TIMING = (1.2, 1.6)
+# Bands within the matching's (matching.AGE_BANDS, BENEFIT_BANDS) in which the candidates must
+# be at least as many as the programme persons (:func:`_make_matchable`); the open band of 60+
+# months on benefit is split up to 20 years.
+FINE_AGE_BANDS = (15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 71)
+FINE_BENEFIT_BANDS = (0, 3, 6, 9, 12, 18, 24, 36, 48, 60, 90, 120, 180, 240, np.inf)
 
 # -- persons ------------------------------------------------------------------------------------
 
@@ -261,12 +97,42 @@ def _ranked(score: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.argsort(-(score + rng.gumbel(size=len(score))), kind="stable")
 
 
+def _spaced_beta(k: int, rng: np.random.Generator) -> np.ndarray:
+    """``k`` draws of the Beta distribution :data:`EXIT_TIMING`, one from each ``1/k`` of its
+    probability, in random order: the exits of a group follow its shape closely, so that a
+    comparison of when the groups leave (the log-rank test) says what the counts and the shape
+    say, not how the draws happened to fall (with independent draws, WGW's p-value moved
+    between 0.036 and 0.056 over eight seeds; spaced, it stays at 0.044)."""
+    return stats.beta.ppf((rng.permutation(k) + rng.random(k)) / max(k, 1), *EXIT_TIMING)
+
+
+def _spread(people: np.ndarray, k: int, level: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """``k`` of ``people`` (indices) at random, each ``level`` (education) getting its share of
+    the ``k`` in proportion to its size among ``people`` (largest remainder, ties at random).
+
+    The events are independent of the covariates either way; spreading them keeps a small
+    level from being left without an event by chance (a level without one separates the
+    outcome, and the adjusted effect, which adjusts for education, cannot be estimated).
+    """
+    levels, at = np.unique(level[people], return_inverse=True)
+    sizes = np.bincount(at, minlength=len(levels))
+    quota = k * sizes / max(len(people), 1)
+    counts = np.floor(quota).astype(int)
+    rest = np.lexsort((rng.random(len(levels)), counts - quota))[: k - int(counts.sum())]
+    counts[rest] += 1
+    chosen = [rng.choice(people[at == i], size=c, replace=False) for i, c in enumerate(counts)]
+    return np.sort(np.concatenate([np.asarray(people[:0]), *chosen]))
+
+
 def outcomes(
     t: GroupTargets, persons: pd.DataFrame, rng: np.random.Generator, shapes: tuple[float, float]
 ) -> pd.DataFrame:
     """``persons`` (covariates) with outcome columns meeting ``t`` exactly. Younger persons,
-    shorter on benefit and with more education find work somewhat more often. ``shapes``: the
-    negative binomial shapes of the selected and the other contacts (:data:`CONTACT_SHAPES`)."""
+    shorter on benefit and with more education find work somewhat more often; exits for other
+    reasons, handovers and no-shows do not depend on the covariates and are spread over the
+    education levels (:func:`_spread`). Exits fall in the window as :func:`_spaced_beta` says.
+    ``shapes``: the negative binomial shapes of the selected and the other contacts
+    (:data:`CONTACT_SHAPES`)."""
     n = t.n
     if len(persons) != n:
         raise ValueError(f"{t.group}: {len(persons)} persons for a target of {n}")
@@ -280,17 +146,16 @@ def outcomes(
         - 0.01 * persons["benefit_months"].to_numpy(float)
         + 0.4 * persons["education"].isin(["middle", "high"]).to_numpy()
     )
+    education = persons["education"].to_numpy()
     order = _ranked(prospects, rng)
     work = order[: t.outflow_work]
-    rest = rng.permutation(order[t.outflow_work :])
-    other = rest[: t.outflow_other]
-    stay = rest[t.outflow_other :]
+    other = _spread(order[t.outflow_work :], t.outflow_other, education, rng)
+    stay = np.setdiff1d(order[t.outflow_work :], other)
 
     outflow_day = np.full(n, -1)
     outflow_reason = np.full(n, None, dtype=object)
-    # exits spread over the window, earlier exits more likely (as in benefit-duration data)
     for idx, reason in ((work, "work"), (other, "other")):
-        outflow_day[idx] = (14 + rng.beta(1.2, 1.6, size=len(idx)) * (window_days[idx] - 60)).astype(int)
+        outflow_day[idx] = (14 + _spaced_beta(len(idx), rng) * (window_days[idx] - 60)).astype(int)
         outflow_reason[idx] = reason
     returned = np.concatenate(
         [
@@ -316,11 +181,11 @@ def outcomes(
     parttime_months[parttime] = rng.integers(1, 7, size=len(parttime))
 
     handover = np.full(n, None, dtype=object)
-    handed = rng.choice(stay, size=t.handover_matching + t.handover_mo, replace=False)
-    handover[handed[: t.handover_matching]] = "matching"
-    handover[handed[t.handover_matching :]] = "mo"
+    to_matching = _spread(stay, t.handover_matching, education, rng)
+    handover[to_matching] = "matching"
+    handover[_spread(np.setdiff1d(stay, to_matching), t.handover_mo, education, rng)] = "mo"
     no_show = np.zeros(n, dtype=bool)
-    no_show[rng.choice(n, size=t.no_show, replace=False)] = True
+    no_show[_spread(np.arange(n), t.no_show, education, rng)] = True
 
     a, b = shapes
     selected = _with_mean(
@@ -389,15 +254,16 @@ class Stratum:
 def pool(
     strata: list[Stratum], prefix: str, outflow_measure: str, shapes: tuple[float, float], seed: int = SEED
 ) -> pd.DataFrame:
-    """The candidate pool of a study (contract :data:`evalbook.matching.POOL`).
+    """The candidate pool of a study (contract :data:`evalbook.schemas.register.POOL`).
 
     Per stratum: programme persons and ``CANDIDATES_PER_PERSON`` times as many candidates
     are drawn. ``programme.n - n_control`` programme persons, each alone in its matching
     cell, get no candidate in that cell (they stay unmatched, as in the reports' "300 and
-    294"); every other cell is topped up with look-alike candidates until it can be matched.
-    Matching then selects the control group, and outcomes are dealt out so that the
-    programme group and the matched control group meet their targets exactly (``shapes``: see
-    :func:`outcomes`).
+    294"); every other cell is topped up with look-alike candidates until each programme
+    person has one nearby (:func:`_make_matchable`), so that the matched groups are alike
+    (``tests/test_matching.py``: every |SMD| below 0.1, per target group too). Matching then
+    selects the control group, and outcomes are dealt out so that the programme group and the
+    matched control group meet their targets exactly (``shapes``: see :func:`outcomes`).
     """
     rng = np.random.default_rng(seed)
     persons = []
@@ -442,25 +308,62 @@ def _make_matchable(
     treated: pd.DataFrame, others: pd.DataFrame, unmatched: int, rng: np.random.Generator
 ) -> pd.DataFrame:
     """``treated`` and ``others`` (one stratum) such that exactly ``unmatched`` programme
-    persons have no candidate in their matching cell and every other cell has enough."""
+    persons have no candidate in their matching cell and every other cell has enough.
+
+    Enough is counted in finer bands (:data:`FINE_AGE_BANDS`, :data:`FINE_BENEFIT_BANDS`)
+    inside each matching cell: where the candidates are fewer than the programme persons,
+    look-alikes are added. Counted per matching cell only, a cell can hold enough candidates
+    that all lie far from its programme persons (in the open band of 60+ months on benefit,
+    60 against 250 months), and the pairs, though in one cell, would not be alike.
+    """
     cell_t, cell_o = matching.cells(treated), matching.cells(others)
     sizes = cell_t.value_counts()
     singles = sorted(sizes[sizes == 1].index)
     if len(singles) < unmatched:
         raise ValueError(f"only {len(singles)} programme persons alone in their cell; {unmatched} must stay unmatched")
-    empty = set(rng.choice(singles, size=unmatched, replace=False)) if unmatched else set()
+    empty = _left_unmatched(treated, cell_t, singles, unmatched, rng)
     others = others[~cell_o.isin(empty)]
-    cell_o = cell_o[~cell_o.isin(empty)]
-    have = cell_o.value_counts()
+    treated_kept = treated[~cell_t.isin(empty)]
+    fine_t = _fine_cells(treated_kept)
+    have = _fine_cells(others).value_counts()
     extra = []
-    for cell, members in treated[~cell_t.isin(empty)].groupby(cell_t[~cell_t.isin(empty)], sort=True):
+    for cell, members in treated_kept.groupby(fine_t, sort=True):
         deficit = len(members) - int(have.get(cell, 0))
-        if deficit > 0:  # look-alikes: same sex, education and bands, age and months nudged within the band
-            copies = members.sample(n=deficit, replace=True, random_state=rng).assign(group=matching.CANDIDATE)
-            copies["age"] = _within(copies["age"], matching.AGE_BANDS, rng)
-            copies["benefit_months"] = _within(copies["benefit_months"], matching.BENEFIT_BANDS, rng)
+        if deficit > 0:  # look-alikes: same sex, education and fine bands, age and months nudged within them
+            copies = members.sample(n=deficit, random_state=rng).assign(group=matching.CANDIDATE)
+            copies["age"] = _within(copies["age"], FINE_AGE_BANDS, rng)
+            copies["benefit_months"] = _within(copies["benefit_months"], FINE_BENEFIT_BANDS, rng)
             extra.append(copies)
     return pd.concat([treated, others, *extra], ignore_index=True)
+
+
+def _left_unmatched(
+    treated: pd.DataFrame, cell: pd.Series, singles: list[str], k: int, rng: np.random.Generator
+) -> set[str]:
+    """``k`` of the ``singles`` (cells holding one programme person) to leave without a
+    candidate: one at a time, the one whose person's absence changes the programme group least
+    (the largest |SMD| between the whole group and those kept), ties at random.
+
+    The reports call their matched groups alike ("nagenoeg vergelijkbaar"); a single in a rare
+    category left unmatched by chance (one of OAP's 60, with higher education) would already
+    unbalance a small target group, whatever the matching does.
+    """
+    chosen: list[str] = []
+    for _ in range(k):
+
+        def change(single: str) -> float:
+            kept = treated[~cell.isin([*chosen, single])]
+            return float(matching.balance(treated, kept)["smd"].abs().max())
+
+        chosen.append(min((c for c in rng.permutation(singles) if c not in chosen), key=change))
+    return set(chosen)
+
+
+def _fine_cells(frame: pd.DataFrame) -> pd.Series:
+    """The matching cell of each person refined by the fine bands (a part of one matching cell)."""
+    age = np.searchsorted(FINE_AGE_BANDS, frame["age"].to_numpy(dtype=float), side="right")
+    months = np.searchsorted(FINE_BENEFIT_BANDS, frame["benefit_months"].to_numpy(dtype=float), side="right")
+    return matching.cells(frame) + "|" + pd.Series(age * 100 + months, index=frame.index).astype(str)
 
 
 def _within(values: pd.Series, bands, rng: np.random.Generator) -> np.ndarray:
