@@ -1,0 +1,90 @@
+"""What a chapter's statistics need of data that meet their contracts, checked before it runs.
+
+A file can meet its contract and still give a chapter nothing to compute: a control group of
+one person (every figure would be withheld, and the balance and spread are undefined), no
+outflow at all within the follow-up (the Kaplan–Meier curves and the log-rank test have no
+event to fit), a telephone survey with a handful of respondents. So can a parameter that names
+what the data do not hold (a target group or survey item that does not occur). Each such
+problem is one sentence naming the chapter, the group and what is needed; the build refuses
+before any chapter runs and ``evalbook check`` reports the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from ..analysis import effect
+from ..core.errors import PreconditionError
+from ..core.personal import closest
+from . import config
+
+GROUP_NAMES = {"programme": "programme group", "control": "control group"}
+
+
+def check(chapter: config.ChapterSpec, parameters: dict, frames: dict) -> None:
+    """Raise :class:`PreconditionError` listing what ``chapter`` needs of ``frames`` (valid
+    inputs by name) and lacks; nothing when its template has no preconditions."""
+    rule = REQUIREMENTS.get(chapter.template.name)
+    problems = rule(parameters, frames) if rule else []
+    if problems:
+        lines = "\n".join(f"  - {p}" for p in problems)
+        raise PreconditionError(f"{chapter.label} cannot run on these data:\n{lines}")
+
+
+def _enough(counts: pd.Series, groups, needed: int, what: str, chapter: str) -> list[str]:
+    """A sentence for every group of ``groups`` with fewer than ``needed`` ``what``."""
+    problems = []
+    for group in groups:
+        n = int(counts.get(group, 0))
+        if n < needed:
+            has = f"{n} {what if n != 1 else what.removesuffix('s')}"
+            problems.append(
+                f"the {GROUP_NAMES.get(group, group)} has {has}; the {chapter} needs at least {needed} per group "
+                "(min_cell_size), else none of its figures can be shown"
+            )
+    return problems
+
+
+def _absent(values, found, parameter: str, where: str) -> list[str]:
+    """A sentence for each value of list parameter ``parameter`` that ``found`` lacks."""
+    problems = []
+    found = sorted(str(f) for f in found)
+    for value in values:
+        if value not in found:
+            meant = closest(value, found)
+            hint = f" (did you mean '{meant}'?)" if meant else f"; found: {', '.join(found) or 'none'}"
+            problems.append(f"parameter {parameter} names '{value}', which does not occur in {where}{hint}")
+    return problems
+
+
+def _effect_study(parameters: dict, frames: dict) -> list[str]:
+    register = frames["register"]
+    counts = register["group"].value_counts()
+    problems = _enough(counts, ("programme", "control"), parameters["min_cell_size"], "persons", "effect study")
+    present = register["target_group"].dropna().unique() if "target_group" in register else []
+    problems += _absent(parameters["target_groups"], present, "target_groups", "the register's target_group column")
+    if not effect.time_to_event(register, parameters["follow_up_months"])["event"].any():
+        problems.append(
+            f"nobody in either group leaves benefit within the follow-up of {parameters['follow_up_months']} months "
+            "(follow_up_months); the time-to-outflow curves and the log-rank test need at least one outflow"
+        )
+    return problems
+
+
+def _phone_survey(parameters: dict, frames: dict) -> list[str]:
+    survey = frames["survey"]
+    respondents = survey.drop_duplicates("respondent")["group"].value_counts()
+    problems = _enough(
+        respondents, ("programme", "control"), parameters["min_cell_size"], "respondents", "telephone survey"
+    )
+    items = frames["codebook"]["item"]
+    problems += _absent([parameters["outlook_item"]], items, "outlook_item", "the codebook's items")
+    return problems
+
+
+REQUIREMENTS: dict[str, Callable[[dict, dict], list[str]]] = {
+    "effect_study": _effect_study,
+    "phone_survey": _phone_survey,
+}
