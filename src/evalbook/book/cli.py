@@ -261,11 +261,9 @@ def _match(args) -> int:
     from ..core.io import write_csv
     from ..schemas.register import POOL
 
-    book = config.load()
-    if args.programme not in book.parts:
-        raise ConfigError(f"unknown programme {args.programme!r}; choose from {', '.join(book.parts)}")
+    part = config.load().parts.get(args.programme)  # a directory of another programme has no window of its own
     directory = paths.resolve(args.data_dir) / args.programme
-    pool = contract.read(directory / "pool.csv", POOL, date_window=book.parts[args.programme].date_window)
+    pool = contract.read(directory / "pool.csv", POOL, date_window=part.date_window if part else None)
     register = matching.register_from_pool(pool)
     target = directory / "register.csv"
     write_csv(register, target, paths.display(target))
