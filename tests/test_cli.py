@@ -187,84 +187,82 @@ def embedded(tmp_path: Path, part: str, *names: str) -> Path:
     return tmp_path
 
 
-def fifo(tmp_path):
-    (tmp_path / "wgw").mkdir()
-    os.mkfifo(tmp_path / "wgw" / "register.csv")
-    return ["--programme", "wgw", "--chapter", "effect_study", "--data-dir", str(tmp_path)], "a named pipe (FIFO)"
+def changed(part: str, name: str, change, **to_csv):
+    """A case: ``part``'s embedded ``name`` in a data directory, changed by ``change(frame)``."""
+
+    def make(tmp_path: Path) -> None:
+        path = embedded(tmp_path, part, name) / part / name
+        change(pd.read_csv(path, dtype=str, keep_default_na=False)).to_csv(path, index=False, **to_csv)
+
+    return make
 
 
-def loop(tmp_path):
-    (tmp_path / "wgw").mkdir()
-    (tmp_path / "wgw" / "register.csv").symlink_to("register.csv")
-    return [
-        "--programme",
-        "wgw",
-        "--chapter",
-        "effect_study",
-        "--data-dir",
-        str(tmp_path),
-    ], "a symbolic link that loops"
+def cell(row: int, column: str, value: str):
+    def change(frame):
+        frame.loc[row, column] = value
+        return frame
+
+    return change
 
 
-def utf16(tmp_path):
-    embedded(tmp_path, "wgw", "register.csv")
-    path = tmp_path / "wgw" / "register.csv"
+def special(kind: str):
+    def make(tmp_path: Path) -> None:
+        (tmp_path / "wgw").mkdir()
+        path = tmp_path / "wgw" / "register.csv"
+        os.mkfifo(path) if kind == "fifo" else path.symlink_to(path.name)
+
+    return make
+
+
+def utf16(tmp_path: Path) -> None:
+    path = embedded(tmp_path, "wgw", "register.csv") / "wgw" / "register.csv"
     path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16-le"))
-    return ["--programme", "wgw", "--chapter", "effect_study", "--data-dir", str(tmp_path)], "UTF-16 text"
 
 
-def thousands(tmp_path):
-    embedded(tmp_path, "wgw", "register.csv")
-    path = tmp_path / "wgw" / "register.csv"
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    frame.loc[5, "benefit_months"] = "1.000"
-    frame.to_csv(path, sep=";", index=False)
-    return ["--programme", "wgw", "--chapter", "effect_study", "--data-dir", str(tmp_path)], "found '1.000'"
+EFFECT = ["--programme", "wgw", "--chapter", "effect_study"]
+# (name, the data directory, the options (with --data-dir), what the one message says)
+REFUSALS = [
+    ("fifo", special("fifo"), EFFECT, "a named pipe (FIFO)"),
+    ("symlink loop", special("loop"), EFFECT, "a symbolic link that loops"),
+    ("utf-16", utf16, EFFECT, "UTF-16 text"),
+    ("thousands", changed("wgw", "register.csv", cell(5, "benefit_months", "1.000"), sep=";"), EFFECT, "'1.000'"),
+    (
+        "e-mail as team",
+        changed("wwatwork", "survey_nps.csv", cell(3, "team", "a.bakker@rotterdam.nl")),
+        ["--programme", "wwatwork", "--chapter", "client_survey"],
+        "found an e-mail address",
+    ),
+    (
+        "one per arm",
+        changed("wgw", "register.csv", lambda frame: frame.groupby("group").head(1)),
+        EFFECT,
+        "wgw/effect_study cannot run on these data:\n  - the programme group has 1 person",
+    ),
+    (
+        "register only",
+        lambda tmp_path: embedded(tmp_path, "wgw", "register.csv"),
+        ["--programme", "wgw"],
+        "only that chapter with --programme wgw --chapter effect_study",
+    ),
+]
 
 
-def team_as_email(tmp_path):
-    embedded(tmp_path, "wwatwork", "survey_nps.csv")
-    path = tmp_path / "wwatwork" / "survey_nps.csv"
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    frame.loc[3, "team"] = "a.bakker@rotterdam.nl"
-    frame.to_csv(path, index=False)
-    args = ["--programme", "wwatwork", "--chapter", "client_survey", "--data-dir", str(tmp_path)]
-    return args, "found an e-mail address"
-
-
-def one_per_arm(tmp_path):
-    embedded(tmp_path, "wgw", "register.csv")
-    path = tmp_path / "wgw" / "register.csv"
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    frame.groupby("group").head(1).to_csv(path, index=False)
-    args = ["--programme", "wgw", "--chapter", "effect_study", "--data-dir", str(tmp_path)]
-    return args, "wgw/effect_study cannot run on these data:\n  - the programme group has 1 person"
-
-
-def register_only(tmp_path):
-    embedded(tmp_path, "wgw", "register.csv")
-    return ["--programme", "wgw", "--data-dir", str(tmp_path)], "only that chapter with --chapter effect_study"
-
-
-def empty_outcomes(tmp_path):
-    return ["--programme", "wgw", "--chapter", "effect_study", "-p", "outcomes", ""], "give at least 1 value(s)"
-
-
-REFUSALS = [fifo, loop, utf16, thousands, team_as_email, one_per_arm, register_only, empty_outcomes]
-
-
-@pytest.mark.parametrize("case", REFUSALS, ids=[c.__name__ for c in REFUSALS])
-def test_a_refused_build_prints_one_message_and_changes_nothing(work, tmp_path, case):
-    args, said = case(tmp_path)
+@pytest.mark.parametrize(("name", "make", "options", "said"), REFUSALS, ids=[r[0] for r in REFUSALS])
+def test_a_refused_build_prints_one_message_and_changes_nothing(work, tmp_path, name, make, options, said):
+    make(tmp_path)
     before = snapshot(work)
-    proc = subprocess.run(
-        [sys.executable, "-m", "evalbook", "build", *args], cwd=work, capture_output=True, text=True, timeout=300
-    )
+    command = [sys.executable, "-m", "evalbook", "build", *options, "--data-dir", str(tmp_path)]
+    proc = subprocess.run(command, cwd=work, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert proc.stderr.count("evalbook build:") == 1 and said in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr and " ok " not in proc.stdout
     assert snapshot(work) == before
     assert not list((work / "_build").glob(".staging-*"))
+
+
+def test_an_empty_list_parameter_is_refused_before_anything_runs(work):
+    proc = run("build", *EFFECT, "-p", "outcomes", "", cwd=work)
+    assert proc.returncode == 1 and "parameter 'outcomes': give at least 1 value(s), got none" in proc.stderr
 
 
 def test_contradictory_flags_are_refused():

@@ -37,6 +37,7 @@ from evalbook.core.errors import (
     PreconditionError,
     PrivacyError,
 )
+from test_cli import _without_read_capabilities as without_root_powers
 
 SYNTHETIC = ROOT / "data" / "synthetic"
 
@@ -141,16 +142,6 @@ def test_an_unreadable_file_is_one_sentence_for_a_user_without_root_powers(tmp_p
     assert "register.csv: cannot be read (permission denied)." in proc.stderr
 
 
-def without_root_powers() -> list[str]:
-    """A command prefix that drops the capabilities that let root read and write any file."""
-    if os.geteuid() != 0:
-        return []
-    if shutil.which("setpriv") is None:
-        pytest.skip("setpriv not available")
-    caps = "-dac_override,-dac_read_search"
-    return ["setpriv", f"--inh-caps={caps}", f"--bounding-set={caps}", "--"]
-
-
 # -- finding the files --------------------------------------------------------------------------------
 
 
@@ -238,7 +229,7 @@ def test_a_folder_with_some_inputs_says_which_chapters_it_serves(tmp_path):
     found, error = inputs.read_jobs(jobs, ROOT)
     assert list(found) == ["wgw/effect_study"] and error is not None
     assert "No inputs found for wgw/phone_survey. These data serve wgw/effect_study" in str(error)
-    assert "with --chapter effect_study" in str(error)
+    assert "with --programme wgw --chapter effect_study" in str(error)
 
 
 # -- preconditions before statistics ------------------------------------------------------------------

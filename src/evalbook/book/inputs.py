@@ -134,8 +134,9 @@ def _selection_note(jobs, found: dict, failed: dict) -> str:
     own = [j for j in jobs if j.label in found and "data_dir" in j.chapter.template.parameters]
     if not absent or not own:
         return ""
-    templates = sorted({j.chapter.template.name for j in own}, key=[j.chapter.template.name for j in own].index)
-    select = " or ".join(f"--chapter {t}" for t in templates)
+    select = " or ".join(
+        dict.fromkeys(f"--programme {j.chapter.part.key} --chapter {j.chapter.template.name}" for j in own)
+    )
     return (
         f"No inputs found for {', '.join(absent)}. These data serve {', '.join(j.label for j in own)}: "
         f"check or build only {'that chapter' if len(own) == 1 else 'those chapters'} with {select}."
