@@ -5,7 +5,8 @@ one person (every figure would be withheld, and the balance and spread are undef
 outflow at all within the follow-up (the Kaplan–Meier curves and the log-rank test have no
 event to fit), a telephone survey with a handful of respondents. So can a parameter that names
 what the data do not hold (a target group or survey item that does not occur). Each such
-problem is one sentence naming the chapter, the group and what is needed; the build refuses
+problem is one sentence naming the chapter, the group and what is needed (a target group that
+``book.yml`` configures for the programme may be missing: the chapter says so); the build refuses
 before any chapter runs and ``evalbook check`` reports the same.
 """
 
@@ -27,7 +28,7 @@ def check(chapter: config.ChapterSpec, parameters: dict, frames: dict) -> None:
     """Raise :class:`PreconditionError` listing what ``chapter`` needs of ``frames`` (valid
     inputs by name) and lacks; nothing when its template has no preconditions."""
     rule = REQUIREMENTS.get(chapter.template.name)
-    problems = rule(parameters, frames) if rule else []
+    problems = rule(chapter, parameters, frames) if rule else []
     if problems:
         lines = "\n".join(f"  - {p}" for p in problems)
         raise PreconditionError(f"{chapter.label} cannot run on these data:\n{lines}")
@@ -47,24 +48,27 @@ def _enough(counts: pd.Series, groups, needed: int, what: str, chapter: str) -> 
     return problems
 
 
-def _absent(values, found, parameter: str, where: str) -> list[str]:
-    """A sentence for each value of list parameter ``parameter`` that ``found`` lacks."""
+def _absent(values, found, parameter: str, where: str, configured=()) -> list[str]:
+    """A sentence for each value of list parameter ``parameter`` that ``found`` lacks and
+    ``configured`` (what book.yml knows, which a chapter may lack) does not hold either."""
     problems = []
     found = sorted(str(f) for f in found)
     for value in values:
-        if value not in found:
-            meant = closest(value, found)
+        if value not in found and value not in configured:
+            meant = closest(value, [*found, *configured])
             hint = f" (did you mean '{meant}'?)" if meant else f"; found: {', '.join(found) or 'none'}"
-            problems.append(f"parameter {parameter} names '{value}', which does not occur in {where}{hint}")
+            problems.append(f"parameter {parameter} names '{value}', which {where}{hint}")
     return problems
 
 
-def _effect_study(parameters: dict, frames: dict) -> list[str]:
+def _effect_study(chapter: config.Chapter, parameters: dict, frames: dict) -> list[str]:
     register = frames["register"]
     counts = register["group"].value_counts()
     problems = _enough(counts, ("programme", "control"), parameters["min_cell_size"], "persons", "effect study")
     present = register["target_group"].dropna().unique() if "target_group" in register else []
-    problems += _absent(parameters["target_groups"], present, "target_groups", "the register's target_group column")
+    configured = chapter.part.target_groups  # the chapter names those the data lack
+    where = "is neither in the register's target_group column nor one of this programme's target groups in book.yml"
+    problems += _absent(parameters["target_groups"], present, "target_groups", where, configured)
     if not effect.time_to_event(register, parameters["follow_up_months"])["event"].any():
         problems.append(
             f"nobody in either group leaves benefit within the follow-up of {parameters['follow_up_months']} months "
@@ -73,18 +77,18 @@ def _effect_study(parameters: dict, frames: dict) -> list[str]:
     return problems
 
 
-def _phone_survey(parameters: dict, frames: dict) -> list[str]:
+def _phone_survey(chapter: config.Chapter, parameters: dict, frames: dict) -> list[str]:
     survey = frames["survey"]
     respondents = survey.drop_duplicates("respondent")["group"].value_counts()
     problems = _enough(
         respondents, ("programme", "control"), parameters["min_cell_size"], "respondents", "telephone survey"
     )
     items = frames["codebook"]["item"]
-    problems += _absent([parameters["outlook_item"]], items, "outlook_item", "the codebook's items")
+    problems += _absent([parameters["outlook_item"]], items, "outlook_item", "is not an item of the codebook")
     return problems
 
 
-REQUIREMENTS: dict[str, Callable[[dict, dict], list[str]]] = {
+REQUIREMENTS: dict[str, Callable[[config.Chapter, dict, dict], list[str]]] = {
     "effect_study": _effect_study,
     "phone_survey": _phone_survey,
 }
