@@ -192,6 +192,15 @@ def test_assumptions_for_a_programme_that_does_not_exist_are_refused(tmp_path):
     assert "did you mean 'wgw'?" in message and "column 'chapter' at line 3 (found 'effect_studie')" in message
 
 
+def test_assumptions_for_a_programme_this_book_does_not_have_are_noted_not_refused(tmp_path):
+    data = copied(tmp_path, "wgw", "register")
+    frame = pd.read_csv(SYNTHETIC / "assumptions.csv", dtype=str, keep_default_na=False)
+    frame.loc[0, "programme"] = "arnhem"  # a part a fork left out: nothing like a part of this book
+    frame.to_csv(data / "assumptions.csv", index=False)
+    record = next(r for r in read(job("wgw", "effect_study", data)).records if r.path.name == "assumptions.csv")
+    assert record.notes == ("rows for programmes this book does not have, not read: arnhem",)
+
+
 def test_a_bsn_in_an_assumptions_reason_names_file_column_and_line(tmp_path):
     data = copied(tmp_path, "wgw", "register")
     frame = pd.read_csv(SYNTHETIC / "assumptions.csv", dtype=str, keep_default_na=False)
@@ -283,15 +292,25 @@ def test_a_survey_with_a_handful_of_respondents_is_refused(tmp_path, each, error
 @pytest.mark.parametrize(
     ("part", "template", "overrides", "said"),
     [
-        ("route3", "effect_study", {"target_groups": ["team7"]}, "parameter target_groups names 'team7'"),
+        ("route3", "effect_study", {"target_groups": ["team7"]}, "target_groups 'team7' is neither in the register's"),
         ("route3", "effect_study", {"target_groups": ["Oap"]}, "(did you mean 'oap'?)"),
-        ("wgw", "phone_survey", {"outlook_item": "outlok_chance_low"}, "(did you mean 'outlook_chance_low'?)"),
+        ("wgw", "phone_survey", {"outlook_item": "outlok_chance_low"}, "is not an indicator of this part's codebook"),
     ],
 )
 def test_parameter_values_absent_from_the_data_are_refused(part, template, overrides, said):
-    with pytest.raises(PreconditionError, match=r"cannot run on these data") as info:
+    with pytest.raises(ParameterError, match=f"^{part}/{template}: ") as info:
         read(job(part, template, **overrides))
     assert said in str(info.value)
+
+
+def test_a_configured_target_group_the_data_lack_is_not_refused(tmp_path):
+    """The chapter names a target group of book.yml that the data lack ("Ontbreekt in deze data")."""
+    data = copied(tmp_path, "route3", "register", lambda r: r[r["target_group"] != "team6"])
+    register = read(job("route3", "effect_study", data)).frames["register"]  # no error
+    assert (
+        "team6" not in set(register["target_group"])
+        and "team6" in job("route3", "effect_study").parameters["target_groups"]
+    )
 
 
 @pytest.mark.parametrize(

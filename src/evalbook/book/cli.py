@@ -181,19 +181,17 @@ def _build(args) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise ConfigError(f"--jobs {args.jobs}: give a number of parallel chapters of at least 1")
     start = time.monotonic()
-    jobs = []
+    jobs = [] if args.html_only else _jobs(args)
+    _writable(root / "_build")
     if not args.html_only:
         from . import execute
 
-        jobs = _jobs(args)
-        _writable(root / "_build")
         print(f"Chapters ({len(jobs)} selected):", flush=True)
         ran = execute.run_chapters(
             jobs, root, n_jobs=args.jobs, log=lambda m: print(m, flush=True), force=args.force, verbose=args.verbose
         )
         print(f"{ran} chapter(s) run, {len(jobs) - ran} up to date.", flush=True)
     if not args.no_html:
-        _writable(root / "_build")
         _html(root, force=args.force or args.html_only, verbose=args.verbose)
     print(f"Done in {time.monotonic() - start:.1f} s.", flush=True)
     return 0

@@ -89,7 +89,9 @@ def run_chapters(
     staging.clean_stale(root, log)
     todo = plan(jobs, root, force)
     if verbose:
-        for job, key, _ in todo:
+        keys = {job.label: key for job, key, _ in todo}
+        for job in jobs:
+            key = keys[job.label] if job.label in keys else cache.chapter_key(job.chapter, job.parameters, root)
             if key is not None:
                 digests = key.parts["inputs"].items()
                 log(

@@ -15,14 +15,15 @@ preconditions (:mod:`evalbook.book.preconditions`). One :class:`InputsError` lis
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from ..core import contract, paths
-from ..core.errors import ConfigError, EvalbookError, InputError, InputsError, PrivacyError
+from ..core.errors import ConfigError, EvalbookError, InputsError
 from ..core.io import read_input
+from ..core.personal import closest
 from ..core.raw import read_raw
 from ..disclosure import identifiers as privacy
 from ..schemas import CHECKS, CONTRACTS
@@ -97,10 +98,7 @@ def read(chapter: ChapterSpec, parameters: dict, root: Path | None = None) -> In
             except EvalbookError as exc:
                 problems.append(exc)
     if not problems:
-        try:
-            preconditions.check(chapter, parameters, result.frames)
-        except EvalbookError as exc:
-            problems.append(exc)
+        problems += preconditions.check(chapter, parameters, result.frames)
     if len(problems) == 1:
         raise problems[0]
     if problems:
@@ -120,7 +118,7 @@ def read_jobs(jobs, root: Path) -> tuple[dict[str, Inputs], InputsError | None]:
             found[job.label] = read(job.chapter, job.parameters, root)
         except InputsError as exc:
             failed[job.label] = exc
-        except (InputError, PrivacyError) as exc:
+        except EvalbookError as exc:
             failed[job.label] = InputsError([exc])
     if not failed:
         return found, None
@@ -176,29 +174,36 @@ def _scan_labels(chapter: ChapterSpec, found: Inputs, root: Path) -> None:
 
 
 def _assumptions_scope(chapter: ChapterSpec, found: Inputs, root: Path) -> None:
-    """Rows of ``assumptions.csv`` must name a part of ``book.yml`` and a chapter it has: a row
-    for a programme that does not exist would be silently ignored."""
+    """Rows of ``assumptions.csv`` are for a part of ``book.yml`` and a chapter it has. A row
+    whose programme is spelt nearly like a part's (a typo, which would leave that part's
+    chapter without its assumption) or whose chapter that part does not have is refused; rows
+    for a programme this book does not have (a part left out of a fork) are noted, not read."""
     for name, spec in chapter.template.inputs.items():
         frame = found.frames.get(name)
         if spec.contract != "assumptions" or not isinstance(frame, pd.DataFrame):
             continue
-        book = config.load(root)
-        chapters = {key: {n for n, _ in part.chapter_values} for key, part in book.parts.items()}
-        problems = []
+        chapters = {key: {n for n, _ in part.chapter_values} for key, part in config.load(root).parts.items()}
+        problems, others = [], []
         unknown = ~frame["programme"].isin(list(chapters))
         for value in sorted(frame.loc[unknown, "programme"].unique()):
-            close = difflib.get_close_matches(value, list(chapters), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            expected = f"a part of book.yml ({', '.join(chapters)}){hint}"
+            close = closest(value, chapters) or next(iter(difflib.get_close_matches(value, chapters, n=1)), None)
+            if close is None:
+                others.append(value)
+                continue
+            expected = f"a part of book.yml ({', '.join(chapters)}); did you mean '{close}'?"
             problems.append(_rows(frame, frame["programme"] == value, "programme", expected))
         known = frame[~unknown]
-        pairs = zip(known["programme"], known["chapter"], strict=True)
-        wrong = [name not in chapters[part] for part, name in pairs]
+        wrong = [n not in chapters[part] for part, n in zip(known["programme"], known["chapter"], strict=True)]
         if any(wrong):
             mask = frame.index.isin(known.index[wrong])
             problems.append(_rows(frame, mask, "chapter", "a chapter that part has in book.yml"))
         if problems:
             raise contract.breach(paths.display(found.files[name], root), CONTRACTS[spec.contract], problems)
+        if others:
+            note = f"rows for programmes this book does not have, not read: {', '.join(others)}"
+            found.records = [
+                replace(r, notes=(*r.notes, note)) if r.path == found.files[name] else r for r in found.records
+            ]
 
 
 def _rows(frame: pd.DataFrame, mask, column: str, expected: str) -> tuple:

@@ -17,21 +17,26 @@ from collections.abc import Callable
 import pandas as pd
 
 from ..analysis import effect
-from ..core.errors import PreconditionError
+from ..core.errors import EvalbookError, ParameterError, PreconditionError
 from ..core.personal import closest
 from . import config
 
 GROUP_NAMES = {"programme": "programme group", "control": "control group"}
 
 
-def check(chapter: config.ChapterSpec, parameters: dict, frames: dict) -> None:
-    """Raise :class:`PreconditionError` listing what ``chapter`` needs of ``frames`` (valid
-    inputs by name) and lacks; nothing when its template has no preconditions."""
+def check(chapter: config.ChapterSpec, parameters: dict, frames: dict) -> list[EvalbookError]:
+    """What ``chapter`` needs of ``frames`` (valid inputs by name) and lacks: at most one
+    :class:`ParameterError` (parameter values the data do not hold) and one
+    :class:`PreconditionError` (too few persons, no events), each listing its problems."""
     rule = REQUIREMENTS.get(chapter.template.name)
-    problems = rule(chapter, parameters, frames) if rule else []
-    if problems:
-        lines = "\n".join(f"  - {p}" for p in problems)
-        raise PreconditionError(f"{chapter.label} cannot run on these data:\n{lines}")
+    wrong_values, lacking = rule(chapter, parameters, frames) if rule else ([], [])
+    errors: list[EvalbookError] = []
+    if wrong_values:
+        errors.append(ParameterError("\n".join(f"{chapter.label}: {p}" for p in wrong_values)))
+    if lacking:
+        lines = "\n".join(f"  - {p}" for p in lacking)
+        errors.append(PreconditionError(f"{chapter.label} cannot run on these data:\n{lines}"))
+    return errors
 
 
 def _enough(counts: pd.Series, groups, needed: int, what: str, chapter: str) -> list[str]:
@@ -57,35 +62,36 @@ def _absent(values, found, parameter: str, where: str, configured=()) -> list[st
         if value not in found and value not in configured:
             meant = closest(value, [*found, *configured])
             hint = f" (did you mean '{meant}'?)" if meant else f"; found: {', '.join(found) or 'none'}"
-            problems.append(f"parameter {parameter} names '{value}', which {where}{hint}")
+            problems.append(f"{parameter} '{value}' {where}{hint}")
     return problems
 
 
-def _effect_study(chapter: config.Chapter, parameters: dict, frames: dict) -> list[str]:
+def _effect_study(chapter: config.ChapterSpec, parameters: dict, frames: dict) -> tuple[list[str], list[str]]:
     register = frames["register"]
-    counts = register["group"].value_counts()
-    problems = _enough(counts, ("programme", "control"), parameters["min_cell_size"], "persons", "effect study")
     present = register["target_group"].dropna().unique() if "target_group" in register else []
     configured = chapter.part.target_groups  # the chapter names those the data lack
     where = "is neither in the register's target_group column nor one of this programme's target groups in book.yml"
-    problems += _absent(parameters["target_groups"], present, "target_groups", where, configured)
+    wrong_values = _absent(parameters["target_groups"], present, "target_groups", where, configured)
+    counts = register["group"].value_counts()
+    lacking = _enough(counts, ("programme", "control"), parameters["min_cell_size"], "persons", "effect study")
     if not effect.time_to_event(register, parameters["follow_up_months"])["event"].any():
-        problems.append(
+        lacking.append(
             f"nobody in either group leaves benefit within the follow-up of {parameters['follow_up_months']} months "
             "(follow_up_months); the time-to-outflow curves and the log-rank test need at least one outflow"
         )
-    return problems
+    return wrong_values, lacking
 
 
-def _phone_survey(chapter: config.Chapter, parameters: dict, frames: dict) -> list[str]:
-    survey = frames["survey"]
-    respondents = survey.drop_duplicates("respondent")["group"].value_counts()
-    problems = _enough(
+def _phone_survey(chapter: config.ChapterSpec, parameters: dict, frames: dict) -> tuple[list[str], list[str]]:
+    items = frames["codebook"]["item"]  # the run function checks, more narrowly, that it is an indicator
+    wrong_values = _absent(
+        [parameters["outlook_item"]], items, "outlook_item", "is not an indicator of this part's codebook"
+    )
+    respondents = frames["survey"].drop_duplicates("respondent")["group"].value_counts()
+    lacking = _enough(
         respondents, ("programme", "control"), parameters["min_cell_size"], "respondents", "telephone survey"
     )
-    items = frames["codebook"]["item"]
-    problems += _absent([parameters["outlook_item"]], items, "outlook_item", "is not an item of the codebook")
-    return problems
+    return wrong_values, lacking
 
 
 REQUIREMENTS: dict[str, Callable[[config.Chapter, dict, dict], list[str]]] = {
