@@ -188,8 +188,8 @@ def test_assumptions_for_a_programme_that_does_not_exist_are_refused(tmp_path):
     with pytest.raises(ContractError) as info:
         read(job("wgw", "effect_study", data))
     message = str(info.value)
-    assert "column 'programme' at line 2 (found 'wgx'); expected a part of book.yml" in message
-    assert "did you mean 'wgw'?" in message and "column 'chapter' at line 3 (found 'effect_studie')" in message
+    assert "column 'programme' at line 2 (found 'wgx'); expected one of wgw, route3" in message
+    assert "(did you mean 'wgw'?)" in message and "column 'chapter' at line 3 (found 'effect_studie')" in message
 
 
 def test_assumptions_for_a_programme_this_book_does_not_have_are_noted_not_refused(tmp_path):
@@ -198,7 +198,7 @@ def test_assumptions_for_a_programme_this_book_does_not_have_are_noted_not_refus
     frame.loc[0, "programme"] = "arnhem"  # a part a fork left out: nothing like a part of this book
     frame.to_csv(data / "assumptions.csv", index=False)
     record = next(r for r in read(job("wgw", "effect_study", data)).records if r.path.name == "assumptions.csv")
-    assert record.notes == ("rows for programmes this book does not have, not read: arnhem",)
+    assert record.notes == ("rows for chapters this book does not have, not read: arnhem/effect_study",)
 
 
 def test_a_bsn_in_an_assumptions_reason_names_file_column_and_line(tmp_path):
@@ -421,3 +421,12 @@ def test_writing_into_a_read_only_place_is_one_sentence(tmp_path):
     assert proc.stdout.strip() == "OutputError cannot write data/raw/wgw/register.csv: permission denied."
     assert list(target.iterdir()) == []  # no partial file left
     assert OutputError.__mro__[1].__name__ == "EvalbookError"
+
+
+def test_the_hygiene_check_reads_tables_through_the_checked_way_in(tmp_path):
+    from evalbook.book import hygiene
+
+    (tmp_path / "export.parquet").write_text("person_id,score\nP1,3\n")  # a CSV under a Parquet name
+    (tmp_path / "table.csv").write_bytes(b"group,n\n" + b"x,1\n" * 100_000)  # only its header is read
+    problems = hygiene.person_level(tmp_path, ["export.parquet", "table.csv"])
+    assert problems == ["export.parquet: person-level column person_id outside data/synthetic/; commit aggregates only"]

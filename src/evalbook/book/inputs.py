@@ -175,32 +175,35 @@ def _scan_labels(chapter: ChapterSpec, found: Inputs, root: Path) -> None:
 
 def _assumptions_scope(chapter: ChapterSpec, found: Inputs, root: Path) -> None:
     """Rows of ``assumptions.csv`` are for a part of ``book.yml`` and a chapter it has. A row
-    whose programme is spelt nearly like a part's (a typo, which would leave that part's
-    chapter without its assumption) or whose chapter that part does not have is refused; rows
-    for a programme this book does not have (a part left out of a fork) are noted, not read."""
+    whose programme or chapter is spelt nearly like one of the book's (a typo, which would leave
+    that chapter without its assumption) is refused; rows for a programme or chapter this book
+    does not have (left out of a fork) are noted, not read."""
     for name, spec in chapter.template.inputs.items():
         frame = found.frames.get(name)
         if spec.contract != "assumptions" or not isinstance(frame, pd.DataFrame):
             continue
-        chapters = {key: {n for n, _ in part.chapter_values} for key, part in config.load(root).parts.items()}
+        chapters = {key: sorted({n for n, _ in part.chapter_values}) for key, part in config.load(root).parts.items()}
         problems, others = [], []
-        unknown = ~frame["programme"].isin(list(chapters))
-        for value in sorted(frame.loc[unknown, "programme"].unique()):
-            close = closest(value, chapters) or next(iter(difflib.get_close_matches(value, chapters, n=1)), None)
-            if close is None:
-                others.append(value)
+        pairs = frame[["programme", "chapter"]].drop_duplicates().itertuples(index=False)
+        for programme, chapter_name in sorted(pairs):
+            if chapter_name in chapters.get(programme, ()):
                 continue
-            expected = f"a part of book.yml ({', '.join(chapters)}); did you mean '{close}'?"
-            problems.append(_rows(frame, frame["programme"] == value, "programme", expected))
-        known = frame[~unknown]
-        wrong = [n not in chapters[part] for part, n in zip(known["programme"], known["chapter"], strict=True)]
-        if any(wrong):
-            mask = frame.index.isin(known.index[wrong])
-            problems.append(_rows(frame, mask, "chapter", "a chapter that part has in book.yml"))
+            column, value, choices = (
+                ("chapter", chapter_name, chapters[programme])
+                if programme in chapters
+                else ("programme", programme, list(chapters))
+            )
+            meant = closest(value, choices) or next(iter(difflib.get_close_matches(value, choices, n=1)), None)
+            if meant is None:
+                others.append(f"{programme}/{chapter_name}")
+                continue
+            rows = (frame["programme"] == programme) & (frame["chapter"] == chapter_name)
+            expected = f"one of {', '.join(choices)} (did you mean '{meant}'?)"
+            problems.append(_rows(frame, rows, column, expected))
         if problems:
             raise contract.breach(paths.display(found.files[name], root), CONTRACTS[spec.contract], problems)
         if others:
-            note = f"rows for programmes this book does not have, not read: {', '.join(others)}"
+            note = f"rows for chapters this book does not have, not read: {', '.join(others)}"
             found.records = [
                 replace(r, notes=(*r.notes, note)) if r.path == found.files[name] else r for r in found.records
             ]
