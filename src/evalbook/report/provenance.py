@@ -4,8 +4,8 @@
 and their fingerprint, the parameters with their Dutch labels from ``book.yml``); this module
 writes them for a reader: one row per fact, every parameter under its Dutch name with its
 value in Dutch notation (outcomes and target groups by name, choices in words, files and
-keys as code). The plain-text twin is what nbval compares and a terminal shows. No row holds an absolute
-path: files and directories outside the repository are named "eigen data".
+keys as code). The plain-text twin is what nbval compares and a terminal shows. No row holds
+an absolute path: files and directories outside the repository are named "eigen data".
 """
 
 from __future__ import annotations
