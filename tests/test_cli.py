@@ -1,10 +1,17 @@
 """The command line as a new user meets it: parameters checked before anything runs, one-line
 errors instead of tracebacks, `evalbook check` that reads everything and writes nothing."""
 
+import hashlib
 import os
 import shutil
+import signal
 import subprocess
+import sys
+import time
+from pathlib import Path
 
+import pandas as pd
+import psutil
 import pytest
 
 from conftest import ROOT, copy_repo, evalbook
@@ -100,8 +107,6 @@ def test_an_unreadable_input_is_one_line_naming_the_path(data, tmp_path, target)
     locked = register if target == "file" else raw
     locked.chmod(0)
     try:
-        import sys
-
         cmd = [
             *_without_read_capabilities(),
             sys.executable,
@@ -150,3 +155,227 @@ def test_an_identifier_in_a_label_column_is_refused_naming_file_column_and_line(
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "register.csv" in proc.stderr and "target_group" in proc.stderr and "line 4" in proc.stderr
     assert "111 222 333" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+# -- round three (issue 23): one message, no traceback, no hang, book/ and _build/html untouched ----
+
+
+def snapshot(work: Path) -> dict[str, str]:
+    """sha256 of every file under book/ and _build/html/."""
+    found = {}
+    for top in ("book", "_build/html"):
+        for path in sorted((work / top).rglob("*")):
+            if path.is_file():
+                found[path.relative_to(work).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+@pytest.fixture(scope="module")
+def work(data):
+    """The copy of the repository, with an HTML book in _build/html (a stand-in: a refusal
+    must not touch it)."""
+    html = data / "_build" / "html"
+    html.mkdir(parents=True, exist_ok=True)
+    (html / "index.html").write_text("<html>the book as built before</html>", encoding="utf-8")
+    return data
+
+
+def embedded(tmp_path: Path, part: str, *names: str) -> Path:
+    (tmp_path / part).mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy(ROOT / "data" / "synthetic" / part / name, tmp_path / part / name)
+    return tmp_path
+
+
+def changed(part: str, name: str, change, **to_csv):
+    """A case: ``part``'s embedded ``name`` in a data directory, changed by ``change(frame)``."""
+
+    def make(tmp_path: Path) -> None:
+        path = embedded(tmp_path, part, name) / part / name
+        change(pd.read_csv(path, dtype=str, keep_default_na=False)).to_csv(path, index=False, **to_csv)
+
+    return make
+
+
+def cell(row: int, column: str, value: str):
+    def change(frame):
+        frame.loc[row, column] = value
+        return frame
+
+    return change
+
+
+def special(kind: str):
+    def make(tmp_path: Path) -> None:
+        (tmp_path / "wgw").mkdir()
+        path = tmp_path / "wgw" / "register.csv"
+        os.mkfifo(path) if kind == "fifo" else path.symlink_to(path.name)
+
+    return make
+
+
+def utf16(tmp_path: Path) -> None:
+    path = embedded(tmp_path, "wgw", "register.csv") / "wgw" / "register.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16-le"))
+
+
+EFFECT = ["--programme", "wgw", "--chapter", "effect_study"]
+# (name, the data directory, the options (with --data-dir), what the one message says)
+REFUSALS = [
+    ("fifo", special("fifo"), EFFECT, "a named pipe (FIFO)"),
+    ("symlink loop", special("loop"), EFFECT, "a symbolic link that loops"),
+    ("utf-16", utf16, EFFECT, "UTF-16 text"),
+    ("thousands", changed("wgw", "register.csv", cell(5, "benefit_months", "1.000"), sep=";"), EFFECT, "'1.000'"),
+    (
+        "e-mail as team",
+        changed("wwatwork", "survey_nps.csv", cell(3, "team", "a.bakker@rotterdam.nl")),
+        ["--programme", "wwatwork", "--chapter", "client_survey"],
+        "found an e-mail address",
+    ),
+    (
+        "one per arm",
+        changed("wgw", "register.csv", lambda frame: frame.groupby("group").head(1)),
+        EFFECT,
+        "wgw/effect_study cannot run on these data:\n  - the programme group has 1 person",
+    ),
+    (
+        "register only",
+        lambda tmp_path: embedded(tmp_path, "wgw", "register.csv"),
+        ["--programme", "wgw"],
+        "only that chapter with --programme wgw --chapter effect_study",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "make", "options", "said"), REFUSALS, ids=[r[0] for r in REFUSALS])
+def test_a_refused_build_prints_one_message_and_changes_nothing(work, tmp_path, name, make, options, said):
+    make(tmp_path)
+    before = snapshot(work)
+    command = [sys.executable, "-m", "evalbook", "build", *options, "--data-dir", str(tmp_path)]
+    proc = subprocess.run(command, cwd=work, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert proc.stderr.count("evalbook build:") == 1 and said in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr and " ok " not in proc.stdout
+    assert snapshot(work) == before
+    assert not list((work / "_build").glob(".staging-*"))
+
+
+def test_an_empty_list_parameter_is_refused_before_anything_runs(work):
+    proc = run("build", *EFFECT, "-p", "outcomes", "", cwd=work)
+    assert proc.returncode == 1 and "parameter 'outcomes': give at least 1 value(s), got none" in proc.stderr
+
+
+def test_contradictory_flags_are_refused():
+    proc = run("build", "--no-html", "--html-only")
+    assert proc.returncode == 2 and "argument --html-only: not allowed with argument --no-html" in proc.stderr
+
+
+def test_check_into_a_closed_pipe_ends_quietly():
+    """`evalbook check | head -1`: the reader goes away while check still writes."""
+    command = f"{sys.executable} -m evalbook check | head -1; exit ${{PIPESTATUS[0]}}"
+    proc = subprocess.run(["bash", "-c", command], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.stderr == "" and proc.stdout == "wgw/effect_study: ok\n", proc.stderr
+    assert proc.returncode in (0, 141)  # 141: check was still writing when head left
+
+
+def test_match_into_a_folder_that_cannot_be_written(tmp_path):
+    data = embedded(tmp_path, "wgw", "pool.csv")
+    (data / "wgw").chmod(0o555)
+    command = [*_without_read_capabilities(), sys.executable, "-m", "evalbook", "match", "--programme", "wgw"]
+    proc = subprocess.run([*command, "--data-dir", str(data)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1 and proc.stderr.strip().endswith("wgw/register.csv: permission denied."), proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and not (data / "wgw" / "register.csv").exists()
+
+
+@pytest.mark.parametrize(
+    "what", [["--no-html", "--programme", "wgw", "--chapter", "literature_scan", "--force"], ["--html-only"]]
+)
+def test_a_read_only_build_directory_is_one_message(work, what):
+    before = snapshot(work)
+    (work / "_build").chmod(0o555)
+    try:
+        command = [*_without_read_capabilities(), sys.executable, "-m", "evalbook", "build", *what]
+        proc = subprocess.run(command, cwd=work, capture_output=True, text=True, timeout=300)
+    finally:
+        (work / "_build").chmod(0o755)
+    assert proc.returncode == 1 and proc.stderr.strip() == (
+        "evalbook build: cannot write _build/: permission denied. Nothing was built; book/ unchanged."
+    )
+    assert snapshot(work) == before
+
+
+def _processes_in(work: Path) -> list[int]:
+    """Processes working in the copy (the build, its workers, their kernels)."""
+    found = []
+    for process in psutil.process_iter(["pid", "cwd"]):
+        cwd = process.info.get("cwd") or ""
+        if cwd.startswith(str(work)) and process.info["pid"] != os.getpid():
+            found.append(process.info["pid"])
+    return found
+
+
+def _build_until_a_kernel_runs(work: Path) -> subprocess.Popen:
+    """A build of one chapter, in a session of its own (like a terminal's), once its worker
+    has started a kernel."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "evalbook", "build", "--no-html", "--force", "--programme", "wgw"]
+        + ["--chapter", "literature_scan"],
+        cwd=work,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while len(list((work / "_build").glob(".staging-*/processes/*"))) < 2:
+        assert time.monotonic() < deadline and proc.poll() is None, "no kernel started"
+        time.sleep(0.2)
+    return proc
+
+
+def test_ctrl_c_prints_one_line_and_leaves_nothing_behind(work):
+    before = snapshot(work)
+    proc = _build_until_a_kernel_runs(work)
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal does: the whole foreground group
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and err == "evalbook build: interrupted; book/ unchanged\n", err
+    assert snapshot(work) == before and not list((work / "_build").glob(".staging-*"))
+    time.sleep(2)
+    assert _processes_in(work) == []
+
+
+def test_a_killed_build_leaves_no_process_and_its_staging_is_removed_next_time(work):
+    proc = _build_until_a_kernel_runs(work)
+    proc.kill()  # SIGKILL: no cleanup in the build itself
+    proc.communicate(timeout=60)
+    deadline = time.monotonic() + 30
+    while _processes_in(work) and time.monotonic() < deadline:  # workers follow, with their kernels
+        time.sleep(0.5)
+    assert _processes_in(work) == []
+    assert len(list((work / "_build").glob(".staging-*"))) == 1
+    after = evalbook(work, "build", "--no-html", "--programme", "wgw", "--chapter", "literature_scan")
+    assert "removed 1 staging directory left by an interrupted build" in after.stdout, after.stdout + after.stderr
+    assert not list((work / "_build").glob(".staging-*"))
+
+
+def test_a_full_disk_during_the_html_build_is_one_message(work):
+    """_build/ on a 2 MB file system of its own (a mount namespace; needs the rights to make one)."""
+    if shutil.which("unshare") is None:
+        pytest.skip("unshare not available")
+    script = (
+        'mount -t tmpfs -o size=2m tmpfs "$1/_build" || exit 99\n'
+        'mkdir -p "$1/_build/html" && echo before > "$1/_build/html/index.html"\n'
+        f'cd "$1" && {sys.executable} -m evalbook build --html-only; status=$?\n'
+        'cat "$1/_build/html/index.html"; exit $status\n'
+    )
+    proc = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script, "sh", str(work)], capture_output=True, text=True, timeout=600
+    )
+    if proc.returncode == 99 or "unshare failed" in proc.stderr:
+        pytest.skip("cannot mount a small file system here")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert proc.stderr.strip() == (
+        "evalbook build: Jupyter Book could not write the HTML: the disk holding _build/ is full "
+        "(free space and build again); _build/html is untouched."
+    )
+    assert proc.stdout.rstrip().endswith("before")  # the previous HTML, byte for byte

@@ -139,7 +139,7 @@ def test_nps_contract_refuses_a_score_of_11(tmp_path):
     with pytest.raises(ContractError) as info:
         contract.read(path, NPS_RESPONSES)
     assert "column 'score' at line 2 (found 11); expected a whole number between 0 and 10" in str(info.value)
-    assert "column 'period' at line 3 (found '2017-3'); expected a month jjjj-mm" in str(info.value)
+    assert "column 'period' at line 3 (found '2017-3'); expected a month (jjjj-mm)" in str(info.value)
 
 
 def test_row_names_and_signed_scores_in_dutch():

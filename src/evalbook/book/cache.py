@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core import paths
+from ..core.io import read_input
 from . import config, dependencies
 from .files import locate
 
@@ -48,11 +49,9 @@ HTML_SOURCES = (
 
 
 def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """The sha256 of a file's content, read through :func:`evalbook.core.io.read_input` (a
+    readable regular file of bounded size, checked before a byte is read)."""
+    return read_input(path).sha256
 
 
 def _sha256_text(text: str) -> str:
@@ -88,16 +87,18 @@ def environment_digest(root: Path) -> str:
 
 def input_digests(chapter: config.ChapterSpec, parameters: dict, root: Path) -> dict[str, str | None]:
     """sha256 of each declared input file by file name (None for a missing optional input);
-    an input of many files is one digest over their names and contents."""
+    an input of many files is one digest over their names and contents. Each file is checked
+    before it is hashed (:func:`sha256_file`), and messages name it as the build does."""
     digests: dict[str, str | None] = {}
     for spec in chapter.template.inputs.values():
         where = locate(spec, parameters, chapter.part.key, root)
         if where is None:
             digests[spec.name] = None
         elif isinstance(where, list):
-            digests[spec.name] = _sha256_text(_canonical([(p.name, sha256_file(p)) for p in where]))
+            listed = [(p.name, read_input(p, paths.display(p, root)).sha256) for p in where]
+            digests[spec.name] = _sha256_text(_canonical(listed))
         else:
-            digests[where.name] = sha256_file(where)
+            digests[where.name] = read_input(where, paths.display(where, root)).sha256
     return digests
 
 

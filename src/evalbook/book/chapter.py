@@ -62,7 +62,7 @@ class Chapter:
             programme=part,
             parameters=self.parameters,
             key=cache.chapter_key(spec, self.parameters, self.root).digest,
-            inputs=self._inputs.paths(),
+            files=[(record.name, record.sha256) for record in self._inputs.records],
         )
 
     @property

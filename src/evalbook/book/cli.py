@@ -15,18 +15,25 @@ a wrong command line exits with 2.
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import yaml
 
 from ..core import paths
-from ..core.errors import ConfigError, EvalbookError
+from ..core.errors import ConfigError, EvalbookError, OutputError
+from ..core.io import write_error
 from . import config
 
 # Commands import the heavy parts of the package (pandas, pandera, Papermill, Sphinx) when they
 # run, so that `evalbook build` on an unchanged book answers in a fraction of a second.
 
+INTERRUPTED = "interrupted; book/ unchanged"
+WRITE_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT}
 TOC_HEADER = (
     "# Generated from book.yml by `evalbook toc`: edit book.yml, not this file.\n"
     "# Table of contents (Jupyter Book 1); chapters under book/<part>/ are executed by `evalbook build`.\n"
@@ -37,9 +44,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        status = args.func(args)
+        sys.stdout.flush()  # here, so that a reader that went away is handled below
+        return status
     except EvalbookError as exc:
         print(f"evalbook {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"evalbook {args.command}: {INTERRUPTED}", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # the reader of our output went away (`evalbook check | head`)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 141
+    except OSError as exc:
+        if exc.errno not in WRITE_ERRNOS:
+            raise
+        where = paths.display(Path(exc.filename)) if exc.filename else "a file"
+        print(f"evalbook {args.command}: {write_error(where, exc)}", file=sys.stderr)
         return 1
 
 
@@ -59,8 +80,9 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also show each chapter's content key and what changed, and Jupyter Book's own output",
     )
-    b.add_argument("--no-html", action="store_true", help="run the chapters only, do not build the HTML book")
-    b.add_argument("--html-only", action="store_true", help="build the HTML book from the chapters in book/")
+    what = b.add_mutually_exclusive_group()
+    what.add_argument("--no-html", action="store_true", help="run the chapters only, do not build the HTML book")
+    what.add_argument("--html-only", action="store_true", help="build the HTML book from the chapters in book/")
     b.add_argument(
         "--release",
         "--version",
@@ -159,10 +181,11 @@ def _build(args) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise ConfigError(f"--jobs {args.jobs}: give a number of parallel chapters of at least 1")
     start = time.monotonic()
+    jobs = [] if args.html_only else _jobs(args)
+    _writable(root / "_build")
     if not args.html_only:
         from . import execute
 
-        jobs = _jobs(args)
         print(f"Chapters ({len(jobs)} selected):", flush=True)
         ran = execute.run_chapters(
             jobs, root, n_jobs=args.jobs, log=lambda m: print(m, flush=True), force=args.force, verbose=args.verbose
@@ -172,6 +195,18 @@ def _build(args) -> int:
         _html(root, force=args.force or args.html_only, verbose=args.verbose)
     print(f"Done in {time.monotonic() - start:.1f} s.", flush=True)
     return 0
+
+
+def _writable(directory: Path) -> None:
+    """Refuse, before anything runs, a build directory this user cannot write into."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory):
+            pass
+    except OSError as exc:
+        raise OutputError(
+            f"{write_error(paths.display(directory) + '/', exc)} Nothing was built; book/ unchanged."
+        ) from None
 
 
 def _html(root, force: bool, verbose: bool = False) -> None:
@@ -198,14 +233,23 @@ def _check(args) -> int:
     from . import inputs
 
     root = paths.repo_root()
-    for job in _jobs(args):
-        found = inputs.read(job.chapter, job.parameters, root)
+    jobs = _jobs(args)
+    found, error = inputs.read_jobs(jobs, root)
+    for job in jobs:
+        if job.label not in found:
+            continue
+        read = found[job.label]
         print(f"{job.label}: ok")
-        for name, frame in found.frames.items():
+        for name, frame in read.frames.items():
             if frame is not None:
-                print(f"  {name}: {inputs.describe(frame, found.files[name], root)}")
-        for spec in found.missing:
+                print(f"  {name}: {inputs.describe(frame, read.files[name], root)}")
+        for record in read.records:
+            for note in record.notes:
+                print(f"  {paths.display(record.path, root)}: {note}")
+        for spec in read.missing:
             print(f"  {spec.name}: absent (optional){'; ' + spec.without if spec.without else ''}")
+    if error is not None:
+        raise error
     return 0
 
 
@@ -215,13 +259,15 @@ def _match(args) -> int:
     from ..core.io import write_csv
     from ..schemas.register import POOL
 
+    part = config.load().parts.get(args.programme)  # a directory of another programme has no window of its own
     directory = paths.resolve(args.data_dir) / args.programme
-    pool = contract.read(directory / "pool.csv", POOL)
+    pool = contract.read(directory / "pool.csv", POOL, date_window=part.date_window if part else None)
     register = matching.register_from_pool(pool)
-    write_csv(register, directory / "register.csv")
+    target = directory / "register.csv"
+    write_csv(register, target, paths.display(target))
     n_programme = int((register["group"] == "programme").sum())
     n_control = int((register["group"] == "control").sum())
-    print(f"wrote {paths.display(directory / 'register.csv')}: {n_programme} programme, {n_control} matched controls")
+    print(f"wrote {paths.display(target)}: {n_programme} programme, {n_control} matched controls")
     return 0
 
 

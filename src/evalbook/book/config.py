@@ -37,6 +37,7 @@ class Parameter:
     min: float | None = None
     max: float | None = None
     choices: tuple[str, ...] = ()
+    min_items: int = 0  # for a list: the fewest values it may hold
 
     def check(self, value, where: str = ""):
         """``value`` converted to this parameter's type, or :class:`ParameterError`."""
@@ -60,19 +61,30 @@ class Parameter:
             if value not in self.choices:
                 raise ParameterError(f"{where}: expected one of {', '.join(self.choices)}, got {value!r}")
         elif kind == "list":
-            if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-                raise ParameterError(f"{where}: expected a list of names, got {value!r}")
-            unknown = [v for v in value if self.choices and v not in self.choices]
-            if unknown:
-                raise ParameterError(
-                    f"{where}: unknown value(s) {', '.join(map(repr, unknown))}; choose from {', '.join(self.choices)}"
-                )
-            value = list(value)
+            value = self._check_list(value, where)
         if kind in ("int", "float") and (
             self.min is not None and value < self.min or self.max is not None and value > self.max
         ):
             raise ParameterError(f"{where}: {value!r} is outside the allowed range {self.min:g} to {self.max:g}")
         return value
+
+    def _check_list(self, value, where: str) -> list[str]:
+        """A list parameter: names, each once, from ``choices`` when declared, at least ``min_items``."""
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise ParameterError(f"{where}: expected a list of names, got {value!r}")
+        unknown = [v for v in value if self.choices and v not in self.choices]
+        if unknown:
+            close = [difflib.get_close_matches(v, self.choices, n=1) for v in unknown]
+            hint = "".join(f" (did you mean {c[0]!r} for {v!r}?)" for v, c in zip(unknown, close, strict=True) if c)
+            named = ", ".join(map(repr, unknown))
+            raise ParameterError(f"{where}: unknown value(s) {named}{hint}; choose from {', '.join(self.choices)}")
+        repeated = sorted({v for v in value if value.count(v) > 1})
+        if repeated:
+            raise ParameterError(f"{where}: {', '.join(map(repr, repeated))} given more than once; name each once")
+        if len(value) < self.min_items:
+            choose = f": choose from {', '.join(self.choices)}" if self.choices else ""
+            raise ParameterError(f"{where}: give at least {self.min_items} value(s), got none{choose}")
+        return list(value)
 
     def parse(self, text: str):
         """A command-line value (text) converted and checked."""
@@ -241,6 +253,7 @@ def _parameter(name: str, spec: dict) -> Parameter:
         spec.get("min"),
         spec.get("max"),
         tuple(spec.get("choices", ())),
+        int(spec.get("min_items", 0)),
     )
     parameter.check(parameter.default, f"{CONFIG_FILE}: default of parameter {name!r}")
     return parameter

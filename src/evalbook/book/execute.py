@@ -1,9 +1,10 @@
 """Running the chapters: check inputs, execute chapter templates through Papermill, install them.
 
 Nothing is half-done: every input is validated before any chapter runs; chapters execute in
-a staging directory and replace ``book/<programme>/`` only when all of them succeeded; the
-book is built into a staging directory and replaces ``_build/html`` only when the build is
-free of warnings.
+a staging directory (:mod:`evalbook.book.staging`) and replace ``book/<programme>/`` only when
+all of them succeeded; the book is built into a staging directory and replaces ``_build/html``
+only when the build is free of warnings. An executed chapter names no directory of the machine
+that ran it: a data directory outside the repository is "eigen data" in its parameters too.
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ from pathlib import Path
 import nbformat
 from jupyter_client.manager import KernelManager
 
-from ..core.errors import BuildError
+from ..core.errors import BuildError, InputError
 from ..core.paths import ensure_dir
 from ..disclosure import identifiers as privacy
 from ..report.parameters import phrases
-from . import cache, config, inputs
+from . import cache, config, inputs, staging
+from .files import public_value
 from .terminal import strip_ansi
 
 KERNEL = "python3"
@@ -44,21 +46,29 @@ class ChapterResult:
 
 def check_inputs(jobs: list[config.Job], root: Path) -> frozenset[str]:
     """Validate every input the selected chapters read, exactly as the chapters will read them
-    (:func:`evalbook.book.inputs.read`); the first breach raises before anything is written.
-    Returns the values of the inputs' identifier columns, which must never appear in the book."""
+    (:func:`evalbook.book.inputs.read_jobs`); every problem of every chapter is raised together,
+    before anything is written. Returns the values of the inputs' identifier columns, which must
+    never appear in the book."""
+    found, error = inputs.read_jobs(jobs, root)
+    if error is not None:
+        raise error
     identifiers: set[str] = set()
     for job in jobs:
-        found = inputs.read(job.chapter, job.parameters, root)
-        identifiers |= inputs.identifiers(job.chapter.template, found.frames)
+        identifiers |= inputs.identifiers(job.chapter.template, found[job.label].frames)
     return frozenset(identifiers)
 
 
-def plan(jobs: list[config.Job], root: Path, force: bool = False) -> list[tuple[config.Job, cache.Key, str]]:
+def plan(jobs: list[config.Job], root: Path, force: bool = False) -> list[tuple[config.Job, cache.Key | None, str]]:
     """The jobs that must run, each with its cache key and why it runs; the others are up to
-    date (their executed chapter carries the same key and their table exists)."""
+    date (their executed chapter carries the same key and their table exists). A job whose
+    inputs cannot be found or read has no key: :func:`check_inputs` reports why."""
     stale = []
     for job in jobs:
-        key = cache.chapter_key(job.chapter, job.parameters, root)
+        try:
+            key = cache.chapter_key(job.chapter, job.parameters, root)
+        except InputError:
+            stale.append((job, None, "inputs to check"))
+            continue
         target = root / "book" / f"{job.label}.ipynb"
         table = root / "book" / job.chapter.part.key / "tables" / f"{job.chapter.template.name}.csv"
         reason = "forced" if force else cache.why_stale(key, cache.recorded(target))
@@ -73,58 +83,93 @@ def run_chapters(
     jobs: list[config.Job], root: Path, n_jobs: int | None = None, log=print, force: bool = False, verbose: bool = False
 ) -> int:
     """Execute the selected chapters that are not up to date and move them into ``book/`` when
-    all succeeded and passed the privacy guard. Returns the number of chapters run."""
+    all succeeded and passed the privacy guard. Returns the number of chapters run. Ctrl-C
+    stops the workers and their kernels and leaves ``book/`` as it was; what a killed build
+    left behind is removed first."""
+    staging.clean_stale(root, log)
     todo = plan(jobs, root, force)
     if verbose:
+        keys = {job.label: key for job, key, _ in todo}
         for job in jobs:
-            key = cache.chapter_key(job.chapter, job.parameters, root)
-            digests = key.parts["inputs"].items()
-            log(
-                f"  {job.label}: content key {key.digest[:16]}; inputs "
-                + ", ".join(f"{name} {digest[:12] if digest else 'absent'}" for name, digest in digests)
-            )
+            key = keys[job.label] if job.label in keys else cache.chapter_key(job.chapter, job.parameters, root)
+            if key is not None:
+                digests = key.parts["inputs"].items()
+                log(
+                    f"  {job.label}: content key {key.digest[:16]}; inputs "
+                    + ", ".join(f"{name} {digest[:12] if digest else 'absent'}" for name, digest in digests)
+                )
     for job in jobs:
         if all(job is not j for j, _, _ in todo):
             log(f"  {job.label:<28} up to date")
     if not todo:
         return 0
     identifiers = check_inputs([job for job, _, _ in todo], root)
+    todo = [(job, key or cache.chapter_key(job.chapter, job.parameters, root), why) for job, key, why in todo]
     timings = _timings(root)
     todo = longest_first(todo, timings)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=ensure_dir(root / "_build")))
+    directory = staging.start(root)
     try:
-        n_jobs = max(1, min(n_jobs or os.cpu_count() or 1, len(todo)))
-        results = []
-        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-            futures = {
-                pool.submit(
-                    execute,
-                    root / job.chapter.template.source,
-                    staging / job.chapter.part.key,
-                    {"part": job.chapter.part.key, "parameters": job.parameters},
-                    job.label,
-                    job.chapter.title,
-                    key.as_metadata(),
-                ): reason
-                for job, key, reason in todo
-            }
-            for future in as_completed(futures):
-                result = future.result()
-                results.append(result)
-                mark = "ok" if result.error is None else "FAILED"
-                log(f"  {result.label:<28} {mark:<6} {result.seconds:5.1f} s  ({futures[future]})")
+        results = _execute_all(todo, root, directory, n_jobs, log)
         _save_timings(root, timings | {r.label: round(r.seconds, 1) for r in results if r.error is None})
         failed = [r for r in results if r.error]
         if failed:
             raise BuildError(
                 "\n\n".join(f"{r.label}: {r.error}" for r in failed) + "\n\nNo chapter in book/ was changed."
             )
-        privacy.guard([staging], identifiers)
-        for job, _, _ in todo:
-            _install(staging / job.chapter.part.key, root / "book" / job.chapter.part.key, job.chapter.template.name)
+        privacy.guard([directory], identifiers)
+        with staging.uninterrupted():
+            for job, _, _ in todo:
+                part, name = job.chapter.part.key, job.chapter.template.name
+                _install(directory / part, root / "book" / part, name)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(directory, ignore_errors=True)
     return len(todo)
+
+
+def _execute_all(todo: list, root: Path, directory: Path, n_jobs: int | None, log) -> list[ChapterResult]:
+    """Run the chapters of ``todo`` in worker processes working in ``directory``; on any
+    interruption, stop the workers (and so their kernels) before passing it on."""
+    n_jobs = max(1, min(n_jobs or os.cpu_count() or 1, len(todo)))
+    results = []
+    pool = ProcessPoolExecutor(max_workers=n_jobs, initializer=staging.worker_init, initargs=(directory,))
+    try:
+        futures = {
+            pool.submit(
+                execute,
+                root / job.chapter.template.source,
+                directory / job.chapter.part.key,
+                {"part": job.chapter.part.key, "parameters": job.parameters},
+                job.label,
+                job.chapter.title,
+                key.as_metadata(),
+                public=_public_values(job.parameters, root),
+            ): reason
+            for job, key, reason in todo
+        }
+        for future in as_completed(futures):
+            result = future.result()
+            results.append(result)
+            mark = "ok" if result.error is None else "FAILED"
+            log(f"  {result.label:<28} {mark:<6} {result.seconds:5.1f} s  ({futures[future]})")
+    except BaseException:
+        workers = list(getattr(pool, "_processes", {}).values())  # the executor keeps them privately
+        pool.shutdown(wait=False, cancel_futures=True)
+        staging.stop(workers)
+        raise
+    pool.shutdown(wait=True)
+    return results
+
+
+def _public_values(parameters: dict, root: Path) -> dict[str, str]:
+    """``{value: as outputs show it}`` for each path parameter whose value would show a
+    directory outside the repository (an absolute path of this machine)."""
+    book = config.load(root)
+    values = {}
+    for name, value in parameters.items():
+        spec = book.parameters.get(name)
+        if spec is not None and spec.type == "path" and public_value(value, root) != value:
+            values[value] = public_value(value, root)
+    return values
 
 
 def longest_first(todo: list, timings: dict[str, float]) -> list:
@@ -176,6 +221,7 @@ def _kernel(workdir: Path) -> KernelManager:
     if not _KERNEL:
         km = QuietKernelManager(kernel_name=KERNEL)
         km.start_kernel(cwd=str(workdir))
+        staging.track(workdir.parent, km.provisioner.pid, km.ip)  # killed with this worker, or by the next build
         multiprocessing.util.Finalize(None, km.shutdown_kernel, kwargs={"now": True}, exitpriority=10)
         _KERNEL.append(km)
     km = _KERNEL[0]
@@ -199,11 +245,12 @@ def execute(
     title: str,
     key: dict | None = None,
     reuse_kernel: bool = True,
+    public: dict[str, str] | None = None,
 ) -> ChapterResult:
     """Run one chapter template (MyST Markdown) with Papermill into ``workdir`` (its working
     directory too, so the chapter's table lands in ``workdir/tables/``), then tidy it and
-    record its cache ``key``. Plain arguments: runs in a worker process, on the worker's kernel
-    (``reuse_kernel``) or on a kernel of its own."""
+    record its cache ``key`` (``public``: see :func:`tidy`). Plain arguments: runs in a worker
+    process, on the worker's kernel (``reuse_kernel``) or on a kernel of its own."""
     import jupytext
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -230,7 +277,7 @@ def execute(
         )
     except Exception as exc:  # kernel died, template missing, ...: report, do not crash the pool
         return ChapterResult(label, time.monotonic() - start, f"{type(exc).__name__}: {exc}")
-    tidy(output, title, key)
+    tidy(output, title, key, public)
     return ChapterResult(label, time.monotonic() - start)
 
 
@@ -267,14 +314,19 @@ def with_levels(notebook, parameters: dict):
     return notebook
 
 
-def tidy(path: Path, title: str, key: dict | None = None) -> None:
+def tidy(path: Path, title: str, key: dict | None = None, public: dict[str, str] | None = None) -> None:
     """Make an executed notebook deterministic and reader-friendly: drop Papermill's timing
     metadata, number the cells (ids are otherwise random on every run), hide the parameter
     cells (the provenance box lists the parameters) and give the page its title from
-    ``book.yml`` (one template serves several parts)."""
+    ``book.yml`` (one template serves several parts). ``public`` maps parameter values that
+    name a directory of this machine to how outputs show it ("eigen data"): the downloadable
+    notebook carries no absolute path in its parameters."""
+    from papermill.translators import PythonTranslator
+
     nb = nbformat.read(path, as_version=4)
-    papermill_meta = nb.metadata.get("papermill", {})
-    nb.metadata["papermill"] = {"parameters": papermill_meta.get("parameters", {})}
+    public = public or {}
+    parameters = nb.metadata.get("papermill", {}).get("parameters", {})
+    nb.metadata["papermill"] = {"parameters": _replaced(parameters, public)}
     nb.metadata.pop("jupytext", None)
     if key is not None:
         nb.metadata[cache.KEY_FIELD] = key
@@ -292,10 +344,23 @@ def tidy(path: Path, title: str, key: dict | None = None) -> None:
         tags = cell.metadata.get("tags", [])
         if HIDDEN_CELL_TAGS & set(tags) and "remove-cell" not in tags:
             cell.metadata["tags"] = [*tags, "remove-cell"]
+        if "injected-parameters" in tags:
+            for value, shown in public.items():
+                literal = PythonTranslator.translate_escaped_str
+                cell.source = cell.source.replace(literal(value), literal(shown))
     first = nb.cells[0]
     if first.cell_type == "markdown" and first.source.startswith("# "):
         first.source = f"# {title}" + first.source[first.source.find("\n") :] if "\n" in first.source else f"# {title}"
     nbformat.write(nb, path)
+
+
+def _replaced(value, public: dict[str, str]):
+    """``value`` (parameters, nested) with every string of ``public`` replaced by its public form."""
+    if isinstance(value, dict):
+        return {k: _replaced(v, public) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replaced(v, public) for v in value]
+    return public.get(value, value) if isinstance(value, str) else value
 
 
 def _install(src_dir: Path, dest_dir: Path, chapter: str) -> None:

@@ -84,6 +84,9 @@ def build_html(root: Path, identifiers: frozenset[str] = frozenset(), log=print,
     problems = _warnings(proc.stdout + proc.stderr, root)
     if proc.returncode != 0 or problems:
         shutil.rmtree(sphinx_dir, ignore_errors=True)  # the next build reads every page again
+        system = system_failure(proc.stdout + proc.stderr)
+        if system:
+            raise BuildError(f"Jupyter Book could not write the HTML: {system}; _build/html is untouched.")
         detail = "\n".join(problems) or (proc.stdout + proc.stderr)[-4000:]
         raise BuildError(f"the book build failed (the previous HTML in _build/html is untouched):\n{detail}")
     stamp.write_text(static, encoding="utf-8")
@@ -112,6 +115,19 @@ def _static_digest(root: Path) -> str:
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+SYSTEM_FAILURES = (  # (what a tool's traceback says, what to tell the user)
+    ("No space left on device", "the disk holding _build/ is full (free space and build again)"),
+    ("Disk quota exceeded", "the disk quota is used up (free space and build again)"),
+    ("Read-only file system", "_build/ is on a read-only file system"),
+)
+
+
+def system_failure(output: str) -> str | None:
+    """One sentence for a tool that failed because the system refused to write (a full or
+    read-only disk), instead of the tool's own traceback; None for any other failure."""
+    return next((words for marker, words in SYSTEM_FAILURES if marker in output), None)
 
 
 def write_switcher(root: Path) -> Path:

@@ -17,15 +17,19 @@ CHECK FILE...``; ``tests/test_repository.py`` runs every check over ``git ls-fil
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
 from ..core import paths as repo_paths
+from ..core.errors import InputError
+from ..core.io import read_input
 from ..schemas import CONTRACTS
 
 RAW = PurePosixPath("data/raw")
@@ -36,6 +40,7 @@ TEMPLATES = PurePosixPath("notebooks")
 PERSON_COLUMNS = frozenset({name for contract in CONTRACTS.values() for name in contract.identifiers} | {"bsn"})
 TABLE_SUFFIXES = {".csv", ".tsv", ".parquet"}
 MAX_BYTES = 5 * 1024 * 1024
+HEADER_BYTES = 1 << 16  # enough for any header line
 
 
 def raw_data(root: Path, files: Iterable[str | Path]) -> list[str]:
@@ -53,7 +58,12 @@ def person_level(root: Path, files: Iterable[str | Path]) -> list[str]:
     for path in _relative(root, files):
         if path.suffix.lower() not in TABLE_SUFFIXES or SYNTHETIC in path.parents or not (root / path).is_file():
             continue
-        found = sorted({c.strip().lower() for c in _columns(root / path)} & PERSON_COLUMNS)
+        try:
+            columns = _columns(root / path)
+        except InputError as exc:
+            problems.append(f"{path}: {exc}")
+            continue
+        found = sorted({c.strip().lower() for c in columns} & PERSON_COLUMNS)
         if found:
             problems.append(
                 f"{path}: person-level column {', '.join(found)} outside {SYNTHETIC}/; commit aggregates only"
@@ -122,11 +132,12 @@ def _relative(root: Path, files: Iterable[str | Path]) -> list[PurePosixPath]:
 
 def _columns(path: Path) -> list[str]:
     """Column names of a table: the Parquet schema, or the header line of a CSV/TSV (``,``,
-    ``;`` or tab separated, as the contracts accept)."""
+    ``;`` or tab separated, as the contracts accept), read through the checked way in
+    (:func:`evalbook.core.io.read_input`)."""
     if path.suffix.lower() == ".parquet":
-        return pq.read_schema(path).names
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-        header = handle.readline()
+        with contextlib.suppress(pa.ArrowException):  # else not Parquet at all: read it as text
+            return pq.read_schema(pa.BufferReader(read_input(path).data)).names
+    header = read_input(path, head=HEADER_BYTES).data.decode("utf-8-sig", errors="replace").split("\n", 1)[0]
     separator = max(",;\t", key=header.count)
     return next(csv.reader([header], delimiter=separator), [])
 

@@ -5,21 +5,42 @@ Both the build (which checks every input before any chapter runs) and the runnin
 what is read. An input is declared in ``book.yml`` with a path pattern
 (``{data_dir}/{part}/register``; without an extension it is found as ``.csv`` or
 ``.parquet``), a contract and whether it may be missing.
+
+Every problem is collected before anything is reported: each file against its contract, then
+(when every file is valid) the label columns against the identifiers, ``assumptions.csv``
+against the parts of ``book.yml``, the template's cross-file check and the chapter's domain
+preconditions (:mod:`evalbook.book.preconditions`). One :class:`InputsError` lists them all.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import difflib
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from ..core import contract, paths
-from ..core.errors import ConfigError
+from ..core.errors import ConfigError, EvalbookError, InputsError
+from ..core.io import read_input
+from ..core.personal import closest
+from ..core.raw import read_raw
 from ..disclosure import identifiers as privacy
 from ..schemas import CHECKS, CONTRACTS
+from . import config, preconditions
 from .config import ChapterSpec, Input, Template
-from .files import locate
+from .files import locate, public_name, unread_beside
+
+
+@dataclass(frozen=True)
+class Record:
+    """A file a chapter read: how outputs name it, the sha256 of the bytes that were parsed,
+    and notes for ``evalbook check`` (unknown columns, a Dutch export, unread files beside it)."""
+
+    path: Path
+    name: str
+    sha256: str
+    notes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -30,42 +51,94 @@ class Inputs:
     frames: dict = field(default_factory=dict)
     files: dict = field(default_factory=dict)  # name -> Path, or list of Paths for a many input
     missing: list[Input] = field(default_factory=list)  # optional inputs that are absent
+    records: list[Record] = field(default_factory=list)  # every file read, in declaration order
 
     def paths(self) -> list[Path]:
         """Every file read, in declaration order."""
-        found = []
-        for value in self.files.values():
-            found += value if isinstance(value, list) else [value]
-        return found
+        return [r.path for r in self.records]
 
 
 def read(chapter: ChapterSpec, parameters: dict, root: Path | None = None) -> Inputs:
     """Every input of ``chapter``, read and validated against its contract (dates within the
-    part's date window), then the template's cross-file check. The first breach raises a
-    :class:`ContractError` (or :class:`InputError`) naming the file."""
+    part's date window, target groups spelt as ``book.yml`` spells them), then the checks
+    across files and the chapter's preconditions. Raises the one problem found, or one
+    :class:`InputsError` listing them all (see the module docstring)."""
     root = root or paths.repo_root()
     template, window = chapter.template, chapter.part.date_window
-    result = Inputs()
+    known = {"target_group": list(chapter.part.target_groups)}
+    result, problems = Inputs(), []
     for spec in template.inputs.values():
-        where = locate(spec, parameters, chapter.part.key, root)
+        try:
+            where = locate(spec, parameters, chapter.part.key, root)
+        except EvalbookError as exc:
+            problems.append(exc)
+            continue
         if where is None:
             result.frames[spec.name] = None
             result.missing.append(spec)
             continue
         result.files[spec.name] = where
-        schema = _contract(spec)
-        if isinstance(where, list):
-            result.frames[spec.name] = {
-                paths.display(p, root): contract.read(p, schema, date_window=window) for p in where
-            }
-        else:
-            result.frames[spec.name] = contract.read(where, schema, date_window=window)
-    _scan_labels(template, result, root)
-    if template.check:
-        if template.check not in CHECKS:
-            raise ConfigError(f"book.yml: template {template.name!r} names an unknown check {template.check!r}")
-        CHECKS[template.check](result.frames, result.files)
+        frames = {}
+        for path in where if isinstance(where, list) else [where]:
+            try:
+                loaded = contract.load(path, _contract(spec), date_window=window, known_labels=known)
+            except EvalbookError as exc:
+                problems.append(exc)
+                continue
+            frames[paths.display(path, root)] = loaded.frame
+            notes = [*loaded.notes, *(f"beside it, not read: {n}" for n in unread_beside(path))]
+            result.records.append(
+                Record(path, public_name(path, spec, parameters, root), loaded.file.sha256, tuple(notes))
+            )
+        result.frames[spec.name] = frames if isinstance(where, list) else next(iter(frames.values()), None)
+    if not problems:
+        for step in (_scan_labels, _assumptions_scope, _cross_check):
+            try:
+                step(chapter, result, root)
+            except EvalbookError as exc:
+                problems.append(exc)
+    if not problems:
+        problems += preconditions.check(chapter, parameters, result.frames)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise InputsError(problems)
     return result
+
+
+def read_jobs(jobs, root: Path) -> tuple[dict[str, Inputs], InputsError | None]:
+    """Every input of every job (``config.Job``): what each job read, by label, and one
+    :class:`InputsError` over the jobs that failed (None when all passed). When some jobs find
+    none of their files in the data while others find theirs, the error says which chapters
+    these data serve and how to select them."""
+    found: dict[str, Inputs] = {}
+    failed: dict[str, InputsError] = {}
+    for job in jobs:
+        try:
+            found[job.label] = read(job.chapter, job.parameters, root)
+        except InputsError as exc:
+            failed[job.label] = exc
+        except EvalbookError as exc:
+            failed[job.label] = InputsError([exc])
+    if not failed:
+        return found, None
+    problems = [p for exc in failed.values() for p in exc.problems]
+    return found, InputsError(problems, _selection_note(jobs, found, failed))
+
+
+def _selection_note(jobs, found: dict, failed: dict) -> str:
+    """Which chapters the data serve, when others lack all their files."""
+    absent = [label for label, exc in failed.items() if exc.missing_only]
+    own = [j for j in jobs if j.label in found and "data_dir" in j.chapter.template.parameters]
+    if not absent or not own:
+        return ""
+    select = " or ".join(
+        dict.fromkeys(f"--programme {j.chapter.part.key} --chapter {j.chapter.template.name}" for j in own)
+    )
+    return (
+        f"No inputs found for {', '.join(absent)}. These data serve {', '.join(j.label for j in own)}: "
+        f"check or build only {'that chapter' if len(own) == 1 else 'those chapters'} with {select}."
+    )
 
 
 def _contract(spec: Input):
@@ -76,10 +149,20 @@ def _contract(spec: Input):
     return CONTRACTS[spec.contract]
 
 
-def _scan_labels(template: Template, found: Inputs, root: Path) -> None:
+def _cross_check(chapter: ChapterSpec, found: Inputs, root: Path) -> None:
+    """The template's check across its files (``check:`` in book.yml), e.g. answers against the codebook."""
+    name = chapter.template.check
+    if name:
+        if name not in CHECKS:
+            raise ConfigError(f"book.yml: template {chapter.template.name!r} names an unknown check {name!r}")
+        CHECKS[name](found.frames, found.files)
+
+
+def _scan_labels(chapter: ChapterSpec, found: Inputs, root: Path) -> None:
     """Refuse an input whose label columns (values the book prints: team names, target groups,
-    regions) hold a value of an identifier column of this chapter's inputs or a BSN-like
+    regions, reasons) hold a value of an identifier column of this chapter's inputs or a BSN-like
     number (:func:`evalbook.disclosure.identifiers.scan_inputs`, naming file, column and line)."""
+    template = chapter.template
     ids = identifiers(template, found.frames)
     for name, frame in found.frames.items():
         labels = _contract(template.inputs[name]).labels
@@ -88,6 +171,47 @@ def _scan_labels(template: Template, found: Inputs, root: Path) -> None:
         files = frame.items() if isinstance(frame, dict) else [(paths.display(found.files[name], root), frame)]
         for shown, part in files:
             privacy.scan_inputs(part, labels, ids, shown)
+
+
+def _assumptions_scope(chapter: ChapterSpec, found: Inputs, root: Path) -> None:
+    """Rows of ``assumptions.csv`` are for a part of ``book.yml`` and a chapter it has. A row
+    whose programme or chapter is spelt nearly like one of the book's (a typo, which would leave
+    that chapter without its assumption) is refused; rows for a programme or chapter this book
+    does not have (left out of a fork) are noted, not read."""
+    for name, spec in chapter.template.inputs.items():
+        frame = found.frames.get(name)
+        if spec.contract != "assumptions" or not isinstance(frame, pd.DataFrame):
+            continue
+        chapters = {key: sorted({n for n, _ in part.chapter_values}) for key, part in config.load(root).parts.items()}
+        problems, others = [], []
+        pairs = frame[["programme", "chapter"]].drop_duplicates().itertuples(index=False)
+        for programme, chapter_name in sorted(pairs):
+            if chapter_name in chapters.get(programme, ()):
+                continue
+            column, value, choices = (
+                ("chapter", chapter_name, chapters[programme])
+                if programme in chapters
+                else ("programme", programme, list(chapters))
+            )
+            meant = closest(value, choices) or next(iter(difflib.get_close_matches(value, choices, n=1)), None)
+            if meant is None:
+                others.append(f"{programme}/{chapter_name}")
+                continue
+            rows = (frame["programme"] == programme) & (frame["chapter"] == chapter_name)
+            expected = f"one of {', '.join(choices)} (did you mean '{meant}'?)"
+            problems.append(_rows(frame, rows, column, expected))
+        if problems:
+            raise contract.breach(paths.display(found.files[name], root), CONTRACTS[spec.contract], problems)
+        if others:
+            note = f"rows for chapters this book does not have, not read: {', '.join(others)}"
+            found.records = [
+                replace(r, notes=(*r.notes, note)) if r.path == found.files[name] else r for r in found.records
+            ]
+
+
+def _rows(frame: pd.DataFrame, mask, column: str, expected: str) -> tuple:
+    rows = list(frame.index[mask])
+    return column, expected, rows, list(frame.loc[rows, column])
 
 
 def identifiers(template: Template, frames: dict) -> set[str]:
@@ -104,22 +228,17 @@ def identifiers(template: Template, frames: dict) -> set[str]:
 
 def identifier_values(jobs, root: Path) -> frozenset[str]:
     """The identifier values of every input the ``jobs`` (``config.Job``) read, for guarding the
-    HTML. Only the identifier columns are read, without validation: each file was validated
-    when the chapters that read it last ran (the chapter cache keys on its content)."""
+    HTML. Each file is opened through the checked path and its cells read as text; the full
+    contract is not applied again (the chapter cache keys on each file's content, and the
+    chapters that read it validated it)."""
     found: set[str] = set()
     for job in jobs:
         for spec in job.chapter.template.inputs.values():
-            columns = list(_contract(spec).identifiers)
-            where = locate(spec, job.parameters, job.chapter.part.key, root) if columns else None
+            schema = _contract(spec)
+            where = locate(spec, job.parameters, job.chapter.part.key, root) if schema.identifiers else None
             for path in where if isinstance(where, list) else [where] if where else []:
-                if path.suffix.lower() == ".parquet":
-                    frame = pd.read_parquet(path, columns=columns)
-                else:
-                    with path.open(encoding="utf-8-sig") as fh:
-                        header = fh.readline()
-                    sep = ";" if header.count(";") > header.count(",") else ","  # as contract.read detects it
-                    frame = pd.read_csv(path, sep=sep, usecols=columns, dtype=str, encoding="utf-8-sig")
-                for column in columns:
+                frame = read_raw(read_input(path, paths.display(path, root)), schema).frame
+                for column in [c for c in schema.identifiers if c in frame]:
                     found.update(frame[column].dropna().astype(str))
     return frozenset(found)
 

@@ -33,11 +33,14 @@ def resolve(path: str | Path, root: Path | None = None) -> Path:
 
 
 def display(path: Path, root: Path | None = None) -> str:
-    """``path`` relative to the repository root when inside it (stable across machines)."""
-    root = root or repo_root()
+    """``path`` relative to the repository root when inside it (stable across machines). The
+    file itself is named as given (a symbolic link is not followed, so one that loops is named
+    too); only the directories above it are resolved."""
+    root = (root or repo_root()).resolve()
+    path = Path(path)
     try:
-        return Path(path).resolve().relative_to(root).as_posix()
-    except ValueError:
+        return (path.parent.resolve() / path.name).relative_to(root).as_posix()
+    except (ValueError, RuntimeError, OSError):
         return str(path)
 
 

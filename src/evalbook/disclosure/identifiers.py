@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.errors import PrivacyError
+from ..core.personal import is_bsn
 
 # nine digits standing alone: not part of a longer token, nor a decimal fraction (0.000764345)
 _NINE_DIGITS = re.compile(r"(?<![0-9A-Za-z.,])[0-9]{9}(?![0-9A-Za-z]|[.,][0-9])")
@@ -54,14 +55,6 @@ class Finding:
         what = "a 9-digit number passing the BSN eleven-test" if self.kind == "bsn" else "an input identifier"
         where = f", {self.location}" if self.location else ""
         return f"{self.path}{where}: {what} ({mask(self.value)})"
-
-
-def is_bsn(number: str) -> bool:
-    """The eleven-test: 9 digits d1..d9 with 9*d1 + 8*d2 + ... + 2*d8 - d9 divisible by 11."""
-    if len(number) != 9 or not number.isdigit() or number == "000000000":
-        return False
-    digits = [int(c) for c in number]
-    return (sum(w * d for w, d in zip(range(9, 1, -1), digits[:8], strict=True)) - digits[8]) % 11 == 0
 
 
 def _grouped(text: str) -> list[str]:

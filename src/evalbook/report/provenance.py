@@ -4,7 +4,8 @@
 and their fingerprint, the parameters with their Dutch labels from ``book.yml``); this module
 writes them for a reader: one row per fact, every parameter under its Dutch name with its
 value in Dutch notation (outcomes and target groups by name, choices in words, files and
-keys as code). The plain-text twin is what nbval compares and a terminal shows.
+keys as code). The plain-text twin is what nbval compares and a terminal shows. No row holds
+an absolute path: files and directories outside the repository are named "eigen data".
 """
 
 from __future__ import annotations
@@ -59,17 +60,19 @@ def made_with(key: str) -> list[Segment]:
     return [("inhoudssleutel ", False), (key, True)]
 
 
-def data_read(fingerprint: str | None, files: Sequence[str]) -> list[Segment]:
-    """The files the chapter read, with one fingerprint of their contents."""
+def data_read(combined: str | None, files: Sequence[tuple[str, str]]) -> list[Segment]:
+    """The files the chapter read, each (as the outputs name it: relative to the repository or
+    as "eigen data") with the sha256 of its content, which ``sha256sum`` reproduces, and the
+    fingerprint of them all together."""
     if not files:
         return [("geen bestanden", False)]
     segments: list[Segment] = [
-        (f"{fmt.number(len(files))} {'bestand' if len(files) == 1 else 'bestanden'}, vingerafdruk (sha256) ", False),
-        (fingerprint or "", True),
-        (": ", False),
+        (f"{fmt.number(len(files))} {'bestand' if len(files) == 1 else 'bestanden'}, samen vingerafdruk ", False),
+        (combined or "", True),
+        ("; per bestand de sha256 (na te rekenen met sha256sum): ", False),
     ]
-    for i, file in enumerate(files):
-        segments += [(", " if i else "", False), (file, True)]
+    for i, (file, sha256) in enumerate(files):
+        segments += [("; " if i else "", False), (file, True), (" ", False), (sha256, True)]
     return segments
 
 

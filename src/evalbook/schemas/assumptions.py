@@ -34,4 +34,5 @@ ASSUMPTIONS = Contract(
         ),
         Rule("value", "a number (with a decimal point) where kind is number", _numbers_are_numbers),
     ),
+    labels=("label", "value", "reason"),  # printed in the chapters that use them
 )

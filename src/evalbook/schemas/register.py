@@ -63,6 +63,7 @@ REGISTER = Contract(
     required_values={"group": ("programme", "control")},
     identifiers=("person_id",),
     labels=("target_group",),
+    grouping=("target_group",),
 )
 
 POOL = Contract(
@@ -75,4 +76,5 @@ POOL = Contract(
     required_values={"group": ("programme", CANDIDATE)},
     identifiers=("person_id",),
     labels=("target_group",),
+    grouping=("target_group",),
 )

@@ -195,13 +195,13 @@ NPS_RESPONSES = Contract(
     name="nps_responses",
     columns=(
         Column("respondent", "string", "a pseudonymous respondent key, never a BSN", unique=True),
-        Column("period", "string", "the month of the survey, jjjj-mm"),
+        Column("period", "month", "the month of the survey, jjjj-mm (within date_window)"),
         Column("team", "string", "the team that served the client"),
         Column("score", "int", "the answer to 'Hoe waarschijnlijk is het dat u ons aanbeveelt?'", min=0, max=10),
     ),
-    rules=(Rule("period", "a month jjjj-mm", lambda df: df["period"].str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")),),
     identifiers=("respondent",),
     labels=("team", "period"),
+    grouping=("team",),
 )
 
 
@@ -296,6 +296,8 @@ def _routing_ok(responses: pd.DataFrame, questions: pd.DataFrame) -> pd.Series:
     for item, condition in questions["asked_if"].dropna().items():
         source, _, codes = condition.partition("=")
         rows = responses["item"] == item
+        if not rows.any():
+            continue
         given = [answers.get((r, source.strip())) for r in responses.loc[rows, "respondent"]]
         ok[rows] = [g in split_list(codes) for g in given]
     return ok
