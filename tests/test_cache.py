@@ -188,3 +188,28 @@ def test_a_docstring_change_reruns_nothing_and_a_study_module_only_its_chapters(
         "wgw/effect_study",
         "route3/effect_study",
     }
+
+
+def test_a_chapter_that_writes_to_stderr_is_not_published():
+    """A warning in a cell (here matplotlib's, as the funnel gave) fails the chapter: its text
+    would be printed in the book with a path of the machine that ran it."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Titel"), nbformat.v4.new_code_cell("fig")]
+    assert execute.stderr_output(nb) is None
+    warning = "/x/figures.py:84: UserWarning: Tight layout not applied."
+    nb.cells[1].outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="ok\n"),
+        nbformat.v4.new_output("stream", name="stderr", text=warning + "\n"),
+    ]
+    assert execute.stderr_output(nb) == f"cell 2 wrote to stderr: {warning}"
+
+
+def test_no_published_chapter_carries_a_warning_or_an_error():
+    import nbformat
+
+    for path in sorted((ROOT / "book").rglob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        assert execute.stderr_output(nb) is None, path
+        assert not [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"], path

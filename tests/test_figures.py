@@ -71,3 +71,30 @@ def test_figures_are_narrow_enough_for_their_text_to_stay_legible_on_a_phone():
     column (358 px), is still about 9 px."""
     smallest = figures.TEXT_SIZE * 4 / 3 * 358 / (figures.MAX_WIDTH * 96)
     assert smallest >= 9
+
+
+def test_a_label_after_a_bar_ends_inside_its_axes_whatever_the_data():
+    """A count printed after the longest bar (as the funnel does) would stick out of the figure
+    and make the layout fail; the figure's x-axis is widened until it fits."""
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig, ax = plt.subplots(figsize=(7.8, 2))
+    ax.barh([0, 1], [7000, 800])
+    ax.set_yticks([0, 1], ["Einde WW in de periode", "Gecoacht en toch in de bijstand"])
+    label = ax.text(7000, 0, "  7.000 (100%)", va="center")
+    ax.set_xlim(0, 7100)  # the label starts almost at the edge
+    figures.finish(fig)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    assert label.get_window_extent(renderer).x1 <= ax.get_window_extent(renderer).x1 + 0.5
+    assert ax.get_xlim()[1] > 7100
+    assert fig.get_tightbbox(renderer).width <= figures.MAX_WIDTH - 2 * figures.SAVE_PAD + 0.05
+
+
+def test_a_label_wider_than_its_axes_is_an_error_not_a_clipped_figure():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.text(1, 0, "x" * 200)
+    with pytest.raises(ValueError, match="shorten"):
+        figures.finish(fig)

@@ -277,8 +277,23 @@ def execute(
         )
     except Exception as exc:  # kernel died, template missing, ...: report, do not crash the pool
         return ChapterResult(label, time.monotonic() - start, f"{type(exc).__name__}: {exc}")
+    complaint = stderr_output(nbformat.read(output, as_version=4))
+    if complaint is not None:
+        return ChapterResult(label, time.monotonic() - start, complaint)
     tidy(output, title, key, public)
     return ChapterResult(label, time.monotonic() - start)
+
+
+def stderr_output(nb) -> str | None:
+    """Why an executed chapter must not be published, if a cell wrote to stderr: a warning
+    (a layout that did not fit, a deprecation) is a defect, and its text would be printed in
+    the book with the path of the machine that ran it."""
+    for number, cell in enumerate(nb.cells, start=1):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                text = strip_ansi("".join(output.get("text", ""))).strip().splitlines()
+                return f"cell {number} wrote to stderr: {text[0] if text else '(blank)'}"
+    return None
 
 
 def applicable(notebook, parameters: dict):

@@ -12,6 +12,7 @@ still about 9 px. The SVG is deterministic (fixed ids, no date), as nbval compar
 from __future__ import annotations
 
 import textwrap
+import warnings
 
 import matplotlib.pyplot as plt
 import seaborn as sns
@@ -80,11 +81,49 @@ def finish(fig, legend_above: int = 0, legend_below: int = 0):
             if len(text.get_text()) > WRAP and "\n" not in text.get_text():
                 text.set_text(textwrap.fill(text.get_text(), WRAP))
     above, below = ((0.1 + 0.28 * int(n)) / height if n else 0 for n in (legend_above, legend_below))
-    for _ in range(4):  # text beyond the figure (long labels, annotations) widens what is saved: narrow it
-        fig.tight_layout(rect=(0, below, 1, 1 - above))
+    for _ in range(6):  # text beyond the figure (long labels, annotations) widens what is saved: narrow it
+        _lay_out(fig, (0, below, 1, 1 - above))
+        widened = [_labels_inside(ax) for ax in fig.axes]  # every axis, not only up to the first
+        if any(widened):
+            continue  # an axis was widened for its labels: lay out again
         drawn = fig.get_tightbbox(fig.canvas.get_renderer()).width
         if drawn <= target + 0.02:
             break
         fig.set_size_inches(fig.get_figwidth() - (drawn - target) - 0.02, height)
     plt.close(fig)
     return fig
+
+
+def _lay_out(fig, rect: tuple) -> None:
+    """``fig.tight_layout``, with a layout that does not fit an error rather than a warning
+    printed in the book (with the path of the machine that built it)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        try:
+            fig.tight_layout(rect=rect)
+        except UserWarning as exc:
+            raise ValueError(f"the figure's labels do not fit in its width; shorten or wrap them ({exc})") from None
+
+
+def _labels_inside(ax) -> bool:
+    """Widen the x-axis of ``ax`` (upwards) so that each text placed in its data, such as a bar's
+    label after its end, ends inside the axes, whatever the data's range; whether it changed."""
+    renderer = ax.figure.canvas.get_renderer()
+    box = ax.get_window_extent(renderer)
+    low, high = ax.get_xlim()
+    needed = high
+    for text in ax.texts:
+        if text.get_transform() != ax.transData or not text.get_text().strip():
+            continue
+        extent = text.get_window_extent(renderer)
+        if extent.x1 <= box.x1:
+            continue
+        room = box.width - extent.width
+        if room <= 0:
+            raise ValueError(f"the label {text.get_text().strip()!r} is wider than its axes; shorten or wrap it")
+        x = text.get_position()[0]
+        needed = max(needed, low + (x - low) * box.width / room * 1.02)
+    if needed == high:
+        return False
+    ax.set_xlim(low, needed)
+    return True

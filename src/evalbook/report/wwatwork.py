@@ -8,6 +8,8 @@ The Rijnmond labour-market tables are in :mod:`evalbook.report.context`.
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
@@ -33,12 +35,6 @@ BASE_NAMES = {  # the base of a step's percentage, as the table names it
     "invited": "uitgenodigd",
     "attended": "naar de voorlichting",
     "coached": "gecoacht",
-}
-BASE_SHORT = {
-    "cohort": "van het cohort",
-    "invited": "van de uitgenodigden",
-    "attended": "van de opgekomenen",
-    "coached": "van de gecoachten",
 }
 REGION_LABELS = {"noord": "Noord", "zuid": "Zuid"}
 GROUP_LABELS = {"total": "Iedereen", "coached": "Gecoacht", "not_coached": "Niet gecoacht", **REGION_LABELS}
@@ -277,10 +273,9 @@ def funnel_plot(funnel: pd.DataFrame):
     for y, (_, r) in enumerate(data.iterrows()):
         if pd.isna(r["count"]):
             continue
-        base = BASE[r["step"]]
-        share = "" if pd.isna(r["percent"]) or not base else f" ({fmt.percent(r['percent'], 0)} {BASE_SHORT[base]})"
+        share = "" if pd.isna(r["percent"]) or not BASE[r["step"]] else f" ({fmt.percent(r['percent'], 0)})"
         ax.text(left[y], y, f"  {fmt.number(r['count'])}{share}", va="center", fontsize="small")
-    ax.set_yticks(range(len(data)), data["step"].map(STEP_LABELS))
+    ax.set_yticks(range(len(data)), [textwrap.fill(STEP_LABELS[step], 24) for step in data["step"]])
     ax.set_xlabel("Aantal personen (tussen haakjes: percentage van de stap waaruit zij volgen)")
     style.dutch_axis(ax.xaxis)
     ax.set_xlim(0, 1.45 * float(left.max()))
