@@ -21,12 +21,14 @@ book: $(STAMP) system
 # Lint and the layer contract, the fast tier (stops at its first failure), then the rest: the
 # build, release, browser and PDF tests (they share one book, built as the publish workflow
 # builds it) and nbval over every executed chapter in book/ (its outputs must be what the code
-# gives today; a cell that runs longer than the timeout, e.g. on a dead kernel, fails).
+# gives today; a cell that runs longer than the timeout, e.g. on a dead kernel, fails), on every
+# core (pytest-xdist, a file's tests and a notebook's cells on one worker; the workers share the
+# one built book), with the slowest tests listed.
 NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=300
 
 test: $(TEST_STAMP) system lint
 	$(PY) -m pytest -m "not slow" -x tests
-	$(PY) -m pytest -m slow $(NBVAL) tests book
+	$(PY) -m pytest -m slow -n auto --dist loadfile --durations=15 $(NBVAL) tests book
 
 # The fast tier alone: unit, contract, statistics and disclosure-engine tests, no build and no
 # browser (well under a minute).

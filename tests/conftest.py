@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from filelock import FileLock
 
 from evalbook.book.chapter import Chapter
 from evalbook.chapters import effect_study as effect_chapter
@@ -79,19 +80,36 @@ def publish_build_steps() -> list[str]:
 def built(tmp_path_factory):
     """The book as the publish workflow builds it: its build steps (``make book``: a fresh
     environment, the chapters, the HTML, the PDFs and every recorded release) in a throw-away
-    clone without tags. The build, browser, PDF and download tests share it."""
-    work = throwaway_clone(tmp_path_factory.mktemp("build") / "repo")
-    log = ROOT / "_build" / "test-artifacts" / "build.log"  # uploaded by CI when the tests fail
+    clone without tags. The build, browser, PDF and download tests share it: built once per
+    test run, by the first of ``make test``'s workers that needs it (the others wait), and
+    never changed in place (a test that changes the book copies it)."""
+    shared = tmp_path_factory.getbasetemp().parent  # the same for every worker of one run
+    work, output = shared / "built-book" / "repo", shared / "built-book" / "output.txt"
+    with FileLock(str(shared / "built-book.lock")):
+        if not output.is_file():
+            _build_as_published(work, output)
+    text = output.read_text(encoding="utf-8")
+    assert text.startswith("ok\n"), text
+    return work, subprocess.CompletedProcess([], 0, text.removeprefix("ok\n"), "")
+
+
+def _build_as_published(work: Path, output: Path) -> None:
+    """Run the publish workflow's build steps in a fresh clone at ``work``; ``output`` gets
+    "ok" or "failed" and what the steps printed (also kept where CI uploads it on failure)."""
+    throwaway_clone(work)
+    log = ROOT / "_build" / "test-artifacts" / "build.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    output = []
+    printed = []
     for command in publish_build_steps():
         proc = subprocess.run(
             ["bash", "-eo", "pipefail", "-c", command], cwd=work, capture_output=True, text=True, timeout=1800
         )
-        output.append(proc.stdout + proc.stderr)
-        log.write_text("".join(output), encoding="utf-8")
-        assert proc.returncode == 0, f"{command}:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}"
-    return work, subprocess.CompletedProcess(proc.args, 0, "".join(output), "")
+        printed.append(proc.stdout + proc.stderr)
+        log.write_text("".join(printed), encoding="utf-8")
+        if proc.returncode != 0:
+            output.write_text(f"failed\n{command}:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}", encoding="utf-8")
+            return
+    output.write_text("ok\n" + "".join(printed), encoding="utf-8")
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ A chapter's key is a sha256 over the content (never paths or modification times)
 * the package code it runs: the ``evalbook`` modules its template imports and the executor,
   transitively (:mod:`evalbook.book.dependencies`), each without docstrings, comments and
   layout, so a reworded docstring or a change to another study's code reruns nothing;
-* the environment: the lock files. (The book version is not in a chapter: a release
+* the environment the chapters run in: the runtime lock (``requirements.lock``; the test
+  tools of ``requirements-test.lock`` run no chapter). (The book version is not in a chapter: a release
   publishes the chapters as built, and every page's header names the version.)
 
 The executed chapter records the key and its parts in its metadata (``evalbook``), and the
@@ -35,7 +36,7 @@ from .files import locate
 KEY_FIELD = "evalbook"  # notebook metadata field holding the key and its parts
 SOURCE_DIR = Path("src")
 RUNNER = "evalbook.book.execute"  # the code that executes every chapter
-ENVIRONMENT_FILES = ("requirements.lock", "requirements-test.lock")
+ENVIRONMENT_FILES = ("requirements.lock",)
 HTML_SOURCES = (
     "_config.yml",
     "_toc.yml",
