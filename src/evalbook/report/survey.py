@@ -154,15 +154,13 @@ def indicator_display(released: ReleasedSurvey) -> Table:
     return Table(pd.DataFrame(rows))
 
 
-def has_teams(released: ReleasedSurvey) -> bool:
-    """Whether the chapter shows its indicators per team (the answers name the teams)."""
-    return released.by_team is not None
-
-
-def team_display(released: ReleasedSurvey) -> Table:
+def team_display(released: ReleasedSurvey) -> Table | None:
     """The indicators per team, per group: the share with its count and denominator
     (``27,6% (16 van 58)``); a hidden share shows *onderdrukt* (with its ``n`` when that is
-    shown), in the codebook's order with the teams below each indicator."""
+    shown), in the codebook's order with the teams below each indicator. None when the
+    answers name no teams (the chapter then shows no such table)."""
+    if released.by_team is None:
+        return None
     names = labels(released)
     rows = [
         {
