@@ -14,9 +14,10 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, chapter, copy_repo, evalbook
+from evalbook.book.chapter import Chapter
 from evalbook.chapters import phone_survey
 from evalbook.core import contract
-from evalbook.core.errors import ContractError
+from evalbook.core.errors import ContractError, PrivacyError
 from evalbook.core.io import write_csv
 from evalbook.disclosure import attacker, linked
 from evalbook.disclosure import survey as gate
@@ -77,6 +78,18 @@ def test_a_near_duplicate_team_label_is_refused(tmp_path):
     split.loc[stray, "team"] = "Team Nord"
     with pytest.raises(ContractError, match="did you mean 'Team Noord'"):
         contract.read(write(split, tmp_path / "survey.csv"), SURVEY)
+
+
+def test_a_respondent_key_as_a_team_name_stops_the_chapter(tmp_path):
+    split = split_survey_teams(answers(), 4, seed=1)
+    key = split["respondent"].iloc[0]
+    split["team"] = split["team"].replace({"team_2": key})
+    write(split, tmp_path / "route3" / "survey.csv")
+    (tmp_path / "route3" / "codebook.csv").write_bytes((DATA / "route3" / "codebook.csv").read_bytes())
+    with pytest.raises(PrivacyError) as info:
+        Chapter("phone_survey", "route3", {"data_dir": str(tmp_path)})
+    assert "survey.csv, column 'team'" in str(info.value) and "an input identifier" in str(info.value)
+    assert key not in str(info.value)
 
 
 def test_split_survey_teams_deals_respondents_not_rows():

@@ -171,9 +171,9 @@ TEAMS = 30  # the surveys' respondents dealt out over this many teams (synthetic
 
 def gate_at_scale(work: Path, repeat: int = 2, attack: bool = True) -> list[tuple[str, list[float], float]]:
     """Route 3's effect study with its target groups split into :data:`SPLITS`, the client
-    survey (NPS) and WGW's telephone survey by :data:`TEAMS` teams, each chapter timed against its embedded run in the
-    same round (``repeat`` rounds): per case its label, the ratios and the peak memory. With
-    ``attack``, the reference attacker also checks every primary cell of the largest split."""
+    survey (NPS) and WGW's telephone survey by :data:`TEAMS` teams, each chapter timed against
+    its embedded run in the same round (``repeat`` rounds): per case its label, the ratios and
+    the peak memory. With ``attack``, the reference attacker also checks every primary cell of the largest split."""
     data = work / "data" / "synthetic"
     pool = contract.read(data / "route3" / "pool.csv", POOL)
     cases = {"route3": [("Route 3 effect study, embedded (4 target groups)", data)]}

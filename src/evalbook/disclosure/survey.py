@@ -54,7 +54,6 @@ STATISTICS = ("diff", "ci_low", "ci_high", "p_value", "p_holm")
 NPS_STATISTICS = ("nps", "nps_low", "nps_high")
 TOTAL_WEIGHT = 0.5  # hiding a total over both groups costs half a group's figure: the groups are compared
 TEAM_WEIGHT = 0.25  # hiding a team's figure costs a quarter of a group's: rather a team's detail than a headline
-TEAM_FIGURES = ("k", "n", "value")  # the by-team table's figures per group: count, denominator, share
 
 
 @dataclass(frozen=True)
