@@ -186,12 +186,18 @@ def gate_at_scale(work: Path, repeat: int = 2, attack: bool = True) -> list[tupl
         cases["route3"].append((f"  {groups} target groups of {sizes.min()}-{sizes.max()} persons", folder))
     responses = contract.read(data / "wwatwork" / "survey_nps.csv", NPS_RESPONSES)
     write_csv(split_teams(responses, TEAMS, seed=TEAMS), work / "teams" / "wwatwork" / "survey_nps.csv")
-    cases["wwatwork"] = [("client survey (NPS), embedded (2 regions)", data), (f"  by {TEAMS} teams", work / "teams")]
+    cases["wwatwork"] = [
+        ("client survey (NPS), embedded (2 regions)", data),
+        (f"  client survey by {TEAMS} teams", work / "teams"),
+    ]
     survey = contract.read(data / "wgw" / "survey.csv", SURVEY)
     write_csv(split_survey_teams(survey, TEAMS, seed=TEAMS), work / "teams" / "wgw" / "survey.csv")
     shutil.copy(data / "wgw" / "codebook.csv", work / "teams" / "wgw" / "codebook.csv")
     shutil.copy(data / "assumptions.csv", work / "teams" / "assumptions.csv")  # the same assumed respondents
-    cases["wgw"] = [("WGW telephone survey, embedded (no teams)", data), (f"  by {TEAMS} teams", work / "teams")]
+    cases["wgw"] = [
+        ("WGW telephone survey, embedded (no teams)", data),
+        (f"  telephone survey by {TEAMS} teams", work / "teams"),  # labels are keys: one per case
+    ]
     chapters = {
         "route3": ("effect_study", "-p", "target_groups", ""),
         "wwatwork": ("client_survey",),
