@@ -14,9 +14,11 @@ are untouched. Printed:
   them (:func:`synthetic.scale.scale`), with wall time, the ratio to the embedded run and the
   peak memory of the chapter's processes;
 * the disclosure gate with many groups: Route 3's effect study with its target groups split
-  into 10, 20 and 40 (:func:`synthetic.scale.split_groups`) and the client survey by 30 teams
-  (:func:`synthetic.scale.split_teams`), each as ratios to its embedded chapter in the same
-  round, over two rounds, and the reference attacker over the 40 target groups.
+  into 10, 20 and 40 (:func:`synthetic.scale.split_groups`), the client survey by 30 teams
+  (:func:`synthetic.scale.split_teams`) and WGW's telephone survey by 30 teams (its
+  respondents dealt out, :func:`synthetic.scale.split_survey_teams`), each as ratios to its
+  embedded chapter in the same round, over two rounds, and the reference attacker over the
+  40 target groups.
 
 Times are wall-clock (``time.perf_counter``) on this machine: compare ratios, not seconds.
 Peak memory is the largest resident set of the finished child processes (``getrusage``).
@@ -43,9 +45,9 @@ from evalbook.disclosure import attacker, linked
 from evalbook.disclosure import effect as effect_gate
 from evalbook.disclosure.policy import Rules
 from evalbook.schemas.register import POOL, REGISTER
-from evalbook.schemas.survey import NPS_RESPONSES
+from evalbook.schemas.survey import NPS_RESPONSES, SURVEY
 
-from .scale import scale, split_groups, split_teams
+from .scale import scale, split_groups, split_survey_teams, split_teams
 
 SKIP = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__", ".hypothesis")
 FACTORS = (100, 500)
@@ -164,14 +166,14 @@ def _evalbook_isolated(
 # -- The disclosure gate at a city's size: many target groups, many teams ------------------------
 
 SPLITS = (10, 20, 40)  # Route 3's four target groups split into this many (synthetic.scale.split_groups)
-TEAMS = 30  # the client survey's responses dealt out over this many teams (synthetic.scale.split_teams)
+TEAMS = 30  # the surveys' respondents dealt out over this many teams (synthetic.scale.split_teams, split_survey_teams)
 
 
 def gate_at_scale(work: Path, repeat: int = 2, attack: bool = True) -> list[tuple[str, list[float], float]]:
-    """Route 3's effect study with its target groups split into :data:`SPLITS`, and the client
-    survey (NPS) by :data:`TEAMS` teams, each chapter timed against its embedded run in the
-    same round (``repeat`` rounds): per case its label, the ratios and the peak memory. With
-    ``attack``, the reference attacker also checks every primary cell of the largest split."""
+    """Route 3's effect study with its target groups split into :data:`SPLITS`, the client
+    survey (NPS) and WGW's telephone survey by :data:`TEAMS` teams, each chapter timed against
+    its embedded run in the same round (``repeat`` rounds): per case its label, the ratios and
+    the peak memory. With ``attack``, the reference attacker also checks every primary cell of the largest split."""
     data = work / "data" / "synthetic"
     pool = contract.read(data / "route3" / "pool.csv", POOL)
     cases = {"route3": [("Route 3 effect study, embedded (4 target groups)", data)]}
@@ -184,8 +186,23 @@ def gate_at_scale(work: Path, repeat: int = 2, attack: bool = True) -> list[tupl
         cases["route3"].append((f"  {groups} target groups of {sizes.min()}-{sizes.max()} persons", folder))
     responses = contract.read(data / "wwatwork" / "survey_nps.csv", NPS_RESPONSES)
     write_csv(split_teams(responses, TEAMS, seed=TEAMS), work / "teams" / "wwatwork" / "survey_nps.csv")
-    cases["wwatwork"] = [("client survey (NPS), embedded (2 regions)", data), (f"  by {TEAMS} teams", work / "teams")]
-    chapters = {"route3": ("effect_study", "-p", "target_groups", ""), "wwatwork": ("client_survey",)}
+    cases["wwatwork"] = [
+        ("client survey (NPS), embedded (2 regions)", data),
+        (f"  client survey by {TEAMS} teams", work / "teams"),
+    ]
+    survey = contract.read(data / "wgw" / "survey.csv", SURVEY)
+    write_csv(split_survey_teams(survey, TEAMS, seed=TEAMS), work / "teams" / "wgw" / "survey.csv")
+    shutil.copy(data / "wgw" / "codebook.csv", work / "teams" / "wgw" / "codebook.csv")
+    shutil.copy(data / "assumptions.csv", work / "teams" / "assumptions.csv")  # the same assumed respondents
+    cases["wgw"] = [
+        ("WGW telephone survey, embedded (no teams)", data),
+        (f"  telephone survey by {TEAMS} teams", work / "teams"),  # labels are keys: one per case
+    ]
+    chapters = {
+        "route3": ("effect_study", "-p", "target_groups", ""),
+        "wwatwork": ("client_survey",),
+        "wgw": ("phone_survey",),
+    }
     rows = {label: ([], 0.0) for group in cases.values() for label, _ in group}
     for _ in range(repeat):
         for programme, group in cases.items():

@@ -1,4 +1,5 @@
-"""Larger effect-study data for benchmarks: the embedded register and pool, copied.
+"""Larger effect-study data for benchmarks: the embedded register and pool, copied; and the
+surveys dealt out over many teams (:func:`split_teams`, :func:`split_survey_teams`).
 
 :func:`scale` makes ``factor`` copies of every person of a pool, each under a new
 ``person_id``, and the matching copies of the register (the register's persons are pool
@@ -89,3 +90,17 @@ def split_teams(responses: pd.DataFrame, teams: int, seed: int = 0) -> pd.DataFr
     width = len(str(teams))
     parts = np.random.default_rng(seed).permutation(np.arange(len(responses)) % teams) + 1
     return responses.assign(team=[f"team_{p:0{width}d}" for p in parts])
+
+
+def split_survey_teams(responses: pd.DataFrame, teams: int, seed: int = 0) -> pd.DataFrame:
+    """Telephone-survey answers (``survey``: one row per respondent per item) with a ``team``
+    column: the respondents (not their answer rows) dealt out over ``teams`` teams named
+    ``team_<number>``, in a random order fixed by ``seed`` and as evenly as possible, so every
+    answer of a respondent names the same team (the contract's one team per respondent)."""
+    if teams < 1:
+        raise ValueError(f"teams must be at least 1, got {teams}")
+    respondents = responses["respondent"].drop_duplicates().to_numpy()
+    width = len(str(teams))
+    parts = np.random.default_rng(seed).permutation(np.arange(len(respondents)) % teams) + 1
+    team = dict(zip(respondents, [f"team_{p:0{width}d}" for p in parts], strict=True))
+    return responses.assign(team=responses["respondent"].map(team))

@@ -8,6 +8,10 @@ group and in total, the group difference (Miettinen–Nurminen) and Holm-adjuste
 over the indicators. Nothing here is suppressed; the chapter passes the result through
 :func:`evalbook.disclosure.survey.release` before anything is shown.
 
+When the answers name each respondent's team (the optional ``team`` column),
+:func:`team_counts` counts every indicator (item and composite) per team and group: the
+``by_team`` frame of the result, counts only.
+
 Quantities carry the names of ``data/published``: an item's positive share is named after
 the item, a category share ``<item>_<category>`` and the number of respondents answering
 positively ``n_<item>``.
@@ -21,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.vocabulary import BOTH_ARMS
-from ..schemas.survey import DONT_KNOW, GROUPS, SIDES, Survey, members, option_codes, split_list
+from ..schemas.survey import DONT_KNOW, GROUPS, SIDES, Survey, has_teams, members, option_codes, split_list
 from ..stats.multiplicity import holm
 from ..stats.proportions import proportions, wilson
 from . import published
@@ -83,6 +87,56 @@ def counts(survey: Survey) -> pd.DataFrame:
     return out.sort_values("item", key=lambda s: s.map(order), kind="stable", ignore_index=True)
 
 
+TEAM_COLUMNS = ("quantity", "item", "team", "group", "k", "n")
+
+
+def team_counts(survey: Survey, frame: pd.DataFrame | None = None) -> pd.DataFrame | None:
+    """Every indicator counted per team and group (programme, control): ``quantity, item,
+    team, group, k, n``, in the codebook's order and the teams sorted; a team without
+    respondents in a group has ``k = n = 0``. None when the answers name no teams.
+    ``frame``: :func:`scored` of ``survey`` when already computed."""
+    if not has_teams(survey.responses):
+        return None
+    frame = scored(survey) if frame is None else frame
+    book = survey.codebook.set_index("item")
+    people = survey.responses.drop_duplicates("respondent").set_index("respondent")[["group", "team"]]
+    teams = sorted(people["team"].unique())
+    index = pd.MultiIndex.from_product([teams, list(GROUPS)], names=["team", "group"])
+    blocks = []
+
+    def add(quantity: str, hits: pd.Series) -> None:
+        who = people.loc[hits.index]
+        counted = pd.DataFrame({"team": who["team"], "group": who["group"], "hit": hits.astype(int)})
+        sums = counted.groupby(["team", "group"])["hit"].agg(k="sum", n="size").reindex(index, fill_value=0)
+        blocks.append(sums.reset_index().assign(quantity=quantity, item=quantity))
+
+    for item, answers in frame.groupby("item", sort=False):
+        add(item, answers.set_index("respondent")["positive"])
+    wide = frame.pivot(index="respondent", columns="item", values="positive")
+    for composite in book.index[book["scale"] == "composite"]:
+        items = members(book, composite)
+        complete = wide[items].notna().all(axis=1)
+        add(composite, wide.loc[complete, items].astype(bool).all(axis=1))
+    order = {item: i for i, item in enumerate(book.index)}
+    out = pd.concat(blocks, ignore_index=True)[list(TEAM_COLUMNS)]
+    out[["k", "n"]] = out[["k", "n"]].astype(int)
+    return out.sort_values(
+        ["quantity", "team"],
+        key=lambda s: s.map(order) if s.name == "quantity" else s,
+        kind="stable",
+        ignore_index=True,
+    )
+
+
+def team_respondents(survey: Survey) -> pd.DataFrame | None:
+    """The respondents per team (index, sorted) and group (columns), None without teams."""
+    if not has_teams(survey.responses):
+        return None
+    people = survey.responses.drop_duplicates("respondent")
+    sizes = people.groupby(["team", "group"]).size().unstack(fill_value=0)
+    return sizes.reindex(columns=list(GROUPS), fill_value=0).sort_index().astype(int)
+
+
 def _count_rows(quantity: str, item: str, category, hits: pd.Series, groups: pd.Series) -> list[dict]:
     rows = []
     for group in ALL_GROUPS:
@@ -134,7 +188,8 @@ class SurveyResult:
     and in total, the difference with its Miettinen–Nurminen interval and p-value, and
     Holm-adjusted p-values over the indicators. ``comparison``: every published figure
     beside its reproduction (:func:`comparison`). ``distributions``: the answer shares of the
-    choice and agreement items (:func:`distributions`), by scale.
+    choice and agreement items (:func:`distributions`), by scale. ``by_team``: the
+    indicators counted per team and group (:func:`team_counts`), None without teams.
     """
 
     table: pd.DataFrame
@@ -145,10 +200,17 @@ class SurveyResult:
     codebook: pd.DataFrame
     alpha: float
     assumed: dict[str, int] | None = None
+    by_team: pd.DataFrame | None = None
+    team_respondents: pd.DataFrame | None = None  # respondents per team (index) and group (columns)
 
     @property
     def indicators(self) -> pd.DataFrame:
         return self.table[self.table["primary"]]
+
+    @property
+    def teams(self) -> tuple[str, ...]:
+        """The teams of the survey in the order of ``by_team`` (empty without teams)."""
+        return () if self.by_team is None else tuple(dict.fromkeys(self.by_team["team"]))
 
     @property
     def assumed_match(self) -> bool | None:
@@ -205,6 +267,8 @@ def analyse(
         codebook=survey.codebook,
         alpha=alpha,
         assumed=assumed,
+        by_team=team_counts(survey),
+        team_respondents=team_respondents(survey),
     )
 
 

@@ -314,6 +314,26 @@ def applicable(notebook, parameters: dict):
     return notebook
 
 
+def shown_when(notebook):
+    """The executed chapter without the cells its data do not apply to: a cell with ``when:
+    <name>`` in its metadata (``+++ {"when": "teams"}`` before a Markdown cell, ``:when: teams``
+    in a code cell) is kept only when a code cell with the same ``when`` showed something. The
+    data decide, not a parameter (:func:`applicable`): the code cell shows its table only when
+    the data have what it is about (a survey's teams), and its heading and prose go with it."""
+    shown = {
+        cell.metadata.get("when")
+        for cell in notebook.cells
+        if cell.cell_type == "code" and cell.metadata.get("when") and cell.get("outputs")
+    }
+
+    def keep(cell) -> bool:
+        condition = cell.metadata.pop("when", None)
+        return condition is None or condition in shown
+
+    notebook.cells = [cell for cell in notebook.cells if keep(cell)]
+    return notebook
+
+
 def with_levels(notebook, parameters: dict):
     """The template with its figures' text alternatives (``mystnb: image: alt``, which myst-nb
     reads from the cell, not from the output) stating this run's levels: a placeholder such as
@@ -330,9 +350,10 @@ def with_levels(notebook, parameters: dict):
 
 
 def tidy(path: Path, title: str, key: dict | None = None, public: dict[str, str] | None = None) -> None:
-    """Make an executed notebook deterministic and reader-friendly: drop Papermill's timing
-    metadata, number the cells (ids are otherwise random on every run), hide the parameter
-    cells (the provenance box lists the parameters) and give the page its title from
+    """Make an executed notebook deterministic and reader-friendly: drop the cells its data do
+    not apply to (:func:`shown_when`) and Papermill's timing metadata, number the cells (ids
+    are otherwise random on every run), hide the parameter cells (the provenance box lists the
+    parameters) and give the page its title from
     ``book.yml`` (one template serves several parts). ``public`` maps parameter values that
     name a directory of this machine to how outputs show it ("eigen data"): the downloadable
     notebook carries no absolute path in its parameters."""
@@ -345,6 +366,7 @@ def tidy(path: Path, title: str, key: dict | None = None, public: dict[str, str]
     nb.metadata.pop("jupytext", None)
     if key is not None:
         nb.metadata[cache.KEY_FIELD] = key
+    shown_when(nb)
     executed = 0
     for number, cell in enumerate(nb.cells, start=1):
         cell.id = f"cell-{number}"

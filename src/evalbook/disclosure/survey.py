@@ -19,6 +19,14 @@ both together as their sum):
   those who did not answer (or said weet niet where that is left out), an item asked to
   all as many as the respondents, less those; the differences are protected counts.
 
+With teams (the optional ``team`` column of the answers), per team and group (programme,
+control) every indicator's count ``k``, its denominator ``n`` and the complement ``n - k``
+(never printed), each adding up over the teams to the group's cell, and the team's
+respondents (never printed) adding up to the group's: an item asked to all has as many
+respondents in a team as the team, less those who did not answer; an item asked after a yes
+as many as the team's yes to that question, less those. Hiding a team's figure costs less
+than hiding a figure of the main table (:data:`TEAM_WEIGHT`).
+
 Derived figures come from released cells: a share and its Wilson interval with its ``k`` and
 ``n``, the difference, its interval and p with both groups, the Holm correction with every
 hidden test counted at p = 1, an answer distribution of a group only with all its segments.
@@ -45,6 +53,7 @@ from .policy import DEFAULT_RULES, Rules
 STATISTICS = ("diff", "ci_low", "ci_high", "p_value", "p_holm")
 NPS_STATISTICS = ("nps", "nps_low", "nps_high")
 TOTAL_WEIGHT = 0.5  # hiding a total over both groups costs half a group's figure: the groups are compared
+TEAM_WEIGHT = 0.25  # hiding a team's figure costs a quarter of a group's: rather a team's detail than a headline
 
 
 @dataclass(frozen=True)
@@ -64,17 +73,24 @@ class ReleasedSurvey:
     assumed_match: bool | None
     suppressions: list[Suppression]
     suppression_method: str = EXACT  # how the counts were protected (:attr:`Protection.method`)
+    by_team: pd.DataFrame | None = None  # per indicator and team: k, n and share per group (None: no teams)
 
     @property
     def indicators(self) -> pd.DataFrame:
         return self.table[self.table["primary"]]
 
+    @property
+    def teams(self) -> tuple[str, ...]:
+        """The teams of the survey (empty without teams)."""
+        return () if self.by_team is None else tuple(dict.fromkeys(self.by_team["team"]))
+
 
 def release(result: SurveyResult, rules: Rules = DEFAULT_RULES) -> ReleasedSurvey:
     """The releasable part of a telephone survey (module docstring)."""
     system, where = survey_system(result)
-    totals = {key: TOTAL_WEIGHT for key in system.cells if key[-1] == TOTAL}  # rather both groups together
-    protection = protect(system, rules, weights=totals)
+    weights = {key: TOTAL_WEIGHT for key in system.cells if key[-1] == TOTAL}  # rather both groups together
+    weights |= {key: TEAM_WEIGHT for key in system.cells if key[0] in TEAM_CELLS}  # rather a team's detail
+    protection = protect(system, rules, weights=weights)
     ledger = Ledger(frozenset(system.cells), dict(protection.suppressed))
     table, held = _table(result.table, where, ledger)
     distributions = {}
@@ -91,6 +107,10 @@ def release(result: SurveyResult, rules: Rules = DEFAULT_RULES) -> ReleasedSurve
         lambda r: _test_cells(r["quantity"], where),
         ledger,
     )
+    by_team = None
+    if result.by_team is not None:
+        by_team, team_held = _by_team(result.by_team, ledger)
+        more += team_held
     return ReleasedSurvey(
         table=table,
         comparison=comparison,
@@ -103,6 +123,7 @@ def release(result: SurveyResult, rules: Rules = DEFAULT_RULES) -> ReleasedSurve
         assumed_match=None if any(hidden.values()) else result.assumed_match,
         suppressions=held + more,
         suppression_method=protection.method,
+        by_team=by_team,
     )
 
 
@@ -188,7 +209,65 @@ def survey_system(result: SurveyResult) -> tuple[CountSystem, dict]:
         parts = tuple(key[:-1] + (g,) for g in GROUPS)
         if all(p in cells for p in parts):
             relations.append(Relation(key, parts, (1.0, 1.0)))
+    if result.by_team is not None:
+        _team_system(result, book, cells, cell, relations)
     return CountSystem(cells, tuple(relations), unpublished=frozenset(unpublished)), where
+
+
+TEAM_CELLS = ("tn", "tk", "tno", "tresp", "texcl")  # the kinds of cell of the teams (module docstring)
+
+
+def _team_system(result: SurveyResult, book: pd.DataFrame, cells: dict, cell, relations: list) -> None:
+    """The teams' cells and relations (module docstring), added through ``cell`` (to ``cells``)
+    and to ``relations``."""
+    frame = result.by_team
+    teams = result.teams
+    for g in GROUPS:
+        for team, n in result.team_respondents[g].items():
+            cell(("tresp", team, g), n, hidden=True)
+        parts = tuple(("tresp", t, g) for t in teams)
+        relations.append(Relation(("resp", g), parts, (1.0,) * len(parts)))
+    for quantity, block in frame.groupby("quantity", sort=False):
+        for g in GROUPS:
+            rows = block[block["group"] == g]
+            for team, k, n in zip(rows["team"], rows["k"], rows["n"], strict=True):
+                tn = cell(("tn", quantity, team, g), n)
+                tk = cell(("tk", quantity, team, g), k)
+                no = cell(("tno", quantity, team, g), n - k, hidden=True)
+                relations.append(Relation(tn, (tk, no), (1.0, 1.0)))
+            for kind, total in (("tn", ("n", quantity, g)), ("tk", ("k", quantity, g)), ("tno", ("no", quantity, g))):
+                parts = tuple((kind, quantity, t, g) for t in rows["team"])
+                relations.append(Relation(total, parts, (1.0,) * len(parts)))
+    indicators = set(frame["quantity"])
+    for quantity in dict.fromkeys(frame["quantity"]):
+        source = _asked_team(book, quantity, indicators)
+        if source is None:
+            continue
+        for g in GROUPS:
+            for team in teams:
+                whole = ("tresp", team, g) if source == "all" else ("tk", source, team, g)
+                left = cells[whole] - cells[("tn", quantity, team, g)]
+                if left < 0:
+                    continue
+                terms = {whole: 1.0}
+                if left:
+                    terms[cell(("texcl", quantity, team, g), left, hidden=True)] = -1.0
+                relations.append(Relation(("tn", quantity, team, g), tuple(terms), tuple(terms.values())))
+
+
+def _asked_team(book: pd.DataFrame, item: str, indicators: set) -> str | None:
+    """Who was asked ``item`` as the teams' cells tell it: ``"all"`` (the team's respondents),
+    the indicator whose count (a yes) selects them, or None where the teams' cells cannot
+    say (a routing on an answer category, which the teams do not count)."""
+    condition = book.at[item, "asked_if"] if item in book.index else None
+    if not isinstance(condition, str):
+        return "all"
+    source, _, codes = condition.partition("=")
+    source, codes = source.strip(), set(split_list(codes))
+    entry = book.loc[source]
+    if entry["scale"] == "yes_no" and codes == set(split_list(entry["positive"])) and source in indicators:
+        return source
+    return None
 
 
 def _positive(entry, categories) -> set:
@@ -248,6 +327,39 @@ def _table(raw: pd.DataFrame, where: dict, ledger: Ledger) -> tuple[pd.DataFrame
     for column in [f"{c}_{g}" for c in ("n", "k") for g in ALL_GROUPS]:
         out[column] = out[column].round().astype("Int64")
     return out, held
+
+
+def team_table(by_team: pd.DataFrame) -> pd.DataFrame:
+    """The counts per team (:func:`evalbook.analysis.survey.team_counts`) wide: one row per
+    indicator and team with ``k_<group>``, ``n_<group>`` and ``value_<group>`` (the share, in
+    percent) per group."""
+    wide = by_team.pivot_table(index=["quantity", "item", "team"], columns="group", values=["k", "n"], sort=False)
+    out = wide.index.to_frame(index=False)
+    for g in GROUPS:
+        k, n = wide[("k", g)].to_numpy(), wide[("n", g)].to_numpy()
+        out[f"k_{g}"], out[f"n_{g}"] = k.astype(int), n.astype(int)
+        out[f"value_{g}"] = pd.Series(100 * k / n.clip(min=1)).where(n > 0).to_numpy()
+    return out
+
+
+def _by_team(by_team: pd.DataFrame, ledger: Ledger) -> tuple[pd.DataFrame, list[Suppression]]:
+    """The by-team table: a count as its cell, a share with its count and denominator."""
+
+    def key(r, kind, g):
+        return (kind, r["quantity"], r["team"], g)
+
+    rules = {}
+    for g in GROUPS:
+        rules[f"k_{g}"] = Rule(lambda r, g=g: [key(r, "tk", g)], own=True)
+        rules[f"n_{g}"] = Rule(lambda r, g=g: [key(r, "tn", g)], own=True)
+        rules[f"value_{g}"] = Rule(lambda r, g=g: [key(r, "tk", g), key(r, "tn", g)], own=True)
+    raw = team_table(by_team)
+    names = [f"{q}/{t}" for q, t in zip(raw["quantity"], raw["team"], strict=True)]
+    out, held = release_frame(raw, rules, ledger, "by_team", names, ("quantity", "item", "team"))
+    out["suppressed"] = out[[f"value_{g}" for g in GROUPS]].isna().any(axis=1)
+    for column in [f"{c}_{g}" for c in ("k", "n") for g in GROUPS]:
+        out[column] = out[column].round().astype("Int64")
+    return out, [h for h in held if not h.column.startswith("value_")]
 
 
 def _distribution(frame: pd.DataFrame, where: dict, ledger: Ledger) -> tuple[pd.DataFrame, list]:

@@ -91,6 +91,7 @@ CHAPTER_COLUMNS: dict[str, dict[str, str]] = {
         "composite (samengesteld)",
         "kind": "soort uitkomst: proportion (percentage)",
         "diff": "verschil programmagroep min controlegroep (procentpunt)",
+        "team": "team van de respondenten (leeg: alle respondenten van de groep)",
     },
     "literature_scan": {
         "programme": "programma (code uit book.yml)",

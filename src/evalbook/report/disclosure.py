@@ -30,6 +30,7 @@ TABLE_NAMES = {  # the gates' table names, as a reader knows them
     "assumptions": "de aannames",
     "indicators": "de tabel met indicatoren",
     "distributions": "de antwoordverdelingen",
+    "by_team": "de tabel per team",
     "respondents": "de aantallen respondenten",
     "nps": "de NPS-tabellen",
     "funnel": "de trechter",

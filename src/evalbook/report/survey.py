@@ -110,10 +110,21 @@ def labels(released: ReleasedSurvey, spoken: bool = False) -> pd.Series:
 
 
 def download_table(released: ReleasedSurvey) -> pd.DataFrame:
-    """The chapter's downloadable table: the released table with the Dutch label of each row."""
+    """The chapter's downloadable table: the released table with the Dutch label of each row;
+    with teams, the rows per team below it (column ``team``, empty on the other rows)."""
     table = released.table.drop(columns="category")
     table.insert(table.columns.get_loc("kind") + 1, "label", labels(released).to_numpy())
-    return table
+    if released.by_team is None:
+        return table
+    names = labels(released)
+    kept = released.table.set_index("quantity")[["primary", "topic", "scale", "kind"]]
+    teams = released.by_team.join(kept, on="quantity")
+    teams["label"] = names[teams["quantity"]].to_numpy()
+    table.insert(table.columns.get_loc("label") + 1, "team", pd.NA)
+    out = pd.concat([table, teams[[c for c in table.columns if c in teams.columns]]], ignore_index=True)
+    for column in [c for c in out.columns if c.startswith(("n_", "k_"))]:
+        out[column] = out[column].astype("Int64")
+    return out
 
 
 # -- tables ------------------------------------------------------------------------------------------
@@ -141,6 +152,36 @@ def indicator_display(released: ReleasedSurvey) -> Table:
             }
         )
     return Table(pd.DataFrame(rows))
+
+
+def team_display(released: ReleasedSurvey) -> Table | None:
+    """The indicators per team, per group: the share with its count and denominator
+    (``27,6% (16 van 58)``); a hidden share shows *onderdrukt* (with its ``n`` when that is
+    shown), in the codebook's order with the teams below each indicator. None when the
+    answers name no teams (the chapter then shows no such table)."""
+    if released.by_team is None:
+        return None
+    names = labels(released)
+    rows = [
+        {
+            "Indicator": names[r["quantity"]],
+            "Team": r["team"],
+            "Programmagroep": _team_cell(r, "programme"),
+            "Controlegroep": _team_cell(r, "control"),
+        }
+        for _, r in released.by_team.iterrows()
+    ]
+    return Table(pd.DataFrame(rows, columns=["Indicator", "Team", "Programmagroep", "Controlegroep"]))
+
+
+def _team_cell(r, group: str) -> str:
+    if pd.notna(r[f"value_{group}"]):
+        return (
+            f"{fmt.percent(r[f'value_{group}'], 1)} ({fmt.number(r[f'k_{group}'])} van {fmt.number(r[f'n_{group}'])})"
+        )
+    if pd.notna(r[f"n_{group}"]) and r[f"n_{group}"] > 0:
+        return f"{SUPPRESSED}; n = {fmt.number(r[f'n_{group}'])}"
+    return SUPPRESSED
 
 
 def _share_cell(r, group: str) -> str:

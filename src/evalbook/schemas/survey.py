@@ -4,8 +4,9 @@ and the 0–10 recommendation scores of the client survey (``survey_nps.csv``).
 Two contracts describe a telephone survey, both supplied with the extract:
 
 * :data:`SURVEY`: the answers in long form, one row per respondent per item asked
-  (``respondent, group, item, value``). "Weet niet" is the value ``dont_know``, never a
-  missing row; an item a respondent was not asked (routing) has no row.
+  (``respondent, group, item, value``, and optionally ``team``: the team that served the
+  respondent, one per respondent, a label the book prints). "Weet niet" is the value
+  ``dont_know``, never a missing row; an item a respondent was not asked (routing) has no row.
 * :data:`CODEBOOK`: the questionnaire. One row per item with its Dutch label, its scale
   (``grade`` 1–10, ``agreement``, ``yes_no``, ``choice``), what counts as the positive answer,
   how "weet niet" is counted, the composite indicators it belongs to and its routing
@@ -166,6 +167,17 @@ def _one_group_per_respondent(df: pd.DataFrame) -> pd.Series:
     return df.groupby("respondent")["group"].transform("nunique") == 1
 
 
+def _one_team_per_respondent(df: pd.DataFrame) -> pd.Series:
+    if "team" not in df:
+        return pd.Series(True, index=df.index)
+    return df.groupby("respondent")["team"].transform("nunique") <= 1
+
+
+def has_teams(responses: pd.DataFrame) -> bool:
+    """Whether a survey's answers name the team of each respondent (the optional ``team`` column)."""
+    return "team" in responses.columns
+
+
 SURVEY = Contract(
     name="survey",
     columns=(
@@ -173,12 +185,18 @@ SURVEY = Contract(
         Column("group", "string", categories=GROUPS),
         Column("item", "string", "an item of the codebook"),
         Column("value", "string", "the answer code (weet niet: dont_know)"),
+        Column("team", "string", "optional: the team that served the respondent (one per respondent)", required=False),
     ),
     rules=(
         Rule(
             "group",
             "the same group on every row of a respondent (a respondent in both groups found)",
             _one_group_per_respondent,
+        ),
+        Rule(
+            "team",
+            "the same team on every row of a respondent (a respondent in two teams found)",
+            _one_team_per_respondent,
         ),
         Rule(
             "item",
@@ -188,7 +206,8 @@ SURVEY = Contract(
     ),
     required_values={"group": GROUPS},
     identifiers=("respondent",),
-    labels=("group",),
+    labels=("group", "team"),
+    grouping=("team",),
 )
 
 NPS_RESPONSES = Contract(
