@@ -46,9 +46,12 @@ test-env: $(TEST_STAMP)
 
 PIP := $(PY) -m pip --quiet --disable-pip-version-check
 # install(lock file): with the venv's uv when it is there or can be installed, else with pip.
+# Byte code is compiled at install time, as pip does (uv does not by default): where
+# PYTHONDONTWRITEBYTECODE is set, every process would otherwise compile pandas, scipy and
+# statsmodels again (seconds per chapter, per command and per test).
 install = { [ -x $(VENV)/bin/uv ] || $(PIP) install -r requirements-uv.lock >/dev/null 2>&1 \
 	    || echo "uv could not be installed: installing with pip (slower)"; } && \
-	if [ -x $(VENV)/bin/uv ]; then $(VENV)/bin/uv pip install --quiet --python $(PY) -r $(1); \
+	if [ -x $(VENV)/bin/uv ]; then $(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY) -r $(1); \
 	else $(PIP) install -r $(1); fi
 
 $(STAMP): pyproject.toml requirements.lock requirements-uv.lock
