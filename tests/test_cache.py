@@ -2,6 +2,9 @@
 and the build says why; the committed chapters are current."""
 
 import json
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -147,6 +150,45 @@ def test_lazy_and_relative_imports_are_followed(tmp_path):
         "evalbook.sub",
         "evalbook.sub.a",
     ]
+
+
+def test_the_store_of_module_digests_is_a_cache_keyed_by_content(tmp_path):
+    """What a later run reads from the store is what reading the module gives; a module whose
+    bytes changed is read again, even at the same size and modification time; a damaged store
+    or one made by other code is ignored."""
+    module, store = tmp_path / "module.py", tmp_path / "_build" / "sources.json"
+    module.write_text("import evalbook.a\nX = 1\n", encoding="utf-8")
+    first = dependencies.Sources(store)
+    found = first.read(module, "evalbook.module")
+    first.save()
+    assert found.imports == {"evalbook.a"} and store.is_file()
+    assert dependencies.Sources(store).read(module, "evalbook.module") == found
+    stat = module.stat()
+    module.write_text("import evalbook.b\nX = 2\n", encoding="utf-8")  # same size
+    os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    changed = dependencies.Sources(store).read(module, "evalbook.module")
+    assert changed.imports == {"evalbook.b"} and changed.digest != found.digest
+    assert changed.digest == dependencies.source_digest(module)
+    for damaged in ("{", '{"header": {"format": 0}, "modules": {}}', "[]"):
+        store.write_text(damaged, encoding="utf-8")
+        assert dependencies.Sources(store).read(module, "evalbook.module") == changed
+
+
+def test_checking_an_unchanged_book_imports_no_pandas():
+    """Deciding that nothing changed (the chapters' keys, the HTML key) and loading the Sphinx
+    extension of every HTML build need no pandas, pandera, statsmodels or Jupyter: importing them
+    was most of the time of an unchanged build."""
+    code = (
+        "import sys\n"
+        "from evalbook.book import cache, config, execute, html, sphinx_ext\n"
+        "root = config.paths.repo_root()\n"
+        "execute.plan(config.jobs(config.load(root)), root)\n"
+        "cache.html_key(root)\n"
+        "heavy = {'pandas', 'pandera', 'statsmodels', 'scipy', 'jupyter_client', 'papermill'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
 
 
 def _stale_after(work, module: str, edit) -> set[str]:

@@ -19,12 +19,9 @@ import numpy as np
 import pandas as pd
 
 from ..core import contract, paths
+from ..core.vocabulary import STATUS_AGREES, STATUS_DIFFERS, STATUS_MISSING, STATUS_SUPPRESSED
 from ..schemas.published import PUBLISHED, READINGS
 
-STATUS_AGREES = "agrees"  # the ``status`` codes of a comparison (report.text.STATUS_LABELS in Dutch)
-STATUS_DIFFERS = "differs"
-STATUS_SUPPRESSED = "suppressed"
-STATUS_MISSING = "missing"
 OUTCOME_FOR_N = "outflow"  # an outcome measured on everyone: its n is the group size
 READING_QUANTITY = "outflow"  # the quantity the column ``reading`` is about
 

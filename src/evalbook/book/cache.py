@@ -37,6 +37,7 @@ KEY_FIELD = "evalbook"  # notebook metadata field holding the key and its parts
 SOURCE_DIR = Path("src")
 RUNNER = "evalbook.book.execute"  # the code that executes every chapter
 ENVIRONMENT_FILES = ("requirements.lock",)
+SOURCES_STORE = ".code-sources.json"  # under _build/: each module's code digest and imports, by its sha256
 HTML_SOURCES = (
     "_config.yml",
     "_toc.yml",
@@ -75,9 +76,23 @@ def code_digests(root: Path, template: Path) -> dict[str, str]:
     """The code a chapter runs: a short digest of each ``evalbook`` module that its template
     (``template``, MyST Markdown) and the executor import, transitively, by module name."""
     src = root / SOURCE_DIR
+    sources = _sources(root)
     roots = dependencies.template_imports(template.read_text(encoding="utf-8")) | {RUNNER}
-    modules = dependencies.closure(src, roots)
-    return {module: digest[:16] for module, digest in dependencies.code_digests(src, modules).items()}
+    modules = dependencies.closure(src, roots, sources)
+    digests = dependencies.code_digests(src, modules, sources)
+    sources.save()
+    return {module: digest[:16] for module, digest in digests.items()}
+
+
+_SOURCES: dict[Path, dependencies.Sources] = {}
+
+
+def _sources(root: Path) -> dependencies.Sources:
+    """The modules of ``root``'s package read so far by this process, and by earlier runs
+    (:data:`SOURCES_STORE`): a module is found again only when its bytes changed."""
+    if root not in _SOURCES:
+        _SOURCES[root] = dependencies.Sources(root / "_build" / SOURCES_STORE)
+    return _SOURCES[root]
 
 
 def environment_digest(root: Path) -> str:

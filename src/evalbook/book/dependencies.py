@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import json
+import os
 import re
+import sys
 from collections.abc import Iterable
-from functools import cache
+from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE = "evalbook"
@@ -59,8 +62,9 @@ def _with_parents(module: str) -> list[str]:
     return [".".join(parts[: i + 1]) for i in range(len(parts))]
 
 
-def closure(src: Path, roots: Iterable[str]) -> list[str]:
+def closure(src: Path, roots: Iterable[str], sources: Sources | None = None) -> list[str]:
     """Every ``evalbook`` module that importing ``roots`` runs, sorted."""
+    sources = sources or Sources()
     seen: set[str] = set()
     todo = [parent for root in roots for parent in _with_parents(root)]
     while todo:
@@ -71,15 +75,9 @@ def closure(src: Path, roots: Iterable[str]) -> list[str]:
         if path is None:
             continue  # ``from package import function``: not a module
         seen.add(module)
-        stat = path.stat()
-        for name in _imports_of(path, stat.st_mtime_ns, stat.st_size, module):
+        for name in sources.read(path, module).imports:
             todo.extend(_with_parents(name))
     return sorted(seen)
-
-
-@cache
-def _imports_of(path: Path, mtime_ns: int, size: int, module: str) -> frozenset[str]:
-    return frozenset(imported_modules(_parse(path), module, path.name == "__init__.py"))
 
 
 def template_imports(template_text: str) -> set[str]:
@@ -87,16 +85,6 @@ def template_imports(template_text: str) -> set[str]:
     cells = (MAGIC.sub("", CELL_OPTIONS.sub("", cell)) for cell in CODE_CELL.findall(template_text))
     code = "\n".join(cells)
     return imported_modules(ast.parse(code), "", False)
-
-
-@cache
-def _parse_cached(path: Path, mtime_ns: int, size: int) -> ast.AST:
-    return ast.parse(path.read_bytes(), filename=str(path))
-
-
-def _parse(path: Path) -> ast.AST:
-    stat = path.stat()
-    return _parse_cached(path, stat.st_mtime_ns, stat.st_size)
 
 
 def _without_docstring(body: list) -> list:
@@ -127,15 +115,77 @@ def canonical(node) -> str:
 
 def source_digest(path: Path) -> str:
     """sha256 of the code of one Python file, without comments, layout and docstrings."""
-    stat = path.stat()
-    return _source_digest(path, stat.st_mtime_ns, stat.st_size)
+    return Sources().read(path, path.stem).digest
 
 
-@cache
-def _source_digest(path: Path, mtime_ns: int, size: int) -> str:
-    return hashlib.sha256(canonical(_parse(path)).encode("utf-8")).hexdigest()
-
-
-def code_digests(src: Path, modules: Iterable[str]) -> dict[str, str]:
+def code_digests(src: Path, modules: Iterable[str], sources: Sources | None = None) -> dict[str, str]:
     """The code digest of each module, by module name."""
-    return {module: source_digest(module_path(src, module)) for module in modules}
+    sources = sources or Sources()
+    return {module: sources.read(module_path(src, module), module).digest for module in modules}
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a content key needs of one module: its code digest and the modules it imports."""
+
+    digest: str
+    imports: frozenset[str]
+
+
+FORMAT = 1  # of the store; with the Python version and this file's bytes, it names what a store holds
+
+
+class Sources:
+    """Modules read once each, remembered by the sha256 of their bytes (and their name, which
+    relative imports depend on). With a ``store`` file, what was found is kept between runs,
+    so an unchanged module is hashed, not parsed: parsing the package is most of the time an
+    unchanged book takes to check. The store is a cache: when it is missing, unreadable, made
+    by another Python or by other code than this module's, or cannot be written, everything
+    is found again and the keys are the same."""
+
+    def __init__(self, store: Path | None = None):
+        self.store = store
+        self.header = {
+            "format": FORMAT,
+            "python": "{}.{}".format(*sys.version_info[:2]),
+            "code": hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
+        }
+        self.known: dict[str, Source] = self._load() if store else {}
+        self.added = False
+
+    def read(self, path: Path, module: str) -> Source:
+        """``module``'s digest and imports, from the bytes of ``path`` as they are now."""
+        data = path.read_bytes()
+        entry = f"{module}:{hashlib.sha256(data).hexdigest()}"
+        if entry not in self.known:
+            tree = ast.parse(data, filename=str(path))
+            self.known[entry] = Source(
+                hashlib.sha256(canonical(tree).encode("utf-8")).hexdigest(),
+                frozenset(imported_modules(tree, module, path.name == "__init__.py")),
+            )
+            self.added = True
+        return self.known[entry]
+
+    def _load(self) -> dict[str, Source]:
+        try:
+            saved = json.loads(self.store.read_text(encoding="utf-8"))
+            if saved.get("header") != self.header:
+                return {}
+            return {entry: Source(digest, frozenset(imports)) for entry, (digest, imports) in saved["modules"].items()}
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return {}
+
+    def save(self) -> None:
+        """Write the store when something was found that it did not hold (atomically; a store
+        that cannot be written is left as it is)."""
+        if self.store is None or not self.added:
+            return
+        modules = {entry: [source.digest, sorted(source.imports)] for entry, source in sorted(self.known.items())}
+        temporary = self.store.with_name(f"{self.store.name}.{os.getpid()}.tmp")
+        try:
+            self.store.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(json.dumps({"header": self.header, "modules": modules}), encoding="utf-8")
+            os.replace(temporary, self.store)
+            self.added = False
+        except OSError:
+            temporary.unlink(missing_ok=True)

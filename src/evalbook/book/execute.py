@@ -9,30 +9,26 @@ that ran it: a data directory outside the repository is "eigen data" in its para
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
-import multiprocessing.util
 import os
 import shutil
-import tempfile
 import time
-import uuid
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-from jupyter_client.manager import KernelManager
-
 from ..core.errors import BuildError, InputError
 from ..core.paths import ensure_dir
-from ..disclosure import identifiers as privacy
-from ..report.parameters import phrases
-from . import cache, config, inputs, staging
+from . import cache, config, staging
 from .files import public_value
 from .terminal import strip_ansi
 
-KERNEL = "python3"
+# Deciding what is up to date needs only the content keys: pandas, the input contracts, the
+# privacy guard and Jupyter are imported where a chapter is checked, run or tidied, so that
+# `evalbook build` on an unchanged book answers quickly.
+
 HIDDEN_CELL_TAGS = {"parameters", "injected-parameters"}
 TIMINGS = ".chapter-seconds.json"  # under _build/: how long each chapter took when it last ran
 
@@ -49,6 +45,8 @@ def check_inputs(jobs: list[config.Job], root: Path) -> frozenset[str]:
     (:func:`evalbook.book.inputs.read_jobs`); every problem of every chapter is raised together,
     before anything is written. Returns the values of the inputs' identifier columns, which must
     never appear in the book."""
+    from . import inputs
+
     found, error = inputs.read_jobs(jobs, root)
     if error is not None:
         raise error
@@ -103,19 +101,22 @@ def run_chapters(
             log(f"  {job.label:<28} up to date")
     if not todo:
         return 0
-    identifiers = check_inputs([job for job, _, _ in todo], root)
-    todo = [(job, key or cache.chapter_key(job.chapter, job.parameters, root), why) for job, key, why in todo]
-    timings = _timings(root)
-    todo = longest_first(todo, timings)
     directory = staging.start(root)
     try:
-        results = _execute_all(todo, root, directory, n_jobs, log)
+        with _workers(directory, max(1, min(n_jobs or os.cpu_count() or 1, len(todo)))) as pool:
+            identifiers = check_inputs([job for job, _, _ in todo], root)  # meanwhile the workers start their kernels
+            todo = [(job, key or cache.chapter_key(job.chapter, job.parameters, root), why) for job, key, why in todo]
+            timings = _timings(root)
+            todo = longest_first(todo, timings)
+            results = _execute_all(pool, todo, root, directory, log)
         _save_timings(root, timings | {r.label: round(r.seconds, 1) for r in results if r.error is None})
         failed = [r for r in results if r.error]
         if failed:
             raise BuildError(
                 "\n\n".join(f"{r.label}: {r.error}" for r in failed) + "\n\nNo chapter in book/ was changed."
             )
+        from ..disclosure import identifiers as privacy
+
         privacy.guard([directory], identifiers)
         with staging.uninterrupted():
             for job, _, _ in todo:
@@ -126,37 +127,55 @@ def run_chapters(
     return len(todo)
 
 
-def _execute_all(todo: list, root: Path, directory: Path, n_jobs: int | None, log) -> list[ChapterResult]:
-    """Run the chapters of ``todo`` in worker processes working in ``directory``; on any
-    interruption, stop the workers (and so their kernels) before passing it on."""
-    n_jobs = max(1, min(n_jobs or os.cpu_count() or 1, len(todo)))
-    results = []
-    pool = ProcessPoolExecutor(max_workers=n_jobs, initializer=staging.worker_init, initargs=(directory,))
+@contextlib.contextmanager
+def _workers(directory: Path, n_jobs: int):
+    """``n_jobs`` worker processes working in ``directory``, each starting its kernel at once
+    (:func:`_start_worker`); on any error or interruption the workers (and so their kernels)
+    are stopped before it is passed on."""
+    pool = ProcessPoolExecutor(max_workers=n_jobs, initializer=_start_worker, initargs=(directory,))
     try:
-        futures = {
-            pool.submit(
-                execute,
-                root / job.chapter.template.source,
-                directory / job.chapter.part.key,
-                {"part": job.chapter.part.key, "parameters": job.parameters},
-                job.label,
-                job.chapter.title,
-                key.as_metadata(),
-                public=_public_values(job.parameters, root),
-            ): reason
-            for job, key, reason in todo
-        }
-        for future in as_completed(futures):
-            result = future.result()
-            results.append(result)
-            mark = "ok" if result.error is None else "FAILED"
-            log(f"  {result.label:<28} {mark:<6} {result.seconds:5.1f} s  ({futures[future]})")
+        pool.submit(_started)  # the workers start now, not at the first chapter
+        yield pool
     except BaseException:
         workers = list(getattr(pool, "_processes", {}).values())  # the executor keeps them privately
         pool.shutdown(wait=False, cancel_futures=True)
         staging.stop(workers)
         raise
     pool.shutdown(wait=True)
+
+
+def _start_worker(directory: Path) -> None:
+    from .kernel import warm
+
+    staging.worker_init(directory)
+    warm(directory)
+
+
+def _started() -> None:
+    """Nothing: submitted so that the pool starts its workers."""
+
+
+def _execute_all(pool: ProcessPoolExecutor, todo: list, root: Path, directory: Path, log) -> list[ChapterResult]:
+    """Run the chapters of ``todo`` on the workers of ``pool``, working in ``directory``."""
+    futures = {
+        pool.submit(
+            execute,
+            root / job.chapter.template.source,
+            directory / job.chapter.part.key,
+            {"part": job.chapter.part.key, "parameters": job.parameters},
+            job.label,
+            job.chapter.title,
+            key.as_metadata(),
+            public=_public_values(job.parameters, root),
+        ): reason
+        for job, key, reason in todo
+    }
+    results = []
+    for future in as_completed(futures):
+        result = future.result()
+        results.append(result)
+        mark = "ok" if result.error is None else "FAILED"
+        log(f"  {result.label:<28} {mark:<6} {result.seconds:5.1f} s  ({futures[future]})")
     return results
 
 
@@ -192,51 +211,6 @@ def _save_timings(root: Path, timings: dict[str, float]) -> None:
     path.write_text(json.dumps(dict(sorted(timings.items())), indent=1) + "\n", encoding="utf-8")
 
 
-class QuietKernelManager(KernelManager):
-    """A kernel on IPC transport (local socket files, under a name of its own so that kernels
-    running in parallel never share one) instead of TCP: nothing listens on the network, and
-    ipykernel does not warn about unencrypted TCP on every chapter."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.transport = "ipc"
-        self.ip = str(Path(tempfile.gettempdir()) / f"evalbook-kernel-{uuid.uuid4().hex}")
-
-
-# A worker process keeps one kernel for the chapters it runs: starting a kernel and importing
-# the package costs about 3 s, half of a small chapter. Before each chapter the kernel's
-# namespace is emptied, its figures closed and its working directory set, so a chapter sees
-# what it would in a fresh kernel; nbval (make test) reruns every chapter in a fresh kernel
-# and compares, so a leak between chapters would show as a failure.
-_KERNEL: list = []
-_RESET = (
-    "get_ipython().run_line_magic('reset', '-f')\n"
-    "import os as _os, matplotlib.pyplot as _plt\n_plt.close('all')\n_os.chdir({workdir!r})\n"
-    "del _os, _plt"
-)
-
-
-def _kernel(workdir: Path) -> KernelManager:
-    """This worker's kernel, started on first use, reset for a new chapter in ``workdir``."""
-    if not _KERNEL:
-        km = QuietKernelManager(kernel_name=KERNEL)
-        km.start_kernel(cwd=str(workdir))
-        staging.track(workdir.parent, km.provisioner.pid, km.ip)  # killed with this worker, or by the next build
-        multiprocessing.util.Finalize(None, km.shutdown_kernel, kwargs={"now": True}, exitpriority=10)
-        _KERNEL.append(km)
-    km = _KERNEL[0]
-    client = km.client()
-    client.start_channels()
-    try:
-        client.wait_for_ready(timeout=60)
-        reply = client.execute_interactive(_RESET.format(workdir=str(workdir)), timeout=60)
-        if reply["content"]["status"] != "ok":
-            raise BuildError(f"the kernel could not be reset: {reply['content'].get('evalue')}")
-    finally:
-        client.stop_channels()
-    return km
-
-
 def execute(
     template: Path,
     workdir: Path,
@@ -252,14 +226,17 @@ def execute(
     record its cache ``key`` (``public``: see :func:`tidy`). Plain arguments: runs in a worker
     process, on the worker's kernel (``reuse_kernel``) or on a kernel of its own."""
     import jupytext
+    import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
+
+    from .kernel import KERNEL, QuietKernelManager, worker_kernel
 
     start = time.monotonic()
     output = ensure_dir(workdir) / f"{template.stem}.ipynb"
     try:
         notebook = with_levels(applicable(jupytext.read(template), parameters["parameters"]), parameters["parameters"])
-        kernel = {"km": _kernel(workdir)} if reuse_kernel else {"kernel_manager_class": QuietKernelManager}
+        kernel = {"km": worker_kernel(workdir)} if reuse_kernel else {"kernel_manager_class": QuietKernelManager}
         papermill.execute_notebook(
             notebook,
             str(output),
@@ -338,6 +315,8 @@ def with_levels(notebook, parameters: dict):
     """The template with its figures' text alternatives (``mystnb: image: alt``, which myst-nb
     reads from the cell, not from the output) stating this run's levels: a placeholder such as
     ``{confidence}`` is filled from :func:`evalbook.report.parameters.phrases`, as the captions are."""
+    from ..report.parameters import phrases
+
     terms = phrases(parameters)
     for cell in notebook.cells:
         image = cell.metadata.get("mystnb", {}).get("image", {})
@@ -357,6 +336,7 @@ def tidy(path: Path, title: str, key: dict | None = None, public: dict[str, str]
     ``book.yml`` (one template serves several parts). ``public`` maps parameter values that
     name a directory of this machine to how outputs show it ("eigen data"): the downloadable
     notebook carries no absolute path in its parameters."""
+    import nbformat
     from papermill.translators import PythonTranslator
 
     nb = nbformat.read(path, as_version=4)

@@ -28,8 +28,7 @@ from pathlib import Path
 
 from ..core.errors import BuildError
 from ..core.paths import ensure_dir
-from ..disclosure import identifiers as privacy
-from . import cache, config, pdf, records
+from . import cache, config, records
 from .terminal import strip_ansi
 
 SPHINX_DIR = ".sphinx"  # under _build/: the persistent, incremental Sphinx build
@@ -60,6 +59,9 @@ def build_html(root: Path, identifiers: frozenset[str] = frozenset(), log=print,
     """Build the book with Jupyter Book (execution off, ``-n -W --keep-going``) and its PDFs,
     and swap it into ``_build/html`` only when it is free of warnings and passes the privacy
     guard (no BSN-like number, none of ``identifiers``). Returns the index page."""
+    from ..disclosure import identifiers as privacy
+    from . import pdf  # pikepdf and the privacy guard (pandas): only when the book is built
+
     build_dir = ensure_dir(root / "_build")
     sphinx_dir = build_dir / SPHINX_DIR
     cmd = [

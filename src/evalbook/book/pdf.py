@@ -26,7 +26,10 @@ import datetime as dt
 import hashlib
 import html
 import json
+import multiprocessing.util
+import os
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -276,46 +279,102 @@ def _print(
     executable: str,
 ) -> None:
     """Print the ``stale`` segments (key -> digest), then make the PDFs in ``todo`` (key ->
-    title, segment keys, digest): print each one's front matter and assemble it, into ``cache``."""
+    title, segment keys, digest): print each one's front matter and assemble it, into ``cache``.
+
+    Chromium prints on one core, so the segments, and then the PDFs, are shared out over a
+    printer per core (a worker process with a browser of its own); on one core, or with one
+    thing to print, this process prints."""
+    browser = (executable, html_dir, segments[ROOT_SEGMENT][0])
+    printing = [
+        (_print_segment, (html_dir, segments[key], cache / "segments" / key, digest)) for key, digest in stale.items()
+    ]
+    making = [
+        (_make_pdf, (book, meta, key, title, [cache / "segments" / part for part in parts], cache, digest))
+        for key, (title, parts, digest) in todo.items()
+    ]
+    lanes = min(os.cpu_count() or 1, max(len(printing), len(making)))
+    if lanes <= 1:
+        try:
+            for task, args in printing + making:
+                _on_printer(browser, task, args)
+        finally:
+            _close_printer()
+        return
+    with ProcessPoolExecutor(max_workers=lanes, initializer=_printer_worker) as pool:
+        for stage in (printing, making):  # the PDFs are made from the printed segments
+            for done in [pool.submit(_on_printer, browser, task, args) for task, args in stage]:
+                done.result()
+
+
+# The browser of this process (a printer worker, or the build itself on one core): Playwright,
+# the browser, its page and the book's style sheets, opened on first use.
+_PRINTER: list = []
+
+
+def _printer_worker() -> None:
+    multiprocessing.util.Finalize(None, _close_printer, exitpriority=10)
+
+
+def _on_printer(browser: tuple[str, Path, str], task, args: tuple) -> None:
+    """Run ``task(page, styles, *args)`` on this process's printer, opened on first
+    use on the Chromium ``executable`` (``browser``: executable, built HTML, the landing page)."""
     from playwright.sync_api import Error, sync_playwright
 
+    executable, html_dir, landing = browser
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=executable, args=ARGS)
+        if not _PRINTER:
+            playwright = sync_playwright().start()
+            _PRINTER.append(playwright)
+            chromium = playwright.chromium.launch(executable_path=executable, args=ARGS)
             # No page scripts: the articles are read and printed as the HTML has them (the search
             # index and the theme's scripts would only cost time).
-            page = browser.new_page(
+            page = chromium.new_page(
                 viewport={"width": round(PORTRAIT_MM * MM), "height": 1000}, java_script_enabled=False
             )
             page.emulate_media(media="print")
-            page.goto((html_dir / f"{segments[ROOT_SEGMENT][0]}.html").as_uri(), wait_until="load")
+            page.goto((html_dir / f"{landing}.html").as_uri(), wait_until="load")
             styles = page.evaluate("[...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href)")
-            for key, digest in stale.items():
-                _print_segment(page, html_dir, segments[key], styles, cache / "segments" / key)
-                (cache / "segments" / f"{key}.sha256").write_text(digest, encoding="utf-8")
-            for key, (title, parts, digest) in todo.items():
-                _make_pdf(page, book, meta, key, title, [cache / "segments" / part for part in parts], styles, cache)
-                (cache / f"{key}.sha256").write_text(digest, encoding="utf-8")
-            browser.close()
+            _PRINTER.extend([chromium, page, styles])
+        _, _, page, styles = _PRINTER
+        task(page, styles, *args)
     except Error as exc:
         raise BuildError(f"printing the PDFs with {executable} failed: {exc}") from None
 
 
-def _print_segment(page, html_dir: Path, names: list[str], styles: list[str], stem: Path) -> None:
-    """Print the pages ``names`` into ``stem.pdf``, their headings into ``stem.json``."""
+def _close_printer() -> None:
+    if _PRINTER:
+        playwright, *opened = _PRINTER
+        _PRINTER.clear()
+        if opened:
+            opened[0].close()
+        playwright.stop()
+
+
+def _print_segment(page, styles: list[str], html_dir: Path, names: list[str], stem: Path, digest: str) -> None:
+    """Print the pages ``names`` into ``stem.pdf``, their headings into ``stem.json`` and what
+    they were printed from (``digest``) into ``stem.sha256``."""
     articles = {}
     for name in names:  # the article needs no style sheet nor image loaded
         page.goto((html_dir / f"{name}.html").as_uri(), wait_until="domcontentloaded")
         articles[name] = page.evaluate(_EXTRACT, _anchor(name, ""))
     headings = _print_document(page, _document(stem.name, _articles(articles), styles), stem.with_suffix(".pdf"))
     stem.with_suffix(".json").write_text(json.dumps(headings, ensure_ascii=False), encoding="utf-8")
+    stem.with_suffix(".sha256").write_text(digest, encoding="utf-8")
 
 
 def _make_pdf(
-    page, book: config.Book, meta: Cover, key: str, title: str, parts: list[Path], styles: list[str], cache: Path
+    page,
+    styles: list[str],
+    book: config.Book,
+    meta: Cover,
+    key: str,
+    title: str,
+    parts: list[Path],
+    cache: Path,
+    digest: str,
 ) -> None:
     """The PDF ``key`` in ``cache``: its front matter printed, then assembled with the printed
-    segments ``parts`` (their stems)."""
+    segments ``parts`` (their stems); what it was made from (``digest``) beside it."""
     heads = {
         printed["name"]: printed["headings"]
         for part in parts
@@ -340,6 +399,7 @@ def _make_pdf(
     )
     pdf_assembly.assemble(document, cache / f"{key}.pdf")
     front.unlink()
+    (cache / f"{key}.sha256").write_text(digest, encoding="utf-8")
 
 
 def _print_document(page, source: str, path: Path) -> list:

@@ -56,7 +56,7 @@ from sphinxcontrib.bibtex.plugin import register_plugin
 from sphinxcontrib.bibtex.style.referencing import BracketStyle, PersonStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
 
-from ..report import text
+from ..report import text  # Dutch words only: no pandas (the HTML build imports this)
 from . import config, pdf, records
 
 LOCALE_DIR = Path("book") / "_locale"

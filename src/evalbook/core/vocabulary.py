@@ -8,10 +8,13 @@ figure about a whole.
   respondent.
 * :data:`EVERYONE`: the key of a figure about every target group together (the effect study's
   ``target_group``; empty in a CSV file, as the published figures leave ``subgroup`` empty).
+* ``STATUS_*``: the ``status`` of a comparison with a published figure
+  (:func:`evalbook.analysis.published.side_by_side`). They are here, not with the comparison,
+  so that the Dutch words of :mod:`evalbook.report.text` need no pandas: the HTML build's
+  Sphinx extension reads them.
 
-Status codes of a comparison with a published figure live with the comparison
-(:mod:`evalbook.analysis.published`), reason codes of a suppression with the gate
-(:mod:`evalbook.disclosure.cells`); their Dutch words are in :mod:`evalbook.report.text`.
+Reason codes of a suppression live with the gate (:mod:`evalbook.disclosure.cells`); the Dutch
+words of all these codes are in :mod:`evalbook.report.text`.
 """
 
 from __future__ import annotations
@@ -21,3 +24,7 @@ CONTROL = "control"
 ARMS = (PROGRAMME, CONTROL)
 BOTH_ARMS = "total"
 EVERYONE = ""
+STATUS_AGREES = "agrees"
+STATUS_DIFFERS = "differs"
+STATUS_SUPPRESSED = "suppressed"
+STATUS_MISSING = "missing"

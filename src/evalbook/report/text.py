@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..analysis import published
+from ..core import vocabulary
 
 MONTHS = (
     "januari",
@@ -24,10 +24,10 @@ MONTHS = (
 
 SUPPRESSED = "onderdrukt"  # the one Dutch word for a value the gate held back (tables show an en dash)
 STATUS_LABELS = {  # a comparison with a published figure (analysis.published.side_by_side)
-    published.STATUS_AGREES: "gelijk",
-    published.STATUS_DIFFERS: "wijkt af",
-    published.STATUS_SUPPRESSED: SUPPRESSED,
-    published.STATUS_MISSING: "niet gereproduceerd",
+    vocabulary.STATUS_AGREES: "gelijk",
+    vocabulary.STATUS_DIFFERS: "wijkt af",
+    vocabulary.STATUS_SUPPRESSED: SUPPRESSED,
+    vocabulary.STATUS_MISSING: "niet gereproduceerd",
 }
 
 

@@ -49,15 +49,17 @@ def consistent_counts(lower: float, upper: float, n: int) -> range:
     """Every count ``k`` (0..n) with ``lower <= 100 k / n <= upper``; empty when none is."""
     if n < 1:
         return range(0)
-    low = max(0, math.ceil(_exact(lower) * n / 100))
-    high = min(n, math.floor(_exact(upper) * n / 100))
+    (a, b), (c, d) = _exact(lower), _exact(upper)  # lower = a / b, upper = c / d, exactly
+    low = max(0, -(-a * n // (100 * b)))  # ceil(lower n / 100), in whole numbers: the scans call this often
+    high = min(n, c * n // (100 * d))  # floor(upper n / 100)
     return range(low, max(low, high + 1))
 
 
 @functools.cache
-def _exact(x: float) -> Fraction:
-    """The decimal a CSV value stands for (``3.95`` as 79/20, not its binary neighbour)."""
-    return Fraction(repr(float(x)))
+def _exact(x: float) -> tuple[int, int]:
+    """The decimal a CSV value stands for, as numerator and denominator (``3.95`` as 79/20,
+    not its binary neighbour)."""
+    return Fraction(repr(float(x))).as_integer_ratio()
 
 
 def possible_sizes(lower: float, upper: float, sizes) -> tuple[int, ...]:

@@ -1,0 +1,82 @@
+"""The Jupyter kernel a worker process runs its chapters on.
+
+A worker keeps one kernel for the chapters it runs: starting a kernel and importing the
+package costs about 3 s, half of a small chapter. Before each chapter the kernel's namespace
+is emptied, its figures closed and its working directory set, so a chapter sees what it would
+in a fresh kernel; nbval (``make test``) reruns every chapter in a fresh kernel and compares,
+so a leak between chapters would show as a failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing.util
+import tempfile
+import uuid
+from pathlib import Path
+
+from jupyter_client.manager import KernelManager
+
+from ..core.errors import BuildError
+from . import staging
+
+KERNEL = "python3"
+WARM_DIR = "kernel"  # under the staging directory: where a kernel started before its first chapter begins
+PRELOAD = "import evalbook.book.chapter"  # what every chapter imports first (pandas, matplotlib, the report layer)
+
+
+class QuietKernelManager(KernelManager):
+    """A kernel on IPC transport (local socket files, under a name of its own so that kernels
+    running in parallel never share one) instead of TCP: nothing listens on the network, and
+    ipykernel does not warn about unencrypted TCP on every chapter."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.transport = "ipc"
+        self.ip = str(Path(tempfile.gettempdir()) / f"evalbook-kernel-{uuid.uuid4().hex}")
+
+
+_KERNEL: list = []
+_RESET = (
+    "get_ipython().run_line_magic('reset', '-f')\n"
+    "import os as _os, matplotlib.pyplot as _plt\n_plt.close('all')\n_os.chdir({workdir!r})\n"
+    "del _os, _plt"
+)
+
+
+def worker_kernel(workdir: Path) -> KernelManager:
+    """This worker's kernel, started on first use, reset for a new chapter in ``workdir``."""
+    if not _KERNEL:
+        km = QuietKernelManager(kernel_name=KERNEL)
+        km.start_kernel(cwd=str(workdir))
+        staging.track(workdir.parent, km.provisioner.pid, km.ip)  # killed with this worker, or by the next build
+        multiprocessing.util.Finalize(None, km.shutdown_kernel, kwargs={"now": True}, exitpriority=10)
+        _KERNEL.append(km)
+    km = _KERNEL[0]
+    client = km.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        reply = client.execute_interactive(_RESET.format(workdir=str(workdir)), timeout=60)
+        if reply["content"]["status"] != "ok":
+            raise BuildError(f"the kernel could not be reset: {reply['content'].get('evalue')}")
+    finally:
+        client.stop_channels()
+    return km
+
+
+def warm(directory: Path) -> None:
+    """Start this worker's kernel and import the package in it (:data:`PRELOAD`), while the
+    build checks the inputs; a kernel that fails here is started again for the first chapter,
+    which reports the failure. A chapter finds nothing of this but imported modules, as
+    on a reused kernel."""
+    workdir = directory / WARM_DIR
+    workdir.mkdir(exist_ok=True)
+    with contextlib.suppress(Exception):
+        km = worker_kernel(workdir)
+        client = km.client()
+        client.start_channels()
+        try:
+            client.execute_interactive(PRELOAD, timeout=120)
+        finally:
+            client.stop_channels()
