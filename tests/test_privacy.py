@@ -196,3 +196,24 @@ def test_a_contract_error_masks_a_bsn(tmp_path):
 def test_the_label_columns_are_declared_on_the_contracts():
     assert CONTRACTS["register"].labels == ("target_group",) and CONTRACTS["pool"].labels == ("target_group",)
     assert CONTRACTS["nps_responses"].labels == ("team", "period") and CONTRACTS["cohort"].labels == ("region",)
+
+
+def test_a_tables_cells_stay_apart_in_the_search_index():
+    """Sphinx indexes an HTML output by stripping its tags: cells written without anything
+    between them ran together, and "augustus 2017", "118" and "50,8%" became the word
+    201711850, which passes the eleven-test and stopped a rebuild on new data."""
+    from docutils import nodes
+    from docutils.utils import new_document
+    from sphinx.search import WordCollector
+
+    from evalbook.book.sphinx_ext import DutchSearch
+    from evalbook.report.tables import Table
+
+    assert privacy.is_bsn("201711850")  # the word the month table made
+    table = Table(pd.DataFrame({"Maand": ["augustus 2017"], "n": ["118"], "Promotors": ["50,8%"]}))
+    document = new_document("chapter")
+    document += nodes.raw("", table._repr_html_(), format="html")
+    collector = WordCollector(document, DutchSearch({}))
+    document.walk(collector)
+    assert {"augustus", "2017", "118", "50"} <= set(collector.found_words)
+    assert [word for word in collector.found_words if privacy.scan_text(word)] == []  # the index holds words

@@ -28,6 +28,7 @@ import html
 import json
 import multiprocessing.util
 import os
+import re
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -252,11 +253,20 @@ def build_pdfs(root: Path, html_dir: Path, log=print) -> list[Path]:
     return written
 
 
+# A static file's version in a page's link (``mystnb.css?v=8cd3d715``): Sphinx adds it only
+# once the file exists, so a page written by a build from scratch differs from the same page
+# written again later by this alone. The files themselves are in the digest.
+_STATIC_VERSION = re.compile(rb"\?v=[0-9a-f]+")
+
+
 def _digest(html_dir: Path, names: list[str], code: str) -> str:
-    """What a segment is printed from: its pages, the book's static files and this code."""
+    """What a segment is printed from: its pages (without the versions of static files in
+    their links), the book's style sheets and this code."""
     digest = hashlib.sha256(code.encode())
-    files = [html_dir / f"{name}.html" for name in names] + sorted((html_dir / "_static").rglob("*.css"))
-    for path in files:
+    for name in names:
+        digest.update(f"{name}.html".encode())
+        digest.update(_STATIC_VERSION.sub(b"", (html_dir / f"{name}.html").read_bytes()))
+    for path in sorted((html_dir / "_static").rglob("*.css")):
         digest.update(path.relative_to(html_dir).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
