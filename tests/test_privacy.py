@@ -217,3 +217,23 @@ def test_a_tables_cells_stay_apart_in_the_search_index():
     document.walk(collector)
     assert {"augustus", "2017", "118", "50"} <= set(collector.found_words)
     assert [word for word in collector.found_words if privacy.scan_text(word)] == []  # the index holds words
+
+
+def test_no_html_output_of_a_chapter_runs_words_together_in_the_search_index():
+    """Every HTML output of every committed chapter gives the search index the words a reader
+    sees: stripping its tags as Sphinx does finds no word that tags-as-spaces would not."""
+    import re
+
+    from evalbook.book.sphinx_ext import DutchSearch
+
+    search = DutchSearch({})
+    glued = {}
+    for notebook in sorted((ROOT / "book").rglob("*.ipynb")):
+        for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+            for output in cell.get("outputs", []):
+                markup = "".join(output.get("data", {}).get("text/html", ""))
+                as_sphinx = set(search.split(re.sub(r"<[^<]+?>", "", markup)))
+                as_read = set(search.split(re.sub(r"<[^<]+?>", " ", markup)))
+                if as_sphinx - as_read:
+                    glued[notebook.relative_to(ROOT).as_posix()] = sorted(as_sphinx - as_read)[:5]
+    assert glued == {}

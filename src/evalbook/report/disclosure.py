@@ -112,7 +112,7 @@ class Note:
     def _repr_html_(self) -> str:
         return (
             f'<details class="admonition note disclosure"><summary class="admonition-title">'
-            f'<span class="evalbook-toggle" aria-hidden="true"></span>{TITLE}</summary>'
+            f'<span class="evalbook-toggle" aria-hidden="true"></span>{TITLE}</summary>\n'
             f"<p>{html.escape(self.text)}</p></details>"
         )
 

@@ -93,9 +93,10 @@ class Box:
         def cell(value: Sequence[Segment]) -> str:
             return "".join(f"<code>{html.escape(t)}</code>" if code else html.escape(t) for t, code in value if t)
 
-        rows = "".join(f"<dt>{html.escape(label)}</dt><dd>{cell(value)}</dd>" for label, value in self.rows)
+        # line breaks between the items: the search index strips tags and would join "600" and "Volgperiode"
+        rows = "\n".join(f"<dt>{html.escape(label)}</dt>\n<dd>{cell(value)}</dd>" for label, value in self.rows)
         return (
             f'<details class="admonition note provenance"><summary class="admonition-title">'
-            f'<span class="evalbook-toggle" aria-hidden="true"></span>{TITLE}</summary>'
-            f'<dl class="provenance-list">{rows}</dl></details>'
+            f'<span class="evalbook-toggle" aria-hidden="true"></span>{TITLE}</summary>\n'
+            f'<dl class="provenance-list">\n{rows}\n</dl></details>'
         )
