@@ -1,6 +1,7 @@
 """The content-addressed chapter cache: a chapter reruns only when what it depends on changed,
 and the build says why; the committed chapters are current."""
 
+import hashlib
 import json
 import os
 import subprocess
@@ -166,9 +167,14 @@ def test_the_store_of_module_digests_is_a_cache_keyed_by_content(tmp_path):
     stat = module.stat()
     module.write_text("import evalbook.b\nX = 2\n", encoding="utf-8")  # same size
     os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    changed = dependencies.Sources(store).read(module, "evalbook.module")
+    again = dependencies.Sources(store)
+    changed = again.read(module, "evalbook.module")
     assert changed.imports == {"evalbook.b"} and changed.digest != found.digest
     assert changed.digest == dependencies.source_digest(module)
+    again.save()  # the store keeps the module as it is now, not every version it was
+    assert list(json.loads(store.read_text(encoding="utf-8"))["modules"]) == [
+        f"evalbook.module:{hashlib.sha256(module.read_bytes()).hexdigest()}"
+    ]
     for damaged in ("{", '{"header": {"format": 0}, "modules": {}}', "[]"):
         store.write_text(damaged, encoding="utf-8")
         assert dependencies.Sources(store).read(module, "evalbook.module") == changed

@@ -151,12 +151,14 @@ class Sources:
             "code": hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
         }
         self.known: dict[str, Source] = self._load() if store else {}
+        self.read_now: dict[str, str] = {}  # module -> its entry as this process read it
         self.added = False
 
     def read(self, path: Path, module: str) -> Source:
         """``module``'s digest and imports, from the bytes of ``path`` as they are now."""
         data = path.read_bytes()
         entry = f"{module}:{hashlib.sha256(data).hexdigest()}"
+        self.read_now[module] = entry
         if entry not in self.known:
             tree = ast.parse(data, filename=str(path))
             self.known[entry] = Source(
@@ -177,10 +179,16 @@ class Sources:
 
     def save(self) -> None:
         """Write the store when something was found that it did not hold (atomically; a store
-        that cannot be written is left as it is)."""
+        that cannot be written is left as it is). A module read now is kept only as it is now, so
+        the store holds about one entry per module however often they are edited."""
         if self.store is None or not self.added:
             return
-        modules = {entry: [source.digest, sorted(source.imports)] for entry, source in sorted(self.known.items())}
+        current = set(self.read_now.values())
+        modules = {
+            entry: [source.digest, sorted(source.imports)]
+            for entry, source in sorted(self.known.items())
+            if entry in current or entry.partition(":")[0] not in self.read_now
+        }
         temporary = self.store.with_name(f"{self.store.name}.{os.getpid()}.tmp")
         try:
             self.store.parent.mkdir(parents=True, exist_ok=True)

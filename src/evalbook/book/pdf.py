@@ -38,7 +38,7 @@ import yaml
 
 from ..core.errors import BuildError
 from ..report import text
-from . import config, pdf_assembly, records
+from . import config, pdf_assembly, records, staging
 from .pdf_assembly import Bookmark
 
 BOOK = "book"  # the key of the PDF of the whole book
@@ -322,6 +322,8 @@ _PRINTER: list = []
 
 
 def _printer_worker() -> None:
+    """A printer process: closes its browser when it ends, and ends with the build."""
+    staging.helper_init()
     multiprocessing.util.Finalize(None, _close_printer, exitpriority=10)
 
 

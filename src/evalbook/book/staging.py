@@ -74,11 +74,18 @@ def worker_init(directory: Path) -> None:
     """Set up a worker process (``ProcessPoolExecutor`` initializer): ignore Ctrl-C (the build
     handles it), exit with its kernels on SIGTERM, get SIGTERM when the build dies, and
     record itself in ``directory``."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _terminate)
+    helper_init()
+    track(directory, os.getpid())
+
+
+def helper_init() -> None:
+    """Set up a helper process of the build (a chapter worker, a PDF printer): ignore Ctrl-C
+    (the build handles it) and get SIGTERM when the build dies, even killed, so that none
+    outlives it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    track(directory, os.getpid())
 
 
 def track(directory: Path, pid: int, sockets: str = "") -> None:
