@@ -187,7 +187,8 @@ def test_checking_an_unchanged_book_imports_no_pandas():
     code = (
         "import sys\n"
         "from evalbook.book import cache, config, execute, html, sphinx_ext\n"
-        "root = config.paths.repo_root()\n"
+        "from evalbook.core import paths\n"
+        "root = paths.repo_root()\n"
         "execute.plan(config.jobs(config.load(root)), root)\n"
         "cache.html_key(root)\n"
         "heavy = {'pandas', 'pandera', 'statsmodels', 'scipy', 'jupyter_client', 'papermill'}\n"

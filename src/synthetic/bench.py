@@ -118,7 +118,10 @@ def build_ratios(work: Path) -> list[tuple[str, float]]:
     the HTML and PDFs are made from scratch, as Jupyter Book makes them."""
     first, _ = _evalbook(work, "build", "--force")
     for made in (work / "_build" / name for name in (HTML_STAMP, SPHINX_DIR, PDF_CACHE, "html")):
-        shutil.rmtree(made) if made.is_dir() else made.unlink(missing_ok=True)
+        if made.is_dir():
+            shutil.rmtree(made)
+        else:
+            made.unlink(missing_ok=True)
     forced, _ = _evalbook(work, "build", "--force")
     noop, _ = _evalbook(work, "build")
     nps = work / "data" / "synthetic" / "wwatwork" / "survey_nps.csv"

@@ -145,6 +145,7 @@ def _workers(directory: Path, n_jobs: int):
 
 
 def _start_worker(directory: Path) -> None:
+    """A chapter worker's set-up (:func:`evalbook.book.staging.worker_init`), then its kernel."""
     from .kernel import warm
 
     staging.worker_init(directory)

@@ -336,17 +336,20 @@ def _on_printer(browser: tuple[str, Path, str], task, args: tuple) -> None:
     try:
         if not _PRINTER:
             playwright = sync_playwright().start()
-            _PRINTER.append(playwright)
-            chromium = playwright.chromium.launch(executable_path=executable, args=ARGS)
-            # No page scripts: the articles are read and printed as the HTML has them (the search
-            # index and the theme's scripts would only cost time).
-            page = chromium.new_page(
-                viewport={"width": round(PORTRAIT_MM * MM), "height": 1000}, java_script_enabled=False
-            )
-            page.emulate_media(media="print")
-            page.goto((html_dir / f"{landing}.html").as_uri(), wait_until="load")
-            styles = page.evaluate("[...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href)")
-            _PRINTER.extend([chromium, page, styles])
+            try:
+                chromium = playwright.chromium.launch(executable_path=executable, args=ARGS)
+                # No page scripts: the articles are read and printed as the HTML has them (the
+                # search index and the theme's scripts would only cost time).
+                page = chromium.new_page(
+                    viewport={"width": round(PORTRAIT_MM * MM), "height": 1000}, java_script_enabled=False
+                )
+                page.emulate_media(media="print")
+                page.goto((html_dir / f"{landing}.html").as_uri(), wait_until="load")
+                styles = page.evaluate("[...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href)")
+            except BaseException:
+                playwright.stop()  # a printer is kept only once it is complete
+                raise
+            _PRINTER.extend([playwright, chromium, page, styles])
         _, _, page, styles = _PRINTER
         task(page, styles, *args)
     except Error as exc:
@@ -354,11 +357,11 @@ def _on_printer(browser: tuple[str, Path, str], task, args: tuple) -> None:
 
 
 def _close_printer() -> None:
+    """Close this process's browser and Playwright, if it opened them."""
     if _PRINTER:
-        playwright, *opened = _PRINTER
+        playwright, chromium, _, _ = _PRINTER
         _PRINTER.clear()
-        if opened:
-            opened[0].close()
+        chromium.close()
         playwright.stop()
 
 
