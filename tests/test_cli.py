@@ -333,6 +333,31 @@ def _build_until_a_kernel_runs(work: Path) -> subprocess.Popen:
     return proc
 
 
+# A module run with `python -m` (as `evalbook` is) that is interrupted while code runs through
+# PyRun_String, as some compiled modules do when imported, and reports the interruption itself.
+_CTRL_C_IN_PYRUN = """
+import ctypes, sys
+from evalbook.book import staging
+run = ctypes.pythonapi.PyRun_String
+run.restype, run.argtypes = ctypes.py_object, [ctypes.c_char_p, ctypes.c_int, ctypes.py_object, ctypes.py_object]
+code = b"import os, signal\\nos.kill(os.getpid(), signal.SIGINT)\\n"
+try:
+    with {context}:
+        run(code, 257, {{}}, {{}})  # 257: Py_file_input
+except KeyboardInterrupt:
+    raise SystemExit(130)
+"""
+
+
+@pytest.mark.parametrize(("context", "status"), [("staging.ctrl_c_as_interrupted()", 130), ("open(__file__)", -2)])
+def test_ctrl_c_during_an_import_exits_with_the_status_the_command_returns(tmp_path, context, status):
+    """A caught plain KeyboardInterrupt from such code still ends the process with SIGINT (-2);
+    the command's own interruption does not (130)."""
+    (tmp_path / "interrupted.py").write_text(_CTRL_C_IN_PYRUN.format(context=context), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "interrupted"], cwd=tmp_path, capture_output=True, timeout=60)
+    assert proc.returncode == status, proc.stderr
+
+
 def test_ctrl_c_prints_one_line_and_leaves_nothing_behind(work):
     before = snapshot(work)
     proc = _build_until_a_kernel_runs(work)

@@ -27,7 +27,7 @@ import yaml
 from ..core import paths
 from ..core.errors import ConfigError, EvalbookError, OutputError
 from ..core.io import write_error
-from . import config
+from . import config, staging
 
 # Commands import the heavy parts of the package (pandas, pandera, Papermill, Sphinx) when they
 # run, so that `evalbook build` on an unchanged book answers in a fraction of a second.
@@ -44,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        status = args.func(args)
+        with staging.ctrl_c_as_interrupted():
+            status = args.func(args)
         sys.stdout.flush()  # here, so that a reader that went away is handled below
         return status
     except EvalbookError as exc:

@@ -134,7 +134,8 @@ def _workers(directory: Path, n_jobs: int):
     are stopped before it is passed on."""
     pool = ProcessPoolExecutor(max_workers=n_jobs, initializer=_start_worker, initargs=(directory,))
     try:
-        pool.submit(_started)  # the workers start now, not at the first chapter
+        with staging.uninterrupted():  # Ctrl-C while forking would miss a worker started but not yet listed
+            pool.submit(_started)  # the workers start now, not at the first chapter
         yield pool
     except BaseException:
         workers = list(getattr(pool, "_processes", {}).values())  # the executor keeps them privately

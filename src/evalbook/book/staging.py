@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import json
+import multiprocessing
 import os
 import shutil
 import signal
@@ -86,6 +87,9 @@ def helper_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # the build died before the line above
+        os._exit(128 + signal.SIGTERM)
 
 
 def track(directory: Path, pid: int, sockets: str = "") -> None:
@@ -110,9 +114,34 @@ def stop(processes) -> None:
             process.join(max(0.0, deadline - time.monotonic()))
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C in a command (:func:`ctrl_c_as_interrupted`)."""
+
+
+@contextlib.contextmanager
+def ctrl_c_as_interrupted():
+    """Ctrl-C raises :class:`Interrupted` in the block instead of a plain ``KeyboardInterrupt``.
+
+    CPython marks a plain ``KeyboardInterrupt`` that leaves code run through ``PyRun_String``
+    as never handled (some compiled modules run such code when imported), and then kills the
+    process with SIGINT at exit, after it was caught and reported: Ctrl-C during an import
+    ended the build with -2 instead of 130. It checks the exact type, so a subclass is not
+    marked."""
+
+    def interrupt(signum, frame):  # noqa: ARG001 (signal handler signature)
+        raise Interrupted
+
+    previous = signal.signal(signal.SIGINT, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 @contextlib.contextmanager
 def uninterrupted():
-    """Hold Ctrl-C until the block is done (installing chapters: all or none), then raise it."""
+    """Hold Ctrl-C until the block is done (installing chapters: all or none; starting workers:
+    each one listed), then raise it."""
     caught = []
     previous = signal.signal(signal.SIGINT, lambda *_: caught.append(True))
     try:
@@ -120,7 +149,7 @@ def uninterrupted():
     finally:
         signal.signal(signal.SIGINT, previous)
     if caught:
-        raise KeyboardInterrupt
+        raise Interrupted
 
 
 def _terminate(signum, frame) -> None:  # noqa: ARG001 (signal handler signature)
