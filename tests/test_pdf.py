@@ -374,7 +374,8 @@ def test_a_changed_page_prints_only_its_own_segment(built, tmp_path):
     shutil.copytree(work, copy, ignore=shutil.ignore_patterns("versions", ".sphinx"))
     html_dir = copy / "_build" / "html"
     log = []
-    pdf.build_pdfs(copy, html_dir, log=log.append)
+    with pdf.printers(everything=False) as printing:
+        pdf.build_pdfs(copy, html_dir, printing, log=log.append)
     assert "PDFs: 0 made (0 of 7 segments printed), 6 unchanged" in log[-1]
     page = html_dir / "book" / "context" / "client_journey.html"
     revised = re.sub(
@@ -386,7 +387,8 @@ def test_a_changed_page_prints_only_its_own_segment(built, tmp_path):
         versioned = re.sub(r'(_static/[^"?]+\.css)"', r'\1?v=8cd3d715"', other.read_text(encoding="utf-8"))
         assert versioned != other.read_text(encoding="utf-8")
         other.write_text(versioned, encoding="utf-8")
-    pdf.build_pdfs(copy, html_dir, log=log.append)
+    with pdf.printers(everything=False) as printing:
+        pdf.build_pdfs(copy, html_dir, printing, log=log.append)
     assert "PDFs: 2 made (1 of 7 segments printed), 4 unchanged" in log[-1]
     for key in ("context", pdf.BOOK):
         assert "(herzien)" in "".join(pdf_pages(html_dir / pdf.relative_path(key))), key

@@ -9,7 +9,6 @@ that ran it: a data directory outside the repository is "eigen data" in its para
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
@@ -103,7 +102,8 @@ def run_chapters(
         return 0
     directory = staging.start(root)
     try:
-        with _workers(directory, max(1, min(n_jobs or os.cpu_count() or 1, len(todo)))) as pool:
+        workers = max(1, min(n_jobs or os.cpu_count() or 1, len(todo)))
+        with staging.workers(workers, _start_worker, (directory,)) as pool:  # each starts its kernel
             identifiers = check_inputs([job for job, _, _ in todo], root)  # meanwhile the workers start their kernels
             todo = [(job, key or cache.chapter_key(job.chapter, job.parameters, root), why) for job, key, why in todo]
             timings = _timings(root)
@@ -127,34 +127,12 @@ def run_chapters(
     return len(todo)
 
 
-@contextlib.contextmanager
-def _workers(directory: Path, n_jobs: int):
-    """``n_jobs`` worker processes working in ``directory``, each starting its kernel at once
-    (:func:`_start_worker`); on any error or interruption the workers (and so their kernels)
-    are stopped before it is passed on."""
-    pool = ProcessPoolExecutor(max_workers=n_jobs, initializer=_start_worker, initargs=(directory,))
-    try:
-        with staging.uninterrupted():  # Ctrl-C while forking would miss a worker started but not yet listed
-            pool.submit(_started)  # the workers start now, not at the first chapter
-        yield pool
-    except BaseException:
-        workers = list(getattr(pool, "_processes", {}).values())  # the executor keeps them privately
-        pool.shutdown(wait=False, cancel_futures=True)
-        staging.stop(workers)
-        raise
-    pool.shutdown(wait=True)
-
-
 def _start_worker(directory: Path) -> None:
     """A chapter worker's set-up (:func:`evalbook.book.staging.worker_init`), then its kernel."""
     from .kernel import warm
 
     staging.worker_init(directory)
     warm(directory)
-
-
-def _started() -> None:
-    """Nothing: submitted so that the pool starts its workers."""
 
 
 def _execute_all(pool: ProcessPoolExecutor, todo: list, root: Path, directory: Path, log) -> list[ChapterResult]:

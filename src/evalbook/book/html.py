@@ -80,31 +80,34 @@ def build_html(root: Path, identifiers: frozenset[str] = frozenset(), log=print,
     stamp = sphinx_dir / STATIC_STAMP
     if not stamp.is_file() or stamp.read_text(encoding="utf-8") != static:
         cmd.append("--all")
-    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
-    if verbose:
-        log(strip_ansi(proc.stdout + proc.stderr))
-    problems = _warnings(proc.stdout + proc.stderr, root)
-    if proc.returncode != 0 or problems:
-        shutil.rmtree(sphinx_dir, ignore_errors=True)  # the next build reads every page again
-        system = system_failure(proc.stdout + proc.stderr)
-        if system:
-            raise BuildError(f"Jupyter Book could not write the HTML: {system}; _build/html is untouched.")
-        detail = "\n".join(problems) or (proc.stdout + proc.stderr)[-4000:]
-        raise BuildError(f"the book build failed (the previous HTML in _build/html is untouched):\n{detail}")
-    stamp.write_text(static, encoding="utf-8")
-    staging = Path(tempfile.mkdtemp(prefix=".html-", dir=build_dir))
-    try:
-        built = staging / "html"
-        shutil.copytree(sphinx_dir / "_build" / "html", built)
-        pdf.build_pdfs(root, built, log=log)
-        privacy.guard([built], identifiers)
-        target = build_dir / "html"
-        if target.exists():
-            target.rename(staging / "previous")  # removed with the staging directory
-        built.rename(target)
-        write_switcher(root)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    everything = "--all" in cmd or not (build_dir / pdf.CACHE_DIR).is_dir()  # every page is printed
+    with pdf.printers(everything) as printing:  # their browsers open while Jupyter Book runs
+        proc = subprocess.run(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        output = proc.stdout
+        if verbose:
+            log(strip_ansi(output))
+        problems = _warnings(output, root)
+        if proc.returncode != 0 or problems:
+            shutil.rmtree(sphinx_dir, ignore_errors=True)  # the next build reads every page again
+            system = system_failure(output)
+            if system:
+                raise BuildError(f"Jupyter Book could not write the HTML: {system}; _build/html is untouched.")
+            detail = "\n".join(problems) or output[-4000:]
+            raise BuildError(f"the book build failed (the previous HTML in _build/html is untouched):\n{detail}")
+        stamp.write_text(static, encoding="utf-8")
+        staging = Path(tempfile.mkdtemp(prefix=".html-", dir=build_dir))
+        try:
+            built = staging / "html"
+            shutil.copytree(sphinx_dir / "_build" / "html", built)
+            pdf.build_pdfs(root, built, printing, log=log)
+            privacy.guard([built], identifiers)
+            target = build_dir / "html"
+            if target.exists():
+                target.rename(staging / "previous")  # removed with the staging directory
+            built.rename(target)
+            write_switcher(root)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     index = target / "index.html"
     log(f"The book is built: {index}")
     return index

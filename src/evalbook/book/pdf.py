@@ -22,6 +22,7 @@ where it is not (a file path on the machine that built the PDF means nothing to 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import html
@@ -30,7 +31,6 @@ import multiprocessing.util
 import os
 import re
 import shutil
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -213,15 +213,15 @@ def _dutch_date(iso: str) -> str:
     return f"{day.day} {text.MONTHS[day.month - 1]} {day.year}"
 
 
-def build_pdfs(root: Path, html_dir: Path, log=print) -> list[Path]:
-    """Print the PDFs of the book built in ``html_dir`` into ``html_dir/_downloads/pdf/``;
-    returns their paths. Without Chromium there are none (and the book links none).
+def build_pdfs(root: Path, html_dir: Path, printing, log=print) -> list[Path]:
+    """Print the PDFs of the book built in ``html_dir`` into ``html_dir/_downloads/pdf/`` on the
+    ``printing`` processes (:func:`printers`); returns their paths. Without Chromium (no
+    printers) there are none, and the book links none.
 
     A segment whose pages (their HTML, the book's style sheets and this code) did not change
     since it was last printed is not printed again, and a PDF none of whose segments nor cover
     changed is copied from ``_build/.pdf/``."""
-    executable = chromium()
-    if executable is None:
+    if printing is None:
         log("Chromium is not installed: the book is built without PDFs (`make test` installs it).")
         return []
     book = config.load(root)
@@ -239,7 +239,7 @@ def build_pdfs(root: Path, html_dir: Path, log=print) -> list[Path]:
         if _recorded(cache / key) != digest:
             todo[key] = (title, parts, digest)
     if todo:
-        _print(html_dir, book, meta, segments, {key: digests[key] for key in stale}, todo, cache, executable)
+        _print(printing, html_dir, book, meta, segments, {key: digests[key] for key in stale}, todo, cache)
     out_dir = html_dir / OUT_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -278,7 +278,25 @@ def _recorded(stem: Path) -> str | None:
     return stamp.read_text(encoding="utf-8") if stem.with_suffix(".pdf").is_file() and stamp.is_file() else None
 
 
+@contextlib.contextmanager
+def printers(everything: bool):
+    """Printer processes, each with a browser of its own opened at once: started before
+    Jupyter Book builds the HTML, so that printing begins as soon as it is built; None without
+    Chromium. One per core when ``everything`` is to be printed, else one: Chromium itself uses
+    more than one core, and a second printer costs more than it saves on a small job (measured
+    on 2 cores: a part's page changed, 1 segment and 2 PDFs, took 1.4 s longer with two; all 7
+    segments and 6 PDFs about 1 s less). They end with the build and ignore Ctrl-C, which the
+    build handles (:func:`staging.helper_init`), and so do the browsers they start."""
+    executable = chromium()
+    if executable is None:
+        yield None
+        return
+    with staging.workers((os.cpu_count() or 1) if everything else 1, _printer_worker, (executable,)) as pool:
+        yield pool
+
+
 def _print(
+    printing,
     html_dir: Path,
     book: config.Book,
     meta: Cover,
@@ -286,80 +304,86 @@ def _print(
     stale: dict[str, str],
     todo: dict,
     cache: Path,
-    executable: str,
 ) -> None:
     """Print the ``stale`` segments (key -> digest), then make the PDFs in ``todo`` (key ->
-    title, segment keys, digest): print each one's front matter and assemble it, into ``cache``.
-
-    Chromium prints on one core, so the segments, and then the PDFs, are shared out over a
-    printer per core (a worker process with a browser of its own); on one core, or with one
-    thing to print, this process prints."""
-    browser = (executable, html_dir, segments[ROOT_SEGMENT][0])
-    printing = [
-        (_print_segment, (html_dir, segments[key], cache / "segments" / key, digest)) for key, digest in stale.items()
+    title, segment keys, digest): print each one's front matter and assemble it, into ``cache``;
+    shared out over the ``printing`` processes."""
+    landing = (html_dir, segments[ROOT_SEGMENT][0])
+    tasks = [
+        [
+            (_print_segment, (html_dir, segments[key], cache / "segments" / key, digest))
+            for key, digest in stale.items()
+        ],
+        [
+            (_make_pdf, (book, meta, key, title, [cache / "segments" / part for part in parts], cache, digest))
+            for key, (title, parts, digest) in todo.items()
+        ],
     ]
-    making = [
-        (_make_pdf, (book, meta, key, title, [cache / "segments" / part for part in parts], cache, digest))
-        for key, (title, parts, digest) in todo.items()
-    ]
-    lanes = min(os.cpu_count() or 1, max(len(printing), len(making)))
-    if lanes <= 1:
-        try:
-            for task, args in printing + making:
-                _on_printer(browser, task, args)
-        finally:
-            _close_printer()
-        return
-    with ProcessPoolExecutor(max_workers=lanes, initializer=_printer_worker) as pool:
-        for stage in (printing, making):  # the PDFs are made from the printed segments
-            for done in [pool.submit(_on_printer, browser, task, args) for task, args in stage]:
-                done.result()
+    for stage in tasks:  # the PDFs are made from the printed segments
+        for done in [printing.submit(_on_printer, landing, task, args) for task, args in stage]:
+            done.result()
 
 
-# The browser of this process (a printer worker, or the build itself on one core): Playwright,
-# the browser, its page and the book's style sheets, opened on first use.
+# The printer of a printer process: the Chromium executable; Playwright, the browser and its page,
+# opened when the process starts (or, if that failed, at its first task, which reports why); and
+# the style sheets of each HTML build it printed from.
+_EXECUTABLE: list[str] = []
 _PRINTER: list = []
+_STYLES: dict[Path, list[str]] = {}
 
 
-def _printer_worker() -> None:
-    """A printer process: closes its browser when it ends, and ends with the build."""
+def _printer_worker(executable: str) -> None:
+    """A printer process: ends with the build, opens its browser on the Chromium
+    ``executable`` and closes it when it ends."""
     staging.helper_init()
     multiprocessing.util.Finalize(None, _close_printer, exitpriority=10)
+    _EXECUTABLE.append(executable)
+    with contextlib.suppress(Exception):
+        _page()
 
 
-def _on_printer(browser: tuple[str, Path, str], task, args: tuple) -> None:
-    """Run ``task(page, styles, *args)`` on this process's printer, opened on first
-    use on the Chromium ``executable`` (``browser``: executable, built HTML, the landing page)."""
-    from playwright.sync_api import Error, sync_playwright
+def _page():
+    """This process's printing page, its browser launched first if need be. A printer is kept
+    only once it is complete."""
+    if not _PRINTER:
+        from playwright.sync_api import sync_playwright
 
-    executable, html_dir, landing = browser
+        playwright = sync_playwright().start()
+        try:
+            chromium = playwright.chromium.launch(executable_path=_EXECUTABLE[0], args=ARGS)
+            # No page scripts: the articles are read and printed as the HTML has them (the
+            # search index and the theme's scripts would only cost time).
+            page = chromium.new_page(
+                viewport={"width": round(PORTRAIT_MM * MM), "height": 1000}, java_script_enabled=False
+            )
+            page.emulate_media(media="print")
+        except BaseException:
+            playwright.stop()
+            raise
+        _PRINTER.extend([playwright, chromium, page])
+    return _PRINTER[2]
+
+
+def _on_printer(landing: tuple[Path, str], task, args: tuple) -> None:
+    """Run ``task(page, styles, *args)`` on this process's printer (``landing``: the built HTML
+    and its landing page, which names the book's style sheets)."""
+    from playwright.sync_api import Error
+
+    html_dir, name = landing
     try:
-        if not _PRINTER:
-            playwright = sync_playwright().start()
-            try:
-                chromium = playwright.chromium.launch(executable_path=executable, args=ARGS)
-                # No page scripts: the articles are read and printed as the HTML has them (the
-                # search index and the theme's scripts would only cost time).
-                page = chromium.new_page(
-                    viewport={"width": round(PORTRAIT_MM * MM), "height": 1000}, java_script_enabled=False
-                )
-                page.emulate_media(media="print")
-                page.goto((html_dir / f"{landing}.html").as_uri(), wait_until="load")
-                styles = page.evaluate("[...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href)")
-            except BaseException:
-                playwright.stop()  # a printer is kept only once it is complete
-                raise
-            _PRINTER.extend([playwright, chromium, page, styles])
-        _, _, page, styles = _PRINTER
-        task(page, styles, *args)
+        page = _page()
+        if html_dir not in _STYLES:
+            page.goto((html_dir / f"{name}.html").as_uri(), wait_until="load")
+            _STYLES[html_dir] = page.evaluate("[...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href)")
+        task(page, _STYLES[html_dir], *args)
     except Error as exc:
-        raise BuildError(f"printing the PDFs with {executable} failed: {exc}") from None
+        raise BuildError(f"printing the PDFs with {_EXECUTABLE[0]} failed: {exc}") from None
 
 
 def _close_printer() -> None:
     """Close this process's browser and Playwright, if it opened them."""
     if _PRINTER:
-        playwright, chromium, _, _ = _PRINTER
+        playwright, chromium, _ = _PRINTER
         _PRINTER.clear()
         chromium.close()
         playwright.stop()

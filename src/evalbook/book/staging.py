@@ -24,6 +24,7 @@ import shutil
 import signal
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from ..core.io import write_error
@@ -101,6 +102,29 @@ def track(directory: Path, pid: int, sockets: str = "") -> None:
     with contextlib.suppress(OSError):
         ensure_dir(directory / PROCESSES)
         (directory / PROCESSES / str(pid)).write_text(json.dumps(record), encoding="utf-8")
+
+
+@contextlib.contextmanager
+def workers(n: int, initializer, initargs: tuple = ()):
+    """``n`` helper processes (a ``ProcessPoolExecutor`` whose ``initializer`` calls
+    :func:`helper_init`), started at once, with Ctrl-C held so that none is forked unlisted. On
+    any error or interruption they are stopped (and with them their kernels or browsers) before
+    it is passed on."""
+    pool = ProcessPoolExecutor(max_workers=n, initializer=initializer, initargs=initargs)
+    try:
+        with uninterrupted():
+            pool.submit(_started)  # the pool forks all its workers at its first task
+        yield pool
+    except BaseException:
+        processes = list(getattr(pool, "_processes", {}).values())  # the executor keeps them privately
+        pool.shutdown(wait=False, cancel_futures=True)
+        stop(processes)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _started() -> None:
+    """Nothing: submitted so that a pool starts its workers."""
 
 
 def stop(processes) -> None:
