@@ -4,6 +4,7 @@ registers."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -83,7 +84,11 @@ def built(tmp_path_factory):
     clone without tags. The build, browser, PDF and download tests share it: built once per
     test run, by the first of ``make test``'s workers that needs it (the others wait), and
     never changed in place (a test that changes the book copies it)."""
-    shared = tmp_path_factory.getbasetemp().parent  # the same for every worker of one run
+    # the same for every worker of one run (under pytest-xdist each worker has a directory of
+    # its own in the run's); never one of an earlier run
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
     work, output = shared / "built-book" / "repo", shared / "built-book" / "output.txt"
     with FileLock(str(shared / "built-book.lock")):
         if not output.is_file():

@@ -159,14 +159,16 @@ def browser():
         b.close()
 
 
-def open_page(browser, url, width):
-    """A page at ``url`` with every console error, page error and failed request collected."""
+def open_page(browser, url, width, wait_until="networkidle"):
+    """A page at ``url`` with every console error, page error and failed request collected
+    (``wait_until`` "load" for a test that needs the page and its images, not what its scripts
+    fetch later: "networkidle" waits half a second more on every page)."""
     page = browser.new_page(viewport={"width": width, "height": 900})
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("response", lambda r: errors.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None)
-    response = page.goto(url, wait_until="networkidle")
+    response = page.goto(url, wait_until=wait_until)
     assert response.ok, f"{url}: HTTP {response.status}"
     return page, errors
 
@@ -256,22 +258,23 @@ def test_wide_tables_scroll_in_their_own_box_with_the_first_column_in_view(site,
     page.close()
 
 
-def page_text(browser, site, name):
+@pytest.fixture(scope="module")
+def texts(site, browser) -> dict[str, str]:
+    """The article of every page but the search page, as a reader's browser shows its text:
+    read once for the search tests below (each visit of every page costs about 20 s)."""
+    found = {}
     page = browser.new_page()
-    page.goto(urljoin(site, f"html/{name}.html"), wait_until="load")
-    text = page.locator("article.bd-article").inner_text()
+    for name in PAGES:
+        if name != "search":
+            page.goto(urljoin(site, f"html/{name}.html"), wait_until="load")
+            found[name] = page.locator("article.bd-article").inner_text()
     page.close()
-    return text
+    return found
 
 
 @pytest.mark.parametrize("word", ["uitkering", "gemiddelde"])
-def test_search_finds_a_dutch_word_on_every_page_that_has_it(site, browser, word):
-    expected = {
-        name
-        for name in PAGES
-        if name != "search"
-        if re.search(rf"\b{word}\b", page_text(browser, site, name), re.IGNORECASE)
-    }
+def test_search_finds_a_dutch_word_on_every_page_that_has_it(site, browser, texts, word):
+    expected = {name for name, text in texts.items() if re.search(rf"\b{word}\b", text, re.IGNORECASE)}
     assert expected, f"no page has {word!r}: pick another word"
     page, errors = open_page(browser, urljoin(site, f"html/search.html?q={word}"), WIDTHS["desktop"])
     page.wait_for_function("document.querySelector('#search-results p.search-summary')?.textContent.trim()")
@@ -288,17 +291,10 @@ def test_search_finds_a_dutch_word_on_every_page_that_has_it(site, browser, word
     page.close()
 
 
-def test_index_and_browser_stem_every_word_of_the_book_alike(site, browser):
+def test_index_and_browser_stem_every_word_of_the_book_alike(site, browser, texts):
     """The search index is stemmed in Python; queries are stemmed by the JavaScript stemmer
     Sphinx ships. They must agree on every word of the book, or a word is not found."""
-    words = sorted(
-        {
-            w.lower()
-            for name in PAGES
-            if name != "search"
-            for w in re.findall(r"[^\W\d_]{3,}", page_text(browser, site, name))
-        }
-    )
+    words = sorted({w.lower() for text in texts.values() for w in re.findall(r"[^\W\d_]{3,}", text)})
     python = snowballstemmer.stemmer("dutch_porter").stemWords(words)
     page, _ = open_page(browser, urljoin(site, "html/search.html"), WIDTHS["desktop"])
     browser_stems = page.evaluate("words => { const s = new Stemmer(); return words.map(w => s.stemWord(w)); }", words)
@@ -441,7 +437,7 @@ def test_every_numbered_table_has_its_numbers_beside_it(site, browser):
     under the table's own Dutch column names."""
     checked = 0
     for name in CHAPTERS:
-        page, _ = open_page(browser, urljoin(site, f"html/{name}.html"), WIDTHS["desktop"])
+        page, _ = open_page(browser, urljoin(site, f"html/{name}.html"), WIDTHS["desktop"], wait_until="load")
         tables = page.evaluate("""() => [...document.querySelectorAll('article table.evalbook-table')].map(t => {
             const cell = t.closest('.cell_output');
             return {caption: t.caption.textContent,
@@ -477,7 +473,7 @@ def test_figures_are_legible_on_a_phone_and_open_enlarged(site, browser, built):
     tapping it opens it at its natural size."""
     work, _ = built
     for name in CHAPTERS:
-        page, _ = open_page(browser, urljoin(site, f"html/{name}.html"), WIDTHS["phone"])
+        page, _ = open_page(browser, urljoin(site, f"html/{name}.html"), WIDTHS["phone"], wait_until="load")
         figures = page.evaluate("""[...document.querySelectorAll('article .cell_output img')].map(i => ({
             src: new URL(i.src).pathname, width: i.getBoundingClientRect().width}))""")
         for figure in figures:
