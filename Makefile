@@ -31,7 +31,7 @@ test: $(TEST_STAMP) system lint
 	$(PY) -m pytest -m slow -n auto --dist loadfile --durations=15 $(NBVAL) tests book
 
 # The fast tier alone: unit, contract, statistics and disclosure-engine tests, no build and no
-# browser (about one and a half times a forced build of the book).
+# browser (one and a half to two times a forced build of the book).
 check: $(TEST_STAMP) lint
 	$(PY) -m pytest -m "not slow" -x tests
 
