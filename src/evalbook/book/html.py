@@ -78,10 +78,11 @@ def build_html(root: Path, identifiers: frozenset[str] = frozenset(), log=print,
     ]
     static = _static_digest(root)
     stamp = sphinx_dir / STATIC_STAMP
-    if not stamp.is_file() or stamp.read_text(encoding="utf-8") != static:
+    every_page = not stamp.is_file() or stamp.read_text(encoding="utf-8") != static
+    if every_page:
         cmd.append("--all")
-    everything = "--all" in cmd or not (build_dir / pdf.CACHE_DIR).is_dir()  # every page is printed
-    with pdf.printers(everything) as printing:  # their browsers open while Jupyter Book runs
+    # the printers' browsers open while Jupyter Book runs; one per core when every page is printed
+    with pdf.printers(every_page or not (build_dir / pdf.CACHE_DIR).is_dir()) as printing:
         proc = subprocess.run(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         output = proc.stdout
         if verbose:

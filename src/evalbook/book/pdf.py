@@ -287,11 +287,10 @@ def printers(everything: bool):
     on 2 cores: a part's page changed, 1 segment and 2 PDFs, took 1.4 s longer with two; all 7
     segments and 6 PDFs about 1 s less). They end with the build and ignore Ctrl-C, which the
     build handles (:func:`staging.helper_init`), and so do the browsers they start."""
-    executable = chromium()
-    if executable is None:
+    if chromium() is None:
         yield None
         return
-    with staging.workers((os.cpu_count() or 1) if everything else 1, _printer_worker, (executable,)) as pool:
+    with staging.workers((os.cpu_count() or 1) if everything else 1, _printer_worker) as pool:
         yield pool
 
 
@@ -308,7 +307,6 @@ def _print(
     """Print the ``stale`` segments (key -> digest), then make the PDFs in ``todo`` (key ->
     title, segment keys, digest): print each one's front matter and assemble it, into ``cache``;
     shared out over the ``printing`` processes."""
-    landing = (html_dir, segments[ROOT_SEGMENT][0])
     tasks = [
         [
             (_print_segment, (html_dir, segments[key], cache / "segments" / key, digest))
@@ -319,73 +317,71 @@ def _print(
             for key, (title, parts, digest) in todo.items()
         ],
     ]
+    landing = segments[ROOT_SEGMENT][0]
     for stage in tasks:  # the PDFs are made from the printed segments
-        for done in [printing.submit(_on_printer, landing, task, args) for task, args in stage]:
+        for done in [printing.submit(_on_printer, html_dir, landing, task, args) for task, args in stage]:
             done.result()
 
 
-# The printer of a printer process: the Chromium executable; Playwright, the browser and its page,
-# opened when the process starts (or, if that failed, at its first task, which reports why); and
-# the style sheets of each HTML build it printed from.
-_EXECUTABLE: list[str] = []
+# The printer of a printer process: Playwright, the browser and its page, opened when the process
+# starts (or, if that failed, at its first task, which reports why); and the style sheets of each
+# HTML build it printed from.
 _PRINTER: list = []
 _STYLES: dict[Path, list[str]] = {}
 
 
-def _printer_worker(executable: str) -> None:
-    """A printer process: ends with the build, opens its browser on the Chromium
-    ``executable`` and closes it when it ends."""
+def _printer_worker() -> None:
+    """A printer process: ends with the build, opens its browser at once and closes it when it
+    ends."""
     staging.helper_init()
     multiprocessing.util.Finalize(None, _close_printer, exitpriority=10)
-    _EXECUTABLE.append(executable)
     with contextlib.suppress(Exception):
         _page()
 
 
 def _page():
-    """This process's printing page, its browser launched first if need be. A printer is kept
-    only once it is complete."""
+    """This process's printing page, its browser (:func:`chromium`) launched first if need be.
+    A printer is kept only once it is complete."""
     if not _PRINTER:
         from playwright.sync_api import sync_playwright
 
         playwright = sync_playwright().start()
         try:
-            chromium = playwright.chromium.launch(executable_path=_EXECUTABLE[0], args=ARGS)
+            browser = playwright.chromium.launch(executable_path=chromium(), args=ARGS)
             # No page scripts: the articles are read and printed as the HTML has them (the
             # search index and the theme's scripts would only cost time).
-            page = chromium.new_page(
+            page = browser.new_page(
                 viewport={"width": round(PORTRAIT_MM * MM), "height": 1000}, java_script_enabled=False
             )
             page.emulate_media(media="print")
         except BaseException:
             playwright.stop()
             raise
-        _PRINTER.extend([playwright, chromium, page])
+        _PRINTER.extend([playwright, browser, page])
     return _PRINTER[2]
 
 
-def _on_printer(landing: tuple[Path, str], task, args: tuple) -> None:
-    """Run ``task(page, styles, *args)`` on this process's printer (``landing``: the built HTML
-    and its landing page, which names the book's style sheets)."""
+def _on_printer(html_dir: Path, landing: str, task, args: tuple) -> None:
+    """Run ``task(page, styles, *args)`` on this process's printer, with the style sheets that
+    the ``landing`` page of the HTML built in ``html_dir`` names."""
     from playwright.sync_api import Error
 
-    html_dir, name = landing
     try:
         page = _page()
         if html_dir not in _STYLES:
-            page.goto((html_dir / f"{name}.html").as_uri(), wait_until="load")
+            page.goto((html_dir / f"{landing}.html").as_uri(), wait_until="load")
             _STYLES[html_dir] = page.evaluate("[...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href)")
         task(page, _STYLES[html_dir], *args)
     except Error as exc:
-        raise BuildError(f"printing the PDFs with {_EXECUTABLE[0]} failed: {exc}") from None
+        raise BuildError(f"printing the PDFs with {chromium()} failed: {exc}") from None
 
 
 def _close_printer() -> None:
     """Close this process's browser and Playwright, if it opened them."""
     if _PRINTER:
-        playwright, chromium, _ = _PRINTER
+        playwright, browser, _ = _PRINTER
         _PRINTER.clear()
-        chromium.close()
+        browser.close()
         playwright.stop()
 
 
