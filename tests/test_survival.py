@@ -13,7 +13,7 @@ import pytest
 from scipy import stats
 from statsmodels.duration.survfunc import CumIncidenceRight
 
-from evalbook.analysis.effect import time_to_event
+from evalbook.analysis.outcomes import time_to_event
 from evalbook.core import contract
 from evalbook.disclosure.curves import release_survival
 from evalbook.disclosure.policy import Rules

@@ -46,7 +46,7 @@ from .codes import (  # the codes of this study's results (presentation reads th
     TOO_FEW_EVENTS,
     TOTAL_OUTSIDE_PARTS,
 )
-from .outcomes import BY_NAME, GROUPS, OUTCOMES, TOTAL, Outcome, derive, selection, window_end
+from .outcomes import BY_NAME, GROUPS, OUTCOMES, TOTAL, Outcome, derive, selection, time_to_event
 
 COVARIATES = ("sex", "age", "education", "benefit_months")
 EDUCATION_LEVELS = next(c.categories for c in REGISTER.columns if c.name == "education")  # first: reference
@@ -383,25 +383,6 @@ def adjusted_table(
 
 
 # -- time to outflow --------------------------------------------------------------------------------
-
-
-def time_to_event(register: pd.DataFrame, follow_up_months: int = 12) -> pd.DataFrame:
-    """One row per person, the programme group first: ``group``, ``days`` (to outflow or to
-    the end of the follow-up window), ``event`` (bool) and ``cause`` (``work``/``other``,
-    missing when censored)."""
-    end = window_end(register, follow_up_months)
-    event = register["outflow_date"].notna() & (register["outflow_date"] <= end)
-    stop = register["outflow_date"].where(event, end)
-    tte = pd.DataFrame(
-        {
-            "group": register["group"],
-            "days": (stop - register["start_date"]).dt.days.astype(int),
-            "event": event.astype(bool),
-            "cause": register["outflow_reason"].where(event),
-        }
-    )
-    rank = tte["group"].map({g: i for i, g in enumerate(GROUPS)}).fillna(len(GROUPS)).to_numpy()
-    return tte.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
 
 
 # -- the control group ------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..core.vocabulary import ARMS, EVERYONE
@@ -91,6 +92,25 @@ def window_end(register: pd.DataFrame, follow_up_months: int) -> pd.Series:
         raise ValueError(f"follow_up_months must be at least 1, got {follow_up_months}")
     horizon = register["start_date"] + pd.DateOffset(months=int(follow_up_months))
     return horizon.where(horizon < register["end_date"], register["end_date"])
+
+
+def time_to_event(register: pd.DataFrame, follow_up_months: int = 12) -> pd.DataFrame:
+    """One row per person, the programme group first: ``group``, ``days`` (to outflow or to
+    the end of the follow-up window), ``event`` (bool) and ``cause`` (``work``/``other``,
+    missing when censored)."""
+    end = window_end(register, follow_up_months)
+    event = register["outflow_date"].notna() & (register["outflow_date"] <= end)
+    stop = register["outflow_date"].where(event, end)
+    tte = pd.DataFrame(
+        {
+            "group": register["group"],
+            "days": (stop - register["start_date"]).dt.days.astype(int),
+            "event": event.astype(bool),
+            "cause": register["outflow_reason"].where(event),
+        }
+    )
+    rank = tte["group"].map({g: i for i, g in enumerate(GROUPS)}).fillna(len(GROUPS)).to_numpy()
+    return tte.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
 
 
 def derive(register: pd.DataFrame, follow_up_months: int = 12, outflow_measure: str = "event") -> pd.DataFrame:

@@ -58,15 +58,18 @@ class Inputs:
         return [r.path for r in self.records]
 
 
-def read(chapter: ChapterSpec, parameters: dict, root: Path | None = None) -> Inputs:
+def read(chapter: ChapterSpec, parameters: dict, root: Path | None = None, memo: dict | None = None) -> Inputs:
     """Every input of ``chapter``, read and validated against its contract (dates within the
     part's date window, target groups spelt as ``book.yml`` spells them), then the checks
     across files and the chapter's preconditions. Raises the one problem found, or one
-    :class:`InputsError` listing them all (see the module docstring)."""
+    :class:`InputsError` listing them all (see the module docstring). ``memo``: the files
+    already read in this check, by how they were read (:func:`read_jobs` shares it over the
+    chapters, which read some files, such as ``assumptions.csv``, alike)."""
     root = root or paths.repo_root()
     template, window = chapter.template, chapter.part.date_window
     known = {"target_group": list(chapter.part.target_groups)}
     result, problems = Inputs(), []
+    memo = {} if memo is None else memo
     for spec in template.inputs.values():
         try:
             where = locate(spec, parameters, chapter.part.key, root)
@@ -81,14 +84,14 @@ def read(chapter: ChapterSpec, parameters: dict, root: Path | None = None) -> In
         frames = {}
         for path in where if isinstance(where, list) else [where]:
             try:
-                loaded = contract.load(path, _contract(spec), date_window=window, known_labels=known)
+                found = _load(path, spec, window, known, memo)
             except EvalbookError as exc:
                 problems.append(exc)
                 continue
-            frames[paths.display(path, root)] = loaded.frame
-            notes = [*loaded.notes, *(f"beside it, not read: {n}" for n in unread_beside(path))]
+            frames[paths.display(path, root)] = found.frame
+            notes = [*found.notes, *(f"beside it, not read: {n}" for n in unread_beside(path))]
             result.records.append(
-                Record(path, public_name(path, spec, parameters, root), loaded.file.sha256, tuple(notes))
+                Record(path, public_name(path, spec, parameters, root), found.file.sha256, tuple(notes))
             )
         result.frames[spec.name] = frames if isinstance(where, list) else next(iter(frames.values()), None)
     if not problems:
@@ -113,9 +116,10 @@ def read_jobs(jobs, root: Path) -> tuple[dict[str, Inputs], InputsError | None]:
     these data serve and how to select them."""
     found: dict[str, Inputs] = {}
     failed: dict[str, InputsError] = {}
+    memo: dict = {}
     for job in jobs:
         try:
-            found[job.label] = read(job.chapter, job.parameters, root)
+            found[job.label] = read(job.chapter, job.parameters, root, memo)
         except InputsError as exc:
             failed[job.label] = exc
         except EvalbookError as exc:
@@ -139,6 +143,20 @@ def _selection_note(jobs, found: dict, failed: dict) -> str:
         f"No inputs found for {', '.join(absent)}. These data serve {', '.join(j.label for j in own)}: "
         f"check or build only {'that chapter' if len(own) == 1 else 'those chapters'} with {select}."
     )
+
+
+def _load(path: Path, spec: Input, window, known: dict, memo: dict) -> contract.Loaded:
+    """``path`` through the contract of ``spec`` (:func:`evalbook.core.contract.load`), or what
+    reading it the same way gave before (in ``memo``: the frame, or the problem, again)."""
+    key = (path, spec.contract, window, tuple((name, tuple(values)) for name, values in known.items()))
+    if key not in memo:
+        try:
+            memo[key] = contract.load(path, _contract(spec), date_window=window, known_labels=known)
+        except EvalbookError as exc:
+            memo[key] = exc
+    if isinstance(memo[key], EvalbookError):
+        raise memo[key]
+    return memo[key]
 
 
 def _contract(spec: Input):

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from ..analysis import effect
+from ..analysis.outcomes import time_to_event
 from ..core.errors import EvalbookError, ParameterError, PreconditionError
 from ..core.personal import closest
 from . import config
@@ -74,7 +74,7 @@ def _effect_study(chapter: config.ChapterSpec, parameters: dict, frames: dict) -
     wrong_values = _absent(parameters["target_groups"], present, "target_groups", where, configured)
     counts = register["group"].value_counts()
     lacking = _enough(counts, ("programme", "control"), parameters["min_cell_size"], "persons", "effect study")
-    if not effect.time_to_event(register, parameters["follow_up_months"])["event"].any():
+    if not time_to_event(register, parameters["follow_up_months"])["event"].any():
         lacking.append(
             f"nobody in either group leaves benefit within the follow-up of {parameters['follow_up_months']} months "
             "(follow_up_months); the time-to-outflow curves and the log-rank test need at least one outflow"
