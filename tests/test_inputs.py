@@ -26,7 +26,7 @@ from conftest import ROOT
 from evalbook.book import cache, config, execute, files, inputs, staging
 from evalbook.book.html import system_failure
 from evalbook.book.provenance import combined
-from evalbook.core import io
+from evalbook.core import contract, io
 from evalbook.core.errors import (
     ContractError,
     InputError,
@@ -199,6 +199,30 @@ def test_assumptions_for_a_programme_this_book_does_not_have_are_noted_not_refus
     frame.to_csv(data / "assumptions.csv", index=False)
     record = next(r for r in read(job("wgw", "effect_study", data)).records if r.path.name == "assumptions.csv")
     assert record.notes == ("rows for chapters this book does not have, not read: arnhem/effect_study",)
+
+
+def test_a_file_several_chapters_read_is_checked_once_and_its_problem_named_for_each(tmp_path, monkeypatch):
+    book = config.load(ROOT)
+    loads = []
+    load = contract.load
+    monkeypatch.setattr(
+        contract, "load", lambda path, *args, **kwargs: loads.append(path) or load(path, *args, **kwargs)
+    )
+    found, error = inputs.read_jobs(config.jobs(book), ROOT)
+    assert error is None
+    read_by = {p: [label for label, i in found.items() if p in i.paths()] for p in loads}
+    assert len(read_by[SYNTHETIC / "assumptions.csv"]) > 1  # the case: chapters that read one file alike
+    assert sorted(map(str, loads)) == sorted(set(map(str, loads)))  # each file through its contract once
+
+    data = copied(tmp_path, "wgw", "register")
+    copied(data, "wgw", "pool")
+    frame = pd.read_csv(SYNTHETIC / "assumptions.csv", dtype=str, keep_default_na=False)
+    frame.loc[0, "value"] = "veel"
+    frame.to_csv(data / "assumptions.csv", index=False)
+    jobs = config.jobs(book, "wgw", None, {"data_dir": str(data)})
+    _, error = inputs.read_jobs(jobs, ROOT)
+    named = [str(p) for p in error.problems if "assumptions.csv" in str(p) and "'veel'" in str(p)]
+    assert len(named) == len([j for j in jobs if "assumptions" in j.chapter.template.inputs]) > 1
 
 
 def test_a_bsn_in_an_assumptions_reason_names_file_column_and_line(tmp_path):

@@ -147,11 +147,14 @@ def _selection_note(jobs, found: dict, failed: dict) -> str:
 
 def _load(path: Path, spec: Input, window, known: dict, memo: dict) -> contract.Loaded:
     """``path`` through the contract of ``spec`` (:func:`evalbook.core.contract.load`), or what
-    reading it the same way gave before (in ``memo``: the frame, or the problem, again)."""
-    key = (path, spec.contract, window, tuple((name, tuple(values)) for name, values in known.items()))
+    reading it the same way gave before (in ``memo``: the frame, or the problem, again). The
+    way is the contract, the date window and the configured labels of its grouping columns."""
+    schema = _contract(spec)
+    labels = tuple((name, tuple(values)) for name, values in known.items() if name in schema.grouping)
+    key = (path, spec.contract, window, labels)
     if key not in memo:
         try:
-            memo[key] = contract.load(path, _contract(spec), date_window=window, known_labels=known)
+            memo[key] = contract.load(path, schema, date_window=window, known_labels=known)
         except EvalbookError as exc:
             memo[key] = exc
     if isinstance(memo[key], EvalbookError):
