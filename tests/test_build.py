@@ -5,6 +5,7 @@ import configparser
 import json
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +13,7 @@ import yaml
 
 from conftest import ROOT, copy_repo, evalbook
 from evalbook.book import records
+from evalbook.book.kernel import KERNEL, PromptClient, QuietKernelManager
 
 
 def sanitizers():
@@ -177,3 +179,26 @@ def test_switcher_json_at_every_build_root_with_urls_relative_to_it(tmp_path):
         assert [e["url"] for e in entries] == urls, root
         assert not any(e["url"].startswith("/") for e in entries)
     assert 'url=versions/0.10.0/"' in (build / "index.html").read_text()
+
+
+def test_a_chapter_kernels_client_is_ready_as_soon_as_iopub_answers():
+    """jupyter_client's own client waits 0.2 s for IOPub every time it is made ready (twice per
+    chapter); ours asks again after 10 ms, and is ready only once IOPub answers."""
+    km = QuietKernelManager(kernel_name=KERNEL)
+    km.start_kernel()
+    try:
+        seconds = []
+        for _ in range(5):
+            client = km.client()
+            client.start_channels()
+            start = time.perf_counter()
+            client.wait_for_ready(timeout=60)
+            seconds.append(time.perf_counter() - start)
+            shown = []
+            client.execute_interactive("print('hier')", timeout=60, output_hook=shown.append)
+            client.stop_channels()
+            assert "hier\n" in [m["content"].get("text") for m in shown]  # the output came on IOPub: it was ready
+        assert min(seconds) < 0.1  # jupyter_client's own client is never ready in less than 0.2 s
+        assert isinstance(client, PromptClient)
+    finally:
+        km.shutdown_kernel(now=True)
