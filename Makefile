@@ -27,13 +27,13 @@ book: $(STAMP) system
 NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=300
 
 test: $(TEST_STAMP) system lint
-	$(PY) -m pytest -m "not slow" -x tests
+	$(PY) -m pytest -m "not slow" -x -n auto tests
 	$(PY) -m pytest -m slow -n auto --dist loadfile --durations=15 $(NBVAL) tests book
 
 # The fast tier alone: unit, contract, statistics and disclosure-engine tests, no build and no
-# browser (one and a half to two times a forced build of the book).
+# browser, on every core (pytest-xdist; -x stops at the first failure).
 check: $(TEST_STAMP) lint
-	$(PY) -m pytest -m "not slow" -x tests
+	$(PY) -m pytest -m "not slow" -x -n auto tests
 
 lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check src tests
