@@ -40,7 +40,8 @@ class PromptClient(BlockingKernelClient):
     on IOPub."""
 
     def wait_for_ready(self, timeout: float | None = None) -> None:
-        deadline = time.monotonic() + (60.0 if timeout is None else timeout)
+        limit = 60.0 if timeout is None else timeout  # jupyter_client's own waits for ever
+        deadline = time.monotonic() + limit
         wait = 0.01
         while time.monotonic() < deadline:
             self.kernel_info()
@@ -58,7 +59,7 @@ class PromptClient(BlockingKernelClient):
                     return
             if not self.is_alive():
                 raise RuntimeError("Kernel died before replying to kernel_info")
-        raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+        raise RuntimeError(f"Kernel didn't respond in {limit:g} seconds")
 
 
 class QuietKernelManager(KernelManager):
