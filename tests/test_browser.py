@@ -261,7 +261,7 @@ def test_wide_tables_scroll_in_their_own_box_with_the_first_column_in_view(site,
 @pytest.fixture(scope="module")
 def texts(site, browser) -> dict[str, str]:
     """The article of every page but the search page, as a reader's browser shows its text:
-    read once for the search tests below (each visit of every page costs about 20 s)."""
+    read once for the search tests below (a pass over every page costs about 20 s)."""
     found = {}
     page = browser.new_page()
     for name in PAGES:

@@ -1,7 +1,7 @@
 """The Jupyter kernel a worker process runs its chapters on.
 
 A worker keeps one kernel for the chapters it runs: starting a kernel and importing the
-package costs about 3 s, half of a small chapter. Before each chapter the kernel's namespace
+package costs about 2 s, more than a small chapter itself. Before each chapter the kernel's namespace
 is emptied, its figures closed and its working directory set, so a chapter sees what it would
 in a fresh kernel; nbval (``make test``) reruns every chapter in a fresh kernel and compares,
 so a leak between chapters would show as a failure.
