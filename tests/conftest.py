@@ -98,6 +98,19 @@ def built(tmp_path_factory):
     return work, subprocess.CompletedProcess([], 0, text.removeprefix("ok\n"), "")
 
 
+# What a test that changes the built book never rebuilds from: the clone's environments (a
+# chapter runs in this run's own), its git history and the archived releases.
+BUILT_SKIP = shutil.ignore_patterns(".venv", ".environments", ".git", "versions")
+
+
+def copy_built(built, dest: Path) -> Path:
+    """A copy of the shared built book (the ``built`` fixture) at ``dest``, for a test that
+    changes it: its sources, chapters and build state, without BUILT_SKIP (the clone's
+    environment alone is over a gigabyte)."""
+    shutil.copytree(built[0], dest, symlinks=True, ignore=BUILT_SKIP)
+    return dest
+
+
 def _build_as_published(work: Path, output: Path) -> None:
     """Run the publish workflow's build steps in a fresh clone at ``work``; ``output`` gets
     "ok" or "failed" and what the steps printed (also kept where CI uploads it on failure)."""

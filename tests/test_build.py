@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from conftest import ROOT, copy_repo, evalbook
+from conftest import ROOT, copy_built, copy_repo, evalbook
 from evalbook.book import records
 from evalbook.book.kernel import KERNEL, PromptClient, QuietKernelManager
 
@@ -106,8 +106,7 @@ def test_contract_error_stops_before_any_chapter_is_written(tmp_path):
 
 
 def test_a_warning_fails_the_build_and_keeps_the_previous_html(built, tmp_path):
-    work = tmp_path / "repo"
-    shutil.copytree(built[0], work, symlinks=True, ignore=shutil.ignore_patterns(".venv", ".git", "versions"))
+    work = copy_built(built, tmp_path / "repo")
     index_before = (work / "_build" / "html" / "index.html").read_bytes()
     intro = work / "book" / "intro.md"
     intro.write_text(intro.read_text(encoding="utf-8") + "\nZie {doc}`bestaat-niet`.\n", encoding="utf-8")

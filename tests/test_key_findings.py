@@ -18,7 +18,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from conftest import ROOT, evalbook
+from conftest import ROOT, copy_built, evalbook
 from evalbook.report import verdict
 from evalbook.report.key_findings import wwatwork as wwatwork_findings
 
@@ -161,8 +161,7 @@ def test_the_wwatwork_funnel_notes_an_assumed_prediction_and_the_did_its_holm():
 def test_a_rerun_on_changed_data_rewrites_the_key_findings(built, tmp_path):
     """Drop 30 programme persons from the WGW register, rerun the WGW effect study on that
     extract and rebuild the HTML: the landing page's key finding follows."""
-    work = tmp_path / "repo"
-    shutil.copytree(built[0], work, symlinks=True, ignore=shutil.ignore_patterns(".venv", ".git", ".environments"))
+    work = copy_built(built, tmp_path / "repo")
     before = glued(work / "book" / "wgw" / "effect_study.ipynb")["key_outflow"]
     brief_before = glued(work / "book" / "wgw" / "effect_study.ipynb")["key_brief"]
     extract = tmp_path / "extract"

@@ -18,6 +18,7 @@ import pytest
 import yaml
 from pikepdf import Array, Pdf
 
+from conftest import copy_built
 from evalbook.book import config, pdf, pdf_assembly
 from evalbook.report import text as dutch
 from test_browser import CHROMIUM
@@ -369,9 +370,7 @@ def test_a_changed_page_prints_only_its_own_segment(built, tmp_path):
     and remakes that part's PDF and the whole book's, nothing else; a page written again with
     only a static file's version added to a link (as Sphinx does after a build from scratch)
     is unchanged."""
-    work, _ = built
-    copy = tmp_path / "repo"
-    shutil.copytree(work, copy, ignore=shutil.ignore_patterns("versions", ".sphinx"))
+    copy = copy_built(built, tmp_path / "repo")
     html_dir = copy / "_build" / "html"
     log = []
     with pdf.printers(everything=False) as printing:

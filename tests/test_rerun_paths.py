@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, evalbook
+from conftest import ROOT, copy_built, evalbook
 from test_pdf import PDFTOTEXT
 
 SECRET = "geheime-map-van-de-gemeente"  # a folder name that must not reach any output
@@ -24,9 +24,7 @@ TEXT_SUFFIXES = {".ipynb", ".html", ".csv", ".json", ".js", ".txt", ".md", ".xml
 @pytest.fixture(scope="module")
 def rerun(built, tmp_path_factory):
     """The built book, copied, with wwatwork/client_survey rerun on a data directory outside it."""
-    work, _ = built
-    copy = tmp_path_factory.mktemp("rerun") / "repo"
-    shutil.copytree(work, copy, symlinks=True)
+    copy = copy_built(built, tmp_path_factory.mktemp("rerun") / "repo")
     outside = tmp_path_factory.mktemp(SECRET) / "extract"
     (outside / "wwatwork").mkdir(parents=True)
     shutil.copy(ROOT / "data" / "synthetic" / "wwatwork" / "survey_nps.csv", outside / "wwatwork")
