@@ -5,6 +5,8 @@ import configparser
 import json
 import re
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import pandas as pd
 import yaml
 
 from conftest import ROOT, copy_built, copy_repo, evalbook
-from evalbook.book import records
+from evalbook.book import html, records
 from evalbook.book.kernel import KERNEL, PromptClient, QuietKernelManager
 
 
@@ -201,3 +203,23 @@ def test_a_chapter_kernels_client_is_ready_as_soon_as_iopub_answers():
         assert isinstance(client, PromptClient)
     finally:
         km.shutdown_kernel(now=True)
+
+
+def test_jupyter_book_sets_itself_up_and_builds_only_when_told(tmp_path):
+    """The build starts Jupyter Book while the chapters run (html.JupyterBook): it sets Sphinx
+    up (extensions, configuration) at once and builds only when told to. Told nothing (no
+    chapter changed the HTML, or one failed), it ends without writing a page."""
+    out = tmp_path / "sphinx"
+    with html.JupyterBook(ROOT) as book:
+        book.process = subprocess.Popen(  # as JupyterBook.start, into a directory of the test's own
+            [sys.executable, "-m", "evalbook.book.sphinx_runner", str(ROOT), "--path-output", str(out)],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        output, _ = book.process.communicate("", timeout=120)  # the end of input, at once
+    assert book.process.returncode == 0, output
+    assert "Running Sphinx" in output and "sphinx-multitoc-numbering" in output  # set up: extensions loaded
+    assert "building [html]" not in output and not list(out.rglob("*.html"))

@@ -177,25 +177,40 @@ def _build(args) -> int:
     if args.rebuild_version:
         from . import release
 
-        release.rebuild(root, args.rebuild_version, html_only=args.html_only, log=lambda m: print(m, flush=True))
+        release.rebuild(root, args.rebuild_version, html_only=args.html_only, log=_say)
         return 0
     if args.jobs is not None and args.jobs < 1:
         raise ConfigError(f"--jobs {args.jobs}: give a number of parallel chapters of at least 1")
     start = time.monotonic()
     jobs = [] if args.html_only else _jobs(args)
     _writable(root / "_build")
-    if not args.html_only:
-        from . import execute
+    from . import html
 
-        print(f"Chapters ({len(jobs)} selected):", flush=True)
-        ran = execute.run_chapters(
-            jobs, root, n_jobs=args.jobs, log=lambda m: print(m, flush=True), force=args.force, verbose=args.verbose
-        )
-        print(f"{ran} chapter(s) run, {len(jobs) - ran} up to date.", flush=True)
-    if not args.no_html:
-        _html(root, force=args.force or args.html_only, verbose=args.verbose)
+    # Jupyter Book sets itself up while the chapters run (when there are any and the HTML is wanted)
+    with html.JupyterBook(root) as book:
+        if not args.html_only:
+            from . import execute
+
+            print(f"Chapters ({len(jobs)} selected):", flush=True)
+            ran = execute.run_chapters(
+                jobs,
+                root,
+                n_jobs=args.jobs,
+                log=_say,
+                force=args.force,
+                verbose=args.verbose,
+                on_start=None if args.no_html else book.start,
+            )
+            print(f"{ran} chapter(s) run, {len(jobs) - ran} up to date.", flush=True)
+        if not args.no_html:
+            html.build(root, force=args.force or args.html_only, verbose=args.verbose, log=_say, book=book)
     print(f"Done in {time.monotonic() - start:.1f} s.", flush=True)
     return 0
+
+
+def _say(message: str) -> None:
+    """A line of a command's progress, shown at once."""
+    print(message, flush=True)
 
 
 def _writable(directory: Path) -> None:
@@ -210,12 +225,6 @@ def _writable(directory: Path) -> None:
         ) from None
 
 
-def _html(root, force: bool, verbose: bool = False) -> None:
-    from . import html
-
-    html.build(root, force=force, verbose=verbose, log=lambda m: print(m, flush=True))
-
-
 def _archive(args) -> int:
     from . import records, release
 
@@ -224,7 +233,7 @@ def _archive(args) -> int:
         [r.version for r in records.load(root)] if args.force else release.missing_archives(root)
     )
     for version in wanted:
-        release.rebuild(root, version, html_only=not args.rerun, log=lambda m: print(m, flush=True))
+        release.rebuild(root, version, html_only=not args.rerun, log=_say)
     if not wanted:
         print("Archived releases up to date: _build/versions/")
     return 0
@@ -275,7 +284,7 @@ def _match(args) -> int:
 def _release(args) -> int:
     from . import release
 
-    release.release(paths.repo_root(), args.version, args.test_command, log=lambda m: print(m, flush=True))
+    release.release(paths.repo_root(), args.version, args.test_command, log=_say)
     return 0
 
 

@@ -77,12 +77,19 @@ def plan(jobs: list[config.Job], root: Path, force: bool = False) -> list[tuple[
 
 
 def run_chapters(
-    jobs: list[config.Job], root: Path, n_jobs: int | None = None, log=print, force: bool = False, verbose: bool = False
+    jobs: list[config.Job],
+    root: Path,
+    n_jobs: int | None = None,
+    log=print,
+    force: bool = False,
+    verbose: bool = False,
+    on_start=None,
 ) -> int:
     """Execute the selected chapters that are not up to date and move them into ``book/`` when
     all succeeded and passed the privacy guard. Returns the number of chapters run. Ctrl-C
     stops the workers and their kernels and leaves ``book/`` as it was; what a killed build
-    left behind is removed first."""
+    left behind is removed first. ``on_start()`` is called when there are chapters to run,
+    before they start (the build starts Jupyter Book beside them)."""
     staging.clean_stale(root, log)
     todo = plan(jobs, root, force)
     if verbose:
@@ -100,6 +107,8 @@ def run_chapters(
             log(f"  {job.label:<28} up to date")
     if not todo:
         return 0
+    if on_start is not None:
+        on_start()
     directory = staging.start(root)
     try:
         workers = max(1, min(n_jobs or os.cpu_count() or 1, len(todo)))

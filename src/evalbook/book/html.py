@@ -16,6 +16,7 @@ that file, rewritten whenever the set changes, so an old archive lists the newer
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -28,7 +29,7 @@ from pathlib import Path
 
 from ..core.errors import BuildError
 from ..core.paths import ensure_dir
-from . import cache, config, records
+from . import cache, config, records, sphinx_runner
 from .terminal import strip_ansi
 
 SPHINX_DIR = ".sphinx"  # under _build/: the persistent, incremental Sphinx build
@@ -38,9 +39,53 @@ STATIC_STAMP = ".static.sha256"  # under SPHINX_DIR: the static files the last b
 _LOCATION = re.compile(r"(?P<file>[^\s:]+\.(?:ipynb|md)):(?P<line>\d+)")
 
 
-def build(root: Path, force: bool = False, verbose: bool = False, log=print) -> None:
+class JupyterBook:
+    """Jupyter Book's build of the book at ``root`` (execution off, ``-n -W --keep-going``) in a
+    process of its own (:mod:`evalbook.book.sphinx_runner`) that sets Sphinx up as soon as it
+    starts and builds when told: :meth:`start` it while the chapters run and it is ready when
+    they end. Ended, if it did not build, when the ``with`` block ends."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.process: subprocess.Popen | None = None
+        self.every_page = False  # a static file changed: every page is read and written again
+
+    def start(self) -> None:
+        """Start the process (once)."""
+        if self.process is not None:
+            return
+        sphinx_dir = ensure_dir(self.root / "_build") / SPHINX_DIR
+        stamp = sphinx_dir / STATIC_STAMP
+        self.every_page = not stamp.is_file() or stamp.read_text(encoding="utf-8") != _static_digest(self.root)
+        args = [str(self.root), "--path-output", str(sphinx_dir), "-n", "-W", "--keep-going", "--builder", "html"]
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "evalbook.book.sphinx_runner", *args, *(["--all"] if self.every_page else [])],
+            cwd=self.root,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+    def run(self) -> tuple[int, str]:
+        """Build (starting the process if need be): its exit status and everything it printed."""
+        self.start()
+        output, _ = self.process.communicate(sphinx_runner.GO + "\n")
+        return self.process.returncode, output
+
+    def __enter__(self) -> JupyterBook:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+
+
+def build(root: Path, force: bool = False, verbose: bool = False, log=print, book: JupyterBook | None = None) -> None:
     """Build the HTML book (:func:`build_html`, guarded against the identifiers of the inputs)
-    unless nothing it is made from changed since the last good build."""
+    unless nothing it is made from changed since the last good build; with ``book``, a
+    :class:`JupyterBook` started earlier."""
     stamp = root / "_build" / HTML_STAMP
     key = cache.html_key(root)
     current = stamp.is_file() and stamp.read_text(encoding="utf-8") == key
@@ -51,51 +96,43 @@ def build(root: Path, force: bool = False, verbose: bool = False, log=print) -> 
 
     log("Building the book with Jupyter Book (-n -W --keep-going) ...")
     identifiers = inputs.identifier_values(config.jobs(config.load(root)), root)
-    build_html(root, identifiers, log=log, verbose=verbose)
+    build_html(root, identifiers, log=log, verbose=verbose, book=book)
     stamp.write_text(key, encoding="utf-8")
 
 
-def build_html(root: Path, identifiers: frozenset[str] = frozenset(), log=print, verbose: bool = False) -> Path:
-    """Build the book with Jupyter Book (execution off, ``-n -W --keep-going``) and its PDFs,
-    and swap it into ``_build/html`` only when it is free of warnings and passes the privacy
-    guard (no BSN-like number, none of ``identifiers``). Returns the index page."""
+def build_html(
+    root: Path,
+    identifiers: frozenset[str] = frozenset(),
+    log=print,
+    verbose: bool = False,
+    book: JupyterBook | None = None,
+) -> Path:
+    """Build the book with Jupyter Book (``book``, or a :class:`JupyterBook` started now) and its
+    PDFs, and swap it into ``_build/html`` only when it is free of warnings and passes the
+    privacy guard (no BSN-like number, none of ``identifiers``). Returns the index page."""
     from ..disclosure import identifiers as privacy
     from . import pdf  # pikepdf and the privacy guard (pandas): only when the book is built
 
     build_dir = ensure_dir(root / "_build")
     sphinx_dir = build_dir / SPHINX_DIR
-    cmd = [
-        str(Path(sys.executable).with_name("jupyter-book")),
-        "build",
-        str(root),
-        "--path-output",
-        str(sphinx_dir),
-        "-n",
-        "-W",
-        "--keep-going",
-        "--builder",
-        "html",
-    ]
-    static = _static_digest(root)
-    stamp = sphinx_dir / STATIC_STAMP
-    every_page = not stamp.is_file() or stamp.read_text(encoding="utf-8") != static
-    if every_page:
-        cmd.append("--all")
-    # the printers' browsers open while Jupyter Book runs; one per core when every page is printed
-    with pdf.printers(every_page or not (build_dir / pdf.CACHE_DIR).is_dir()) as printing:
-        proc = subprocess.run(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        output = proc.stdout
+    with contextlib.ExitStack() as stack:
+        if book is None:
+            book = stack.enter_context(JupyterBook(root))
+        book.start()
+        # the printers' browsers open while Jupyter Book runs; one per core when every page is printed
+        printing = stack.enter_context(pdf.printers(book.every_page or not (build_dir / pdf.CACHE_DIR).is_dir()))
+        status, output = book.run()
         if verbose:
             log(strip_ansi(output))
         problems = _warnings(output, root)
-        if proc.returncode != 0 or problems:
+        if status != 0 or problems:
             shutil.rmtree(sphinx_dir, ignore_errors=True)  # the next build reads every page again
             system = system_failure(output)
             if system:
                 raise BuildError(f"Jupyter Book could not write the HTML: {system}; _build/html is untouched.")
             detail = "\n".join(problems) or output[-4000:]
             raise BuildError(f"the book build failed (the previous HTML in _build/html is untouched):\n{detail}")
-        stamp.write_text(static, encoding="utf-8")
+        (sphinx_dir / STATIC_STAMP).write_text(_static_digest(root), encoding="utf-8")
         staging = Path(tempfile.mkdtemp(prefix=".html-", dir=build_dir))
         try:
             built = staging / "html"
