@@ -354,8 +354,19 @@ def test_ctrl_c_during_an_import_exits_with_the_status_the_command_returns(tmp_p
     """A caught plain KeyboardInterrupt from such code still ends the process with SIGINT (-2);
     the command's own interruption does not (130)."""
     (tmp_path / "interrupted.py").write_text(_CTRL_C_IN_PYRUN.format(context=context), encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "interrupted"], cwd=tmp_path, capture_output=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "interrupted"], cwd=tmp_path, capture_output=True, timeout=60, preexec_fn=_as_a_terminal
+    )
     assert proc.returncode == status, proc.stderr
+
+
+def _as_a_terminal() -> None:
+    """Ctrl-C and Ctrl-\\ with their default actions, as a command started from a terminal has
+    them. A test process may be ignoring them for a moment, and a child started then inherits
+    that: under load, a pytest-xdist worker's child was seen to start with SIGINT and SIGQUIT
+    ignored (as C's system() leaves them while it waits), and the interruption never came."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 
 
 def test_ctrl_c_prints_one_line_and_leaves_nothing_behind(work):
