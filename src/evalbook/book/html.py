@@ -48,7 +48,8 @@ class JupyterBook:
     def __init__(self, root: Path):
         self.root = root
         self.process: subprocess.Popen | None = None
-        self.every_page = False  # a static file changed: every page is read and written again
+        self.static = ""  # the digest of the static files this build copies (STATIC_STAMP)
+        self.every_page = False  # they changed since the last build: every page is read and written again
 
     def start(self) -> None:
         """Start the process (once)."""
@@ -56,7 +57,8 @@ class JupyterBook:
             return
         sphinx_dir = ensure_dir(self.root / "_build") / SPHINX_DIR
         stamp = sphinx_dir / STATIC_STAMP
-        self.every_page = not stamp.is_file() or stamp.read_text(encoding="utf-8") != _static_digest(self.root)
+        self.static = _static_digest(self.root)
+        self.every_page = not stamp.is_file() or stamp.read_text(encoding="utf-8") != self.static
         args = [str(self.root), "--path-output", str(sphinx_dir), "-n", "-W", "--keep-going", "--builder", "html"]
         self.process = subprocess.Popen(
             [sys.executable, "-m", "evalbook.book.sphinx_runner", *args, *(["--all"] if self.every_page else [])],
@@ -132,7 +134,7 @@ def build_html(
                 raise BuildError(f"Jupyter Book could not write the HTML: {system}; _build/html is untouched.")
             detail = "\n".join(problems) or output[-4000:]
             raise BuildError(f"the book build failed (the previous HTML in _build/html is untouched):\n{detail}")
-        (sphinx_dir / STATIC_STAMP).write_text(_static_digest(root), encoding="utf-8")
+        (sphinx_dir / STATIC_STAMP).write_text(book.static, encoding="utf-8")
         staging = Path(tempfile.mkdtemp(prefix=".html-", dir=build_dir))
         try:
             built = staging / "html"
