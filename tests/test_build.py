@@ -5,8 +5,6 @@ import configparser
 import json
 import re
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -209,17 +207,10 @@ def test_jupyter_book_sets_itself_up_and_builds_only_when_told(tmp_path):
     """The build starts Jupyter Book while the chapters run (html.JupyterBook): it sets Sphinx
     up (extensions, configuration) at once and builds only when told to. Told nothing (no
     chapter changed the HTML, or one failed), it ends without writing a page."""
-    out = tmp_path / "sphinx"
-    with html.JupyterBook(ROOT) as book:
-        book.process = subprocess.Popen(  # as JupyterBook.start, into a directory of the test's own
-            [sys.executable, "-m", "evalbook.book.sphinx_runner", str(ROOT), "--path-output", str(out)],
-            cwd=ROOT,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+    work = copy_repo(tmp_path / "repo")  # no build state: Sphinx sets up from scratch
+    with html.JupyterBook(work) as book:
+        book.start()  # the process the build starts
         output, _ = book.process.communicate("", timeout=120)  # the end of input, at once
     assert book.process.returncode == 0, output
     assert "Running Sphinx" in output and "sphinx-multitoc-numbering" in output  # set up: extensions loaded
-    assert "building [html]" not in output and not list(out.rglob("*.html"))
+    assert "building [html]" not in output and not list((work / "_build").rglob("*.html"))

@@ -364,7 +364,8 @@ def _as_a_terminal() -> None:
     """Ctrl-C and Ctrl-\\ with their default actions, as a command started from a terminal has
     them. A test process may be ignoring them for a moment, and a child started then inherits
     that: under load, a pytest-xdist worker's child was seen to start with SIGINT and SIGQUIT
-    ignored (as C's system() leaves them while it waits), and the interruption never came."""
+    ignored (which code of the worker ignored them was not found), and the interruption never
+    came."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 
