@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 
 import pytest
 import yaml
-from pikepdf import Array, Pdf
+from pikepdf import Array, Dictionary, Name, Pdf
 
 from conftest import copy_built
 from evalbook.book import config, pdf, pdf_assembly
@@ -342,6 +342,22 @@ def test_one_bookmark_per_heading_with_its_text(built):
         assert not misplaced, f"{key}: bookmarks opening a page without their heading: {misplaced}"
 
 
+def structure_parents(document) -> tuple[int, list[str]]:
+    """The structure elements below ``document`` (a merged PDF's Document element): how many,
+    and those whose parent (``/P``) is not the element they are listed under."""
+    count, orphans, stack = 0, [], [document]
+    while stack:
+        parent = stack.pop()
+        kids = parent.get("/K", Array())
+        for kid in kids if isinstance(kids, Array) else [kids]:
+            if isinstance(kid, Dictionary) and "/S" in kid and kid.get("/Type", Name.StructElem) == Name.StructElem:
+                count += 1
+                if kid.P.objgen != parent.objgen:
+                    orphans.append(f"{kid.S} under {parent.S}")
+                stack.append(kid)
+    return count, orphans
+
+
 def test_links_inside_a_pdf_lead_to_their_target_and_the_pdf_is_tagged(built):
     """A citation in a chapter opens the bibliography printed in the same PDF (another segment);
     no link is left pointing at the printing's marker; the tags cover every page."""
@@ -361,6 +377,8 @@ def test_links_inside_a_pdf_lead_to_their_target_and_the_pdf_is_tagged(built):
         tree = reader.Root.StructTreeRoot
         keys = set(tree.ParentTree.Nums[::2])
         assert all(page.obj.StructParents in keys for page in reader.pages if "/StructParents" in page.obj)
+        elements, orphans = structure_parents(tree.K)
+        assert elements > 1000 and not orphans, f"{len(orphans)} of {elements} tags name another parent: {orphans[:5]}"
         assert str(reader.Root.Lang) == "nl"
     assert any(pages[i].lstrip().startswith("Wijkgestuurd Werken \u2013 Literatuur") for i in targets)
 

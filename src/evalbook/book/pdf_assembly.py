@@ -229,7 +229,9 @@ def _merge_tags(pdf: Pdf, pieces: list[tuple[Pdf, int]], language: str) -> None:
                     annot.StructParent = int(annot.StructParent) + offset
         offset += int(tree.get("/ParentTreeNextKey", 0))
     document.K = Array(kids)
-    _set_parents(document)
+    for kid in kids:  # the elements below keep their parents: copied with them (see _copy)
+        if _is_element(kid):
+            kid.P = document
     root.K = document
     root.ParentTree = Dictionary(Nums=Array(nums))
     root.ParentTreeNextKey = offset
@@ -240,7 +242,9 @@ def _merge_tags(pdf: Pdf, pieces: list[tuple[Pdf, int]], language: str) -> None:
 
 def _copy(pdf: Pdf, obj):
     """``obj`` of another PDF in ``pdf``: an indirect object copied once (pages and what was
-    copied before keep their copies), a direct array item by item."""
+    copied before keep their copies), a direct array item by item. qpdf keeps one copy of each
+    object of a source PDF across calls, so a copied structure element's parent (``/P``) is
+    the copy of its parent: only the top elements of a piece need a new one."""
     if isinstance(obj, pikepdf.Object) and obj.is_indirect:
         return pdf.copy_foreign(obj)
     if isinstance(obj, Array):
@@ -261,17 +265,6 @@ def _number_tree(node) -> list[tuple[int, object]]:
     return pairs
 
 
-def _set_parents(element) -> None:
-    """Set ``/P`` of every structure element below ``element`` to its parent (the copies still
-    point at the tree of the piece they came from)."""
-    stack = [element]
-    while stack:
-        parent = stack.pop()
-        for child in _as_list(parent.get("/K", Array())):
-            if (
-                isinstance(child, Dictionary)
-                and "/S" in child
-                and child.get("/Type", Name.StructElem) == Name.StructElem
-            ):
-                child.P = parent
-                stack.append(child)
+def _is_element(obj) -> bool:
+    """Whether ``obj`` (a kid in a structure tree) is a structure element, not marked content."""
+    return isinstance(obj, Dictionary) and "/S" in obj and obj.get("/Type", Name.StructElem) == Name.StructElem
