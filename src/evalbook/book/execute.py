@@ -88,8 +88,9 @@ def run_chapters(
     """Execute the selected chapters that are not up to date and move them into ``book/`` when
     all succeeded and passed the privacy guard. Returns the number of chapters run. Ctrl-C
     stops the workers and their kernels and leaves ``book/`` as it was; what a killed build
-    left behind is removed first. ``on_start()`` is called when there are chapters to run,
-    before they start (the build starts Jupyter Book beside them)."""
+    left behind is removed first. ``on_start()`` is called when there are chapters to run and
+    their inputs passed the checks, while the kernels start (the build starts Jupyter Book
+    beside the chapters)."""
     staging.clean_stale(root, log)
     todo = plan(jobs, root, force)
     if verbose:
@@ -107,13 +108,13 @@ def run_chapters(
             log(f"  {job.label:<28} up to date")
     if not todo:
         return 0
-    if on_start is not None:
-        on_start()
     directory = staging.start(root)
     try:
         workers = max(1, min(n_jobs or os.cpu_count() or 1, len(todo)))
         with staging.workers(workers, _start_worker, (directory,)) as pool:  # each starts its kernel
             identifiers = check_inputs([job for job, _, _ in todo], root)  # meanwhile the workers start their kernels
+            if on_start is not None:  # not sooner: three start-ups at once on two cores slow the kernels
+                on_start()
             todo = [(job, key or cache.chapter_key(job.chapter, job.parameters, root), why) for job, key, why in todo]
             timings = _timings(root)
             todo = longest_first(todo, timings)
