@@ -409,3 +409,21 @@ def test_a_changed_page_prints_only_its_own_segment(built, tmp_path):
     assert "PDFs: 2 made (1 of 7 segments printed), 4 unchanged" in log[-1]
     for key in ("context", pdf.BOOK):
         assert "(herzien)" in "".join(pdf_pages(html_dir / pdf.relative_path(key))), key
+
+
+def test_the_style_sheets_are_those_the_browser_finds_on_the_landing_page(built, tmp_path):
+    """The print documents link the style sheets read from the landing page's HTML: the same
+    addresses, in the same order, as Chromium resolves them when it opens the page (here under
+    a folder whose name must be escaped in a URL)."""
+    from playwright.sync_api import sync_playwright
+
+    html_dir = shutil.copytree(built[0] / "_build" / "html", tmp_path / "a folder #1" / "html")
+    landing = html_dir / f"{config.toc(config.load(built[0]))['root']}.html"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=pdf.ARGS)
+        page = browser.new_page(java_script_enabled=False)
+        page.goto(landing.as_uri(), wait_until="load")
+        found = page.evaluate("[...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href)")
+        browser.close()
+    assert len(found) >= 5 and all(href.startswith(html_dir.as_uri()) for href in found), found
+    assert pdf.style_sheets(landing) == found
