@@ -325,16 +325,16 @@ def _print(
         done.result()
 
     def made_from(key: str) -> tuple:
-        title, parts, _ = todo[key]
-        return book, meta, key, title, [cache / "segments" / part for part in parts], cache
+        title, pieces, _ = todo[key]
+        return book, meta, key, title, [cache / "segments" / piece for piece in pieces], cache
 
     whole = printing.submit(_on_printer, styles, _print_front, made_from(BOOK)) if BOOK in todo else None
-    parts = [
+    others = [
         printing.submit(_on_printer, styles, _make_pdf, (*made_from(key), todo[key][2])) for key in todo if key != BOOK
     ]
     if whole is not None:
         _assemble(whole.result(), cache / BOOK, todo[BOOK][2])
-    for done in parts:
+    for done in others:
         done.result()
 
 
